@@ -1,0 +1,51 @@
+import { ProcessRole } from './env.schema';
+
+export interface DkimConfig {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+/** The validated, defaulted configuration every module reads; injected as `AppConfig`. */
+export class AppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly role: ProcessRole;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly redisUrl?: string;
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly dkim?: DkimConfig;
+  readonly brandName: string;
+  readonly brandPostalAddress: string;
+  readonly jwtSecret: string;
+  readonly encryptionKey: Buffer;
+  readonly hashKey: string;
+  readonly x?: { clientId: string; clientSecret: string };
+  readonly xApiBase: string;
+  readonly xMonthlyPostBudget: number;
+  readonly logLevel: string;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+
+  get runsApi(): boolean {
+    return this.role !== 'worker';
+  }
+
+  get runsWorker(): boolean {
+    return this.role !== 'api';
+  }
+
+  get dialect(): 'postgres' | 'sqlite' {
+    return this.databaseUrl ? 'postgres' : 'sqlite';
+  }
+}

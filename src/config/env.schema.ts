@@ -1,0 +1,103 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBase64,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+export const ROLES = ['api', 'worker', 'all'] as const;
+export type ProcessRole = (typeof ROLES)[number];
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The environment variables Goodword reads (names from DESIGN.md), as raw strings checked at boot. */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(NODE_ENVS)
+  NODE_ENV?: (typeof NODE_ENVS)[number];
+
+  @IsOptional() @IsIn(ROLES)
+  GOODWORD_ROLE?: ProcessRole;
+
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_URL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(200)
+  MAIL_FROM?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  DKIM_DOMAIN?: string;
+
+  @Transform(emptyToUndefined) @ValidateIf((env) => !!env.DKIM_DOMAIN || !!env.DKIM_SELECTOR)
+  @IsString({ message: 'DKIM_SELECTOR is required when DKIM_DOMAIN is set' })
+  DKIM_SELECTOR?: string;
+
+  @Transform(emptyToUndefined) @ValidateIf((env) => !!env.DKIM_DOMAIN || !!env.DKIM_PRIVATE_KEY)
+  @Matches(/-----BEGIN (RSA )?PRIVATE KEY-----/, {
+    message: 'DKIM_PRIVATE_KEY must be a PEM private key (required when DKIM_DOMAIN is set)',
+  })
+  DKIM_PRIVATE_KEY?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(100)
+  BRAND_NAME?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(300)
+  BRAND_POSTAL_ADDRESS?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @IsBase64(undefined, { message: 'ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)' })
+  ENCRYPTION_KEY?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'HASH_KEY must be at least 32 characters' })
+  HASH_KEY?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  X_CLIENT_ID?: string;
+
+  @Transform(emptyToUndefined) @ValidateIf((env) => !!env.X_CLIENT_ID || !!env.X_CLIENT_SECRET)
+  @IsString({ message: 'X_CLIENT_SECRET is required when X_CLIENT_ID is set' })
+  X_CLIENT_SECRET?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  X_API_BASE?: string;
+
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  X_MONTHLY_POST_BUDGET?: number;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+}

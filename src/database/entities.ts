@@ -1,0 +1,6 @@
+import { AuditEvent } from '../audit/audit-event.entity';
+import { OutboxMessage } from '../jobs/outbox-message.entity';
+import { Location } from '../locations/location.entity';
+
+/** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
+export const ENTITIES = [Location, AuditEvent, OutboxMessage];

@@ -1,0 +1,28 @@
+import { DataSource } from 'typeorm';
+import { splitSchema } from './data-source-options';
+
+// An arbitrary constant shared by every Goodword process: whoever holds it migrates, the rest wait.
+const MIGRATION_LOCK_KEY = 471_113_001;
+
+/** Applies pending migrations; on PostgreSQL one process at a time, under an advisory lock. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  if (dataSource.options.type !== 'postgres') {
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const schema = dataSource.options.schema;
+    if (schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+export { splitSchema };

@@ -1,0 +1,34 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, JsonColumn, TimestampColumn } from '../database/columns';
+
+/**
+ * A job written in the same transaction as the change that caused it; the relay hands it to the queue
+ * afterwards, so a crash between commit and enqueue delays the job instead of losing it.
+ */
+@Entity('job_outbox')
+@Index('ix_job_outbox_pending', ['dispatchedAt', 'availableAt'])
+export class OutboxMessage {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'job_name', type: 'varchar', length: 100 })
+  jobName: string;
+
+  @JsonColumn()
+  payload: unknown;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  @TimestampColumn({ name: 'available_at' })
+  availableAt: Date;
+
+  @TimestampColumn({ name: 'dispatched_at', nullable: true })
+  dispatchedAt: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+}
