@@ -15,6 +15,7 @@ export class AppConfig {
   readonly dataDir: string;
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
+  readonly queuePrefix: string;
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly dkim?: DkimConfig;

@@ -98,6 +98,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsOptional() @IsInt() @Min(0)
   X_MONTHLY_POST_BUDGET?: number;
 
+  /** Key prefix for queues in Redis; lets several deployments (or test files) share one Redis. */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, - or _' })
+  QUEUE_PREFIX?: string;
+
   @Transform(emptyToUndefined) @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 }
