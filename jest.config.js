@@ -1,8 +1,12 @@
-/** Unit specs sit beside the code (src/**/*.spec.ts); e2e specs in test/ boot real app pieces. */
-const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+// Unit specs sit beside the code (src, *.spec.ts); e2e specs in test/ (*.e2e-spec.ts) boot real app pieces.
+// Type errors are caught once by `tsc --noEmit` in `npm test`; jest only transpiles (isolatedModules in tsconfig).
+const tsJest = ['ts-jest', { diagnostics: false }];
 
 module.exports = {
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
+  // e2e tests boot the app against real services; a project-level testTimeout would be ignored.
+  testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +21,6 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 60000,
     },
   ],
 };

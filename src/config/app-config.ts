@@ -11,6 +11,7 @@ export class AppConfig {
   readonly env: 'development' | 'production' | 'test';
   readonly role: ProcessRole;
   readonly port: number;
+  readonly host: string;
   readonly publicUrl: string;
   readonly dataDir: string;
   readonly databaseUrl?: string;

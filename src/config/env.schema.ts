@@ -33,6 +33,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
   PORT?: number;
 
+  /** Interface to listen on: loopback by default in development, all interfaces in production. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  HOST?: string;
+
   @Transform(emptyToUndefined) @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   PUBLIC_URL?: string;

@@ -40,7 +40,10 @@ function loadOrCreateSecrets(dataDir: string): Record<SecretName, string> {
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const env = plainToInstance(EnvironmentVariables, { ...source }, { excludeExtraneousValues: false });
+  const raw = { ...source };
+  // A PEM key often arrives as one line with literal \n (container env files); restore its newlines.
+  if (raw.DKIM_PRIVATE_KEY?.includes('\\n')) raw.DKIM_PRIVATE_KEY = raw.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n');
+  const env = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigError(firstMessage(errors));
 
@@ -73,6 +76,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     env: nodeEnv,
     role,
     port,
+    host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     dataDir,
     databaseUrl: env.DATABASE_URL,

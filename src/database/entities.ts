@@ -1,6 +1,9 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { OutboxMessage } from '../jobs/outbox-message.entity';
 import { Location } from '../locations/location.entity';
+import { ApiKey } from '../api-keys/api-key.entity';
+import { Setting } from '../settings/setting.entity';
+import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
-export const ENTITIES = [Location, AuditEvent, OutboxMessage];
+export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting];

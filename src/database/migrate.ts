@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { splitSchema } from './data-source-options';
 
 // An arbitrary constant shared by every Goodword process: whoever holds it migrates, the rest wait.
 const MIGRATION_LOCK_KEY = 471_113_001;
@@ -12,10 +11,11 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const schema = dataSource.options.schema;
-    if (schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
+      // Under the lock: CREATE SCHEMA IF NOT EXISTS races with itself between processes.
+      const schema = dataSource.options.schema;
+      if (schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
@@ -24,5 +24,3 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     await runner.release();
   }
 }
-
-export { splitSchema };

@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { Initial1795553805735 } from './1795553805735-Initial';
+import { Auth1795554240295 } from './1795554240295-Auth';
 
 /** In order. A new migration is generated with `npm run typeorm -- migration:generate` and added here. */
-export const POSTGRES_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553805735];
+export const POSTGRES_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553805735, Auth1795554240295];

@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { Initial1795553808096 } from './1795553808096-Initial';
+import { Auth1795554245074 } from './1795554245074-Auth';
 
 /** In order. A new migration is generated with `npm run typeorm -- migration:generate` and added here. */
-export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096];
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096, Auth1795554245074];

@@ -1,0 +1,35 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
+import { Actor } from '../common/actor';
+import { CsvQueryDto } from '../common/http/csv-query.dto';
+import { CsvResponse } from '../common/http/csv-response';
+import { API_KEY_CSV_COLUMNS } from './api-key.view';
+import { ApiKeysService } from './api-keys.service';
+import { CreateApiKeyDto } from './dto/api-key.dto';
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Controller('api/api-keys')
+@Roles('admin')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Get()
+  async list(@Query() query: CsvQueryDto) {
+    const keys = await this.apiKeys.list();
+    return query.format === 'csv' ? new CsvResponse('api-keys.csv', API_KEY_CSV_COLUMNS, keys) : keys;
+  }
+
+  /** The answer carries the plain `key` once; only its hash is kept. */
+  @Post()
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateApiKeyDto) {
+    const { apiKey, key } = await this.apiKeys.create(actor, dto.name);
+    return { ...apiKey, key };
+  }
+
+  @Delete(':id')
+  revoke(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.apiKeys.revoke(actor, id);
+  }
+}

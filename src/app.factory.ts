@@ -1,0 +1,109 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { CsvResponseInterceptor } from './common/http/csv-response.interceptor';
+import { createRootLogger, PinoNestLogger } from './common/logging/logger';
+import { createHandlebars, TEMPLATES_DIR } from './common/views/handlebars';
+import { AppConfig } from './config/app-config';
+import { MetricsService } from './metrics/metrics.service';
+
+/** Largest JSON body (a webhook batch of 1,000 responses fits); uploads have their own limit. */
+const BODY_LIMIT = 2 * 1024 * 1024;
+export const UPLOAD_LIMIT = 512 * 1024 * 1024;
+
+/** Builds the HTTP application exactly as production runs it; tests call this too, then `init()`. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.publicUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    hsts: config.publicUrl.startsWith('https:'),
+  });
+  await app.register(fastifyCookie, { secret: config.jwtSecret });
+  const secureCookies = config.publicUrl.startsWith('https:');
+  await app.register(fastifyCsrf, {
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },
+  });
+  await app.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10 } });
+  await app.register(fastifyStatic, {
+    root: join(TEMPLATES_DIR, 'assets'),
+    prefix: '/assets/',
+    maxAge: config.isProduction ? '1d' : 0,
+  });
+  app.setViewEngine({
+    engine: { handlebars: createHandlebars() },
+    templates: TEMPLATES_DIR,
+    layout: 'layouts/main.hbs',
+    defaultContext: { brandName: config.brandName },
+  });
+
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalInterceptors(new CsvResponseInterceptor());
+
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Form posts opt in with @RouteConfig({ csrf: true }); the plugin answers 403 before the handler runs.
+  fastify.addHook('preHandler', (request, reply, done) => {
+    if ((request.routeOptions.config as { csrf?: boolean }).csrf) return fastify.csrfProtection(request, reply, done);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+    request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
+  });
+
+  // Swagger UI ships inline <style> blocks; only its pages get 'unsafe-inline' styles (scripts stay 'self').
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const csp = reply.getHeader('content-security-policy');
+    if (request.url.startsWith('/api/docs') && typeof csp === 'string') {
+      reply.header('content-security-policy', csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+    }
+    done(null, payload);
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Goodword API')
+    .setDescription('Staff authenticate with a bearer JWT from POST /api/auth/login; machines with X-Api-Key.')
+    .setVersion('1')
+    .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+
+  return app;
+}

@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { LocationsModule } from './locations/locations.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { WebModule } from './web/web.module';
+
+/** The whole application; the same module runs as api, worker or both (GOODWORD_ROLE). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        JobsModule,
+        MetricsModule,
+        AuditModule,
+        NotificationsModule,
+        AuthModule,
+        LocationsModule,
+        HealthModule,
+        WebModule,
+        DemoModule,
+      ],
+    };
+  }
+}

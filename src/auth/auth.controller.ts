@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { Actor } from '../common/actor';
+import { AppConfig } from '../config/app-config';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import { CurrentActor, Public, Roles } from './decorators/auth.decorators';
+import { AccessTokenDto, ChangePasswordDto, LoginDto } from './dto/auth.dto';
+import { LOGIN_USER, LocalAuthGuard } from './guards/local-auth.guard';
+import { clearSessionCookie, setSessionCookie } from './session-cookie';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Answers `{accessToken}` and sets the same token as the httpOnly `access_token` cookie. Rate limited. */
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard, LocalAuthGuard)
+  @ApiOkResponse({ type: AccessTokenDto })
+  async login(
+    @Req() request: FastifyRequest & { [LOGIN_USER]: User },
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body() _credentials: LoginDto,
+  ): Promise<AccessTokenDto> {
+    const accessToken = await this.auth.completeLogin(request[LOGIN_USER]);
+    setSessionCookie(reply, this.config, accessToken);
+    return { accessToken };
+  }
+
+  /** Clears the session cookie (a bearer token simply expires; see logout-everywhere). */
+  @Post('logout')
+  @Public()
+  @HttpCode(204)
+  logout(@Res({ passthrough: true }) reply: FastifyReply): void {
+    clearSessionCookie(reply, this.config);
+  }
+
+  /** Ends every session of the signed-in user, on every device. */
+  @Post('logout-everywhere')
+  @Roles('admin', 'marketer', 'dealer')
+  @ApiBearerAuth()
+  @HttpCode(204)
+  async logoutEverywhere(@CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.auth.logoutEverywhere(actor);
+    clearSessionCookie(reply, this.config);
+  }
+
+  /** The signed-in user. */
+  @Get('me')
+  @Roles('admin', 'marketer', 'dealer')
+  @ApiBearerAuth()
+  me(@CurrentActor() actor: Actor) {
+    return this.users.get(actor.id!);
+  }
+
+  /** Changes the password; every other session ends, this one gets a fresh token (and cookie). Rate limited. */
+  @Post('password')
+  @Roles('admin', 'marketer', 'dealer')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  @ApiOkResponse({ type: AccessTokenDto })
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Body() dto: ChangePasswordDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AccessTokenDto> {
+    const accessToken = await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword);
+    setSessionCookie(reply, this.config, accessToken);
+    return { accessToken };
+  }
+}

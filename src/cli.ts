@@ -1,0 +1,163 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { cliActor } from './common/actor';
+import { loadConfigOrExit } from './common/boot';
+import { CsvFormatError } from './common/csv/csv-reader';
+import { createRootLogger, PinoNestLogger } from './common/logging/logger';
+import { AppConfig } from './config/app-config';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { runMigrations } from './database/migrate';
+import { DemoSeedService } from './demo/demo-seed.service';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { LocationsImportService } from './locations/locations-import.service';
+import { UsersService } from './users/users.service';
+
+/** A user-facing failure: printed as one line, exit code 1 (2 for usage errors). */
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+const USAGE = `usage: npm run cli -- <command>
+  migrate                      apply pending database migrations
+  locations:import FILE        import or update locations from a CSV file
+  demo:seed                    add demo data (locations, staff users)
+  user:create --email E --role admin|marketer|dealer [--locations CODE,CODE] [--password-stdin]
+                               create a staff user (prints a generated password once)
+  apikey:create --name N       create an API key (prints it once)`;
+
+function readableFile(path: string | undefined): string {
+  if (!path) throw new CliError(`a FILE argument is required\n${USAGE}`, 2);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new CliError(`${path}: no such file`);
+  return path;
+}
+
+/** The CLI produces work but never runs queue workers: a short-lived process must not take jobs. */
+async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const producerOnly = new AppConfig({ ...config, role: 'api' } as AppConfig);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(producerOnly), {
+    logger: new PinoNestLogger(createRootLogger('warn')),
+  });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+type Options = Record<string, string | boolean | undefined>;
+
+function requiredOption(options: Options, name: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new CliError(`--${name} is required\n${USAGE}`, 2);
+  return value.trim();
+}
+
+/** The first line of standard input, so a password never appears in argv or shell history. */
+async function readStdinLine(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  let input = '';
+  for await (const chunk of process.stdin) {
+    input += chunk;
+    if (input.includes('\n')) break;
+  }
+  return input.split(/\r?\n/)[0];
+}
+
+/** Service errors (Nest HTTP exceptions) become one readable line. */
+function describe(error: unknown): never {
+  const response = (error as { getResponse?: () => unknown }).getResponse?.();
+  const message = (response as { message?: unknown } | undefined)?.message;
+  if (message) throw new CliError(Array.isArray(message) ? message.join('; ') : String(message));
+  throw error;
+}
+
+const COMMANDS: Record<string, (config: AppConfig, args: string[], options: Options) => Promise<void>> = {
+  async migrate(config) {
+    const dataSource = await new DataSource(buildDataSourceOptions(config)).initialize();
+    try {
+      const applied = await runMigrations(dataSource);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await dataSource.destroy();
+    }
+  },
+
+  async 'locations:import'(config, [file]) {
+    const path = readableFile(file);
+    const report = await withApp(config, (app) =>
+      app.get(LocationsImportService).import(createReadStream(path), cliActor('locations:import')),
+    );
+    console.log(`created ${report.created}, updated ${report.updated}, rejected ${report.rejected.length}`);
+    for (const r of report.rejected) console.log(`  line ${r.line}${r.code ? ` (${r.code})` : ''}: ${r.reason}`);
+    if (report.rejected.length > 0) process.exitCode = 1;
+  },
+
+  async 'demo:seed'(config) {
+    const report = await withApp(config, (app) => app.get(DemoSeedService).seed(cliActor('demo:seed')));
+    console.log(`demo locations added: ${report.locations.join(', ') || 'none (already there)'}`);
+    for (const c of report.credentials) console.log(`  ${c.role.padEnd(8)} ${c.email}  password: ${c.password}`);
+  },
+
+  async 'user:create'(config, _args, options) {
+    const email = requiredOption(options, 'email');
+    const role = requiredOption(options, 'role');
+    if (!['admin', 'marketer', 'dealer'].includes(role)) throw new CliError('--role must be admin, marketer or dealer', 2);
+    const locations = typeof options.locations === 'string' ? options.locations.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+    const password = options['password-stdin'] ? await readStdinLine() : undefined;
+    const { user, password: generated } = await withApp(config, (app) =>
+      app
+        .get(UsersService)
+        .create(cliActor('user:create'), { email, role: role as 'admin', locationCodes: locations, password })
+        .catch(describe),
+    );
+    console.log(`created ${user.role} ${user.email} (${user.id})`);
+    if (generated) console.log(`password (shown once): ${generated}`);
+  },
+
+  async 'apikey:create'(config, _args, options) {
+    const name = requiredOption(options, 'name');
+    const { apiKey, key } = await withApp(config, (app) =>
+      app.get(ApiKeysService).create(cliActor('apikey:create'), name).catch(describe),
+    );
+    console.log(`created API key "${apiKey.name}" (${apiKey.id})`);
+    console.log(`key (shown once): ${key}`);
+  },
+};
+
+async function main(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        email: { type: 'string' },
+        role: { type: 'string' },
+        locations: { type: 'string' },
+        name: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+  const [command, ...args] = parsed.positionals;
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) throw new CliError(command ? `unknown command "${command}"\n${USAGE}` : USAGE, 2);
+  await run(loadConfigOrExit(), args, parsed.values);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError || error instanceof CsvFormatError) {
+    process.stderr.write(`goodword: ${error.message}\n`);
+    process.exit(error instanceof CliError ? error.exitCode : 1);
+  }
+  process.stderr.write(`goodword: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+import { Logger } from '@nestjs/common';
+import { Job, Queue, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { bullmqJobOptions } from './job-defaults';
+import { describeError } from './job-error.util';
+import { JobExecutor } from './job-executor.service';
+import { DispatchItem, QueueDriver, RegisteredJob } from './queue-driver';
+
+export interface BullmqDriverOptions {
+  redisUrl: string;
+  /** Key prefix: several deployments (or test files) share one Redis without seeing each other's jobs. */
+  prefix: string;
+  /** An add that hasn't reached Redis by then fails, so a request or the outbox relay never hangs on a down Redis. */
+  enqueueTimeoutMs: number;
+}
+
+/** addBulk in slices: one huge MULTI would block Redis for other clients. */
+const BULK_SLICE = 500;
+const ERROR_LOG_EVERY_MS = 30_000;
+
+/** One BullMQ queue (and, in worker processes, one Worker) per job kind. */
+export class BullmqDriver implements QueueDriver {
+  readonly durable = true;
+  readonly kind = 'bullmq';
+  private readonly logger = new Logger('Jobs');
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  // Producer commands give up after a few retries (and enqueueTimeoutMs) so callers see Redis trouble;
+  // worker connections must retry forever (BullMQ requires it).
+  private readonly producer: Redis;
+  private readonly consumer: Redis;
+  private readonly errorLoggedAt = new Map<string, number>();
+
+  constructor(
+    private readonly options: BullmqDriverOptions,
+    private readonly executor: JobExecutor,
+  ) {
+    this.producer = this.connect({ maxRetriesPerRequest: 3 });
+    this.consumer = this.connect({ maxRetriesPerRequest: null });
+  }
+
+  async enqueue(job: RegisteredJob, items: DispatchItem[]): Promise<void> {
+    const queue = this.queue(job);
+    for (let start = 0; start < items.length; start += BULK_SLICE) {
+      const slice = items.slice(start, start + BULK_SLICE).map((item) => ({
+        name: job.name,
+        data: item.data ?? null,
+        opts: { jobId: item.jobId, delay: item.delayMs },
+      }));
+      const timeoutMessage = `enqueueing job "${job.name}" timed out: is Redis reachable?`;
+      await withTimeout(queue.addBulk(slice), this.options.enqueueTimeoutMs, timeoutMessage);
+    }
+  }
+
+  async startWorkers(jobs: RegisteredJob[]): Promise<void> {
+    for (const job of jobs) {
+      const worker = new Worker(
+        job.name,
+        (bull: Job) => this.executor.run(job, bull.data, { jobId: bull.id!, attempt: bull.attemptsMade + 1 }),
+        { connection: this.consumer, prefix: this.options.prefix, concurrency: job.options.concurrency },
+      );
+      worker.on('error', (error) => this.logError(`worker ${job.name}`, error));
+      this.workers.push(worker);
+    }
+    this.logger.log({ msg: 'job workers started', jobs: jobs.map((job) => job.name), prefix: this.options.prefix });
+  }
+
+  async close(): Promise<void> {
+    // Workers first: close() waits for running jobs, which may still enqueue follow-up jobs. Without a
+    // connection nothing can finish (and BullMQ's graceful close would wait forever): force it.
+    const force = this.consumer.status !== 'ready';
+    await Promise.allSettled(this.workers.map((worker) => worker.close(force)));
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    this.workers.length = 0;
+    this.queues.clear();
+    await Promise.all([closeRedis(this.producer), closeRedis(this.consumer)]);
+  }
+
+  private queue(job: RegisteredJob): Queue {
+    let queue = this.queues.get(job.name);
+    if (!queue) {
+      queue = new Queue(job.name, {
+        connection: this.producer,
+        prefix: this.options.prefix,
+        defaultJobOptions: bullmqJobOptions(job.options),
+      });
+      queue.on('error', (error) => this.logError(`queue ${job.name}`, error));
+      this.queues.set(job.name, queue);
+    }
+    return queue;
+  }
+
+  private connect(options: { maxRetriesPerRequest: number | null }): Redis {
+    // Not lazyConnect: a Queue or Worker on a lazy client whose first connect fails stays broken after
+    // Redis comes back (BullMQ 6); on an eager client it waits for the reconnect.
+    const client = new Redis(this.options.redisUrl, options);
+    client.on('error', (error) => this.logError('redis', error));
+    return client;
+  }
+
+  /** A down Redis errors on every reconnect; one line per source every 30 s is enough. */
+  private logError(source: string, error: unknown): void {
+    const now = Date.now();
+    if (now - (this.errorLoggedAt.get(source) ?? 0) < ERROR_LOG_EVERY_MS) return;
+    this.errorLoggedAt.set(source, now);
+    this.logger.error({ msg: 'job queue connection error', source, error: describeError(error) });
+  }
+}
+
+async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    await client.quit().catch(() => client.disconnect());
+  } else {
+    client.disconnect();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

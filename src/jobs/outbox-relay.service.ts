@@ -1,0 +1,291 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { describeError } from './job-error.util';
+import { JobRegistry } from './job-registry.service';
+import { JOBS_MODULE_DEFAULTS, JOBS_MODULE_OPTIONS, JobsModuleOptions } from './jobs-options';
+import { OutboxMessage } from './outbox-message.entity';
+import { JobOutcome, QUEUE_DRIVER, QueueDriver } from './queue-driver';
+
+/** Rows whose dispatch failed wait 1 s, 2 s, 4 s … up to 5 min before the next try (Redis may be down for a while). */
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 5 * 60_000;
+/** In-process jobs held in memory at once from the outbox; more rows wait in the table. */
+const MAX_IN_FLIGHT = 2000;
+/** An SQLite transaction is open on the shared connection: look again this soon. */
+const SQLITE_BUSY_RETRY_MS = 25;
+
+/**
+ * Moves committed outbox rows to the queue, in every process role.
+ *
+ * Durable queue (BullMQ): rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (several
+ * processes never take the same row), added with `jobId = row id` (a re-add after a crash between
+ * add and update is a no-op in BullMQ), then marked dispatched in the same transaction.
+ *
+ * In-process queue: a dispatched job lives only in memory, so its row stays pending until the
+ * handler has succeeded (or used up its tries, recorded in attempts/last_error); ids in flight are
+ * tracked here so a running job isn't dispatched again.
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger('Outbox');
+  private readonly options: Required<JobsModuleOptions>;
+  private started = false;
+  private stopped = false;
+  private pending = false;
+  private pass?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private nextDelayMs?: number;
+  private readonly inFlight = new Set<string>();
+  /** Settled in-process jobs whose row update hasn't succeeded yet. */
+  private readonly unrecorded = new Map<string, { row: OutboxMessage; outcome: JobOutcome }>();
+  private recording?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+    private readonly registry: JobRegistry,
+    private readonly config: AppConfig,
+    @Optional() @Inject(JOBS_MODULE_OPTIONS) options?: JobsModuleOptions,
+  ) {
+    this.options = { ...JOBS_MODULE_DEFAULTS, ...options };
+  }
+
+  start(): void {
+    if (!this.driver.durable && !this.config.runsWorker) {
+      // A producer-only process without Redis (the CLI): nothing here would run the jobs; the server's relay will.
+      this.logger.debug({ msg: 'outbox relay off: in-process jobs and no worker role' });
+      return;
+    }
+    this.started = true;
+    if (this.options.outboxPollIntervalMs !== false || this.pending) this.kick();
+  }
+
+  /** Runs a relay round as soon as possible; rounds never overlap (a kick during one queues another). */
+  kick(): void {
+    if (this.stopped) return;
+    if (!this.started || this.pass) {
+      this.pending = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pass = this.loop().finally(() => {
+      this.pass = undefined;
+      this.scheduleNext();
+    });
+  }
+
+  /** Stops dispatching and waits for the current round. Recording outcomes of running jobs goes on (see `flush`). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  /** After the driver has drained: records what the last in-process jobs did before the database closes. */
+  async flush(): Promise<void> {
+    await this.recordOutcomes();
+    if (this.unrecorded.size > 0) {
+      const count = this.unrecorded.size;
+      this.logger.warn({ msg: 'outbox outcomes not recorded at shutdown; those jobs will run again', count });
+    }
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.pending = false;
+      this.nextDelayMs = undefined;
+      try {
+        await this.recordOutcomes();
+        const moved = await this.relayRound();
+        if (moved >= this.options.outboxBatchSize) this.pending = true;
+      } catch (error) {
+        this.pending = false;
+        this.logger.error({ msg: 'outbox relay round failed', error: describeError(error) });
+      }
+    } while (this.pending && !this.stopped);
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    if (this.pending) return this.kick();
+    const poll = this.options.outboxPollIntervalMs;
+    const delay = this.nextDelayMs ?? (poll === false ? undefined : poll);
+    if (delay !== undefined) this.timer = setTimeout(() => this.kick(), delay);
+  }
+
+  /** Returns how many rows it took. */
+  private async relayRound(): Promise<number> {
+    if (this.sqliteTransactionOpen()) return 0;
+    if (!this.driver.durable) return this.relayToMemory();
+    if (this.dataSource.options.type !== 'postgres') return this.relayToQueue(this.dataSource.manager);
+    return this.dataSource.transaction((manager) => this.relayToQueue(manager));
+  }
+
+  private async relayToQueue(manager: EntityManager): Promise<number> {
+    const query = this.pendingRows(manager).limit(this.options.outboxBatchSize);
+    // Rows another process is relaying are skipped, not waited for; SQLite has one process only.
+    if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const rows = await query.getMany();
+    for (const [jobName, group] of groupByJob(rows)) {
+      try {
+        const job = this.registry.find(jobName);
+        if (!job) throw unknownJob(jobName);
+        await this.driver.enqueue(job, group.map((row) => ({ data: row.payload, jobId: row.id })));
+        const ids = group.map((row) => row.id);
+        await manager.update(OutboxMessage, { id: In(ids) }, { dispatchedAt: new Date(), lastError: null });
+        this.logger.debug({ msg: 'outbox rows dispatched', job: jobName, count: group.length });
+      } catch (error) {
+        await this.recordDispatchFailure(manager, jobName, group, error);
+      }
+    }
+    return rows.length;
+  }
+
+  private async relayToMemory(): Promise<number> {
+    const room = Math.min(this.options.outboxBatchSize, MAX_IN_FLIGHT - this.inFlight.size);
+    if (room <= 0) return 0;
+    // Running rows are still pending, so ask for enough ids to find `room` that aren't.
+    const candidates = await this.pendingRows(this.dataSource.manager)
+      .select('m.id', 'id')
+      .limit(room + this.inFlight.size)
+      .getRawMany<{ id: string }>();
+    const ids = candidates.map(({ id }) => id).filter((id) => !this.inFlight.has(id)).slice(0, room);
+    if (ids.length === 0) return 0;
+    const rows = await this.dataSource.manager.find(OutboxMessage, { where: { id: In(ids) }, order: { availableAt: 'ASC' } });
+    for (const [jobName, group] of groupByJob(rows)) {
+      const job = this.registry.find(jobName);
+      if (!job) {
+        await this.recordDispatchFailure(this.dataSource.manager, jobName, group, unknownJob(jobName));
+        continue;
+      }
+      for (const row of group) this.inFlight.add(row.id);
+      try {
+        await this.driver.enqueue(
+          job,
+          group.map((row) => ({
+            data: row.payload,
+            jobId: row.id,
+            onSettled: (outcome: JobOutcome) => this.settled(row, outcome),
+          })),
+        );
+      } catch (error) {
+        for (const row of group) this.inFlight.delete(row.id);
+        await this.recordDispatchFailure(this.dataSource.manager, jobName, group, error);
+      }
+    }
+    return rows.length;
+  }
+
+  private settled(row: OutboxMessage, outcome: JobOutcome): void {
+    this.unrecorded.set(row.id, { row, outcome });
+    void this.recordOutcomes();
+  }
+
+  /** Writes settled in-process outcomes to their rows; a row leaves `inFlight` only once that write succeeded. */
+  private recordOutcomes(): Promise<void> {
+    this.recording ??= this.writeOutcomes().then((complete) => {
+      this.recording = undefined;
+      // Settled while the last write was finishing: write it too (not after a failure: no hot loop).
+      if (complete && this.unrecorded.size > 0) void this.recordOutcomes();
+    });
+    return this.recording;
+  }
+
+  /** True when it wrote everything it found; false when the database said no (retried next round). */
+  private async writeOutcomes(): Promise<boolean> {
+    let recorded = 0;
+    let complete = true;
+    try {
+      while (this.unrecorded.size > 0) {
+        if (!(await this.waitForSqliteIdle())) {
+          complete = false;
+          break;
+        }
+        const [id, { row, outcome }] = this.unrecorded.entries().next().value!;
+        await this.dataSource.manager.update(
+          OutboxMessage,
+          { id },
+          outcome.ok
+            ? { dispatchedAt: new Date(), lastError: null }
+            : { dispatchedAt: new Date(), attempts: row.attempts + outcome.attempts, lastError: outcome.error },
+        );
+        this.unrecorded.delete(id);
+        this.inFlight.delete(id);
+        recorded++;
+      }
+    } catch (error) {
+      complete = false;
+      this.logger.error({ msg: 'recording outbox outcomes failed; will retry', error: describeError(error) });
+    }
+    // Room in flight again: take more rows now rather than at the next poll.
+    if (recorded > 0 && this.started) this.kick();
+    return complete;
+  }
+
+  /** False if an SQLite transaction stays open for seconds; the next relay round tries again. */
+  private async waitForSqliteIdle(): Promise<boolean> {
+    for (let waited = 0; this.sqliteTransactionOpen(); waited += SQLITE_BUSY_RETRY_MS) {
+      if (waited >= 5000) return false;
+      await new Promise((resolve) => setTimeout(resolve, SQLITE_BUSY_RETRY_MS));
+    }
+    return true;
+  }
+
+  private async recordDispatchFailure(
+    manager: EntityManager,
+    jobName: string,
+    rows: OutboxMessage[],
+    error: unknown,
+  ): Promise<void> {
+    const lastError = describeError(error);
+    for (const row of rows) {
+      const attempts = row.attempts + 1;
+      const availableAt = new Date(Date.now() + Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS));
+      await manager.update(OutboxMessage, { id: row.id }, { attempts, lastError, availableAt });
+    }
+    this.logger.warn({
+      msg: 'outbox dispatch failed, will retry',
+      job: jobName,
+      count: rows.length,
+      outboxIds: rows.slice(0, 20).map((row) => row.id),
+      error: lastError,
+    });
+  }
+
+  private pendingRows(manager: EntityManager) {
+    return manager
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('m')
+      .where('m.dispatchedAt IS NULL')
+      .andWhere('m.availableAt <= :now', { now: new Date() })
+      .orderBy('m.availableAt', 'ASC');
+  }
+
+  /**
+   * better-sqlite3 gives TypeORM one connection: while any caller's transaction is open, our
+   * queries would run inside it (seeing, and being rolled back with, its uncommitted rows).
+   */
+  private sqliteTransactionOpen(): boolean {
+    if (this.dataSource.options.type !== 'better-sqlite3') return false;
+    if (!this.dataSource.createQueryRunner().isTransactionActive) return false;
+    this.nextDelayMs = SQLITE_BUSY_RETRY_MS;
+    return true;
+  }
+}
+
+function unknownJob(jobName: string): Error {
+  // Rows written by a build that had this job (or a typo'd table edit): kept and retried, never dropped.
+  return new Error(`no @JobHandler for job "${jobName}" in this build`);
+}
+
+function groupByJob(rows: OutboxMessage[]): Map<string, OutboxMessage[]> {
+  const groups = new Map<string, OutboxMessage[]>();
+  for (const row of rows) {
+    const group = groups.get(row.jobName);
+    if (group) group.push(row);
+    else groups.set(row.jobName, [row]);
+  }
+  return groups;
+}

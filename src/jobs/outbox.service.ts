@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { JobDefinition } from './job';
+import { JobRegistry } from './job-registry.service';
+import { OutboxMessage } from './outbox-message.entity';
+import { OutboxRelay } from './outbox-relay.service';
+
+export interface OutboxOptions {
+  /** The job is not handed to the queue before this much time has passed. */
+  delayMs?: number;
+}
+
+/**
+ * Jobs that must happen if, and only if, a database change commits: written in the caller's
+ * transaction, queued by the relay after the commit (at least once; the row id is the job id).
+ */
+@Injectable()
+export class OutboxService {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /**
+   * Adds a job through `manager`, the caller's transactional EntityManager. Returns the outbox row
+   * id, which is also the job's id. Call `kick()` after the commit to skip the wait for the next poll.
+   */
+  async add<T>(manager: EntityManager, job: JobDefinition<T>, data: T, opts: OutboxOptions = {}): Promise<string> {
+    this.registry.require(job as JobDefinition<unknown>);
+    const delayMs = opts.delayMs ?? 0;
+    if (!(Number.isFinite(delayMs) && delayMs >= 0)) throw new Error(`job "${job.name}": delayMs must be a finite number >= 0`);
+    // payload is NOT NULL, and JSON null would reach the handler as something else on some drivers.
+    if (data === undefined || data === null) throw new Error(`job "${job.name}": outbox job data must not be null or undefined`);
+    const id = randomUUID();
+    await manager.insert(OutboxMessage, {
+      id,
+      jobName: job.name,
+      payload: data,
+      availableAt: new Date(Date.now() + delayMs),
+      dispatchedAt: null,
+      attempts: 0,
+      lastError: null,
+    });
+    return id;
+  }
+
+  /** Asks the relay to look for pending rows now (after a commit), instead of at its next poll. */
+  kick(): void {
+    this.relay.kick();
+  }
+}

@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, IsTimeZone, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimToNull = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() || undefined : value === null ? undefined : value;
+const webUrl = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+export class CreateLocationDto {
+  @ApiProperty({ example: 'DLR-001', description: 'Letters, digits, - and _; stored upper-case' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @IsString()
+  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, { message: 'code must be 1-32 letters, digits, - or _' })
+  code: string;
+
+  @ApiProperty({ example: 'Springfield Motors' })
+  @Transform(trim) @IsString() @Length(1, 200, { message: 'name must be 1-200 characters' })
+  name: string;
+
+  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsString() @MaxLength(300)
+  address?: string;
+
+  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsString() @MaxLength(120)
+  city?: string;
+
+  @ApiPropertyOptional({ example: 'America/Chicago' })
+  @Transform(trimToNull) @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA time zone such as Europe/Lisbon' })
+  timezone?: string;
+
+  @ApiPropertyOptional({ example: 'en-US' })
+  @Transform(trimToNull) @IsOptional()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, { message: 'locale must look like en or en-US' })
+  locale?: string;
+
+  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsUrl(webUrl, { message: 'websiteUrl must be an http(s) URL' }) @MaxLength(500)
+  websiteUrl?: string;
+
+  @ApiPropertyOptional({ description: 'Review-site link shown on the public location page only' })
+  @Transform(trimToNull) @IsOptional() @IsUrl(webUrl, { message: 'reviewUrl must be an http(s) URL' }) @MaxLength(500)
+  reviewUrl?: string;
+
+  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsEmail({}, { message: 'managerEmail must be an email address' }) @MaxLength(254)
+  managerEmail?: string;
+}
+
+export class UpdateLocationDto extends PartialType(OmitType(CreateLocationDto, ['code'] as const)) {}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
+import { Actor } from '../common/actor';
+import { CsvQueryDto } from '../common/http/csv-query.dto';
+import { CsvResponse } from '../common/http/csv-response';
+import { CreateLocationDto, UpdateLocationDto } from './dto/location.dto';
+import { LocationsService } from './locations.service';
+
+export const LOCATION_CSV_COLUMNS = [
+  'code', 'name', 'address', 'city', 'timezone', 'locale', 'websiteUrl', 'reviewUrl', 'managerEmail',
+] as const;
+
+@ApiTags('locations')
+@ApiBearerAuth()
+@Controller('api/locations')
+export class LocationsController {
+  constructor(private readonly locations: LocationsService) {}
+
+  @Get()
+  @Roles('admin', 'marketer', 'dealer')
+  async list(@CurrentActor() actor: Actor, @Query() query: CsvQueryDto) {
+    const rows = await this.locations.list(actor);
+    return query.format === 'csv' ? new CsvResponse('locations.csv', LOCATION_CSV_COLUMNS, rows) : rows;
+  }
+
+  @Post()
+  @Roles('admin', 'marketer')
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateLocationDto) {
+    return this.locations.create(actor, dto);
+  }
+
+  @Get(':code')
+  @Roles('admin', 'marketer', 'dealer')
+  get(@CurrentActor() actor: Actor, @Param('code') code: string) {
+    return this.locations.get(actor, code);
+  }
+
+  @Patch(':code')
+  @Roles('admin', 'marketer')
+  update(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() dto: UpdateLocationDto) {
+    return this.locations.update(actor, code, dto);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Location } from './location.entity';
+import { LocationsImportService } from './locations-import.service';
+import { LocationsController } from './locations.controller';
+import { LocationsRepository } from './locations.repository';
+import { LocationsService } from './locations.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Location])],
+  controllers: [LocationsController],
+  providers: [LocationsRepository, LocationsService, LocationsImportService],
+  exports: [LocationsService, LocationsImportService],
+})
+export class LocationsModule {}

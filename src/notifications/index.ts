@@ -1,0 +1,7 @@
+export type { EmailKind, EmailMessage } from './email-message';
+export { InvalidEmailError, isPermanentMailError, MailDeliveryError } from './mail.errors';
+export { MailService } from './mail.service';
+export { NotificationsCoreModule } from './notifications-core.module';
+export { NotificationsModule } from './notifications.module';
+export { SEND_EMAIL_JOB } from './send-email.job';
+export type { SendEmailData } from './send-email.job';

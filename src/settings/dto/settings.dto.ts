@@ -1,0 +1,39 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { SETTING_LIMITS as L } from '../settings';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** A partial update; every rule here also applies to stored values read back (see SettingsService). */
+export class UpdateSettingsDto {
+  @ApiPropertyOptional({ example: 'Springfield Motors Group' })
+  @IsOptional() @Transform(trim) @IsString()
+  @Length(L.brandName.min, L.brandName.max, { message: `brandName must be ${L.brandName.min}-${L.brandName.max} characters` })
+  brandName?: string;
+
+  @ApiPropertyOptional({ example: '1 Example Street, Springfield, IL 62701, USA' })
+  @IsOptional() @Transform(trim) @IsString()
+  @Length(L.brandPostalAddress.min, L.brandPostalAddress.max, {
+    message: `brandPostalAddress must be ${L.brandPostalAddress.min}-${L.brandPostalAddress.max} characters`,
+  })
+  brandPostalAddress?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 2, description: 'Marketing messages per customer per rolling 30 days; never above 2' })
+  @IsOptional() @IsInt({ message: 'frequencyCap must be a whole number' })
+  @Min(L.frequencyCap.min, { message: 'frequencyCap must be 0, 1 or 2' })
+  @Max(L.frequencyCap.max, { message: 'frequencyCap must be 0, 1 or 2: it can be lowered, never raised above 2' })
+  frequencyCap?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 365 })
+  @IsOptional() @IsInt({ message: 'alertWindowDays must be a whole number' })
+  @Min(L.alertWindowDays.min, { message: `alertWindowDays must be at least ${L.alertWindowDays.min}` })
+  @Max(L.alertWindowDays.max, { message: `alertWindowDays must be at most ${L.alertWindowDays.max}` })
+  alertWindowDays?: number;
+
+  @ApiPropertyOptional({ minimum: 30, maximum: 3650 })
+  @IsOptional() @IsInt({ message: 'dataRetentionDays must be a whole number' })
+  @Min(L.dataRetentionDays.min, { message: `dataRetentionDays must be at least ${L.dataRetentionDays.min}` })
+  @Max(L.dataRetentionDays.max, { message: `dataRetentionDays must be at most ${L.dataRetentionDays.max}` })
+  dataRetentionDays?: number;
+}

@@ -1,0 +1,51 @@
+import { FastifyReply } from 'fastify';
+import { Actor, StaffRole } from '../common/actor';
+
+export type StaffSection =
+  | 'dashboard' | 'feedback' | 'promoters' | 'alerts' | 'campaigns' | 'recommendations' | 'reports'
+  | 'locations' | 'users' | 'api-keys' | 'settings' | 'audit' | 'account';
+
+interface NavItem {
+  section: StaffSection;
+  label: string;
+  href: string;
+  roles: StaffRole[];
+}
+
+const ALL: StaffRole[] = ['admin', 'marketer', 'dealer'];
+
+/** The staff navigation; each capability adds its entry here. Shown per role, enforced again on the server. */
+export const STAFF_NAV: NavItem[] = [
+  { section: 'dashboard', label: 'Dashboard', href: '/dashboard', roles: ALL },
+  { section: 'locations', label: 'Locations', href: '/dashboard/locations', roles: ALL },
+  { section: 'users', label: 'Users', href: '/dashboard/users', roles: ['admin'] },
+  { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', roles: ['admin'] },
+  { section: 'settings', label: 'Settings', href: '/dashboard/settings', roles: ['admin'] },
+];
+
+/**
+ * The context every staff page renders with: the navigation for the actor's role, and a CSRF token that
+ * every form on the page posts back as `_csrf`.
+ */
+export function staffContext(
+  reply: FastifyReply,
+  actor: Actor,
+  page: { title: string; section: StaffSection },
+  data: object = {},
+) {
+  const role = actor.role!;
+  return {
+    ...data,
+    title: page.title,
+    csrfToken: reply.generateCsrf(),
+    staff: {
+      role,
+      isAdmin: role === 'admin',
+      isDealer: role === 'dealer',
+      nav: STAFF_NAV.filter((item) => item.roles.includes(role)).map((item) => ({
+        ...item,
+        current: item.section === page.section,
+      })),
+    },
+  };
+}

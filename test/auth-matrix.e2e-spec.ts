@@ -1,0 +1,474 @@
+import { BadRequestException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
+import { cliActor } from '../src/common/actor';
+import { LocationsService } from '../src/locations/locations.service';
+import { SettingsService } from '../src/settings/settings.service';
+import { UsersService } from '../src/users/users.service';
+import { createTestApp, Dialect, TestApp } from './support/app';
+
+/**
+ * Who may call what: every route × caller (× own/other location for dealers) → expected status.
+ * A new route joins by adding rows to MATRIX; everything else here stays as it is.
+ */
+type Who = 'anonymous' | 'admin' | 'marketer' | 'dealer' | 'apiKey';
+const WHO: Who[] = ['anonymous', 'admin', 'marketer', 'dealer', 'apiKey'];
+
+interface Fixture {
+  /** Ids made in beforeAll for rows that act on an existing record. */
+  userId: string;
+  apiKeyId: string;
+}
+
+interface MatrixRow {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** `OWN` is the dealer's location, `OTHER` one they are not assigned to. */
+  path: string | ((f: Fixture) => string);
+  /** A body per caller, so rows that succeed for several callers don't collide (unique codes, emails). */
+  body?: (who: Who) => object;
+  expect: Record<Who, number>;
+  note?: string;
+}
+
+const OWN = 'LOC-A';
+const OTHER = 'LOC-B';
+const allowed = (statuses: Partial<Record<Who, number>>, otherwise = 403): Record<Who, number> => ({
+  anonymous: 401,
+  admin: otherwise,
+  marketer: otherwise,
+  dealer: otherwise,
+  apiKey: otherwise,
+  ...statuses,
+});
+
+const MATRIX: MatrixRow[] = [
+  // staff administration: admins only
+  { method: 'GET', path: '/api/users', expect: allowed({ admin: 200 }) },
+  { method: 'GET', path: '/api/users?format=csv', expect: allowed({ admin: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/users',
+    body: (who) => ({ email: `matrix-${who}@example.com`, role: 'marketer' }),
+    expect: allowed({ admin: 201 }),
+  },
+  { method: 'PATCH', path: (f) => `/api/users/${f.userId}`, body: () => ({ role: 'marketer' }), expect: allowed({ admin: 200 }) },
+  { method: 'GET', path: '/api/api-keys', expect: allowed({ admin: 200 }) },
+  { method: 'POST', path: '/api/api-keys', body: (who) => ({ name: `matrix ${who}` }), expect: allowed({ admin: 201 }) },
+  { method: 'DELETE', path: (f) => `/api/api-keys/${f.apiKeyId}`, expect: allowed({ admin: 200 }) },
+  { method: 'GET', path: '/api/settings', expect: allowed({ admin: 200, marketer: 200 }) },
+  { method: 'PATCH', path: '/api/settings', body: () => ({ alertWindowDays: 14 }), expect: allowed({ admin: 200 }) },
+
+  // locations: everyone on staff reads (dealers only their own), admins and marketers edit
+  { method: 'GET', path: '/api/locations', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/locations',
+    body: (who) => ({ code: `NEW-${who.toUpperCase()}`, name: 'New location' }),
+    expect: allowed({ admin: 201, marketer: 201 }),
+  },
+  { method: 'GET', path: `/api/locations/${OWN}`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  {
+    method: 'GET',
+    path: `/api/locations/${OTHER}`,
+    expect: allowed({ admin: 200, marketer: 200, dealer: 404 }),
+    note: "other: a dealer can't tell it exists",
+  },
+  { method: 'PATCH', path: `/api/locations/${OWN}`, body: () => ({ city: 'Springfield' }), expect: allowed({ admin: 200, marketer: 200 }), note: 'own' },
+  { method: 'PATCH', path: `/api/locations/${OTHER}`, body: () => ({ city: 'Shelbyville' }), expect: allowed({ admin: 200, marketer: 200 }), note: 'other' },
+
+  // the signed-in user's own session
+  { method: 'GET', path: '/api/auth/me', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/auth/password',
+    body: () => ({ currentPassword: 'not-the-password', newPassword: 'long-enough-new-password' }),
+    expect: allowed({ admin: 400, marketer: 400, dealer: 400 }),
+    note: 'reaches the password check (wrong current password) only when signed in',
+  },
+  { method: 'POST', path: '/api/auth/logout', expect: allowed({ anonymous: 204, admin: 204, marketer: 204, dealer: 204, apiKey: 204 }) },
+];
+
+const PASSWORDS = { admin: 'admin-password-123', marketer: 'marketer-password-123', dealer: 'dealer-password-123' };
+
+describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s)', (dialect) => {
+  let t: TestApp;
+  let users: UsersService;
+  let apiKeys: ApiKeysService;
+  let db: DataSource;
+  const credentials: Partial<Record<Who, Record<string, string>>> = {};
+  const ids: Record<string, string> = {};
+  const fixture = {} as Fixture;
+  const setup = cliActor('test');
+
+  const inject = (opts: Parameters<TestApp['app']['inject']>[0]) => t.app.inject(opts);
+  const login = (email: string, password: string) => inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  async function tokenFor(email: string, password: string): Promise<string> {
+    const res = await login(email, password);
+    expect(res.statusCode).toBe(200);
+    return res.json().accessToken;
+  }
+  const asAdmin = (method: MatrixRow['method'], url: string, payload?: object) =>
+    inject({ method, url, payload, headers: credentials.admin });
+  const auditRows = (action: string) =>
+    db.query(`SELECT actor_type, actor_id, subject_type, subject_id, details FROM audit_event WHERE action = '${action}'`);
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    users = t.app.get(UsersService);
+    apiKeys = t.app.get(ApiKeysService);
+    db = t.app.get(DataSource);
+    const locations = t.app.get(LocationsService);
+    for (const code of [OWN, OTHER]) await locations.create(setup, { code, name: `Location ${code}` });
+
+    ids.admin = (await users.create(setup, { email: 'admin@example.com', role: 'admin', password: PASSWORDS.admin })).user.id;
+    ids.marketer = (await users.create(setup, { email: 'marketer@example.com', role: 'marketer', password: PASSWORDS.marketer })).user.id;
+    ids.dealer = (
+      await users.create(setup, { email: 'dealer@example.com', role: 'dealer', locationCodes: [OWN], password: PASSWORDS.dealer })
+    ).user.id;
+    for (const role of ['admin', 'marketer', 'dealer'] as const) {
+      credentials[role] = bearer(await tokenFor(`${role}@example.com`, PASSWORDS[role]));
+    }
+    credentials.apiKey = { 'x-api-key': (await apiKeys.create(setup, 'matrix')).key };
+    credentials.anonymous = {};
+
+    fixture.userId = (await users.create(setup, { email: 'target@example.com', role: 'marketer' })).user.id;
+    fixture.apiKeyId = (await apiKeys.create(setup, 'to be revoked')).apiKey.id;
+  });
+  afterAll(() => t?.close());
+
+  describe('route × caller matrix', () => {
+    const cases = MATRIX.flatMap((row) =>
+      WHO.map((who) => {
+        const path = typeof row.path === 'string' ? row.path : row.path({ userId: ':userId', apiKeyId: ':apiKeyId' });
+        return { title: `${row.method} ${path}${row.note ? ` (${row.note})` : ''} as ${who} → ${row.expect[who]}`, row, who };
+      }),
+    );
+    it.each(cases)('$title', async ({ row, who }) => {
+      const url = typeof row.path === 'string' ? row.path : row.path(fixture);
+      const res = await inject({ method: row.method, url, payload: row.body?.(who), headers: credentials[who] });
+      const expected = row.expect[who];
+      // The body is shown only when the status is wrong, to explain why.
+      expect({ status: res.statusCode, body: res.statusCode === expected ? '' : res.body }).toEqual({ status: expected, body: '' });
+    });
+  });
+
+  describe('location scope', () => {
+    it('lists only the dealer’s own locations', async () => {
+      const dealer = await inject({ method: 'GET', url: '/api/locations', headers: credentials.dealer });
+      expect(dealer.json().map((l: { code: string }) => l.code)).toEqual([OWN]);
+      const marketer = await inject({ method: 'GET', url: '/api/locations', headers: credentials.marketer });
+      expect(marketer.json().map((l: { code: string }) => l.code)).toEqual(expect.arrayContaining([OWN, OTHER]));
+    });
+
+    it('applies a changed assignment to the next request, without signing in again', async () => {
+      await asAdmin('PATCH', `/api/users/${ids.dealer}`, { locations: [OWN, OTHER] });
+      const both = await inject({ method: 'GET', url: `/api/locations/${OTHER}`, headers: credentials.dealer });
+      expect(both.statusCode).toBe(200);
+      await asAdmin('PATCH', `/api/users/${ids.dealer}`, { locations: [OWN] });
+      const back = await inject({ method: 'GET', url: `/api/locations/${OTHER}`, headers: credentials.dealer });
+      expect(back.statusCode).toBe(404);
+    });
+  });
+
+  describe('sign-in', () => {
+    it('answers {accessToken} and sets an httpOnly SameSite=Lax cookie that also authenticates', async () => {
+      const res = await login('MARKETER@Example.com ', PASSWORDS.marketer);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ accessToken: expect.any(String) });
+      const cookie = String(res.headers['set-cookie']);
+      expect(cookie).toMatch(/^access_token=[^;]+;/);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Lax/);
+      expect(cookie).toMatch(/Path=\//);
+      expect(cookie).not.toMatch(/Secure/); // PUBLIC_URL is http in tests
+
+      const token = res.json().accessToken;
+      const me = await inject({ method: 'GET', url: '/api/auth/me', cookies: { access_token: token } });
+      expect(me.statusCode).toBe(200);
+      expect(me.json()).toMatchObject({ id: ids.marketer, email: 'marketer@example.com', role: 'marketer' });
+      expect(me.json()).not.toHaveProperty('passwordHash');
+      const [row] = await db.query(`SELECT last_login_at FROM staff_user WHERE id = '${ids.marketer}'`);
+      expect(row.last_login_at).not.toBeNull();
+    });
+
+    it('refuses a cookie-authenticated write from another site, but not a bearer one', async () => {
+      const token = await tokenFor('admin@example.com', PASSWORDS.admin);
+      const patch = (headers: Record<string, string>, cookies?: Record<string, string>) =>
+        inject({ method: 'PATCH', url: '/api/settings', payload: { alertWindowDays: 14 }, headers, cookies });
+      expect((await patch({ 'sec-fetch-site': 'cross-site' }, { access_token: token })).statusCode).toBe(403);
+      expect((await patch({ origin: 'https://evil.example' }, { access_token: token })).statusCode).toBe(403);
+      expect((await patch({ 'sec-fetch-site': 'same-origin' }, { access_token: token })).statusCode).toBe(200);
+      expect((await patch({ ...bearer(token), 'sec-fetch-site': 'cross-site' })).statusCode).toBe(200);
+    });
+
+    it('gives the same answer for an unknown email and a wrong password, in similar time', async () => {
+      const unknown = await login('nobody@example.com', 'some-password-1');
+      const wrong = await login('dealer@example.com', 'some-password-1');
+      expect(unknown.statusCode).toBe(401);
+      expect(wrong.statusCode).toBe(401);
+      expect(unknown.json()).toEqual(wrong.json());
+      expect(unknown.json().message).toEqual(['Invalid email or password']);
+
+      const median = async (email: string) => {
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const start = process.hrtime.bigint();
+          await login(email, 'some-password-2');
+          times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        }
+        return times.sort((a, b) => a - b)[2];
+      };
+      const unknownMs = await median('nobody-else@example.com');
+      const wrongMs = await median('marketer@example.com');
+      // The dummy hash makes an unknown email cost a password check too (a loose bound, for noisy machines).
+      expect(unknownMs).toBeGreaterThan(wrongMs * 0.4);
+    });
+
+    it('audits failed attempts with the user id when there is one, never the email', async () => {
+      await login('dealer@example.com', 'wrong-password-x');
+      await login('ghost@example.com', 'wrong-password-x');
+      const rows = await auditRows('auth.login_failed');
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ actor_type: 'system', subject_type: 'user', subject_id: ids.dealer }),
+          expect.objectContaining({ actor_type: 'system', subject_type: null, subject_id: null }),
+        ]),
+      );
+      const everything = JSON.stringify(await db.query('SELECT * FROM audit_event'));
+      expect(everything).not.toMatch(/ghost|dealer@|example\.com/);
+    });
+
+    it('rate limits attempts per IP and email with 429', async () => {
+      await users.create(setup, { email: 'limited@example.com', role: 'marketer', password: 'limited-password-1' });
+      for (let i = 0; i < 10; i++) expect((await login('limited@example.com', `wrong-password-${i}`)).statusCode).toBe(401);
+      const blocked = await login('limited@example.com', 'limited-password-1');
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      expect(blocked.headers['retry-after-account']).toBeDefined();
+      // Another account from the same address is not locked out.
+      expect((await login('marketer@example.com', PASSWORDS.marketer)).statusCode).toBe(200);
+    });
+
+    it('rejects a malformed request with 400 before any password check', async () => {
+      const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x', password: '' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message.length).toBeGreaterThan(0);
+    });
+
+    it('rejects garbage, tampered and foreign tokens with 401', async () => {
+      const token = credentials.admin!.authorization.slice('Bearer '.length);
+      const [head, body] = token.split('.');
+      const forged = `${head}.${body}.${Buffer.from('not the signature').toString('base64url')}`;
+      for (const authorization of ['Bearer nonsense', `Bearer ${forged}`, 'Basic YWRtaW46YWRtaW4=']) {
+        expect((await inject({ method: 'GET', url: '/api/users', headers: { authorization } })).statusCode).toBe(401);
+      }
+    });
+  });
+
+  describe('password change and deactivation', () => {
+    it('invalidates every earlier token when the password changes', async () => {
+      await users.create(setup, { email: 'changer@example.com', role: 'dealer', locationCodes: [OWN], password: 'first-password-1' });
+      const first = await tokenFor('changer@example.com', 'first-password-1');
+      const second = await tokenFor('changer@example.com', 'first-password-1');
+
+      const short = await inject({ method: 'POST', url: '/api/auth/password', headers: bearer(first), payload: { currentPassword: 'first-password-1', newPassword: 'short' } });
+      expect(short.statusCode).toBe(400);
+      const changed = await inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: bearer(first),
+        payload: { currentPassword: 'first-password-1', newPassword: 'second-password-2' },
+      });
+      expect(changed.statusCode).toBe(200);
+      const fresh = changed.json().accessToken;
+
+      for (const old of [first, second]) {
+        expect((await inject({ method: 'GET', url: '/api/auth/me', headers: bearer(old) })).statusCode).toBe(401);
+      }
+      expect((await inject({ method: 'GET', url: '/api/auth/me', headers: bearer(fresh) })).statusCode).toBe(200);
+      expect((await login('changer@example.com', 'first-password-1')).statusCode).toBe(401);
+      expect((await login('changer@example.com', 'second-password-2')).statusCode).toBe(200);
+      expect(await auditRows('auth.password_change')).toHaveLength(1);
+    });
+
+    it('logs out everywhere', async () => {
+      await users.create(setup, { email: 'leaver@example.com', role: 'marketer', password: 'leaver-password-1' });
+      const token = await tokenFor('leaver@example.com', 'leaver-password-1');
+      const res = await inject({ method: 'POST', url: '/api/auth/logout-everywhere', headers: bearer(token) });
+      expect(res.statusCode).toBe(204);
+      expect(String(res.headers['set-cookie'])).toMatch(/access_token=;/);
+      expect((await inject({ method: 'GET', url: '/api/auth/me', headers: bearer(token) })).statusCode).toBe(401);
+    });
+
+    it('rejects an inactive user’s token and sign-in, with the usual message', async () => {
+      const { user } = await users.create(setup, { email: 'inactive@example.com', role: 'marketer', password: 'inactive-password-1' });
+      const token = await tokenFor('inactive@example.com', 'inactive-password-1');
+      expect((await asAdmin('PATCH', `/api/users/${user.id}`, { active: false })).statusCode).toBe(200);
+
+      expect((await inject({ method: 'GET', url: '/api/auth/me', headers: bearer(token) })).statusCode).toBe(401);
+      const denied = await login('inactive@example.com', 'inactive-password-1');
+      expect(denied.statusCode).toBe(401);
+      expect(denied.json().message).toEqual(['Invalid email or password']);
+
+      await asAdmin('PATCH', `/api/users/${user.id}`, { active: true });
+      expect((await inject({ method: 'GET', url: '/api/auth/me', headers: bearer(token) })).statusCode).toBe(401);
+      expect((await login('inactive@example.com', 'inactive-password-1')).statusCode).toBe(200);
+    });
+  });
+
+  describe('users API', () => {
+    it('generates a strong password when none is given and shows it once', async () => {
+      const res = await asAdmin('POST', '/api/users', { email: ' New.Person@Example.com', role: 'dealer', locations: ['loc-a'] });
+      expect(res.statusCode).toBe(201);
+      const body = res.json();
+      expect(body).toMatchObject({ email: 'new.person@example.com', role: 'dealer', active: true, locations: [OWN] });
+      expect(body.password).toMatch(/^[A-Za-z0-9_-]{20}$/);
+      expect((await login('new.person@example.com', body.password)).statusCode).toBe(200);
+
+      const list = await asAdmin('GET', '/api/users');
+      const listed = list.json().find((u: { id: string }) => u.id === body.id);
+      expect(listed).not.toHaveProperty('password');
+      expect(list.body).not.toMatch(/argon2|passwordHash|tokenVersion/);
+      const [row] = await db.query(`SELECT password_hash FROM staff_user WHERE id = '${body.id}'`);
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    });
+
+    it('does not return a password it did not generate', async () => {
+      const res = await asAdmin('POST', '/api/users', { email: 'chosen@example.com', role: 'marketer', password: 'chosen-password-1' });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).not.toHaveProperty('password');
+    });
+
+    it.each([
+      [{ email: 'd1@example.com', role: 'dealer' }, 'a dealer needs at least one location'],
+      [{ email: 'd2@example.com', role: 'dealer', locations: [OWN, 'NOPE-1', 'nope-2'] }, 'Unknown location codes: NOPE-1, NOPE-2'],
+      [{ email: 'm1@example.com', role: 'marketer', locations: [OWN] }, 'locations can only be assigned to dealers'],
+      [{ email: 'r1@example.com', role: 'owner' }, 'role must be one of admin, marketer, dealer'],
+      [{ email: 'p1@example.com', role: 'admin', password: 'short' }, 'password must be 12-256 characters'],
+    ])('refuses %j with 400', async (payload, message) => {
+      const res = await asAdmin('POST', '/api/users', payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toContain(message);
+    });
+
+    it('refuses a duplicate email, whatever its case, with 409', async () => {
+      const res = await asAdmin('POST', '/api/users', { email: 'Admin@Example.COM', role: 'marketer' });
+      expect(res.statusCode).toBe(409);
+    });
+
+    it('updates role and locations, auditing only the names of the changed fields', async () => {
+      const { user } = await users.create(setup, { email: 'mover@example.com', role: 'marketer' });
+      const res = await asAdmin('PATCH', `/api/users/${user.id}`, { role: 'dealer', locations: [OTHER] });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ role: 'dealer', locations: [OTHER] });
+      const back = await asAdmin('PATCH', `/api/users/${user.id}`, { role: 'admin' });
+      expect(back.json()).toMatchObject({ role: 'admin', locations: [] });
+      expect((await asAdmin('PATCH', `/api/users/${user.id}`, { role: 'dealer' })).statusCode).toBe(400);
+
+      const rows = (await auditRows('user.update')).filter((r: { subject_id: string }) => r.subject_id === user.id);
+      const details = rows.map((r: { details: unknown }) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details));
+      expect(details).toEqual([{ fields: ['role', 'locations'] }, { fields: ['role', 'locations'] }]);
+      expect(rows[0]).toMatchObject({ actor_type: 'staff', actor_id: ids.admin });
+    });
+
+    it('keeps at least one active admin', async () => {
+      const { user } = await users.create(setup, { email: 'solo-admin-check@example.com', role: 'marketer' });
+      // Several admins exist here, so demote all but the original one, then try the original.
+      const admins = (await users.list()).filter((u) => u.role === 'admin' && u.active && u.id !== ids.admin);
+      for (const admin of admins) await users.update(setup, admin.id, { role: 'marketer' });
+      const res = await asAdmin('PATCH', `/api/users/${ids.admin}`, { active: false });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().message).toEqual(['At least one active admin must remain']);
+      expect((await asAdmin('PATCH', `/api/users/${user.id}`, { active: false })).statusCode).toBe(200);
+    });
+
+    it('answers 404 for an unknown user and 400 for a malformed id', async () => {
+      expect((await asAdmin('PATCH', '/api/users/00000000-0000-4000-8000-000000000000', { active: true })).statusCode).toBe(404);
+      expect((await asAdmin('PATCH', '/api/users/not-a-uuid', { active: true })).statusCode).toBe(400);
+    });
+  });
+
+  describe('API keys', () => {
+    it('shows the key once, stores only its hash, and records use at most once a minute', async () => {
+      const created = await asAdmin('POST', '/api/api-keys', { name: 'Survey webhook' });
+      expect(created.statusCode).toBe(201);
+      const { id, key, prefix } = created.json();
+      expect(key).toMatch(/^gw_[A-Za-z0-9_-]{43}$/);
+      expect(key.startsWith(prefix)).toBe(true);
+      expect(created.json()).toMatchObject({ name: 'Survey webhook', lastUsedAt: null, revokedAt: null, createdBy: ids.admin });
+
+      const list = await asAdmin('GET', '/api/api-keys');
+      expect(list.body).not.toContain(key);
+      expect(list.body).not.toMatch(/hash/i);
+      const listed = list.json().find((k: { id: string }) => k.id === id);
+      expect(Object.keys(listed).sort()).toEqual(['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+
+      const [row] = await db.query(`SELECT * FROM api_key WHERE id = '${id}'`);
+      expect(JSON.stringify(row)).not.toContain(key.slice(prefix.length));
+      expect(row.key_hash).toBe(createHash('sha256').update(key).digest('hex'));
+      expect(await auditRows('api_key.create')).toEqual(expect.arrayContaining([expect.objectContaining({ subject_id: id })]));
+
+      // A valid key on a staff-only route: authenticated (use recorded), then refused.
+      expect((await inject({ method: 'GET', url: '/api/users', headers: { 'x-api-key': key } })).statusCode).toBe(403);
+      const [used] = await db.query(`SELECT last_used_at FROM api_key WHERE id = '${id}'`);
+      expect(used.last_used_at).not.toBeNull();
+      await inject({ method: 'GET', url: '/api/users', headers: { 'x-api-key': key } });
+      const [again] = await db.query(`SELECT last_used_at FROM api_key WHERE id = '${id}'`);
+      expect(new Date(again.last_used_at).getTime()).toBe(new Date(used.last_used_at).getTime());
+    });
+
+    it('rejects a revoked or unknown key with 401', async () => {
+      const { apiKey, key } = await apiKeys.create(setup, 'short-lived');
+      expect((await inject({ method: 'GET', url: '/api/users', headers: { 'x-api-key': key } })).statusCode).toBe(403);
+      const revoked = await asAdmin('DELETE', `/api/api-keys/${apiKey.id}`);
+      expect(revoked.statusCode).toBe(200);
+      expect(revoked.json().revokedAt).not.toBeNull();
+      expect((await inject({ method: 'GET', url: '/api/users', headers: { 'x-api-key': key } })).statusCode).toBe(401);
+      const unknown = `gw_${'A'.repeat(43)}`;
+      expect((await inject({ method: 'GET', url: '/api/users', headers: { 'x-api-key': unknown } })).statusCode).toBe(401);
+      expect(await auditRows('api_key.revoke')).toEqual(expect.arrayContaining([expect.objectContaining({ subject_id: apiKey.id })]));
+      expect((await asAdmin('DELETE', '/api/api-keys/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    });
+  });
+
+  describe('settings', () => {
+    it('starts from the defaults', async () => {
+      const res = await asAdmin('GET', '/api/settings');
+      expect(res.json()).toEqual({
+        brandName: t.config.brandName,
+        brandPostalAddress: t.config.brandPostalAddress,
+        frequencyCap: 2,
+        alertWindowDays: 14,
+        dataRetentionDays: 730,
+      });
+    });
+
+    it.each([{ frequencyCap: 3 }, { frequencyCap: -1 }, { frequencyCap: 1.5 }, { brandName: '' }, { dataRetentionDays: 1 }, { unknown: 1 }])(
+      'refuses %j with 400',
+      async (payload) => {
+        expect((await asAdmin('PATCH', '/api/settings', payload)).statusCode).toBe(400);
+      },
+    );
+
+    it('changes settings and audits the changed field names', async () => {
+      const res = await asAdmin('PATCH', '/api/settings', { frequencyCap: 1, brandName: 'Springfield Motors', alertWindowDays: 14 });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ frequencyCap: 1, brandName: 'Springfield Motors', alertWindowDays: 14 });
+      const read = await inject({ method: 'GET', url: '/api/settings', headers: credentials.marketer });
+      expect(read.json()).toMatchObject({ frequencyCap: 1, brandName: 'Springfield Motors' });
+      const [row] = await auditRows('settings.update');
+      const details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
+      expect(details).toEqual({ fields: ['brandName', 'frequencyCap'] });
+    });
+
+    it('never lets a stored value raise the frequency cap above 2', async () => {
+      const settings = t.app.get(SettingsService);
+      await db.query(`UPDATE setting SET value = '5' WHERE key = 'frequencyCap'`);
+      settings.invalidate();
+      expect((await settings.get()).frequencyCap).toBe(2);
+      await expect(settings.update(setup, { frequencyCap: 3 })).rejects.toThrow(BadRequestException);
+    });
+  });
+});

@@ -1,0 +1,64 @@
+import { rmSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { AuditEvent } from '../src/audit/audit-event.entity';
+import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { runMigrations } from '../src/database/migrate';
+import { dropSchema, postgresUrlWithSchema, tempDataDir, uniqueSchema } from './support/database';
+
+describe.each(['postgres', 'sqlite'] as const)('migrations on %s', (dialect) => {
+  const schema = uniqueSchema('mig');
+  const dataDir = tempDataDir();
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    const databaseUrl = dialect === 'postgres' ? postgresUrlWithSchema(schema) : undefined;
+    dataSource = await new DataSource(buildDataSourceOptions({ databaseUrl, dataDir })).initialize();
+    await runMigrations(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    if (dialect === 'postgres') await dropSchema(schema);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('leaves no difference between the entities and the migrated schema', async () => {
+    const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
+    expect(upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('is a no-op when applied again (what every process start does)', async () => {
+    expect(await runMigrations(dataSource)).toEqual([]);
+  });
+
+  it('keeps the audit log append-only in the database itself', async () => {
+    const repo = dataSource.getRepository(AuditEvent);
+    const event = await repo.save(repo.create({ actorType: 'system', actorId: null, action: 'test.event' }));
+    await expect(repo.update(event.id, { action: 'rewritten' })).rejects.toThrow(/append-only/);
+    await expect(repo.delete(event.id)).rejects.toThrow(/append-only/);
+    expect((await repo.findOneByOrFail({ id: event.id })).action).toBe('test.event');
+  });
+});
+
+describe('migrations on PostgreSQL from several processes at once', () => {
+  const schema = uniqueSchema('mig');
+  afterAll(() => dropSchema(schema));
+
+  it('serialises concurrent runs under the advisory lock: each migration applied once', async () => {
+    const sources = await Promise.all(
+      [1, 2, 3].map(() =>
+        new DataSource(buildDataSourceOptions({ databaseUrl: postgresUrlWithSchema(schema), dataDir: '/tmp' })).initialize(),
+      ),
+    );
+    try {
+      const applied = await Promise.all(sources.map((ds) => runMigrations(ds)));
+      const total = applied.flat();
+      expect(new Set(total).size).toBe(total.length);
+      expect(total.length).toBe(sources[0].migrations.length);
+      const rows = await sources[0].query(`SELECT name FROM "${schema}".migrations`);
+      expect(rows).toHaveLength(sources[0].migrations.length);
+    } finally {
+      await Promise.all(sources.map((ds) => ds.destroy()));
+    }
+  });
+});
