@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
+import { serializeSqliteTransactions } from './sqlite-transactions';
 
 @Global()
 @Module({
@@ -14,6 +15,7 @@ import { runMigrations } from './migrate';
       // Every process applies pending migrations before serving; PostgreSQL serialises them under a lock.
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
+        if (dataSource.options.type === 'better-sqlite3') serializeSqliteTransactions(dataSource);
         await runMigrations(dataSource);
         return dataSource;
       },
