@@ -16,6 +16,7 @@ import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { createHandlebars, TEMPLATES_DIR } from './common/views/handlebars';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
+import { SettingsService } from './settings/settings.service';
 
 /** Largest JSON body (a webhook batch of 1,000 responses fits); uploads have their own limit. */
 const BODY_LIMIT = 2 * 1024 * 1024;
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -55,6 +57,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const secureCookies = config.publicUrl.startsWith('https:');
   await app.register(fastifyCsrf, {
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },
+    // Form field first; a multipart upload (whose body isn't parsed yet) carries it in the action URL's query.
+    getToken: (req) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ??
+      (req.query as { _csrf?: string } | undefined)?._csrf ??
+      (req.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10 } });
   await app.register(fastifyStatic, {
@@ -72,6 +79,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new CsvResponseInterceptor());
+
+  // Pages show the brand from the admin settings (cached), falling back to BRAND_NAME.
+  const settings = app.get(SettingsService);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preHandler', async (request, reply) => {
+      if (/^\/(api|r|health|metrics|assets)\//.test(request.url)) return;
+      // `locals` is decorated by @fastify/view (untyped there) and merged into every view's context.
+      const withLocals = reply as typeof reply & { locals: Record<string, unknown> | null };
+      withLocals.locals = { ...withLocals.locals, brandName: (await settings.get()).brandName };
+    });
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
 import { TestingModule } from '@nestjs/testing';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { OutboxMessage } from '../src/jobs/outbox-message.entity';
+import { OutboxRelay } from '../src/jobs/outbox-relay.service';
 import { OutboxService } from '../src/jobs/outbox.service';
 import {
   ECHO_JOB,
@@ -78,6 +79,23 @@ describe.each(SETUPS)('OutboxService ($driver driver, $dialect)', (setup) => {
     await waitFor(async () => (await row(id)).dispatchedAt !== null, 'the second relay');
     await sleep(250);
     expect(probe.tagged(tag)).toHaveLength(1);
+  });
+
+  it('prunes dispatched rows after 7 days and failed ones after 30, never pending ones', async () => {
+    const now = Date.now() + 2 * 3600_000; // past any prune the relay's own loop already did
+    const daysAgo = (days: number) => new Date(now - days * 24 * 3600_000);
+    const repo = dataSource.getRepository(OutboxMessage);
+    const base = { jobName: UNHANDLED_JOB.name, payload: { n: 0 }, attempts: 1 };
+    const rows = await repo.save([
+      repo.create({ ...base, availableAt: daysAgo(9), dispatchedAt: daysAgo(8), lastError: null }),
+      repo.create({ ...base, availableAt: daysAgo(2), dispatchedAt: daysAgo(1), lastError: null }),
+      repo.create({ ...base, availableAt: daysAgo(9), dispatchedAt: daysAgo(8), lastError: 'failed for good' }),
+      repo.create({ ...base, availableAt: daysAgo(40), dispatchedAt: daysAgo(31), lastError: 'failed for good' }),
+      repo.create({ ...base, availableAt: new Date(now + 3600_000), dispatchedAt: null, lastError: null }),
+    ]);
+    expect(await app.get(OutboxRelay).pruneIfDue(now)).toBeGreaterThanOrEqual(2);
+    const left = new Set((await repo.findBy({ id: In(rows.map((r) => r.id)) })).map((r) => r.id));
+    expect(rows.map((r) => left.has(r.id))).toEqual([false, true, true, false, true]);
   });
 
   it('holds a row back for delayMs', async () => {

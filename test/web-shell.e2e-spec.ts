@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR } from '../src/common/actor';
+import { SettingsService } from '../src/settings/settings.service';
 import { createTestApp, TestApp } from './support/app';
 
 describe('web shell (PostgreSQL + Redis)', () => {
@@ -52,6 +54,12 @@ describe('web shell (PostgreSQL + Redis)', () => {
     const css = await inject({ method: 'GET', url: '/assets/app.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toContain('text/css');
+  });
+
+  it('shows the brand name an admin set in the settings', async () => {
+    await t.app.get(SettingsService).update(SYSTEM_ACTOR, { brandName: 'Riverside Auto Group' });
+    const page = await inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+    expect(page.body).toContain('<title>Welcome · Riverside Auto Group</title>');
   });
 
   it('answers unknown API routes with the JSON error shape', async () => {

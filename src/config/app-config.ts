@@ -12,6 +12,7 @@ export class AppConfig {
   readonly role: ProcessRole;
   readonly port: number;
   readonly host: string;
+  readonly trustProxy: boolean | number | string[];
   readonly publicUrl: string;
   readonly dataDir: string;
   readonly databaseUrl?: string;

@@ -102,6 +102,13 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsOptional() @IsInt() @Min(0)
   X_MONTHLY_POST_BUDGET?: number;
 
+  /** Behind a reverse proxy: `true`, a hop count, or comma-separated proxy addresses/CIDRs (for client IPs in rate limits). */
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or comma-separated proxy addresses',
+  })
+  TRUST_PROXY?: string;
+
   /** Key prefix for queues in Redis; lets several deployments (or test files) share one Redis. */
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, - or _' })
   QUEUE_PREFIX?: string;

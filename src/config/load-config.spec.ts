@@ -50,10 +50,20 @@ describe(loadConfig.name, () => {
     [{ DKIM_DOMAIN: 'example.com' }, /DKIM_SELECTOR is required|DKIM_PRIVATE_KEY/],
     [{ X_CLIENT_ID: 'abc' }, /^X_CLIENT_SECRET is required/],
     [{ SMTP_URL: 'http://mail' }, /^SMTP_URL/],
+    [{ TRUST_PROXY: 'yes please' }, /^TRUST_PROXY/],
   ])('refuses %p with one line naming the variable', (env, pattern) => {
     const message = errorOf(env as Record<string, string>);
     expect(message).toMatch(pattern);
     expect(message).not.toContain('\n');
+  });
+
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+  ])('reads TRUST_PROXY=%p as %p', (value, expected) => {
+    expect(load(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('requires REDIS_URL and DATABASE_URL for a split role', () => {

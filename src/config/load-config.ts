@@ -39,6 +39,13 @@ function loadOrCreateSecrets(dataDir: string): Record<SecretName, string> {
   return secrets;
 }
 
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim());
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = { ...source };
   // A PEM key often arrives as one line with literal \n (container env files); restore its newlines.
@@ -77,6 +84,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     role,
     port,
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     dataDir,
     databaseUrl: env.DATABASE_URL,

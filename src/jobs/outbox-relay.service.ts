@@ -12,6 +12,10 @@ const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 5 * 60_000;
 /** In-process jobs held in memory at once from the outbox; more rows wait in the table. */
 const MAX_IN_FLIGHT = 2000;
+/** Dispatched rows are history after this long and are deleted (failed ones are kept longer, for diagnosis). */
+const KEEP_DISPATCHED_MS = 7 * 24 * 3600_000;
+const KEEP_FAILED_MS = 30 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 /** An SQLite transaction is open on the shared connection: look again this soon. */
 const SQLITE_BUSY_RETRY_MS = 25;
 
@@ -40,6 +44,7 @@ export class OutboxRelay {
   /** Settled in-process jobs whose row update hasn't succeeded yet. */
   private readonly unrecorded = new Map<string, { row: OutboxMessage; outcome: JobOutcome }>();
   private recording?: Promise<void>;
+  private lastPruneAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -100,6 +105,7 @@ export class OutboxRelay {
         await this.recordOutcomes();
         const moved = await this.relayRound();
         if (moved >= this.options.outboxBatchSize) this.pending = true;
+        else await this.pruneIfDue();
       } catch (error) {
         this.pending = false;
         this.logger.error({ msg: 'outbox relay round failed', error: describeError(error) });
@@ -252,6 +258,24 @@ export class OutboxRelay {
       outboxIds: rows.slice(0, 20).map((row) => row.id),
       error: lastError,
     });
+  }
+
+  /** Keeps the outbox table small: it is a hand-over point, not a log (the audit log is the record). */
+  async pruneIfDue(now = Date.now()): Promise<number> {
+    if (now - this.lastPruneAt < PRUNE_EVERY_MS || this.sqliteTransactionOpen()) return 0;
+    this.lastPruneAt = now;
+    const result = await this.dataSource
+      .getRepository(OutboxMessage)
+      .createQueryBuilder()
+      .delete()
+      .where('dispatched_at IS NOT NULL')
+      .andWhere('((last_error IS NULL AND dispatched_at < :done) OR dispatched_at < :failed)', {
+        done: new Date(now - KEEP_DISPATCHED_MS),
+        failed: new Date(now - KEEP_FAILED_MS),
+      })
+      .execute();
+    if (result.affected) this.logger.log({ msg: 'outbox rows pruned', count: result.affected });
+    return result.affected ?? 0;
   }
 
   private pendingRows(manager: EntityManager) {
