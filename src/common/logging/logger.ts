@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 
 /** Path segments that are bearer secrets (invitation, preference, tracked-link and reset tokens). */
 const SECRET_PATHS = /^\/(i|p|r|preferences|reset-password|auth\/x\/callback)\/[^/?]+/;
@@ -10,7 +10,7 @@ export function redactUrl(url: string): string {
   return path.replace(SECRET_PATHS, (_m, prefix: string) => `/${prefix}/:token`);
 }
 
-export function createRootLogger(level: string): Logger {
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'goodword' },
@@ -24,7 +24,7 @@ export function createRootLogger(level: string): Logger {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },
-  });
+  }, destination ?? pino.destination(1));
 }
 
 /** Nest's logger interface over the same pino instance Fastify logs requests with: one JSON stream. */
