@@ -1,16 +1,27 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor } from '../common/actor';
 import { AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
+import { PasswordResetService } from '../users/password-reset.service';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { CurrentActor, Public, Roles } from './decorators/auth.decorators';
-import { AccessTokenDto, ChangePasswordDto, LoginDto } from './dto/auth.dto';
+import {
+  AccessTokenDto,
+  ChangePasswordDto,
+  LoginDto,
+  PasswordResetAcceptedDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+} from './dto/auth.dto';
 import { LOGIN_USER, LocalAuthGuard } from './guards/local-auth.guard';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
+
+/** The one answer to a password-reset request, whether or not the address has an account. */
+export const PASSWORD_RESET_ACCEPTED = 'If an account exists for that address, we have sent it a link to choose a new password.';
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -18,6 +29,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly resets: PasswordResetService,
     private readonly config: AppConfig,
   ) {}
 
@@ -79,4 +91,32 @@ export class AuthController {
     setSessionCookie(reply, this.config, accessToken);
     return { accessToken };
   }
+
+  /**
+   * Emails a one-time link (valid 1 hour) to choose a new password, if the address belongs to an active
+   * user. The answer is the same whether or not it does. Rate limited.
+   */
+  @Post('password-reset')
+  @Public()
+  @HttpCode(202)
+  @UseGuards(ThrottlerGuard)
+  @ApiAcceptedResponse({ type: PasswordResetAcceptedDto })
+  async requestPasswordReset(@Body() dto: PasswordResetRequestDto): Promise<PasswordResetAcceptedDto> {
+    await this.resets.requestReset(dto.email);
+    return { message: PASSWORD_RESET_ACCEPTED };
+  }
+
+  /**
+   * Sets the password with the token from the emailed link. The link works once; every session of the
+   * user ends. An unknown, expired or used token: 400 with one message for all. Rate limited.
+   */
+  @Post('password-reset/confirm')
+  @Public()
+  @HttpCode(204)
+  @UseGuards(ThrottlerGuard)
+  @ApiNoContentResponse()
+  async confirmPasswordReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
+    await this.resets.confirm(dto.token, dto.newPassword);
+  }
 }
+

@@ -7,6 +7,8 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AppConfig } from '../config/app-config';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
+import { AccountPagesController } from './account-pages.controller';
+import { AuthPagesController } from './auth-pages.controller';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AccessGuard } from './guards/access.guard';
@@ -35,7 +37,7 @@ import { LocalStrategy } from './strategies/local.strategy';
     }),
     ThrottlerModule.forRoot(AUTH_THROTTLING),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AuthPagesController, AccountPagesController],
   providers: [AuthService, LocalStrategy, LocalAuthGuard, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService, UsersModule, ApiKeysModule, SettingsModule],
 })

@@ -4,6 +4,7 @@ import { Location } from '../locations/location.entity';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { Setting } from '../settings/setting.entity';
 import { User } from '../users/user.entity';
+import { PasswordResetToken } from '../users/password-reset-token.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
-export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting];
+export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken];

@@ -81,6 +81,22 @@ export class UsersRepository {
       .execute();
   }
 
+  /** As `setPassword`, but only for an active user; true when a row changed. */
+  async setPasswordIfActive(id: string, passwordHash: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ passwordHash, tokenVersion: () => 'token_version + 1' })
+      .where('id = :id AND active = :active', { id, active: true })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** By normalised email, without the password hash. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.repo.findOneBy({ email });
+  }
+
   async bumpTokenVersion(id: string, manager: EntityManager = this.repo.manager): Promise<void> {
     await manager
       .createQueryBuilder()

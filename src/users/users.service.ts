@@ -173,6 +173,28 @@ export class UsersService {
     await this.audit.record(actor, { action: 'auth.password_change', subjectType: 'user', subjectId: id });
   }
 
+  /** For emailed password links: the account behind an email, active or not, or null. */
+  async findByEmail(email: string): Promise<Pick<User, 'id' | 'email' | 'role' | 'active'> | null> {
+    const user = await this.users.findByEmail(normaliseEmail(email ?? ''));
+    return user ? { id: user.id, email: user.email, role: user.role, active: user.active } : null;
+  }
+
+  /** Checks the password rules and hashes it (slow: do it before opening a transaction). */
+  async preparePassword(password: string): Promise<string> {
+    const problem = passwordProblem(password ?? '');
+    if (problem) throw new BadRequestException([problem]);
+    return hashPassword(password);
+  }
+
+  /**
+   * Stores a password (hashed by `preparePassword`) chosen through an emailed one-time link, which the
+   * caller has checked inside `manager`'s transaction. Every token issued so far stops working.
+   * False when the user is gone or inactive.
+   */
+  setPasswordFromLink(userId: string, passwordHash: string, manager: EntityManager): Promise<boolean> {
+    return this.users.setPasswordIfActive(userId, passwordHash, manager);
+  }
+
   /** Ends every session of this user (all tokens issued so far stop working). */
   async invalidateTokens(actor: Actor, userId: string = this.staffId(actor)): Promise<void> {
     await this.users.bumpTokenVersion(userId);

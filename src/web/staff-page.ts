@@ -10,6 +10,8 @@ interface NavItem {
   label: string;
   href: string;
   roles: StaffRole[];
+  /** One line on the dashboard card that links to the section. */
+  description?: string;
 }
 
 const ALL: StaffRole[] = ['admin', 'marketer', 'dealer'];
@@ -17,15 +19,16 @@ const ALL: StaffRole[] = ['admin', 'marketer', 'dealer'];
 /** The staff navigation; each capability adds its entry here. Shown per role, enforced again on the server. */
 export const STAFF_NAV: NavItem[] = [
   { section: 'dashboard', label: 'Dashboard', href: '/dashboard', roles: ALL },
-  { section: 'locations', label: 'Locations', href: '/dashboard/locations', roles: ALL },
-  { section: 'users', label: 'Users', href: '/dashboard/users', roles: ['admin'] },
-  { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', roles: ['admin'] },
-  { section: 'settings', label: 'Settings', href: '/dashboard/settings', roles: ['admin'] },
+  { section: 'locations', label: 'Locations', href: '/dashboard/locations', roles: ALL, description: 'The places customers visit: details, review links, CSV import.' },
+  { section: 'users', label: 'Users', href: '/dashboard/users', roles: ['admin'], description: 'Invite staff, set their role and locations, deactivate accounts.' },
+  { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', roles: ['admin'], description: 'Keys for machines that send feedback or redeem rewards.' },
+  { section: 'settings', label: 'Settings', href: '/dashboard/settings', roles: ['admin', 'marketer'], description: 'Brand name, postal address, message cap and data retention.' },
+  { section: 'account', label: 'Account', href: '/dashboard/account', roles: ALL, description: 'Your password and your sessions.' },
 ];
 
 /**
  * The context every staff page renders with: the navigation for the actor's role, and a CSRF token that
- * every form on the page posts back as `_csrf`.
+ * every form on the page posts back as `_csrf`. Staff pages are personal and carry tokens: never cached.
  */
 export function staffContext(
   reply: FastifyReply,
@@ -34,6 +37,7 @@ export function staffContext(
   data: object = {},
 ) {
   const role = actor.role!;
+  reply.header('Cache-Control', 'no-store');
   return {
     ...data,
     title: page.title,

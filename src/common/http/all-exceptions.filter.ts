@@ -26,7 +26,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const { statusCode, messages } = this.describe(exception, request);
-    const code = (exception as { code?: string })?.code;
+    // Nest re-wraps Fastify's CSRF errors as a plain 403 HttpException: recognise them by code or message.
+    const csrfFailure =
+      (exception as { code?: string })?.code?.startsWith('FST_CSRF') ||
+      (statusCode === 403 && messages.some((m) => /csrf (token|secret)/i.test(m)));
     const error = STATUS_CODES[statusCode] ?? 'Error';
 
     if (reply.sent) return;
@@ -42,7 +45,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         .view('pages/error.hbs', {
           title: error,
           statusCode,
-          message: code?.startsWith('FST_CSRF')
+          message: csrfFailure
             ? 'This form has expired or came from another site. Please go back, reload the page and try again.'
             : FRIENDLY[statusCode] ?? (statusCode >= 500 ? 'Something went wrong on our side.' : error),
         });
