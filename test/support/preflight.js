@@ -33,7 +33,15 @@ async function checkRedis() {
   }
 }
 
-Promise.all([checkPostgres(), checkRedis()]).then((problems) => {
+function checkChromium() {
+  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!require('node:fs').existsSync(path)) {
+    return `Chromium is not installed at ${path} (browser tests drive it through playwright-core). ` +
+      'Install it: apt-get update && apt-get install -y chromium';
+  }
+}
+
+Promise.all([checkPostgres(), checkRedis(), checkChromium()]).then((problems) => {
   const found = problems.filter(Boolean);
   if (found.length) {
     for (const problem of found) console.error(`test preflight: ${problem}`);
