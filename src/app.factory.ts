@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import './common/http/route-config';
 import { CsvResponseInterceptor } from './common/http/csv-response.interceptor';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { createHandlebars, TEMPLATES_DIR } from './common/views/handlebars';
@@ -98,13 +99,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   // Form posts opt in with @RouteConfig({ csrf: true }); the plugin answers 403 before the handler runs.
   fastify.addHook('preHandler', (request, reply, done) => {
-    if ((request.routeOptions.config as { csrf?: boolean }).csrf) return fastify.csrfProtection(request, reply, done);
+    if (request.routeOptions.config.csrf) return fastify.csrfProtection(request, reply, done);
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
-    request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request');
+    if (request.routeOptions.config.accessLog !== false) {
+      request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
     done();
   });
 

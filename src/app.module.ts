@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LocationsModule } from './locations/locations.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReachModule } from './reach/reach.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WebModule } from './web/web.module';
 
@@ -27,6 +28,7 @@ export class AppModule {
         NotificationsModule,
         AuthModule,
         LocationsModule,
+        ReachModule,
         HealthModule,
         WebModule,
         DemoModule,

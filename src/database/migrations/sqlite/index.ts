@@ -2,6 +2,7 @@ import { MigrationInterface } from 'typeorm';
 import { Initial1795553808096 } from './1795553808096-Initial';
 import { Auth1795554245074 } from './1795554245074-Auth';
 import { PasswordReset1795555801904 } from './1795555801904-PasswordReset';
+import { Reach1795557466447 } from './1795557466447-Reach';
 
 /** In order. A new migration is generated with `npm run typeorm -- migration:generate` and added here. */
-export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096, Auth1795554245074, PasswordReset1795555801904];
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096, Auth1795554245074, PasswordReset1795555801904, Reach1795557466447];

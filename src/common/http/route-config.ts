@@ -1,0 +1,11 @@
+/** Per-route options our global Fastify hooks read (`@RouteConfig({...})` in Nest, `config` on raw routes). */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Run CSRF protection before the handler (staff form posts). */
+    csrf?: boolean;
+    /** false: no access-log line (hot, high-volume routes; metrics still count them). */
+    accessLog?: boolean;
+  }
+}
+
+export {};

@@ -1,0 +1,30 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { TimestampColumn } from '../database/columns';
+
+/**
+ * One visit of a tracked link. No IP address is stored (DESIGN principle 6): `visitor_hash` is an HMAC of
+ * day, IP and user agent with HASH_KEY, enough to count unique visitors per day and nothing more.
+ */
+@Entity('click_event')
+@Index('ix_click_event_link_time', ['linkId', 'occurredAt'])
+export class ClickEvent {
+  /** An integer key: click events are the largest table, and a uuid per row would double its index. */
+  @PrimaryGeneratedColumn('increment', { type: 'integer' })
+  id: number;
+
+  @Column({ name: 'link_id', type: 'uuid' })
+  linkId: string;
+
+  @TimestampColumn({ name: 'occurred_at' })
+  occurredAt: Date;
+
+  @Column({ name: 'visitor_hash', type: 'varchar', length: 32 })
+  visitorHash: string;
+
+  /** Link-preview fetchers and crawlers: kept for completeness, never counted as people reached. */
+  @Column({ name: 'is_bot', type: 'boolean', default: false })
+  isBot: boolean;
+
+  @Column({ name: 'referrer_host', type: 'varchar', length: 120, nullable: true })
+  referrerHost: string | null;
+}

@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, TimestampColumn } from '../database/columns';
+
+/**
+ * A short, unguessable link (`/r/:code`) that redirects to a page of ours and counts who followed it.
+ * Each share gets its own, so reach is measured per share, campaign and location.
+ */
+@Entity('tracked_link')
+export class TrackedLink {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('uq_tracked_link_code', { unique: true })
+  @Column({ type: 'varchar', length: 16 })
+  code: string;
+
+  /** A local path (never an absolute URL: no open redirect), e.g. `/p/<recommendation id>`. */
+  @Column({ name: 'target_path', type: 'varchar', length: 300 })
+  targetPath: string;
+
+  /** The share this link belongs to (the sharing capability adds the foreign key). */
+  @Index('ix_tracked_link_share')
+  @Column({ name: 'share_id', type: 'uuid', nullable: true })
+  shareId: string | null;
+
+  @Column({ name: 'location_id', type: 'uuid', nullable: true })
+  locationId: string | null;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  /** A withdrawn or hidden recommendation disables its links: they answer 410. */
+  @TimestampColumn({ name: 'disabled_at', nullable: true })
+  disabledAt: Date | null;
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { TrackedLink } from './tracked-link.entity';
+
+export interface ResolvedLink {
+  id: string;
+  targetPath: string;
+  disabled: boolean;
+}
+
+/** 9 random bytes → 12 URL-safe characters: short to type, 72 bits to guess. */
+const CODE_BYTES = 9;
+export const CODE_PATTERN = /^[A-Za-z0-9_-]{12}$/;
+/** Resolved codes are cached briefly: the redirect is the hottest path, and links rarely change. */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 20_000;
+
+@Injectable()
+export class TrackedLinksService {
+  private readonly cache = new Map<string, { link: ResolvedLink | null; at: number }>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Creates a link to a local page, in the caller's transaction. */
+  async create(
+    manager: EntityManager,
+    input: { targetPath: string; shareId?: string; locationId?: string },
+  ): Promise<TrackedLink> {
+    if (!/^\/[^/\\]/.test(input.targetPath)) throw new Error('a tracked link must point to a local path');
+    const repo = manager.getRepository(TrackedLink);
+    return repo.save(
+      repo.create({
+        code: randomBytes(CODE_BYTES).toString('base64url'),
+        targetPath: input.targetPath,
+        shareId: input.shareId ?? null,
+        locationId: input.locationId ?? null,
+        disabledAt: null,
+      }),
+    );
+  }
+
+  async resolve(code: string): Promise<ResolvedLink | null> {
+    if (!CODE_PATTERN.test(code)) return null;
+    const now = Date.now();
+    const hit = this.cache.get(code);
+    if (hit && now - hit.at < CACHE_TTL_MS) return hit.link;
+    const row = await this.dataSource.getRepository(TrackedLink).findOne({
+      select: { id: true, targetPath: true, disabledAt: true },
+      where: { code },
+    });
+    const link = row ? { id: row.id, targetPath: row.targetPath, disabled: row.disabledAt !== null } : null;
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(code, { link, at: now });
+    return link;
+  }
+
+  /** Withdrawn or hidden: the share's links answer 410 (other processes within a minute). */
+  async disableForShare(manager: EntityManager, shareId: string): Promise<void> {
+    await manager.update(TrackedLink, { shareId, disabledAt: IsNull() }, { disabledAt: new Date() });
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,100 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ClickEvent } from '../src/reach/click-event.entity';
+import { ClickRecorder } from '../src/reach/click-recorder.service';
+import { TrackedLinksService } from '../src/reach/tracked-links.service';
+import { createTestApp, TestApp } from './support/app';
+import { dropSchema, POSTGRES_URL } from './support/database';
+
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+
+describe.each(['postgres', 'sqlite'] as const)('tracked-link redirect on %s', (dialect) => {
+  let t: TestApp;
+  let db: DataSource;
+  let links: TrackedLinksService;
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    db = t.app.get(DataSource);
+    links = t.app.get(TrackedLinksService);
+  });
+  afterAll(() => t.close());
+
+  const newLink = (targetPath = '/p/123') => db.transaction((m) => links.create(m, { targetPath }));
+  const visit = (code: string, headers: Record<string, string> = { 'user-agent': PHONE }) =>
+    t.app.inject({ method: 'GET', url: `/r/${code}`, headers });
+  const clicksOf = async (linkId: string) => {
+    await t.app.get(ClickRecorder).flush();
+    return db.getRepository(ClickEvent).find({ where: { linkId }, order: { id: 'ASC' } });
+  };
+
+  it('redirects with 302 to the absolute public page and is never cached', async () => {
+    const link = await newLink('/p/abc');
+    expect(link.code).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    const res = await visit(link.code);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe(`${t.config.publicUrl}/p/abc`);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('counts each visit, in batches, without storing the IP address', async () => {
+    const link = await newLink();
+    await visit(link.code, { 'user-agent': PHONE, referer: 'https://t.co/xyz?utm=1' });
+    await visit(link.code, { 'user-agent': PHONE });
+    await visit(link.code, { 'user-agent': 'facebookexternalhit/1.1' });
+    const clicks = await clicksOf(link.id);
+    expect(clicks.map((c) => c.isBot)).toEqual([false, false, true]);
+    expect(clicks[0].referrerHost).toBe('t.co');
+    expect(clicks[0].visitorHash).toBe(clicks[1].visitorHash); // same person, same day
+    expect(clicks[2].visitorHash).not.toBe(clicks[0].visitorHash);
+    expect(JSON.stringify(clicks)).not.toMatch(/127\.0\.0\.1|::1|::ffff/);
+  });
+
+  it('loses no click under a burst of concurrent visits', async () => {
+    const link = await newLink();
+    const responses = await Promise.all(Array.from({ length: 1500 }, () => visit(link.code)));
+    expect(responses.every((r) => r.statusCode === 302)).toBe(true);
+    expect(await clicksOf(link.id)).toHaveLength(1500);
+  });
+
+  it('answers unknown and malformed codes with the same friendly 404 page, and disabled links with 410', async () => {
+    for (const code of ['AAAAAAAAAAAA', 'short', '../../etc/passwd']) {
+      const res = await visit(encodeURIComponent(code));
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain('We could not find that link.');
+    }
+    const link = await db.transaction(async (m) => {
+      const created = await links.create(m, { targetPath: '/p/gone', shareId: '00000000-0000-4000-8000-000000000001' });
+      await links.disableForShare(m, '00000000-0000-4000-8000-000000000001');
+      return created;
+    });
+    const res = await visit(link.code);
+    expect(res.statusCode).toBe(410);
+    expect(await clicksOf(link.id)).toHaveLength(0);
+  });
+
+  it('refuses to create a link to anything but a local path (no open redirect)', async () => {
+    for (const targetPath of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      await expect(db.transaction((m) => links.create(m, { targetPath }))).rejects.toThrow(/local path/);
+    }
+  });
+});
+
+describe('ClickRecorder at shutdown', () => {
+  it('writes the clicks still buffered when the app stops', async () => {
+    const t = await createTestApp({ dialect: 'postgres' });
+    const db = t.app.get(DataSource);
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/1' }));
+    for (let i = 0; i < 5; i++) await t.app.inject({ method: 'GET', url: `/r/${link.code}`, headers: { 'user-agent': PHONE } });
+    expect(t.app.get(ClickRecorder).pending).toBe(5);
+    await t.app.close(); // flushes on shutdown
+    const client = new Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${t.schema}".click_event WHERE link_id = $1`, [link.id]);
+      expect(rows[0].n).toBe(5);
+    } finally {
+      await client.end();
+      await dropSchema(t.schema!);
+    }
+  });
+});
