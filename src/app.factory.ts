@@ -88,11 +88,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('preHandler', async (request, reply) => {
-      if (/^\/(api|r|health|metrics|assets)\//.test(request.url)) return;
-      // `locals` is decorated by @fastify/view (untyped there) and merged into every view's context.
-      const withLocals = reply as typeof reply & { locals: Record<string, unknown> | null };
-      withLocals.locals = { ...withLocals.locals, brandName: (await settings.get()).brandName };
+    .addHook('preHandler', (request, reply, done) => {
+      // A callback hook, not async: most requests skip it, and the redirect path shouldn't pay for a promise.
+      if (/^\/(api|r|health|metrics|assets)\//.test(request.url)) return done();
+      settings.get().then((current) => {
+        // `locals` is decorated by @fastify/view (untyped there) and merged into every view's context.
+        const withLocals = reply as typeof reply & { locals: Record<string, unknown> | null };
+        withLocals.locals = { ...withLocals.locals, brandName: current.brandName };
+        done();
+      }, done);
     });
 
   const metrics = app.get(MetricsService);
