@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
@@ -14,6 +15,8 @@ import { runMigrations } from './database/migrate';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
+import { ImportFeedbackUseCase } from './feedback/import-feedback.use-case';
+import { ImportsRepository } from './feedback/imports.repository';
 import { UsersService } from './users/users.service';
 
 /** A user-facing failure: printed as one line, exit code 1 (2 for usage errors). */
@@ -26,7 +29,8 @@ class CliError extends Error {
 const USAGE = `usage: npm run cli -- <command>
   migrate                      apply pending database migrations
   locations:import FILE        import or update locations from a CSV file
-  demo:seed                    add demo data (locations, staff users)
+  feedback:import FILE         import feedback responses from a CSV file (prints accepted and rejected counts)
+  demo:seed                    add demo data (locations, staff users, feedback responses)
   user:create --email E --role admin|marketer|dealer [--locations CODE,CODE] [--password-stdin]
                                create a staff user (prints a generated password once)
   apikey:create --name N       create an API key (prints it once)`;
@@ -98,9 +102,32 @@ const COMMANDS: Record<string, (config: AppConfig, args: string[], options: Opti
     if (report.rejected.length > 0) process.exitCode = 1;
   },
 
+  async 'feedback:import'(config, [file]) {
+    const path = readableFile(file);
+    const shown = 50;
+    const { result, rejected } = await withApp(config, async (app) => {
+      const result = await app.get(ImportFeedbackUseCase).run({
+        source: 'cli',
+        filename: basename(path),
+        input: createReadStream(path),
+        actor: cliActor('feedback:import'),
+      });
+      return { result, rejected: await app.get(ImportsRepository).firstErrors(result.id, shown) };
+    });
+    console.log(
+      `accepted ${result.accepted}, rejected ${result.rejected} ` +
+        `(created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}); ` +
+        `detractor alerts ${result.alerts}; import ${result.id}`,
+    );
+    for (const r of rejected) console.log(`  line ${r.line}${r.responseId ? ` (${r.responseId})` : ''}: ${r.reason}`);
+    if (result.rejected > shown) console.log(`  … and ${result.rejected - shown} more: GET /api/imports/${result.id}/errors?format=csv`);
+    if (result.rejected > 0) process.exitCode = 1;
+  },
+
   async 'demo:seed'(config) {
     const report = await withApp(config, (app) => app.get(DemoSeedService).seed(cliActor('demo:seed')));
     console.log(`demo locations added: ${report.locations.join(', ') || 'none (already there)'}`);
+    console.log(`demo feedback responses added: ${report.feedback || 'none (already there)'}`);
     for (const c of report.credentials) console.log(`  ${c.role.padEnd(8)} ${c.email}  password: ${c.password}`);
   },
 

@@ -2,6 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
+import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { cliActor } from '../src/common/actor';
 import { LocationsService } from '../src/locations/locations.service';
 import { SettingsService } from '../src/settings/settings.service';
@@ -19,6 +20,10 @@ interface Fixture {
   /** Ids made in beforeAll for rows that act on an existing record. */
   userId: string;
   apiKeyId: string;
+  /** Campaigns at the dealer's location, at another one, and one that has ended. */
+  campaignOwnId: string;
+  campaignOtherId: string;
+  campaignEndedId: string;
 }
 
 interface MatrixRow {
@@ -32,6 +37,7 @@ interface MatrixRow {
 }
 
 const OWN = 'LOC-A';
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const OTHER = 'LOC-B';
 const allowed = (statuses: Partial<Record<Who, number>>, otherwise = 403): Record<Who, number> => ({
   anonymous: 401,
@@ -43,6 +49,39 @@ const allowed = (statuses: Partial<Record<Who, number>>, otherwise = 403): Recor
 });
 
 const MATRIX: MatrixRow[] = [
+  // campaigns: admins and marketers manage; dealers read those that include one of their locations (others: 404)
+  { method: 'GET', path: '/api/campaigns', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: '/api/campaigns?format=csv', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'POST', path: '/api/campaigns', body: (who) => ({ name: `Matrix ${who}` }), expect: allowed({ admin: 201, marketer: 201 }) },
+  { method: 'GET', path: (f) => `/api/campaigns/${f.campaignOwnId}`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  {
+    method: 'GET',
+    path: (f) => `/api/campaigns/${f.campaignOtherId}`,
+    expect: allowed({ admin: 200, marketer: 200, dealer: 404 }),
+    note: "other: a dealer can't tell it exists",
+  },
+  { method: 'PATCH', path: (f) => `/api/campaigns/${f.campaignOwnId}`, body: () => ({ prompt: 'How was your visit?' }), expect: allowed({ admin: 200, marketer: 200 }) },
+  { method: 'POST', path: (f) => `/api/campaigns/${f.campaignOwnId}/dry-run`, expect: allowed({ admin: 200, marketer: 200 }) },
+  ...(['launch', 'pause', 'resume', 'end'] as const).map(
+    (action): MatrixRow => ({
+      method: 'POST',
+      path: (f) => `/api/campaigns/${f.campaignEndedId}/${action}`,
+      expect: allowed({ admin: 409, marketer: 409 }),
+      note: 'an ended campaign: reaches the state check only when allowed',
+    }),
+  ),
+  { method: 'POST', path: (f) => `/api/campaigns/${f.campaignOwnId}/test-send`, body: () => ({}), expect: allowed({ admin: 200, marketer: 200 }), note: 'to the caller' },
+  { method: 'GET', path: (f) => `/api/campaigns/${f.campaignOwnId}/funnel`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: (f) => `/api/campaigns/${f.campaignOtherId}/funnel`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  // customer links: public, authenticated by the token alone; every bad token gets the same 404 page
+  { method: 'GET', path: '/i/not-a-valid-token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }) },
+  { method: 'GET', path: '/preferences/not-a-valid-token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }) },
+  {
+    method: 'POST',
+    path: '/preferences/not-a-valid-token/unsubscribe',
+    expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }),
+    note: 'RFC 8058 one-click: no cookie or CSRF token needed',
+  },
   // staff administration: admins only
   { method: 'GET', path: '/api/users', expect: allowed({ admin: 200 }) },
   { method: 'GET', path: '/api/users?format=csv', expect: allowed({ admin: 200 }) },
@@ -87,6 +126,42 @@ const MATRIX: MatrixRow[] = [
     note: 'reaches the password check (wrong current password) only when signed in',
   },
   { method: 'POST', path: '/api/auth/logout', expect: allowed({ anonymous: 204, admin: 204, marketer: 204, dealer: 204, apiKey: 204 }) },
+
+  // feedback ingest: admins and marketers import files; only API keys call the webhook
+  { method: 'GET', path: '/api/imports', expect: allowed({ admin: 200, marketer: 200 }) },
+  { method: 'GET', path: '/api/imports?format=csv', expect: allowed({ admin: 200, marketer: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/imports',
+    body: () => ({ file: 'not multipart' }),
+    expect: allowed({ admin: 400, marketer: 400 }),
+    note: 'reaches the multipart check only when allowed',
+  },
+  { method: 'GET', path: `/api/imports/${UNKNOWN_ID}`, expect: allowed({ admin: 404, marketer: 404 }) },
+  { method: 'GET', path: `/api/imports/${UNKNOWN_ID}/errors?format=csv`, expect: allowed({ admin: 404, marketer: 404 }) },
+  {
+    method: 'POST',
+    path: '/api/feedback',
+    body: (who) => ({ responseId: `matrix-${who}`, email: `${who}@customers.example.com`, locationCode: OWN, score: 9 }),
+    expect: allowed({ apiKey: 200 }),
+  },
+
+  // segments and alerts: all staff, dealers only for their own locations
+  { method: 'GET', path: '/api/nps', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: `/api/nps?location=${OWN}&interval=month`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: `/api/nps?location=${OTHER}`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: '/api/promoters', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: `/api/promoters?location=${OWN}&format=csv`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: `/api/promoters?location=${OTHER}`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: '/api/alerts?status=open', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: `/api/alerts?location=${OTHER}`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  {
+    method: 'POST',
+    path: `/api/alerts/${UNKNOWN_ID}/resolve`,
+    body: () => ({ note: 'Called the customer' }),
+    expect: allowed({ admin: 404, marketer: 404, dealer: 404 }),
+    note: 'dealer scope on a real alert: test/alerts.e2e-spec.ts',
+  },
 ];
 
 const PASSWORDS = { admin: 'admin-password-123', marketer: 'marketer-password-123', dealer: 'dealer-password-123' };
@@ -135,13 +210,18 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s
 
     fixture.userId = (await users.create(setup, { email: 'target@example.com', role: 'marketer' })).user.id;
     fixture.apiKeyId = (await apiKeys.create(setup, 'to be revoked')).apiKey.id;
+    const campaigns = t.app.get(CampaignsService);
+    fixture.campaignOwnId = (await campaigns.create(setup, { name: 'Own campaign', locations: [OWN] })).id;
+    fixture.campaignOtherId = (await campaigns.create(setup, { name: 'Other campaign', locations: [OTHER] })).id;
+    fixture.campaignEndedId = (await campaigns.create(setup, { name: 'Ended campaign' })).id;
+    await campaigns.end(setup, fixture.campaignEndedId);
   });
   afterAll(() => t?.close());
 
   describe('route × caller matrix', () => {
     const cases = MATRIX.flatMap((row) =>
       WHO.map((who) => {
-        const path = typeof row.path === 'string' ? row.path : row.path({ userId: ':userId', apiKeyId: ':apiKeyId' });
+        const path = typeof row.path === 'string' ? row.path : row.path({ userId: ':userId', apiKeyId: ':apiKeyId', campaignOwnId: ':ownCampaign', campaignOtherId: ':otherCampaign', campaignEndedId: ':endedCampaign' });
         return { title: `${row.method} ${path}${row.note ? ` (${row.note})` : ''} as ${who} → ${row.expect[who]}`, row, who };
       }),
     );

@@ -7,6 +7,26 @@ import { ApiKey } from '../api-keys/api-key.entity';
 import { Setting } from '../settings/setting.entity';
 import { User } from '../users/user.entity';
 import { PasswordResetToken } from '../users/password-reset-token.entity';
+import { Customer } from '../customers/customer.entity';
+import { DetractorAlert } from '../feedback/detractor-alert.entity';
+import { FeedbackImport, FeedbackImportError } from '../feedback/feedback-import.entity';
+import { FeedbackResponse } from '../feedback/feedback-response.entity';
+import { FeedbackSequence } from '../feedback/feedback-sequence.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import { Invitation } from '../invitations/invitation.entity';
+import { InvitationToken } from '../invitations/invitation-token.entity';
+import { MarketingMessage } from '../invitations/marketing-message.entity';
+import { PreferenceToken } from '../preferences/preference-token.entity';
+import { Suppression } from '../preferences/suppression.entity';
+import { CustomerPreference } from '../preferences/customer-preference.entity';
+import { LinkRequest } from '../preferences/link-request.entity';
+import { XConnection } from '../sharing/x/x-connection.entity';
+import { XOAuthState } from '../sharing/x/x-oauth-state.entity';
+import { XPost } from '../sharing/x/x-post.entity';
+import { XPostBudget } from '../sharing/x/x-post-budget.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
-export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken, TrackedLink, ClickEvent];
+export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
+  Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
+  XConnection, XOAuthState, XPost, XPostBudget,
+  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent];

@@ -44,3 +44,81 @@ export const DEMO_STAFF: CreateUserInput[] = [
   { email: 'marketer@example.com', role: 'marketer' },
   { email: 'dealer@example.com', role: 'dealer', locationCodes: ['DLR-001'] },
 ];
+
+/** How many demo feedback responses `demo:seed` adds, spread over the last DEMO_FEEDBACK_DAYS days. */
+export const DEMO_FEEDBACK_COUNT = 300;
+export const DEMO_FEEDBACK_DAYS = 180;
+
+const FIRST_NAMES = ['Ana', 'Ben', 'Cara', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivan', 'Jo', 'Kim', 'Luis', 'Mia', 'Noor', 'Omar', 'Pia', 'Quinn', 'Rosa', 'Sam', 'Tia'];
+const LAST_NAMES = ['Silva', 'Ode', 'Lin', 'Rao', 'Park', 'Moss', 'Hale', 'Berg', 'Novak', 'Diaz', 'Kaur', 'Okafor', 'Rossi', 'Sato', 'Weber'];
+const COMMENTS = {
+  promoter: [
+    'Great service, the team explained everything.',
+    'Quick, friendly and the car was ready early.',
+    'Best dealership experience I have had.',
+    'Honest advice and a fair price.',
+    'They even washed the car. Thank you!',
+    '',
+  ],
+  passive: ['Fine overall, the wait was a bit long.', 'Good work, but nobody called when it was ready.', 'OK. Parking was hard.', ''],
+  detractor: [
+    'Waited two hours past my appointment.',
+    'The problem came back the next day.',
+    'Nobody returned my calls.',
+    'Charged for work I did not ask for.',
+    '',
+  ],
+};
+
+/** A small deterministic random source, so the demo data is the same on every machine. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/**
+ * Realistic feedback for the demo locations as a Feedback CSV (the import contract): about half
+ * promoters, some customers answering twice, dates over the last months up to `now` (so the newest
+ * detractors raise alerts), consent given by about two in three.
+ */
+export function demoFeedbackCsv(now: Date): string {
+  const random = mulberry32(20261124);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const lines = ['response_id,email,location_code,score,name,phone,comment,responded_at,visited_at,marketing_consent'];
+  const people = Array.from({ length: 240 }, (_, i) => {
+    const first = pick(FIRST_NAMES);
+    const last = pick(LAST_NAMES);
+    return { name: `${first} ${last}`, email: `${first}.${last}.${i + 1}@example.com`.toLowerCase(), phone: random() < 0.5 ? `+1 555 01${String(i).padStart(2, '0')}` : '' };
+  });
+  for (let i = 0; i < DEMO_FEEDBACK_COUNT; i++) {
+    const person = people[i < people.length ? i : Math.floor(random() * people.length)];
+    const roll = random();
+    const score = roll < 0.55 ? 9 + Math.floor(random() * 2) : roll < 0.8 ? 7 + Math.floor(random() * 2) : Math.floor(random() * 7);
+    const segment = score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
+    const respondedAt = new Date(now.getTime() - Math.floor(random() * DEMO_FEEDBACK_DAYS * 24 * 60) * 60_000);
+    respondedAt.setUTCSeconds(0, 0);
+    const visitedAt = new Date(respondedAt.getTime() - (1 + Math.floor(random() * 3)) * 86_400_000);
+    lines.push(
+      [
+        `DEMO-${String(i + 1).padStart(4, '0')}`,
+        person.email,
+        pick(DEMO_LOCATIONS).code,
+        String(score),
+        person.name,
+        person.phone,
+        csvCell(pick(COMMENTS[segment])),
+        respondedAt.toISOString(),
+        visitedAt.toISOString().slice(0, 10),
+        random() < 0.65 ? 'yes' : 'no',
+      ].join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

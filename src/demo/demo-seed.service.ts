@@ -6,10 +6,18 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { LocationsService } from '../locations/locations.service';
 import { UsersService } from '../users/users.service';
-import { DEMO_LOCATIONS, DEMO_STAFF } from './demo-data';
+import { DEMO_LOCATIONS, DEMO_STAFF, demoFeedbackCsv } from './demo-data';
+import { Readable } from 'node:stream';
+import { CustomersService } from '../customers/customers.service';
+import { ImportFeedbackUseCase } from '../feedback/import-feedback.use-case';
+import { CampaignsService } from '../campaigns/campaigns.service';
 
 export interface DemoSeedReport {
   locations: string[];
+  /** Demo feedback responses imported (0 when they were there already). */
+  feedback: number;
+  /** Demo campaigns created (a draft, ready for a dry run). */
+  campaigns: number;
   /** Printed once: the only place demo passwords ever appear. */
   credentials: { email: string; role: string; password: string }[];
 }
@@ -24,6 +32,9 @@ export class DemoSeedService {
     private readonly locations: LocationsService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
+    private readonly feedback: ImportFeedbackUseCase,
+    private readonly customers: CustomersService,
+    private readonly campaigns: CampaignsService,
   ) {}
 
   /** True when the database has never been seeded and holds no locations: `npm start` seeds it once. */
@@ -33,7 +44,7 @@ export class DemoSeedService {
   }
 
   async seed(actor: Actor): Promise<DemoSeedReport> {
-    const report: DemoSeedReport = { locations: [], credentials: [] };
+    const report: DemoSeedReport = { locations: [], feedback: 0, campaigns: 0, credentials: [] };
     for (const location of DEMO_LOCATIONS) {
       if (await this.locations.findByCode(location.code)) continue;
       await this.locations.create(actor, location);
@@ -46,11 +57,30 @@ export class DemoSeedService {
       });
       if (created) report.credentials.push({ email: staff.email, role: staff.role, password: created.password! });
     }
+    report.feedback = await this.seedFeedback(actor);
+    report.campaigns = await this.seedCampaign(actor);
     await this.audit.record(actor, {
       action: 'demo.seed',
-      details: { locations: report.locations.length, users: report.credentials.length },
+      details: { locations: report.locations.length, users: report.credentials.length, feedback: report.feedback },
     });
     this.logger.log(`demo data seeded: ${report.locations.length} locations, ${report.credentials.length} users`);
     return report;
+  }
+
+  /** A few hundred responses through the real import (once: their dates are relative to the first seeding). */
+  private async seedFeedback(actor: Actor): Promise<number> {
+    const csv = demoFeedbackCsv(new Date());
+    const firstEmail = csv.split('\n')[1].split(',')[1];
+    if ((await this.customers.resolveIds([firstEmail])).size > 0) return 0;
+    const result = await this.feedback.run({ source: 'cli', filename: 'demo-feedback.csv', input: Readable.from([Buffer.from(csv)]), actor });
+    return result.accepted;
+  }
+
+  /** A draft campaign for every demo location, so the campaign pages have something to dry-run and launch. */
+  private async seedCampaign(actor: Actor): Promise<number> {
+    const name = 'Demo: good words from our promoters';
+    if ((await this.campaigns.list(actor)).some((c) => c.name === name)) return 0;
+    await this.campaigns.create(actor, { name, locations: 'all', minScore: 9, lookBackDays: 180, reminderAfterDays: 5 });
+    return 1;
   }
 }

@@ -2,7 +2,7 @@ import { FastifyReply } from 'fastify';
 import { Actor, StaffRole } from '../common/actor';
 
 export type StaffSection =
-  | 'dashboard' | 'feedback' | 'promoters' | 'alerts' | 'campaigns' | 'recommendations' | 'reports'
+  | 'dashboard' | 'feedback' | 'nps' | 'promoters' | 'alerts' | 'campaigns' | 'recommendations' | 'reports'
   | 'locations' | 'users' | 'api-keys' | 'settings' | 'audit' | 'account';
 
 interface NavItem {
@@ -20,6 +20,11 @@ const ALL: StaffRole[] = ['admin', 'marketer', 'dealer'];
 export const STAFF_NAV: NavItem[] = [
   { section: 'dashboard', label: 'Dashboard', href: '/dashboard', roles: ALL },
   { section: 'locations', label: 'Locations', href: '/dashboard/locations', roles: ALL, description: 'The places customers visit: details, review links, CSV import.' },
+  { section: 'feedback', label: 'Feedback', href: '/dashboard/feedback', roles: ['admin', 'marketer'], description: 'Import survey responses from a CSV file; past imports and rejected rows.' },
+  { section: 'nps', label: 'NPS', href: '/dashboard/nps', roles: ALL, description: 'Net Promoter Score per location and over time.' },
+  { section: 'promoters', label: 'Promoters', href: '/dashboard/promoters', roles: ALL, description: 'Customers whose latest response is a promoter; CSV export.' },
+  { section: 'alerts', label: 'Alerts', href: '/dashboard/alerts', roles: ALL, description: 'Detractor responses routed to location managers: follow up and resolve.' },
+  { section: 'campaigns', label: 'Campaigns', href: '/dashboard/campaigns', roles: ALL, description: 'Invite promoters to put in a good word: dry run, launch, live funnel.' },
   { section: 'users', label: 'Users', href: '/dashboard/users', roles: ['admin'], description: 'Invite staff, set their role and locations, deactivate accounts.' },
   { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', roles: ['admin'], description: 'Keys for machines that send feedback or redeem rewards.' },
   { section: 'settings', label: 'Settings', href: '/dashboard/settings', roles: ['admin', 'marketer'], description: 'Brand name, postal address, message cap and data retention.' },

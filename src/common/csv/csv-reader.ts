@@ -56,17 +56,34 @@ export async function* readCsv(input: Readable, options: CsvReadOptions): AsyncG
       skip_records_with_error: true,
     }),
   );
-  // Line numbers are counted here: csv-parse counts a CRLF inside quotes as two lines.
+  // Line numbers are counted here: csv-parse counts a CRLF inside quotes as two lines. The parser runs
+  // ahead of this loop, so its 'skip' events (malformed records) are queued with the number of records
+  // emitted before them and reported in file order, before the record that follows them.
   let nextLine = 1;
-  parser.on('skip', (error: { lines?: number; message: string }) => {
-    options.onRowError({ line: error.lines ?? nextLine, reason: `Malformed CSV: ${error.message}` });
-    if (error.lines) nextLine = error.lines + 1;
+  let emitted = 0;
+  const skipped: { records: number; lines?: number; reason: string }[] = [];
+  parser.on('skip', (error: { records?: number; lines?: number; message: string }) => {
+    skipped.push({ records: error.records ?? Number.MAX_SAFE_INTEGER, lines: error.lines, reason: `Malformed CSV: ${error.message}` });
   });
+  const reportSkipped = (upTo: number) => {
+    while (skipped.length > 0 && skipped[0].records <= upTo) {
+      const skip = skipped.shift()!;
+      options.onRowError({ line: nextLine, reason: skip.reason });
+      // Where the parser picked up again (its count: exact unless earlier rows had CRLFs inside quotes).
+      if (skip.lines) nextLine = Math.max(nextLine + 1, skip.lines + 1);
+    }
+  };
 
   let fieldsByIndex: (string | null)[] | undefined;
   for await (const record of parser as AsyncIterable<string[]>) {
+    reportSkipped(emitted);
+    emitted++;
     const line = nextLine;
-    nextLine += 1 + record.reduce((n, value) => n + (value.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+    let span = 0;
+    for (const value of record) {
+      if (value.indexOf('\n') !== -1 || value.indexOf('\r') !== -1) span += value.match(/\r\n|\r|\n/g)?.length ?? 0;
+    }
+    nextLine += 1 + span;
     // Blank lines and rows of only separators (spreadsheet exports add them) are not data.
     if (record.every((value) => value.trim() === '')) continue;
     if (!fieldsByIndex) {
@@ -87,5 +104,6 @@ export async function* readCsv(input: Readable, options: CsvReadOptions): AsyncG
     });
     yield { line, fields };
   }
+  reportSkipped(Number.MAX_SAFE_INTEGER);
   if (!fieldsByIndex) throw new CsvFormatError('No recognisable header row: the first line must name the columns.');
 }

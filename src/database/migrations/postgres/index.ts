@@ -2,7 +2,10 @@ import { MigrationInterface } from 'typeorm';
 import { Initial1795553805735 } from './1795553805735-Initial';
 import { Auth1795554240295 } from './1795554240295-Auth';
 import { PasswordReset1795555793529 } from './1795555793529-PasswordReset';
+import { Feedback1795556153123 } from './1795556153123-Feedback';
+import { Campaigns1795557225985 } from './1795557225985-Campaigns';
 import { Reach1795557452703 } from './1795557452703-Reach';
+import { XSharing1795557485986 } from './1795557485986-XSharing';
 
 /** In order. A new migration is generated with `npm run typeorm -- migration:generate` and added here. */
-export const POSTGRES_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553805735, Auth1795554240295, PasswordReset1795555793529, Reach1795557452703];
+export const POSTGRES_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553805735, Auth1795554240295, PasswordReset1795555793529, Feedback1795556153123, Campaigns1795557225985, Reach1795557452703, XSharing1795557485986];

@@ -2,7 +2,10 @@ import { MigrationInterface } from 'typeorm';
 import { Initial1795553808096 } from './1795553808096-Initial';
 import { Auth1795554245074 } from './1795554245074-Auth';
 import { PasswordReset1795555801904 } from './1795555801904-PasswordReset';
+import { Feedback1795556165156 } from './1795556165156-Feedback';
+import { Campaigns1795557239698 } from './1795557239698-Campaigns';
 import { Reach1795557466447 } from './1795557466447-Reach';
+import { XSharing1795557503919 } from './1795557503919-XSharing';
 
 /** In order. A new migration is generated with `npm run typeorm -- migration:generate` and added here. */
-export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096, Auth1795554245074, PasswordReset1795555801904, Reach1795557466447];
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096, Auth1795554245074, PasswordReset1795555801904, Feedback1795556165156, Campaigns1795557239698, Reach1795557466447, XSharing1795557503919];

@@ -1,0 +1,78 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Actor } from '../common/actor';
+import { InvitationsRepository } from '../invitations/invitations.repository';
+import { SettingsService } from '../settings/settings.service';
+import { CampaignsService } from './campaigns.service';
+import { criteriaFor } from './eligibility-criteria';
+import { EligibilityRepository } from './eligibility.repository';
+
+export interface FunnelCounts {
+  /** Invited, plus customers who would be invited now (all criteria met, cap included). */
+  eligible: number;
+  /** Invitations claimed (sent or about to be); cancelled ones (opted out, campaign ended) excluded. */
+  invited: number;
+  /** Accepted by the mail server. */
+  delivered: number;
+  /** Invitation page visited (no tracking pixels). */
+  opened: number;
+  reminded: number;
+  /** Filled in by the recommendations and sharing capabilities. */
+  approved: number | null;
+  shared: number | null;
+}
+
+export interface FunnelReport extends FunnelCounts {
+  campaignId: string;
+  at: Date;
+  locations: ({ code: string; name: string } & FunnelCounts)[];
+}
+
+const zero = (): FunnelCounts => ({ eligible: 0, invited: 0, delivered: 0, opened: 0, reminded: 0, approved: null, shared: null });
+
+/** The campaign's funnel, per location; a dealer sees their own locations only. */
+@Injectable()
+export class CampaignFunnel {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly invitations: InvitationsRepository,
+    private readonly eligibility: EligibilityRepository,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async execute(actor: Actor, id: string, locationCode?: string, now = new Date()): Promise<FunnelReport> {
+    const campaign = await this.campaigns.get(actor, id);
+    const index = await this.campaigns.locations();
+    const visible = this.campaigns.visibleLocationIds(actor, index);
+    let scope = index.scope(campaign.locationIds).filter((lid) => !visible || visible.has(lid));
+    if (locationCode) {
+      const location = index.byCode.get(locationCode.trim().toUpperCase());
+      if (!location || !scope.includes(location.id)) throw new NotFoundException(`No location with code ${locationCode} in this campaign`);
+      scope = [location.id];
+    }
+    const wanted = new Set(scope);
+    const byLocation = new Map<string, FunnelCounts>(scope.map((lid) => [lid, zero()]));
+    for (const row of await this.invitations.funnel(campaign.id, scope)) {
+      const counts = byLocation.get(row.locationId);
+      if (!counts) continue;
+      Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded });
+      counts.eligible += row.invited;
+    }
+    if (campaign.status !== 'ended') {
+      const cap = (await this.settings.get()).frequencyCap;
+      for (const row of await this.eligibility.countByOutcome(criteriaFor(campaign, cap, now))) {
+        if (row.outcome === 'invite' && wanted.has(row.locationId)) byLocation.get(row.locationId)!.eligible += row.count;
+      }
+    }
+    const totals = zero();
+    const locations = [...byLocation.entries()]
+      .map(([lid, counts]) => {
+        for (const key of ['eligible', 'invited', 'delivered', 'opened', 'reminded'] as const) totals[key] += counts[key];
+        const location = index.byId.get(lid)!;
+        return { code: location.code, name: location.name, ...counts };
+      })
+      .sort((a, b) => a.code.localeCompare(b.code));
+    return { campaignId: campaign.id, at: now, ...totals, locations };
+  }
+}
+
+export const FUNNEL_CSV_COLUMNS = ['code', 'name', 'eligible', 'invited', 'delivered', 'opened', 'reminded', 'approved', 'shared'] as const;

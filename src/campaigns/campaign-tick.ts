@@ -1,0 +1,93 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { SYSTEM_ACTOR } from '../common/actor';
+import { AppConfig } from '../config/app-config';
+import { JobQueue } from '../jobs/job-queue.service';
+import { LinkRateLimiter } from '../preferences/link-rate-limiter.service';
+import { CAMPAIGN_FAN_OUT_JOB, CAMPAIGN_TICK_JOB } from './campaign.jobs';
+import { CampaignsRepository } from './campaigns.repository';
+import { CampaignsService } from './campaigns.service';
+import { FanOutCampaign } from './fan-out-campaign';
+import { ScheduleReminders } from './schedule-reminders';
+
+/** How often running campaigns are looked at (new eligible customers, reminders, opening sending hours). */
+export const TICK_INTERVAL_MS = 2 * 60_000;
+/** A claimed message not sent after this long (and not leased) is queued again. */
+export const UNSENT_GRACE_MS = 10 * 60_000;
+
+/**
+ * One round over the running campaigns: ends those past their end date, queues a fan-out for the
+ * others that have started, claims due reminders and re-queues messages whose worker seems gone.
+ * Runs as a job, so one worker does each round however many processes there are.
+ */
+@Injectable()
+export class CampaignTick {
+  private readonly logger = new Logger(CampaignTick.name);
+
+  constructor(
+    private readonly campaigns: CampaignsRepository,
+    private readonly service: CampaignsService,
+    private readonly fanOut: FanOutCampaign,
+    private readonly reminders: ScheduleReminders,
+    private readonly limiter: LinkRateLimiter,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async run(now = new Date()): Promise<void> {
+    const round = Math.floor(now.getTime() / TICK_INTERVAL_MS);
+    for (const campaign of await this.campaigns.findByStatus(['running'])) {
+      try {
+        if (campaign.endsAt && campaign.endsAt <= now) {
+          await this.service.end(SYSTEM_ACTOR, campaign.id);
+          continue;
+        }
+        if (campaign.startsAt && campaign.startsAt > now) continue;
+        await this.jobs.enqueue(CAMPAIGN_FAN_OUT_JOB, { campaignId: campaign.id }, { jobId: `fanout-${campaign.id}-t${round}` });
+        await this.reminders.execute(campaign, now);
+        await this.fanOut.requeueUnsent(campaign.id, new Date(now.getTime() - UNSENT_GRACE_MS), now);
+      } catch (error) {
+        // One broken campaign must not hold up the others; the next round tries it again.
+        this.logger.error({ msg: 'campaign tick failed for a campaign', campaignId: campaign.id, error: (error as Error).message });
+      }
+    }
+    await this.limiter.prune(now);
+  }
+}
+
+/**
+ * Starts a tick every TICK_INTERVAL_MS in processes that run workers. Every such process asks;
+ * the job id (the round number) makes it one tick per round. `kick()` asks for one now (after
+ * imports, say: new customers may be eligible).
+ */
+@Injectable()
+export class CampaignScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CampaignScheduler.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runsWorker) return;
+    this.timer = setInterval(() => void this.tick(`t${Math.floor(Date.now() / TICK_INTERVAL_MS)}`), TICK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Asks for a tick now (at most one per second across processes). */
+  kick(): Promise<void> {
+    return this.tick(`k${Math.floor(Date.now() / 1000)}`);
+  }
+
+  private async tick(id: string): Promise<void> {
+    try {
+      await this.jobs.enqueue(CAMPAIGN_TICK_JOB, {}, { jobId: `tick-${id}` });
+    } catch (error) {
+      this.logger.warn({ msg: 'could not queue the campaign tick', error: (error as Error).message });
+    }
+  }
+}

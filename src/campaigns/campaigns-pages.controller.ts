@@ -1,0 +1,339 @@
+import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
+import { Actor } from '../common/actor';
+import { validatePlain } from '../common/validation/validate-plain';
+import { field, fieldList, FormBody, formatDateTime, formErrors, humanise, noticeFor, renderPage, seeOther } from '../web/pages';
+import { staffContext } from '../web/staff-page';
+import { CampaignFunnel } from './campaign-funnel';
+import { Campaign, CHANNELS } from './campaign.entity';
+import { CampaignView } from './campaign.view';
+import { CampaignsService } from './campaigns.service';
+import { DryRunCampaign } from './dry-run-campaign';
+import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
+import { EXCLUSION_REASONS } from './eligibility.repository';
+import { LaunchCampaign } from './launch-campaign';
+import { TestSendCampaign } from './test-send-campaign';
+
+const MANAGERS = ['admin', 'marketer'] as const;
+const LABELS: Record<string, string> = {
+  name: 'Name',
+  locations: 'Locations',
+  minScore: 'Minimum score',
+  lookBackDays: 'Look-back (days)',
+  channels: 'Channels',
+  prompt: 'Prompt',
+  promptOverrides: 'Prompts per location',
+  startsAt: 'Start',
+  endsAt: 'End',
+  sendingHours: 'Sending hours',
+  reminderAfterDays: 'Reminder after (days)',
+};
+const CHANNEL_LABELS: Record<string, string> = { x: 'X', facebook: 'Facebook', linkedin: 'LinkedIn', whatsapp: 'WhatsApp', email: 'Email', copy: 'Copy text' };
+const REASON_LABELS: Record<string, string> = {
+  noConsent: 'No marketing consent',
+  suppressed: 'Opted out (suppressed)',
+  overCap: 'Over the message cap',
+  alreadyInvited: 'Already invited',
+  outsideWindow: 'Outside the look-back window',
+};
+const NOTICES: Record<string, string> = {
+  created: 'Campaign created as a draft. Run a dry run, send yourself a test, then launch it.',
+  updated: 'Campaign saved.',
+  launched: 'Campaign launched: invitations are on their way, within each location’s sending hours.',
+  paused: 'Campaign paused: nothing more is sent until you resume it.',
+  resumed: 'Campaign resumed.',
+  ended: 'Campaign ended. Messages not sent yet were cancelled.',
+  'test-sent': 'Test invitation sent.',
+};
+const STATUS_LABELS: Record<string, string> = { draft: 'Draft', running: 'Running', paused: 'Paused', ended: 'Ended' };
+
+type FormValues = Record<string, string | string[] | boolean>;
+
+/** Campaign pages: admins and marketers manage; dealers read campaigns that include their locations. */
+@ApiExcludeController()
+@Controller('dashboard/campaigns')
+export class CampaignsPagesController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly launcher: LaunchCampaign,
+    private readonly dryRun: DryRunCampaign,
+    private readonly funnel: CampaignFunnel,
+    private readonly testSend: TestSendCampaign,
+  ) {}
+
+  @Get()
+  @Roles('admin', 'marketer', 'dealer')
+  async list(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    const views = await this.campaigns.views(await this.campaigns.list(actor));
+    const context = staffContext(reply, actor, { title: 'Campaigns', section: 'campaigns' }, {
+      campaigns: views.map((v) => ({ ...v, statusLabel: STATUS_LABELS[v.status], locationsText: locationsText(v), createdText: formatDateTime(v.createdAt) })),
+      canEdit: mayEdit(actor),
+    });
+    return renderPage(reply, 'pages/staff/campaigns.hbs', context);
+  }
+
+  @Get('new')
+  @Roles(...MANAGERS)
+  async newForm(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    return this.renderForm(reply, actor, null, {
+      name: '', locationsMode: 'all', locations: [], minScore: '9', lookBackDays: '90', channels: [...CHANNELS],
+      prompt: 'What would you tell a friend about your visit?', promptOverrides: '', startsAt: '', endsAt: '',
+      sendingFrom: '9', sendingTo: '19', reminderAfterDays: '',
+    });
+  }
+
+  @Post()
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  async create(@CurrentActor() actor: Actor, @Body() body: FormBody, @Res() reply: FastifyReply) {
+    const values = formValues(body);
+    const check = validatePlain(CreateCampaignDto, toDto(values, false));
+    try {
+      if (check.errors) return this.renderForm(reply, actor, null, values, humanise(check.errors, LABELS), 400);
+      const campaign = await this.campaigns.create(actor, check.value);
+      return seeOther(reply, `/dashboard/campaigns/${campaign.id}?notice=created`);
+    } catch (error) {
+      const { status, messages } = formErrors(error);
+      return this.renderForm(reply, actor, null, values, humanise(messages, LABELS), status);
+    }
+  }
+
+  @Get(':id')
+  @Roles('admin', 'marketer', 'dealer')
+  async show(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply, @Query('notice') notice?: string) {
+    return this.renderDetail(reply, actor, await this.campaigns.get(actor, id), { notice: noticeFor(notice, NOTICES) });
+  }
+
+  @Get(':id/edit')
+  @Roles(...MANAGERS)
+  async editForm(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const campaign = await this.campaigns.get(actor, id);
+    return this.renderForm(reply, actor, campaign, valuesOf(await this.campaigns.view(campaign)));
+  }
+
+  @Post(':id')
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  async update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
+    const campaign = await this.campaigns.get(actor, id);
+    const values = formValues(body);
+    const check = validatePlain(UpdateCampaignDto, toDto(values, true));
+    try {
+      if (check.errors) return this.renderForm(reply, actor, campaign, values, humanise(check.errors, LABELS), 400);
+      await this.campaigns.update(actor, id, check.value);
+      return seeOther(reply, `/dashboard/campaigns/${id}?notice=updated`);
+    } catch (error) {
+      const { status, messages } = formErrors(error);
+      return this.renderForm(reply, actor, campaign, values, humanise(messages, LABELS), status);
+    }
+  }
+
+  @Get(':id/dry-run')
+  @Roles(...MANAGERS)
+  async dryRunPage(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const campaign = await this.campaigns.get(actor, id);
+    const report = await this.dryRun.execute(actor, id);
+    const context = staffContext(reply, actor, { title: `Dry run: ${campaign.name}`, section: 'campaigns' }, {
+      campaign,
+      report,
+      atText: formatDateTime(report.at),
+      reasons: EXCLUSION_REASONS.map((key) => ({ key, label: REASON_LABELS[key], total: report.totals[key] })),
+      rows: report.locations.map((l) => ({ ...l, excluded: EXCLUSION_REASONS.map((key) => l[key]) })),
+    });
+    return renderPage(reply, 'pages/staff/campaign-dry-run.hbs', context);
+  }
+
+  @Post(':id/launch')
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  launch(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+    return this.act(reply, actor, id, 'launched', () => this.launcher.execute(actor, id));
+  }
+
+  @Post(':id/pause')
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  pause(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+    return this.act(reply, actor, id, 'paused', () => this.campaigns.pause(actor, id));
+  }
+
+  @Post(':id/resume')
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  resume(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+    return this.act(reply, actor, id, 'resumed', () => this.campaigns.resume(actor, id));
+  }
+
+  @Post(':id/end')
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  end(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+    return this.act(reply, actor, id, 'ended', () => this.campaigns.end(actor, id));
+  }
+
+  @Post(':id/test-send')
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  async testSendTo(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
+    try {
+      await this.testSend.execute(actor, id, field(body, 'email') || undefined);
+    } catch (error) {
+      return this.refuse(reply, actor, id, error);
+    }
+    return seeOther(reply, `/dashboard/campaigns/${id}?notice=test-sent`);
+  }
+
+  private async act(reply: FastifyReply, actor: Actor, id: string, notice: string, action: () => Promise<unknown>) {
+    try {
+      await action();
+    } catch (error) {
+      return this.refuse(reply, actor, id, error);
+    }
+    return seeOther(reply, `/dashboard/campaigns/${id}?notice=${notice}`);
+  }
+
+  /** A refused action (409 wrong state, 400 bad address) is shown on the campaign page; anything else goes to the error page. */
+  private async refuse(reply: FastifyReply, actor: Actor, id: string, error: unknown) {
+    if (!(error instanceof HttpException) || ![400, 409].includes(error.getStatus())) throw error;
+    const { status, messages } = formErrors(error);
+    return this.renderDetail(reply, actor, await this.campaigns.get(actor, id), { errors: messages }, status);
+  }
+
+  private async renderDetail(reply: FastifyReply, actor: Actor, campaign: Campaign, data: object, status = 200) {
+    const view = await this.campaigns.view(campaign);
+    const funnel = await this.funnel.execute(actor, campaign.id);
+    const editable = mayEdit(actor);
+    const context = staffContext(reply, actor, { title: campaign.name, section: 'campaigns' }, {
+      ...data,
+      campaign: view,
+      statusLabel: STATUS_LABELS[view.status],
+      facts: [
+        { label: 'Status', value: STATUS_LABELS[view.status] },
+        { label: 'Locations', value: locationsText(view) },
+        { label: 'Minimum score', value: String(view.minScore) },
+        { label: 'Look-back', value: `${view.lookBackDays} days since the latest response` },
+        { label: 'Channels', value: view.channels.map((c) => CHANNEL_LABELS[c]).join(', ') },
+        { label: 'Prompt', value: view.prompt },
+        ...Object.entries(view.promptOverrides).map(([code, prompt]) => ({ label: `Prompt at ${code}`, value: prompt })),
+        { label: 'Schedule', value: `${view.startsAt ? formatDateTime(view.startsAt) : 'at launch'} to ${view.endsAt ? formatDateTime(view.endsAt) : 'until ended'}` },
+        { label: 'Sending hours', value: `${pad(view.sendingHours.from)}:00–${pad(view.sendingHours.to)}:00 in each location’s time zone` },
+        { label: 'Reminder', value: view.reminderAfterDays ? `after ${view.reminderAfterDays} days, to those who did not open` : 'none' },
+        { label: 'Reward offer', value: view.rewardOffer ? 'yes' : 'none' },
+      ],
+      funnel,
+      funnelAt: formatDateTime(funnel.at),
+      canEdit: editable && view.status !== 'ended',
+      canLaunch: editable && view.status === 'draft',
+      canPause: editable && view.status === 'running',
+      canResume: editable && view.status === 'paused',
+      canEnd: editable && view.status !== 'ended',
+      canTest: editable,
+    });
+    return renderPage(reply, 'pages/staff/campaign.hbs', context, status);
+  }
+
+  private async renderForm(reply: FastifyReply, actor: Actor, campaign: Campaign | null, values: FormValues, errors?: string[], status = 200) {
+    const index = await this.campaigns.locations();
+    const chosen = new Set(values.locations as string[]);
+    const channels = new Set(values.channels as string[]);
+    const context = staffContext(reply, actor, { title: campaign ? `Edit ${campaign.name}` : 'New campaign', section: 'campaigns' }, {
+      campaign,
+      action: campaign ? `/dashboard/campaigns/${campaign.id}` : '/dashboard/campaigns',
+      values,
+      allLocations: values.locationsMode !== 'some',
+      locationOptions: index.all.map((l) => ({ code: l.code, name: l.name, checked: chosen.has(l.code) })),
+      channelOptions: CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c], checked: channels.has(c) })),
+      minScore10: values.minScore === '10',
+      errors,
+    });
+    return renderPage(reply, 'pages/staff/campaign-form.hbs', context, status);
+  }
+}
+
+function mayEdit(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.role === 'marketer';
+}
+
+function pad(hour: number): string {
+  return String(hour).padStart(2, '0');
+}
+
+function locationsText(view: CampaignView): string {
+  return view.locations === 'all' ? 'All locations' : view.locations.join(', ');
+}
+
+function formValues(body: FormBody): FormValues {
+  return {
+    name: field(body, 'name'),
+    locationsMode: field(body, 'locationsMode') === 'some' ? 'some' : 'all',
+    locations: fieldList(body, 'locations'),
+    minScore: field(body, 'minScore'),
+    lookBackDays: field(body, 'lookBackDays'),
+    channels: fieldList(body, 'channels'),
+    prompt: field(body, 'prompt'),
+    promptOverrides: typeof body.promptOverrides === 'string' ? body.promptOverrides : '',
+    startsAt: field(body, 'startsAt'),
+    endsAt: field(body, 'endsAt'),
+    sendingFrom: field(body, 'sendingFrom'),
+    sendingTo: field(body, 'sendingTo'),
+    reminderAfterDays: field(body, 'reminderAfterDays'),
+  };
+}
+
+const int = (text: unknown) => (typeof text === 'string' && /^-?\d{1,6}$/.test(text) ? Number(text) : text);
+/** `2026-12-01T09:00` from a datetime-local input is read as UTC (the form says so). */
+const utc = (text: unknown) => (typeof text === 'string' && text ? (/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(text) ? `${text}:00Z` : text) : null);
+
+/** The form as the API's DTO; on edit an emptied optional field is cleared (null). */
+function toDto(values: FormValues, editing: boolean): Record<string, unknown> {
+  const overrides: Record<string, string> = {};
+  for (const line of String(values.promptOverrides).split(/\r?\n/)) {
+    const match = /^\s*([A-Za-z0-9_-]+)\s*:\s*(.+?)\s*$/.exec(line);
+    if (match) overrides[match[1].toUpperCase()] = match[2];
+  }
+  const dto: Record<string, unknown> = {
+    name: values.name,
+    locations: values.locationsMode === 'some' ? values.locations : 'all',
+    minScore: int(values.minScore),
+    lookBackDays: int(values.lookBackDays),
+    channels: values.channels,
+    prompt: values.prompt,
+    promptOverrides: Object.keys(overrides).length ? overrides : null,
+    startsAt: utc(values.startsAt),
+    endsAt: utc(values.endsAt),
+    sendingHours: { from: int(values.sendingFrom), to: int(values.sendingTo) },
+    reminderAfterDays: values.reminderAfterDays === '' ? null : int(values.reminderAfterDays),
+  };
+  if (!editing) for (const key of ['promptOverrides', 'startsAt', 'endsAt', 'reminderAfterDays']) if (dto[key] === null) delete dto[key];
+  return dto;
+}
+
+function valuesOf(view: CampaignView): FormValues {
+  const local = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : '');
+  return {
+    name: view.name,
+    locationsMode: view.locations === 'all' ? 'all' : 'some',
+    locations: view.locations === 'all' ? [] : view.locations,
+    minScore: String(view.minScore),
+    lookBackDays: String(view.lookBackDays),
+    channels: view.channels,
+    prompt: view.prompt,
+    promptOverrides: Object.entries(view.promptOverrides).map(([code, prompt]) => `${code}: ${prompt}`).join('\n'),
+    startsAt: local(view.startsAt),
+    endsAt: local(view.endsAt),
+    sendingFrom: String(view.sendingHours.from),
+    sendingTo: String(view.sendingHours.to),
+    reminderAfterDays: view.reminderAfterDays === null ? '' : String(view.reminderAfterDays),
+  };
+}
+

@@ -1,0 +1,61 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InvitationsModule } from '../invitations/invitations.module';
+import { LocationsModule } from '../locations/locations.module';
+import { NotificationsCoreModule } from '../notifications/notifications-core.module';
+import { PreferencesModule } from '../preferences/preferences.module';
+import { SettingsModule } from '../settings/settings.module';
+import { UsersModule } from '../users/users.module';
+import { CampaignFunnel } from './campaign-funnel';
+import { CampaignScheduler, CampaignTick } from './campaign-tick';
+import { Campaign } from './campaign.entity';
+import { CampaignTickProcessor, FanOutProcessor, InviteBatchProcessor, SendInvitationsProcessor } from './campaign.processors';
+import { CampaignsPagesController } from './campaigns-pages.controller';
+import { CampaignsController } from './campaigns.controller';
+import { CampaignsRepository } from './campaigns.repository';
+import { CampaignsService } from './campaigns.service';
+import { DeliveryRepository } from './delivery.repository';
+import { DryRunCampaign } from './dry-run-campaign';
+import { EligibilityRepository } from './eligibility.repository';
+import { FanOutCampaign } from './fan-out-campaign';
+import { InvitationEmails } from './invitation-email';
+import { InviteCustomers } from './invite-customers';
+import { LaunchCampaign } from './launch-campaign';
+import { LocationDirectory } from './location-directory';
+import { ScheduleReminders } from './schedule-reminders';
+import { SendInvitations } from './send-invitations';
+import { TestSendCampaign } from './test-send-campaign';
+
+/**
+ * Campaigns: definitions and life cycle, dry run, launch, the queue fan-out that invites eligible
+ * promoters (once each, under the frequency cap), sending, reminders, the funnel, the JSON API and
+ * the staff pages. `CampaignScheduler.kick()` asks for a round now (e.g. after a feedback import).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Campaign]), InvitationsModule, PreferencesModule, LocationsModule, SettingsModule, UsersModule, NotificationsCoreModule],
+  controllers: [CampaignsController, CampaignsPagesController],
+  providers: [
+    CampaignsRepository,
+    EligibilityRepository,
+    DeliveryRepository,
+    LocationDirectory,
+    CampaignsService,
+    LaunchCampaign,
+    DryRunCampaign,
+    FanOutCampaign,
+    InviteCustomers,
+    SendInvitations,
+    ScheduleReminders,
+    CampaignTick,
+    CampaignScheduler,
+    CampaignFunnel,
+    TestSendCampaign,
+    InvitationEmails,
+    CampaignTickProcessor,
+    FanOutProcessor,
+    InviteBatchProcessor,
+    SendInvitationsProcessor,
+  ],
+  exports: [CampaignsService, CampaignsRepository, DeliveryRepository, LaunchCampaign, CampaignScheduler],
+})
+export class CampaignsModule {}

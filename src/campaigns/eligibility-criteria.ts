@@ -1,0 +1,20 @@
+import { CAP_WINDOW_MS } from '../invitations/message-ledger.repository';
+import { Campaign } from './campaign.entity';
+import { EligibilityCriteria } from './eligibility.repository';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function criteriaFor(campaign: Campaign, cap: number, now: Date): EligibilityCriteria {
+  return {
+    campaignId: campaign.id,
+    locationIds: campaign.locationIds,
+    minScore: campaign.minScore,
+    respondedSince: new Date(now.getTime() - campaign.lookBackDays * DAY_MS),
+    capSince: new Date(now.getTime() - CAP_WINDOW_MS),
+    cap,
+  };
+}
+
+export function sendingHoursOf(campaign: Pick<Campaign, 'sendingHourStart' | 'sendingHourEnd'>) {
+  return { start: campaign.sendingHourStart, end: campaign.sendingHourEnd };
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { CustomersRepository } from './customers.repository';
+import { CustomersService } from './customers.service';
+
+/** Customers (people who gave feedback) and their consent; the feedback module keeps them in step with responses. */
+@Module({
+  providers: [CustomersRepository, CustomersService],
+  exports: [CustomersService],
+})
+export class CustomersModule {}

@@ -1,0 +1,339 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Customer } from './customer.entity';
+import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from './sql';
+
+/** Everything the import keeps in step on a customer row. */
+export interface CustomerState {
+  id: string;
+  email: string;
+  name: string | null;
+  phone: string | null;
+  marketingConsent: boolean;
+  consentUpdatedAt: Date | null;
+  consentResponseId: string | null;
+  latestResponseId: string | null;
+  latestScore: number | null;
+  latestSegment: Customer['latestSegment'];
+  latestLocationId: string | null;
+  latestRespondedAt: Date | null;
+}
+
+/** What offerLatest needs of a response (the feedback module's LatestResponse). */
+export interface LatestOffer {
+  id: string;
+  score: number;
+  segment: 'promoter' | 'passive' | 'detractor';
+  locationId: string;
+  respondedAt: Date;
+  marketingConsent: boolean | null;
+  name: string | null;
+  phone: string | null;
+}
+
+export interface PromoterFilter {
+  locationIds?: string[];
+  from?: Date;
+  to?: Date;
+  minScore: number;
+  consent?: boolean;
+}
+
+/** A page boundary for keyset pagination: newest first, then id. */
+export interface PromoterCursor {
+  respondedAt: Date;
+  id: string;
+}
+
+const STATE_COLUMNS = `id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
+  latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at`;
+
+/** The column list of a customer row in `json_to_recordset` (PostgreSQL batch writes). */
+const STATE_RECORD = `id uuid, email text, name text, phone text, marketing_consent boolean, consent_updated_at timestamptz,
+  consent_response_id uuid, latest_response_id uuid, latest_score smallint, latest_segment text, latest_location_id uuid,
+  latest_responded_at timestamptz`;
+
+/** A state as a JSON object keyed by column (dates serialise as ISO 8601). */
+function stateRecord(s: CustomerState): Record<string, unknown> {
+  return {
+    id: s.id,
+    email: s.email,
+    name: s.name,
+    phone: s.phone,
+    marketing_consent: s.marketingConsent,
+    consent_updated_at: s.consentUpdatedAt,
+    consent_response_id: s.consentResponseId,
+    latest_response_id: s.latestResponseId,
+    latest_score: s.latestScore,
+    latest_segment: s.latestSegment,
+    latest_location_id: s.latestLocationId,
+    latest_responded_at: s.latestRespondedAt,
+  };
+}
+
+function toState(row: Record<string, unknown>): CustomerState {
+  return {
+    id: row.id as string,
+    email: row.email as string,
+    name: (row.name as string | null) ?? null,
+    phone: (row.phone as string | null) ?? null,
+    marketingConsent: readBool(row.marketing_consent) ?? false,
+    consentUpdatedAt: readTime(row.consent_updated_at),
+    consentResponseId: (row.consent_response_id as string | null) ?? null,
+    latestResponseId: (row.latest_response_id as string | null) ?? null,
+    latestScore: row.latest_score === null || row.latest_score === undefined ? null : Number(row.latest_score),
+    latestSegment: (row.latest_segment as CustomerState['latestSegment']) ?? null,
+    latestLocationId: (row.latest_location_id as string | null) ?? null,
+    latestRespondedAt: readTime(row.latest_responded_at),
+  };
+}
+
+/** The values of a state in column order (after id), for inserts and updates. */
+function stateValues(dialect: Dialect, s: CustomerState): unknown[] {
+  return [
+    s.name,
+    s.phone,
+    s.marketingConsent,
+    dbTime(dialect, s.consentUpdatedAt),
+    s.consentResponseId,
+    s.latestResponseId,
+    s.latestScore,
+    s.latestSegment,
+    s.latestLocationId,
+    dbTime(dialect, s.latestRespondedAt),
+  ];
+}
+
+/** Customers table access. Batch methods take the caller's transaction manager. */
+@Injectable()
+export class CustomersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Ids of the customers with these (normalised) emails. */
+  async findIdsByEmails(emails: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (emails.length === 0) return found;
+    const dialect = dialectOf(manager);
+    if (dialect === 'postgres') {
+      const rows: { id: string; email: string }[] = await manager.query(
+        'SELECT id, email FROM customer WHERE email = ANY(ARRAY(SELECT json_array_elements_text($1::json)))',
+        [JSON.stringify(emails)],
+      );
+      for (const row of rows) found.set(row.email, row.id);
+      return found;
+    }
+    for (const chunk of chunks(emails, 5000)) {
+      const rows: { id: string; email: string }[] = await manager.query(
+        `SELECT id, email FROM customer WHERE email IN (${inList(dialect, chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) found.set(row.email, row.id);
+    }
+    return found;
+  }
+
+  /** Current state of these customers; on PostgreSQL the rows stay locked until the transaction ends (in id order: no deadlocks). */
+  async lockStates(ids: string[], manager: EntityManager): Promise<CustomerState[]> {
+    if (ids.length === 0) return [];
+    const dialect = dialectOf(manager);
+    if (dialect === 'postgres') {
+      const rows = await manager.query(
+        `SELECT ${STATE_COLUMNS} FROM customer WHERE id = ANY(ARRAY(SELECT json_array_elements_text($1::json)::uuid)) ORDER BY id FOR UPDATE`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map(toState);
+    }
+    const out: CustomerState[] = [];
+    for (const chunk of chunks(ids, 5000)) {
+      const rows = await manager.query(`SELECT ${STATE_COLUMNS} FROM customer WHERE id IN (${inList(dialect, chunk.length)})`, chunk);
+      out.push(...rows.map(toState));
+    }
+    return out;
+  }
+
+  findByIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<CustomerState[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const dialect = dialectOf(manager);
+    if (dialect === 'postgres') {
+      return manager
+        .query(`SELECT ${STATE_COLUMNS} FROM customer WHERE id = ANY(ARRAY(SELECT json_array_elements_text($1::json)::uuid))`, [JSON.stringify(ids)])
+        .then((rows: Record<string, unknown>[]) => rows.map(toState));
+    }
+    return Promise.all(
+      chunks(ids, 5000).map((chunk) =>
+        manager.query(`SELECT ${STATE_COLUMNS} FROM customer WHERE id IN (${inList(dialect, chunk.length)})`, chunk),
+      ),
+    ).then((parts: Record<string, unknown>[][]) => parts.flat().map(toState));
+  }
+
+  /**
+   * Inserts new customers; an email another transaction inserted meanwhile is skipped (ON CONFLICT DO
+   * NOTHING). Returns the emails actually inserted.
+   */
+  async insertMany(rows: CustomerState[], now: Date, manager: EntityManager): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    if (rows.length === 0) return inserted;
+    const dialect = dialectOf(manager);
+    if (dialect === 'postgres') {
+      const result: { email: string }[] = await manager.query(
+        `INSERT INTO customer (id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
+           latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, created_at, updated_at)
+         SELECT t.*, $2::timestamptz, $2::timestamptz
+         FROM json_to_recordset($1::json) AS t(${STATE_RECORD})
+         ON CONFLICT (email) DO NOTHING
+         RETURNING email`,
+        [JSON.stringify(rows.map(stateRecord)), now.toISOString()],
+      );
+      for (const row of result) inserted.add(row.email);
+      return inserted;
+    }
+    const columns = 14;
+    const stamp = dbTime(dialect, now);
+    for (const chunk of chunks(rows, sqliteChunkSize(columns))) {
+      const result: { email: string }[] = await manager.query(
+        `INSERT INTO customer (id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
+           latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, created_at, updated_at)
+         VALUES ${sqliteRows(chunk.length, columns)}
+         ON CONFLICT (email) DO NOTHING
+         RETURNING email`,
+        chunk.flatMap((r) => [r.id, r.email, ...stateValues(dialect, r), stamp, stamp]),
+      );
+      for (const row of result) inserted.add(row.email);
+    }
+    return inserted;
+  }
+
+  /** Writes the given states over the stored ones (all columns but email). */
+  async updateMany(rows: CustomerState[], now: Date, manager: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    const dialect = dialectOf(manager);
+    const set = `name = t.name, phone = t.phone, marketing_consent = t.marketing_consent, consent_updated_at = t.consent_updated_at,
+      consent_response_id = t.consent_response_id, latest_response_id = t.latest_response_id, latest_score = t.latest_score,
+      latest_segment = t.latest_segment, latest_location_id = t.latest_location_id, latest_responded_at = t.latest_responded_at`;
+    const names = `id, name, phone, marketing_consent, consent_updated_at, consent_response_id, latest_response_id, latest_score,
+      latest_segment, latest_location_id, latest_responded_at`;
+    if (dialect === 'postgres') {
+      await manager.query(
+        `UPDATE customer c SET ${set}, updated_at = $2
+         FROM json_to_recordset($1::json) AS t(${STATE_RECORD})
+         WHERE c.id = t.id`,
+        [JSON.stringify(rows.map(stateRecord)), now.toISOString()],
+      );
+      return;
+    }
+    const columns = 11;
+    for (const chunk of chunks(rows, sqliteChunkSize(columns))) {
+      await manager.query(
+        `WITH t(${names}) AS (VALUES ${sqliteRows(chunk.length, columns)})
+         UPDATE customer SET ${set}, updated_at = ? FROM t WHERE customer.id = t.id`,
+        [...chunk.flatMap((r) => [r.id, ...stateValues(dialect, r)]), dbTime(dialect, now)],
+      );
+    }
+  }
+
+  /**
+   * Offers each customer a new latest response: applied only where it is not older than the current
+   * latest (in the same statement, so concurrent imports can't apply an older one over a newer one).
+   * Name and phone are kept when the response has none; consent follows the response's answer (none =
+   * no). Returns the customers whose consent changed, with the new value.
+   */
+  async offerLatest(
+    offers: { customerId: string; latest: LatestOffer }[],
+    now: Date,
+    manager: EntityManager,
+  ): Promise<{ id: string; marketingConsent: boolean; consentResponseId: string | null }[]> {
+    if (offers.length === 0) return [];
+    const dialect = dialectOf(manager);
+    const set = `name = COALESCE(t.name, customer.name), phone = COALESCE(t.phone, customer.phone),
+      marketing_consent = t.consent,
+      consent_updated_at = CASE WHEN customer.marketing_consent <> t.consent THEN t.now ELSE customer.consent_updated_at END,
+      consent_response_id = CASE WHEN customer.marketing_consent <> t.consent THEN t.response_id ELSE customer.consent_response_id END,
+      latest_response_id = t.response_id, latest_score = t.score, latest_segment = t.segment, latest_location_id = t.location_id,
+      latest_responded_at = t.responded_at, updated_at = t.now`;
+    const where = `customer.id = t.id AND (customer.latest_responded_at IS NULL OR t.responded_at >= customer.latest_responded_at)`;
+    // SQLite's RETURNING sees only the updated table: the batch time comes in as a parameter there.
+    const returning = (now: string) =>
+      `RETURNING customer.id, customer.marketing_consent, customer.consent_response_id, customer.consent_updated_at = ${now} AS changed`;
+    const values = offers.map(({ customerId, latest }) => ({
+      id: customerId,
+      response_id: latest.id,
+      score: latest.score,
+      segment: latest.segment,
+      location_id: latest.locationId,
+      responded_at: dbTime(dialect, latest.respondedAt),
+      consent: latest.marketingConsent === true,
+      name: latest.name,
+      phone: latest.phone,
+    }));
+    const changed: { id: string; marketingConsent: boolean; consentResponseId: string | null }[] = [];
+    type Row = { id: string; marketing_consent: unknown; consent_response_id: string | null; changed: unknown };
+    const collect = (result: Row[] | [Row[], number]) => {
+      // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected].
+      const rows = (Array.isArray(result[0]) ? result[0] : result) as Row[];
+      for (const row of rows) {
+        if (readBool(row.changed)) changed.push({ id: row.id, marketingConsent: readBool(row.marketing_consent) ?? false, consentResponseId: row.consent_response_id });
+      }
+    };
+    if (dialect === 'postgres') {
+      // Locks in id order, so two imports touching the same customers can't deadlock.
+      collect(
+        await manager.query(
+          `UPDATE customer SET ${set}
+           FROM (SELECT j.*, $2::timestamptz AS now FROM json_to_recordset($1::json) AS j(id uuid, response_id uuid, score smallint,
+                   segment text, location_id uuid, responded_at timestamptz, consent boolean, name text, phone text) ORDER BY j.id) AS t
+           WHERE ${where} ${returning('t.now')}`,
+          [JSON.stringify(values), now.toISOString()],
+        ),
+      );
+      return changed;
+    }
+    const columns = 10;
+    const names = 'id, response_id, score, segment, location_id, responded_at, consent, name, phone, now';
+    for (const chunk of chunks(values, sqliteChunkSize(columns))) {
+      collect(
+        await manager.query(
+          `WITH t(${names}) AS (VALUES ${sqliteRows(chunk.length, columns)})
+           UPDATE customer SET ${set} FROM t WHERE ${where} ${returning('?')}`,
+          [
+            ...chunk.flatMap((v) => [v.id, v.response_id, v.score, v.segment, v.location_id, v.responded_at, v.consent, v.name, v.phone, dbTime(dialect, now)]),
+            dbTime(dialect, now),
+          ],
+        ),
+      );
+    }
+    return changed;
+  }
+
+  /**
+   * Customers whose latest response is a promoter, newest first, one page after `cursor`
+   * (keyset pagination, so a CSV export of any size reads page by page).
+   */
+  async promoters(filter: PromoterFilter, limit: number, cursor?: PromoterCursor, offset = 0): Promise<CustomerState[]> {
+    const dialect = dialectOf(this.dataSource.manager);
+    const where: string[] = [`latest_segment = 'promoter'`];
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return dialect === 'postgres' ? `$${params.length}` : '?';
+    };
+    if (filter.locationIds) {
+      if (filter.locationIds.length === 0) return [];
+      where.push(`latest_location_id IN (${filter.locationIds.map((id) => p(id)).join(', ')})`);
+    }
+    if (filter.minScore > 9) where.push(`latest_score >= ${p(filter.minScore)}`);
+    if (filter.from) where.push(`latest_responded_at >= ${p(dbTime(dialect, filter.from))}`);
+    if (filter.to) where.push(`latest_responded_at < ${p(dbTime(dialect, filter.to))}`);
+    if (filter.consent !== undefined) where.push(`marketing_consent = ${p(filter.consent)}`);
+    if (cursor) {
+      const at = dbTime(dialect, cursor.respondedAt);
+      where.push(`(latest_responded_at < ${p(at)} OR (latest_responded_at = ${p(at)} AND id > ${p(cursor.id)}))`);
+    }
+    const rows = await this.dataSource.query(
+      `SELECT ${STATE_COLUMNS} FROM customer WHERE ${where.join(' AND ')}
+       ORDER BY latest_responded_at DESC, id ASC LIMIT ${p(limit)} OFFSET ${p(offset)}`,
+      params,
+    );
+    return rows.map(toState);
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditEntry } from '../audit/audit.service';
+import { Actor } from '../common/actor';
+import { recordAuditBatch } from './audit-batch';
+import { CustomersRepository, CustomerState, PromoterCursor, PromoterFilter } from './customers.repository';
+
+/** A customer's latest feedback response, as the feedback module hands it over. */
+export interface LatestResponse {
+  /** The feedback_response id. */
+  id: string;
+  score: number;
+  segment: 'promoter' | 'passive' | 'detractor';
+  locationId: string;
+  respondedAt: Date;
+  marketingConsent: boolean | null;
+  name: string | null;
+  phone: string | null;
+}
+
+export interface NewCustomer {
+  id: string;
+  email: string;
+  latest: LatestResponse;
+}
+
+export const CONSENT_CHANGE = 'customer.consent_change';
+
+/**
+ * Customers, deduplicated by normalised email. Their consent is the answer of their latest response
+ * (a response that did not ask counts as no): every change of it, including the first grant, is audited
+ * with the customer and response ids only.
+ */
+@Injectable()
+export class CustomersService {
+  constructor(private readonly customers: CustomersRepository) {}
+
+  resolveIds(emails: string[], manager?: EntityManager): Promise<Map<string, string>> {
+    return this.customers.findIdsByEmails(emails, manager);
+  }
+
+  findByIds(ids: string[], manager?: EntityManager): Promise<CustomerState[]> {
+    return this.customers.findByIds(ids, manager);
+  }
+
+  /**
+   * Inserts customers first seen in this batch, already pointing at their latest response. An email
+   * that another transaction inserted meanwhile is left out of the returned set: the caller treats it
+   * as an existing customer.
+   */
+  async createMany(actor: Actor, items: NewCustomer[], now: Date, manager: EntityManager): Promise<Set<string>> {
+    const states = items.map((item) => derive(blank(item.id, item.email), item.latest, now));
+    const inserted = await this.customers.insertMany(states, now, manager);
+    const audits = states.filter((s) => s.marketingConsent && inserted.has(s.email)).map((s) => consentEntry(s));
+    await recordAuditBatch(manager, actor, audits, now);
+    return inserted;
+  }
+
+  /**
+   * Brings existing customers in line with their latest response after it was recomputed: `latest`
+   * null means they have none left (a response moved to another email). Rows are locked while this
+   * runs; unchanged ones are not written. Returns the number of consent changes.
+   */
+  async applyLatest(actor: Actor, latest: Map<string, LatestResponse | null>, now: Date, manager: EntityManager): Promise<number> {
+    if (latest.size === 0) return 0;
+    const states = await this.customers.lockStates([...latest.keys()], manager);
+    const changed: CustomerState[] = [];
+    const audits: AuditEntry[] = [];
+    for (const state of states) {
+      const next = derive(state, latest.get(state.id) ?? null, now);
+      if (!sameState(state, next)) changed.push(next);
+      if (next.marketingConsent !== state.marketingConsent) audits.push(consentEntry(next));
+    }
+    await this.customers.updateMany(changed, now, manager);
+    await recordAuditBatch(manager, actor, audits, now);
+    return audits.length;
+  }
+
+  /**
+   * Offers customers a response that is new to them: it becomes their latest unless they have a later
+   * one (it was written after everything stored, so it wins a tie). Cheaper than recomputing: one
+   * conditional update. Returns the number of consent changes (audited).
+   */
+  async offerLatest(actor: Actor, offers: Map<string, LatestResponse>, now: Date, manager: EntityManager): Promise<number> {
+    const changed = await this.customers.offerLatest(
+      [...offers].map(([customerId, latest]) => ({ customerId, latest })),
+      now,
+      manager,
+    );
+    await recordAuditBatch(
+      manager,
+      actor,
+      changed.map((c) => ({
+        action: CONSENT_CHANGE,
+        subjectType: 'customer',
+        subjectId: c.id,
+        details: { marketingConsent: c.marketingConsent, responseId: c.consentResponseId },
+      })),
+      now,
+    );
+    return changed.length;
+  }
+
+  promoters(filter: PromoterFilter, limit: number, cursor?: PromoterCursor, offset?: number): Promise<CustomerState[]> {
+    return this.customers.promoters(filter, limit, cursor, offset);
+  }
+}
+
+function blank(id: string, email: string): CustomerState {
+  return {
+    id,
+    email,
+    name: null,
+    phone: null,
+    marketingConsent: false,
+    consentUpdatedAt: null,
+    consentResponseId: null,
+    latestResponseId: null,
+    latestScore: null,
+    latestSegment: null,
+    latestLocationId: null,
+    latestRespondedAt: null,
+  };
+}
+
+/** The state a customer should have given their latest response. */
+function derive(state: CustomerState, latest: LatestResponse | null, now: Date): CustomerState {
+  const consent = latest?.marketingConsent === true;
+  const consentChanged = consent !== state.marketingConsent;
+  return {
+    ...state,
+    name: latest?.name ?? state.name,
+    phone: latest?.phone ?? state.phone,
+    marketingConsent: consent,
+    consentUpdatedAt: consentChanged ? now : state.consentUpdatedAt,
+    consentResponseId: consentChanged ? latest?.id ?? null : state.consentResponseId,
+    latestResponseId: latest?.id ?? null,
+    latestScore: latest?.score ?? null,
+    latestSegment: latest?.segment ?? null,
+    latestLocationId: latest?.locationId ?? null,
+    latestRespondedAt: latest?.respondedAt ?? null,
+  };
+}
+
+function sameState(a: CustomerState, b: CustomerState): boolean {
+  return (
+    a.name === b.name &&
+    a.phone === b.phone &&
+    a.marketingConsent === b.marketingConsent &&
+    a.latestResponseId === b.latestResponseId &&
+    a.latestScore === b.latestScore &&
+    a.latestSegment === b.latestSegment &&
+    a.latestLocationId === b.latestLocationId &&
+    a.latestRespondedAt?.getTime() === b.latestRespondedAt?.getTime()
+  );
+}
+
+function consentEntry(state: CustomerState): AuditEntry {
+  return {
+    action: CONSENT_CHANGE,
+    subjectType: 'customer',
+    subjectId: state.id,
+    details: { marketingConsent: state.marketingConsent, responseId: state.consentResponseId },
+  };
+}

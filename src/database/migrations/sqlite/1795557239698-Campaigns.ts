@@ -1,0 +1,122 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class Campaigns1795557239698 implements MigrationInterface {
+    name = 'Campaigns1795557239698'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`CREATE TABLE "campaign" ("id" varchar PRIMARY KEY NOT NULL, "name" varchar(200) NOT NULL, "status" varchar(16) NOT NULL DEFAULT ('draft'), "location_ids" text, "min_score" smallint NOT NULL DEFAULT (9), "look_back_days" integer NOT NULL, "channels" text NOT NULL, "prompt" text NOT NULL, "prompt_overrides" text, "reward_offer" text, "starts_at" datetime, "ends_at" datetime, "sending_hour_start" smallint NOT NULL DEFAULT (9), "sending_hour_end" smallint NOT NULL DEFAULT (19), "reminder_after_days" smallint, "created_by" varchar(64), "launched_at" datetime, "ended_at" datetime, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "updated_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "ck_campaign_sending_hours" CHECK ("sending_hour_start" BETWEEN 0 AND 23 AND "sending_hour_end" BETWEEN 1 AND 24), CONSTRAINT "ck_campaign_min_score" CHECK ("min_score" IN (9, 10)), CONSTRAINT "ck_campaign_status" CHECK ("status" IN ('draft', 'running', 'paused', 'ended')))`);
+        await queryRunner.query(`CREATE INDEX "ix_campaign_status" ON "campaign" ("status") `);
+        await queryRunner.query(`CREATE TABLE "invitation" ("id" varchar PRIMARY KEY NOT NULL, "campaign_id" varchar NOT NULL, "customer_id" varchar NOT NULL, "location_id" varchar NOT NULL, "status" varchar(16) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "sent_at" datetime, "opened_at" datetime, "reminder_status" varchar(16), "reminded_at" datetime, "lease_until" datetime, CONSTRAINT "uq_invitation_campaign_customer" UNIQUE ("campaign_id", "customer_id"), CONSTRAINT "ck_invitation_reminder_status" CHECK ("reminder_status" IN ('pending', 'sent', 'cancelled')), CONSTRAINT "ck_invitation_status" CHECK ("status" IN ('pending', 'sent', 'cancelled', 'failed')))`);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_campaign_status" ON "invitation" ("campaign_id", "status") `);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_customer" ON "invitation" ("customer_id") `);
+        await queryRunner.query(`CREATE TABLE "invitation_token" ("id" varchar PRIMARY KEY NOT NULL, "invitation_id" varchar NOT NULL, "token_hash" varchar(64) NOT NULL, "expires_at" datetime NOT NULL, "revoked_at" datetime, "created_at" datetime NOT NULL DEFAULT (datetime('now')))`);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_token_invitation" ON "invitation_token" ("invitation_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "uq_invitation_token_hash" ON "invitation_token" ("token_hash") `);
+        await queryRunner.query(`CREATE TABLE "marketing_message" ("id" varchar PRIMARY KEY NOT NULL, "customer_id" varchar NOT NULL, "campaign_id" varchar NOT NULL, "invitation_id" varchar NOT NULL, "kind" varchar(16) NOT NULL, "counted_at" datetime NOT NULL, CONSTRAINT "uq_marketing_message_invitation_kind" UNIQUE ("invitation_id", "kind"), CONSTRAINT "ck_marketing_message_kind" CHECK ("kind" IN ('invitation', 'reminder')))`);
+        await queryRunner.query(`CREATE INDEX "ix_marketing_message_customer_time" ON "marketing_message" ("customer_id", "counted_at") `);
+        await queryRunner.query(`CREATE TABLE "preference_token" ("customer_id" varchar PRIMARY KEY NOT NULL, "token_hash" varchar(64) NOT NULL, "token_sealed" varchar(128) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "revoked_at" datetime)`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "uq_preference_token_hash" ON "preference_token" ("token_hash") `);
+        await queryRunner.query(`CREATE TABLE "suppression" ("email_hash" varchar(64) PRIMARY KEY NOT NULL, "customer_id" varchar, "source" varchar(16) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "ck_suppression_source" CHECK ("source" IN ('one_click', 'preferences')))`);
+        await queryRunner.query(`CREATE INDEX "ix_suppression_customer" ON "suppression" ("customer_id") `);
+        await queryRunner.query(`CREATE TABLE "customer_preference" ("customer_id" varchar PRIMARY KEY NOT NULL, "rewards_opt_in" boolean NOT NULL DEFAULT (0), "updated_at" datetime NOT NULL DEFAULT (datetime('now')))`);
+        await queryRunner.query(`CREATE TABLE "link_request" ("id" varchar PRIMARY KEY NOT NULL, "bucket" varchar(80) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')))`);
+        await queryRunner.query(`CREATE INDEX "ix_link_request_bucket_time" ON "link_request" ("bucket", "created_at") `);
+        await queryRunner.query(`DROP INDEX "ix_invitation_campaign_status"`);
+        await queryRunner.query(`DROP INDEX "ix_invitation_customer"`);
+        await queryRunner.query(`CREATE TABLE "temporary_invitation" ("id" varchar PRIMARY KEY NOT NULL, "campaign_id" varchar NOT NULL, "customer_id" varchar NOT NULL, "location_id" varchar NOT NULL, "status" varchar(16) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "sent_at" datetime, "opened_at" datetime, "reminder_status" varchar(16), "reminded_at" datetime, "lease_until" datetime, CONSTRAINT "uq_invitation_campaign_customer" UNIQUE ("campaign_id", "customer_id"), CONSTRAINT "ck_invitation_reminder_status" CHECK ("reminder_status" IN ('pending', 'sent', 'cancelled')), CONSTRAINT "ck_invitation_status" CHECK ("status" IN ('pending', 'sent', 'cancelled', 'failed')), CONSTRAINT "fk_invitation_campaign" FOREIGN KEY ("campaign_id") REFERENCES "campaign" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "fk_invitation_customer" FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "fk_invitation_location" FOREIGN KEY ("location_id") REFERENCES "location" ("id") ON DELETE RESTRICT ON UPDATE NO ACTION)`);
+        await queryRunner.query(`INSERT INTO "temporary_invitation"("id", "campaign_id", "customer_id", "location_id", "status", "created_at", "sent_at", "opened_at", "reminder_status", "reminded_at", "lease_until") SELECT "id", "campaign_id", "customer_id", "location_id", "status", "created_at", "sent_at", "opened_at", "reminder_status", "reminded_at", "lease_until" FROM "invitation"`);
+        await queryRunner.query(`DROP TABLE "invitation"`);
+        await queryRunner.query(`ALTER TABLE "temporary_invitation" RENAME TO "invitation"`);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_campaign_status" ON "invitation" ("campaign_id", "status") `);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_customer" ON "invitation" ("customer_id") `);
+        await queryRunner.query(`DROP INDEX "ix_invitation_token_invitation"`);
+        await queryRunner.query(`DROP INDEX "uq_invitation_token_hash"`);
+        await queryRunner.query(`CREATE TABLE "temporary_invitation_token" ("id" varchar PRIMARY KEY NOT NULL, "invitation_id" varchar NOT NULL, "token_hash" varchar(64) NOT NULL, "expires_at" datetime NOT NULL, "revoked_at" datetime, "created_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "fk_invitation_token_invitation" FOREIGN KEY ("invitation_id") REFERENCES "invitation" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+        await queryRunner.query(`INSERT INTO "temporary_invitation_token"("id", "invitation_id", "token_hash", "expires_at", "revoked_at", "created_at") SELECT "id", "invitation_id", "token_hash", "expires_at", "revoked_at", "created_at" FROM "invitation_token"`);
+        await queryRunner.query(`DROP TABLE "invitation_token"`);
+        await queryRunner.query(`ALTER TABLE "temporary_invitation_token" RENAME TO "invitation_token"`);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_token_invitation" ON "invitation_token" ("invitation_id") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "uq_invitation_token_hash" ON "invitation_token" ("token_hash") `);
+        await queryRunner.query(`DROP INDEX "ix_marketing_message_customer_time"`);
+        await queryRunner.query(`CREATE TABLE "temporary_marketing_message" ("id" varchar PRIMARY KEY NOT NULL, "customer_id" varchar NOT NULL, "campaign_id" varchar NOT NULL, "invitation_id" varchar NOT NULL, "kind" varchar(16) NOT NULL, "counted_at" datetime NOT NULL, CONSTRAINT "uq_marketing_message_invitation_kind" UNIQUE ("invitation_id", "kind"), CONSTRAINT "ck_marketing_message_kind" CHECK ("kind" IN ('invitation', 'reminder')), CONSTRAINT "fk_marketing_message_customer" FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+        await queryRunner.query(`INSERT INTO "temporary_marketing_message"("id", "customer_id", "campaign_id", "invitation_id", "kind", "counted_at") SELECT "id", "customer_id", "campaign_id", "invitation_id", "kind", "counted_at" FROM "marketing_message"`);
+        await queryRunner.query(`DROP TABLE "marketing_message"`);
+        await queryRunner.query(`ALTER TABLE "temporary_marketing_message" RENAME TO "marketing_message"`);
+        await queryRunner.query(`CREATE INDEX "ix_marketing_message_customer_time" ON "marketing_message" ("customer_id", "counted_at") `);
+        await queryRunner.query(`DROP INDEX "uq_preference_token_hash"`);
+        await queryRunner.query(`CREATE TABLE "temporary_preference_token" ("customer_id" varchar PRIMARY KEY NOT NULL, "token_hash" varchar(64) NOT NULL, "token_sealed" varchar(128) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "revoked_at" datetime, CONSTRAINT "fk_preference_token_customer" FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+        await queryRunner.query(`INSERT INTO "temporary_preference_token"("customer_id", "token_hash", "token_sealed", "created_at", "revoked_at") SELECT "customer_id", "token_hash", "token_sealed", "created_at", "revoked_at" FROM "preference_token"`);
+        await queryRunner.query(`DROP TABLE "preference_token"`);
+        await queryRunner.query(`ALTER TABLE "temporary_preference_token" RENAME TO "preference_token"`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "uq_preference_token_hash" ON "preference_token" ("token_hash") `);
+        await queryRunner.query(`DROP INDEX "ix_suppression_customer"`);
+        await queryRunner.query(`CREATE TABLE "temporary_suppression" ("email_hash" varchar(64) PRIMARY KEY NOT NULL, "customer_id" varchar, "source" varchar(16) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "ck_suppression_source" CHECK ("source" IN ('one_click', 'preferences')), CONSTRAINT "fk_suppression_customer" FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE SET NULL ON UPDATE NO ACTION)`);
+        await queryRunner.query(`INSERT INTO "temporary_suppression"("email_hash", "customer_id", "source", "created_at") SELECT "email_hash", "customer_id", "source", "created_at" FROM "suppression"`);
+        await queryRunner.query(`DROP TABLE "suppression"`);
+        await queryRunner.query(`ALTER TABLE "temporary_suppression" RENAME TO "suppression"`);
+        await queryRunner.query(`CREATE INDEX "ix_suppression_customer" ON "suppression" ("customer_id") `);
+        await queryRunner.query(`CREATE TABLE "temporary_customer_preference" ("customer_id" varchar PRIMARY KEY NOT NULL, "rewards_opt_in" boolean NOT NULL DEFAULT (0), "updated_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "fk_customer_preference_customer" FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
+        await queryRunner.query(`INSERT INTO "temporary_customer_preference"("customer_id", "rewards_opt_in", "updated_at") SELECT "customer_id", "rewards_opt_in", "updated_at" FROM "customer_preference"`);
+        await queryRunner.query(`DROP TABLE "customer_preference"`);
+        await queryRunner.query(`ALTER TABLE "temporary_customer_preference" RENAME TO "customer_preference"`);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`ALTER TABLE "customer_preference" RENAME TO "temporary_customer_preference"`);
+        await queryRunner.query(`CREATE TABLE "customer_preference" ("customer_id" varchar PRIMARY KEY NOT NULL, "rewards_opt_in" boolean NOT NULL DEFAULT (0), "updated_at" datetime NOT NULL DEFAULT (datetime('now')))`);
+        await queryRunner.query(`INSERT INTO "customer_preference"("customer_id", "rewards_opt_in", "updated_at") SELECT "customer_id", "rewards_opt_in", "updated_at" FROM "temporary_customer_preference"`);
+        await queryRunner.query(`DROP TABLE "temporary_customer_preference"`);
+        await queryRunner.query(`DROP INDEX "ix_suppression_customer"`);
+        await queryRunner.query(`ALTER TABLE "suppression" RENAME TO "temporary_suppression"`);
+        await queryRunner.query(`CREATE TABLE "suppression" ("email_hash" varchar(64) PRIMARY KEY NOT NULL, "customer_id" varchar, "source" varchar(16) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "ck_suppression_source" CHECK ("source" IN ('one_click', 'preferences')))`);
+        await queryRunner.query(`INSERT INTO "suppression"("email_hash", "customer_id", "source", "created_at") SELECT "email_hash", "customer_id", "source", "created_at" FROM "temporary_suppression"`);
+        await queryRunner.query(`DROP TABLE "temporary_suppression"`);
+        await queryRunner.query(`CREATE INDEX "ix_suppression_customer" ON "suppression" ("customer_id") `);
+        await queryRunner.query(`DROP INDEX "uq_preference_token_hash"`);
+        await queryRunner.query(`ALTER TABLE "preference_token" RENAME TO "temporary_preference_token"`);
+        await queryRunner.query(`CREATE TABLE "preference_token" ("customer_id" varchar PRIMARY KEY NOT NULL, "token_hash" varchar(64) NOT NULL, "token_sealed" varchar(128) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "revoked_at" datetime)`);
+        await queryRunner.query(`INSERT INTO "preference_token"("customer_id", "token_hash", "token_sealed", "created_at", "revoked_at") SELECT "customer_id", "token_hash", "token_sealed", "created_at", "revoked_at" FROM "temporary_preference_token"`);
+        await queryRunner.query(`DROP TABLE "temporary_preference_token"`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "uq_preference_token_hash" ON "preference_token" ("token_hash") `);
+        await queryRunner.query(`DROP INDEX "ix_marketing_message_customer_time"`);
+        await queryRunner.query(`ALTER TABLE "marketing_message" RENAME TO "temporary_marketing_message"`);
+        await queryRunner.query(`CREATE TABLE "marketing_message" ("id" varchar PRIMARY KEY NOT NULL, "customer_id" varchar NOT NULL, "campaign_id" varchar NOT NULL, "invitation_id" varchar NOT NULL, "kind" varchar(16) NOT NULL, "counted_at" datetime NOT NULL, CONSTRAINT "uq_marketing_message_invitation_kind" UNIQUE ("invitation_id", "kind"), CONSTRAINT "ck_marketing_message_kind" CHECK ("kind" IN ('invitation', 'reminder')))`);
+        await queryRunner.query(`INSERT INTO "marketing_message"("id", "customer_id", "campaign_id", "invitation_id", "kind", "counted_at") SELECT "id", "customer_id", "campaign_id", "invitation_id", "kind", "counted_at" FROM "temporary_marketing_message"`);
+        await queryRunner.query(`DROP TABLE "temporary_marketing_message"`);
+        await queryRunner.query(`CREATE INDEX "ix_marketing_message_customer_time" ON "marketing_message" ("customer_id", "counted_at") `);
+        await queryRunner.query(`DROP INDEX "uq_invitation_token_hash"`);
+        await queryRunner.query(`DROP INDEX "ix_invitation_token_invitation"`);
+        await queryRunner.query(`ALTER TABLE "invitation_token" RENAME TO "temporary_invitation_token"`);
+        await queryRunner.query(`CREATE TABLE "invitation_token" ("id" varchar PRIMARY KEY NOT NULL, "invitation_id" varchar NOT NULL, "token_hash" varchar(64) NOT NULL, "expires_at" datetime NOT NULL, "revoked_at" datetime, "created_at" datetime NOT NULL DEFAULT (datetime('now')))`);
+        await queryRunner.query(`INSERT INTO "invitation_token"("id", "invitation_id", "token_hash", "expires_at", "revoked_at", "created_at") SELECT "id", "invitation_id", "token_hash", "expires_at", "revoked_at", "created_at" FROM "temporary_invitation_token"`);
+        await queryRunner.query(`DROP TABLE "temporary_invitation_token"`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "uq_invitation_token_hash" ON "invitation_token" ("token_hash") `);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_token_invitation" ON "invitation_token" ("invitation_id") `);
+        await queryRunner.query(`DROP INDEX "ix_invitation_customer"`);
+        await queryRunner.query(`DROP INDEX "ix_invitation_campaign_status"`);
+        await queryRunner.query(`ALTER TABLE "invitation" RENAME TO "temporary_invitation"`);
+        await queryRunner.query(`CREATE TABLE "invitation" ("id" varchar PRIMARY KEY NOT NULL, "campaign_id" varchar NOT NULL, "customer_id" varchar NOT NULL, "location_id" varchar NOT NULL, "status" varchar(16) NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "sent_at" datetime, "opened_at" datetime, "reminder_status" varchar(16), "reminded_at" datetime, "lease_until" datetime, CONSTRAINT "uq_invitation_campaign_customer" UNIQUE ("campaign_id", "customer_id"), CONSTRAINT "ck_invitation_reminder_status" CHECK ("reminder_status" IN ('pending', 'sent', 'cancelled')), CONSTRAINT "ck_invitation_status" CHECK ("status" IN ('pending', 'sent', 'cancelled', 'failed')))`);
+        await queryRunner.query(`INSERT INTO "invitation"("id", "campaign_id", "customer_id", "location_id", "status", "created_at", "sent_at", "opened_at", "reminder_status", "reminded_at", "lease_until") SELECT "id", "campaign_id", "customer_id", "location_id", "status", "created_at", "sent_at", "opened_at", "reminder_status", "reminded_at", "lease_until" FROM "temporary_invitation"`);
+        await queryRunner.query(`DROP TABLE "temporary_invitation"`);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_customer" ON "invitation" ("customer_id") `);
+        await queryRunner.query(`CREATE INDEX "ix_invitation_campaign_status" ON "invitation" ("campaign_id", "status") `);
+        await queryRunner.query(`DROP INDEX "ix_link_request_bucket_time"`);
+        await queryRunner.query(`DROP TABLE "link_request"`);
+        await queryRunner.query(`DROP TABLE "customer_preference"`);
+        await queryRunner.query(`DROP INDEX "ix_suppression_customer"`);
+        await queryRunner.query(`DROP TABLE "suppression"`);
+        await queryRunner.query(`DROP INDEX "uq_preference_token_hash"`);
+        await queryRunner.query(`DROP TABLE "preference_token"`);
+        await queryRunner.query(`DROP INDEX "ix_marketing_message_customer_time"`);
+        await queryRunner.query(`DROP TABLE "marketing_message"`);
+        await queryRunner.query(`DROP INDEX "uq_invitation_token_hash"`);
+        await queryRunner.query(`DROP INDEX "ix_invitation_token_invitation"`);
+        await queryRunner.query(`DROP TABLE "invitation_token"`);
+        await queryRunner.query(`DROP INDEX "ix_invitation_customer"`);
+        await queryRunner.query(`DROP INDEX "ix_invitation_campaign_status"`);
+        await queryRunner.query(`DROP TABLE "invitation"`);
+        await queryRunner.query(`DROP INDEX "ix_campaign_status"`);
+        await queryRunner.query(`DROP TABLE "campaign"`);
+    }
+
+}

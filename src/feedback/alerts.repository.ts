@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../customers/sql';
+import { AlertStatus, DetractorAlert } from './detractor-alert.entity';
+
+export interface NewAlert {
+  id: string;
+  /** feedback_response id */
+  responseId: string;
+  locationId: string;
+  notified: boolean;
+}
+
+export interface AlertFilter {
+  status?: AlertStatus;
+  /** Undefined: every location. */
+  locationIds?: string[];
+}
+
+@Injectable()
+export class AlertsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts alerts; one that already exists for the response is skipped (unique on response), so a
+   * re-import or a concurrent import never raises a second. Returns the ids inserted, by response id.
+   */
+  async insertMany(alerts: NewAlert[], now: Date, manager: EntityManager): Promise<Map<string, string>> {
+    const inserted = new Map<string, string>();
+    if (alerts.length === 0) return inserted;
+    const dialect = dialectOf(manager);
+    const columns = 7;
+    for (const chunk of chunks(alerts, dialect === 'postgres' ? 5000 : sqliteChunkSize(columns))) {
+      const rows: { id: string; response_id: string }[] =
+        dialect === 'postgres'
+          ? await manager.query(
+              `INSERT INTO detractor_alert (id, response_id, location_id, status, notified, created_at, updated_at)
+               SELECT t.id, t.response_id, t.location_id, 'open', t.notified, $2::timestamptz, $2::timestamptz
+               FROM json_to_recordset($1::json) AS t(id uuid, response_id uuid, location_id uuid, notified boolean)
+               ON CONFLICT (response_id) DO NOTHING
+               RETURNING id, response_id`,
+              [JSON.stringify(chunk.map((a) => ({ id: a.id, response_id: a.responseId, location_id: a.locationId, notified: a.notified }))), now.toISOString()],
+            )
+          : await manager.query(
+              `INSERT INTO detractor_alert (id, response_id, location_id, status, notified, created_at, updated_at)
+               VALUES ${sqliteRows(chunk.length, columns)}
+               ON CONFLICT (response_id) DO NOTHING
+               RETURNING id, response_id`,
+              chunk.flatMap((a) => [a.id, a.responseId, a.locationId, 'open', a.notified, dbTime(dialect, now), dbTime(dialect, now)]),
+            );
+      for (const row of rows) inserted.set(row.response_id, row.id);
+    }
+    return inserted;
+  }
+
+  findById(id: string): Promise<DetractorAlert | null> {
+    return this.dataSource.getRepository(DetractorAlert).findOneBy({ id });
+  }
+
+  /** Newest first. */
+  list(filter: AlertFilter, limit: number, offset: number): Promise<DetractorAlert[]> {
+    const query = this.dataSource.getRepository(DetractorAlert).createQueryBuilder('a').orderBy('a.createdAt', 'DESC').addOrderBy('a.id', 'ASC');
+    if (filter.status) query.andWhere('a.status = :status', { status: filter.status });
+    if (filter.locationIds) {
+      if (filter.locationIds.length === 0) return Promise.resolve([]);
+      query.andWhere('a.locationId IN (:...locationIds)', { locationIds: filter.locationIds });
+    }
+    return query.take(limit).skip(offset).getMany();
+  }
+
+  /** Marks an open alert resolved; false if it was not open (resolved meanwhile). */
+  async resolve(id: string, by: string | null, note: string, now: Date, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(DetractorAlert)
+      .set({ status: 'resolved', resolvedAt: now, resolvedBy: by, resolutionNote: note })
+      .where('id = :id AND status = :open', { id, open: 'open' })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.manager.transaction(work);
+  }
+}

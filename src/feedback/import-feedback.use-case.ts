@@ -1,0 +1,191 @@
+import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../common/actor';
+import { CsvFormatError, readCsv } from '../common/csv/csv-reader';
+import { LocationsService } from '../locations/locations.service';
+import { SettingsService } from '../settings/settings.service';
+import { FEEDBACK_CSV_COLUMNS, parseCsvRecord, REQUIRED_CSV_COLUMNS } from './feedback-csv';
+import { LIMITS } from './feedback-fields';
+import { FeedbackImport, ImportSource } from './feedback-import.entity';
+import { FeedbackIngestService, IngestContext, IngestItem } from './feedback-ingest.service';
+import { ImportCounts, ImportsRepository, RejectedRow } from './imports.repository';
+import { HeapCeiling } from './heap-ceiling';
+import { LocationDirectory } from './location-directory';
+
+export interface ImportRequest {
+  source: ImportSource;
+  filename: string | null;
+  input: Readable;
+  actor: Actor;
+  /** A client-chosen id (the upload page polls it while uploading); a new one otherwise. */
+  id?: string;
+}
+
+/** Data rows per batch: one transaction and a handful of statements each. */
+export const IMPORT_BATCH_ROWS = 5000;
+/** SQLite: pause between batches so requests waiting for the shared connection get their turn. */
+const SQLITE_BREATHER_MS = 15;
+
+interface Batch {
+  items: IngestItem[];
+  errors: RejectedRow[];
+}
+
+/**
+ * Imports a Feedback CSV — the one flow behind the staff upload page, `POST /api/imports` and
+ * `feedback:import`. The file is streamed through the parser (never held whole); rows are validated
+ * one by one, written in batches, and each batch's counts and rejected rows are committed with it, so
+ * `GET /api/imports/:id` shows progress. The next batch is parsed while the previous one is written.
+ * A whole-file problem (not a CSV, no header, a required column missing) is found before any row is
+ * written: the import is marked failed and CsvFormatError is thrown.
+ */
+@Injectable()
+export class ImportFeedbackUseCase {
+  private readonly logger = new Logger(ImportFeedbackUseCase.name);
+  private readonly heap = new HeapCeiling();
+
+  constructor(
+    private readonly imports: ImportsRepository,
+    private readonly ingest: FeedbackIngestService,
+    private readonly locations: LocationsService,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async run(request: ImportRequest): Promise<FeedbackImport> {
+    const id = request.id ?? randomUUID();
+    if (request.id && (await this.imports.exists(id))) throw new ConflictException(`An import with id ${id} already exists`);
+    await this.imports.create({
+      id,
+      source: request.source,
+      filename: request.filename?.slice(0, 255) ?? null,
+      actorType: request.actor.type,
+      actorId: request.actor.id,
+    });
+    const context: IngestContext = {
+      actor: request.actor,
+      locations: await new LocationDirectory(this.locations).load(),
+      alertWindowDays: (await this.settings.get()).alertWindowDays,
+      deferFlush: true,
+    };
+
+    let failure: Error | undefined;
+    try {
+      await this.readAndWrite(id, request.input, context);
+    } catch (error) {
+      failure = error as Error;
+    }
+    const message = !failure ? null : failure instanceof CsvFormatError ? failure.message : 'The import stopped: ' + describe(failure);
+    await this.imports.finish(id, failure ? 'failed' : 'done', message);
+    const result = (await this.imports.findById(id))!;
+    await this.audit.record(request.actor, {
+      action: 'feedback.import',
+      subjectType: 'import',
+      subjectId: id,
+      details: {
+        source: result.source,
+        status: result.status,
+        rows: result.rows,
+        accepted: result.accepted,
+        rejected: result.rejected,
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        alerts: result.alerts,
+      },
+    });
+    if (failure) {
+      if (!(failure instanceof CsvFormatError)) this.logger.error({ msg: 'feedback import failed', importId: id, err: failure });
+      throw failure;
+    }
+    return result;
+  }
+
+  private async readAndWrite(id: string, input: Readable, context: IngestContext): Promise<void> {
+    let batch: Batch = { items: [], errors: [] };
+    let writing: Promise<void> = Promise.resolve();
+    let writeError: unknown;
+    // PostgreSQL works in its own process: the next batch is parsed while this one is written (at most
+    // one in flight). SQLite works on this thread and lets other requests in only between transactions:
+    // each batch is written, then the event loop gets a breather so polls and pages are not starved.
+    const overlap = this.imports.dialect() === 'postgres';
+    const flush = async () => {
+      const full = batch;
+      batch = { items: [], errors: [] };
+      await writing;
+      if (writeError) throw writeError;
+      writing = this.writeBatch(id, full, context).catch((error: unknown) => {
+        writeError = error;
+      });
+      if (!overlap) {
+        await writing;
+        await new Promise((resolve) => setTimeout(resolve, SQLITE_BREATHER_MS));
+      }
+    };
+
+    const rows = readCsv(input, {
+      aliases: FEEDBACK_CSV_COLUMNS,
+      required: REQUIRED_CSV_COLUMNS,
+      onRowError: (error) => batch.errors.push({ line: error.line, responseId: null, reason: error.reason }),
+    });
+    const now = Date.now();
+    try {
+      await this.readRows(rows, () => batch, flush, now);
+      await flush();
+    } finally {
+      await writing; // never leave a batch transaction running behind the import's final status
+    }
+    if (writeError) throw writeError;
+  }
+
+  private async readRows(
+    rows: AsyncIterable<{ line: number; fields: Record<string, string> }>,
+    current: () => Batch,
+    flush: () => Promise<void>,
+    now: number,
+  ): Promise<void> {
+    for await (const row of rows) {
+      const batch = current();
+      const result = parseCsvRecord(row.fields, now);
+      if (result.value) batch.items.push({ ref: row.line, input: result.value });
+      else
+        batch.errors.push({
+          line: row.line,
+          responseId: row.fields.response_id?.trim().slice(0, LIMITS.responseId) || null,
+          reason: result.errors.join('; '),
+        });
+      if (batch.items.length + batch.errors.length >= IMPORT_BATCH_ROWS) await flush();
+    }
+  }
+
+  private async writeBatch(id: string, batch: Batch, context: IngestContext): Promise<void> {
+    if (batch.items.length === 0 && batch.errors.length === 0) return;
+    this.heap.check();
+    await this.ingest.ingest(batch.items, context, async (manager, outcome) => {
+      const errors = [
+        ...batch.errors,
+        ...outcome.rejected.map((r) => ({ line: r.ref, responseId: r.responseId, reason: r.reason })),
+      ];
+      const counts: ImportCounts = {
+        rows: batch.items.length + batch.errors.length,
+        accepted: outcome.created + outcome.updated + outcome.unchanged,
+        rejected: errors.length,
+        created: outcome.created,
+        updated: outcome.updated,
+        unchanged: outcome.unchanged,
+        alerts: outcome.alerts,
+      };
+      await this.imports.insertErrors(id, errors, manager);
+      await this.imports.addCounts(id, counts, manager);
+    });
+  }
+}
+
+/** A short reason for the import record: file size limits and stream errors speak for themselves. */
+function describe(error: Error): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return 'the file is larger than the upload limit.';
+  return error.message?.slice(0, 300) || 'unexpected error.';
+}

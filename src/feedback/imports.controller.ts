@@ -1,0 +1,95 @@
+import '@fastify/multipart';
+import {
+  BadRequestException, Controller, Get, HttpException, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
+import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
+import { Actor } from '../common/actor';
+import { CsvFormatError } from '../common/csv/csv-reader';
+import { CsvQueryDto } from '../common/http/csv-query.dto';
+import { CsvResponse } from '../common/http/csv-response';
+import { ImportErrorsQueryDto, ImportUploadQueryDto } from './dto/imports.dto';
+import { FeedbackImport, ImportSource } from './feedback-import.entity';
+import { ImportFeedbackUseCase } from './import-feedback.use-case';
+import { ImportsRepository } from './imports.repository';
+
+export const IMPORT_CSV_COLUMNS = [
+  'id', 'source', 'filename', 'status', 'error', 'rows', 'accepted', 'rejected', 'created', 'updated', 'unchanged',
+  'alerts', 'startedAt', 'finishedAt',
+] as const;
+const ERROR_CSV_COLUMNS = ['line', 'responseId', 'reason'] as const;
+
+/**
+ * Streams the `file` part of a multipart request through the import (never buffered whole). Shared by
+ * the API and the upload page; whole-file refusals become 400, an oversized file 413.
+ */
+export async function importUpload(
+  useCase: ImportFeedbackUseCase,
+  request: FastifyRequest,
+  actor: Actor,
+  source: ImportSource,
+  id?: string,
+): Promise<FeedbackImport> {
+  if (!request.isMultipart()) throw new BadRequestException('Send the CSV as multipart/form-data, in a field named "file"');
+  const part = await request.file();
+  if (!part || part.fieldname !== 'file') {
+    part?.file.resume(); // drain it, so the answer can be read
+    throw new BadRequestException('Send the CSV as multipart/form-data, in a field named "file"');
+  }
+  try {
+    return await useCase.run({ source, filename: part.filename || null, input: part.file, actor, id });
+  } catch (error) {
+    part.file.resume(); // a refused file is drained, so the client gets the answer
+    if (error instanceof CsvFormatError) throw new BadRequestException(error.message);
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new HttpException('The file is larger than the upload limit', HttpStatus.PAYLOAD_TOO_LARGE);
+    }
+    throw error;
+  }
+}
+
+@ApiTags('feedback')
+@ApiBearerAuth()
+@Controller('api/imports')
+export class ImportsController {
+  constructor(
+    private readonly useCase: ImportFeedbackUseCase,
+    private readonly imports: ImportsRepository,
+  ) {}
+
+  /** Imports a Feedback CSV (DESIGN.md) streamed in the request; answers when done, with the counts. */
+  @Post()
+  @Roles('admin', 'marketer')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  upload(@Req() request: FastifyRequest, @CurrentActor() actor: Actor, @Query() query: ImportUploadQueryDto): Promise<FeedbackImport> {
+    return importUpload(this.useCase, request, actor, 'api', query.id);
+  }
+
+  /** The latest 100 imports. */
+  @Get()
+  @Roles('admin', 'marketer')
+  async list(@Query() query: CsvQueryDto) {
+    const rows = await this.imports.recent(100);
+    return query.format === 'csv' ? new CsvResponse('imports.csv', IMPORT_CSV_COLUMNS, rows) : rows;
+  }
+
+  /** Status and counts; counts grow batch by batch while the import runs. */
+  @Get(':id')
+  @Roles('admin', 'marketer')
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<FeedbackImport> {
+    const found = await this.imports.findById(id);
+    if (!found) throw new NotFoundException(`No import with id ${id}`);
+    return found;
+  }
+
+  /** Rejected rows with line and reason, in line order. */
+  @Get(':id/errors')
+  @Roles('admin', 'marketer')
+  async errors(@Param('id', ParseUUIDPipe) id: string, @Query() query: ImportErrorsQueryDto) {
+    if (!(await this.imports.exists(id))) throw new NotFoundException(`No import with id ${id}`);
+    if (query.format === 'csv') return new CsvResponse(`import-${id}-errors.csv`, ERROR_CSV_COLUMNS, this.imports.errors(id));
+    return (await this.imports.firstErrors(id, query.limit ?? 1000)).map(({ line, responseId, reason }) => ({ line, responseId, reason }));
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../customers/sql';
+import { FeedbackImport, FeedbackImportError, ImportStatus } from './feedback-import.entity';
+
+export interface ImportCounts {
+  rows: number;
+  accepted: number;
+  rejected: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  alerts: number;
+}
+
+export interface RejectedRow {
+  line: number;
+  responseId: string | null;
+  reason: string;
+}
+
+/** feedback_import and its rejected rows. */
+@Injectable()
+export class ImportsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  dialect() {
+    return dialectOf(this.dataSource.manager);
+  }
+
+  async create(values: Pick<FeedbackImport, 'id' | 'source' | 'filename' | 'actorType' | 'actorId'>): Promise<FeedbackImport> {
+    const row = this.dataSource.getRepository(FeedbackImport).create({ ...values, status: 'running', startedAt: new Date() });
+    await this.dataSource.getRepository(FeedbackImport).insert(row);
+    return row;
+  }
+
+  exists(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(FeedbackImport).existsBy({ id });
+  }
+
+  findById(id: string): Promise<FeedbackImport | null> {
+    return this.dataSource.getRepository(FeedbackImport).findOneBy({ id });
+  }
+
+  recent(limit: number): Promise<FeedbackImport[]> {
+    return this.dataSource.getRepository(FeedbackImport).find({ order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** Adds one batch's counts, in the batch's transaction, so a poll never sees counts ahead of the data. */
+  async addCounts(id: string, delta: ImportCounts, manager: EntityManager): Promise<void> {
+    const columns: (keyof ImportCounts)[] = ['rows', 'accepted', 'rejected', 'created', 'updated', 'unchanged', 'alerts'];
+    const name = (c: keyof ImportCounts) => (c === 'rows' ? 'rows_total' : c);
+    const pg = dialectOf(manager) === 'postgres';
+    const set = columns.map((c, i) => `${name(c)} = ${name(c)} + ${pg ? `$${i + 1}` : '?'}`).join(', ');
+    await manager.query(`UPDATE feedback_import SET ${set} WHERE id = ${pg ? `$${columns.length + 1}` : '?'}`, [
+      ...columns.map((c) => delta[c]),
+      id,
+    ]);
+  }
+
+  async insertErrors(importId: string, errors: RejectedRow[], manager: EntityManager): Promise<void> {
+    if (errors.length === 0) return;
+    if (dialectOf(manager) === 'postgres') {
+      await manager.query(
+        `INSERT INTO feedback_import_error (import_id, line, response_id, reason)
+         SELECT $1, t.line, t.response_id, t.reason FROM json_to_recordset($2::json) AS t(line int, response_id text, reason text)
+         ON CONFLICT DO NOTHING`,
+        [importId, JSON.stringify(errors.map((e) => ({ line: e.line, response_id: e.responseId, reason: e.reason })))],
+      );
+      return;
+    }
+    for (const chunk of chunks(errors, sqliteChunkSize(4))) {
+      await manager.query(
+        `INSERT INTO feedback_import_error (import_id, line, response_id, reason) VALUES ${sqliteRows(chunk.length, 4)} ON CONFLICT DO NOTHING`,
+        chunk.flatMap((e) => [importId, e.line, e.responseId, e.reason]),
+      );
+    }
+  }
+
+  async finish(id: string, status: Extract<ImportStatus, 'done' | 'failed'>, error: string | null): Promise<void> {
+    const dialect = dialectOf(this.dataSource.manager);
+    await this.dataSource.query(
+      dialect === 'postgres'
+        ? 'UPDATE feedback_import SET status = $1, error = $2, finished_at = $3 WHERE id = $4'
+        : 'UPDATE feedback_import SET status = ?, error = ?, finished_at = ? WHERE id = ?',
+      [status, error?.slice(0, 500) ?? null, dbTime(dialect, new Date()), id],
+    );
+  }
+
+  /** Rejected rows in line order, one page at a time (the CSV export streams them). */
+  async *errors(importId: string, pageSize = 1000): AsyncGenerator<FeedbackImportError> {
+    let after = 0;
+    for (;;) {
+      const page = await this.dataSource
+        .getRepository(FeedbackImportError)
+        .createQueryBuilder('e')
+        .where('e.importId = :importId AND e.line > :after', { importId, after })
+        .orderBy('e.line', 'ASC')
+        .limit(pageSize)
+        .getMany();
+      yield* page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1].line;
+    }
+  }
+
+  firstErrors(importId: string, limit: number): Promise<FeedbackImportError[]> {
+    return this.dataSource.getRepository(FeedbackImportError).find({ where: { importId }, order: { line: 'ASC' }, take: limit });
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { DeliveryRepository } from '../campaigns/delivery.repository';
+import { firstNameOf } from '../campaigns/invitation-email';
+import { InvitationTokens } from './invitation-tokens.service';
+import { InvitationsRepository } from './invitations.repository';
+
+/** What the invitation page shows (issue 7 builds writing, preview and approval on it). */
+export interface LandingView {
+  invitationId: string;
+  campaignId: string;
+  customerId: string;
+  firstName: string | null;
+  locationName: string;
+  /** Their own words from the feedback: where their recommendation will start. */
+  comment: string | null;
+  prompt: string;
+}
+
+/**
+ * Opens an invitation link: an unknown, expired or revoked token, a cancelled or refused invitation
+ * or one of a campaign that has ended all answer null (the same "not valid" page). The first visit is
+ * recorded as "opened" (DESIGN: no tracking pixels).
+ */
+@Injectable()
+export class InvitationLanding {
+  constructor(
+    private readonly tokens: InvitationTokens,
+    private readonly invitations: InvitationsRepository,
+    private readonly delivery: DeliveryRepository,
+  ) {}
+
+  async open(token: unknown, now = new Date()): Promise<LandingView | null> {
+    const invitationId = await this.tokens.resolve(token, now);
+    if (!invitationId) return null;
+    const row = await this.delivery.load(invitationId);
+    // 'pending': the email carrying this token is being sent right now (the token exists only then).
+    if (!row || (row.status !== 'sent' && row.status !== 'pending') || row.campaignStatus === 'ended') return null;
+    await this.invitations.markOpened(invitationId, now);
+    return {
+      invitationId,
+      campaignId: row.campaignId,
+      customerId: row.customerId,
+      firstName: firstNameOf(row.name),
+      locationName: row.locationName,
+      comment: row.comment,
+      prompt: row.promptOverride ?? row.prompt,
+    };
+  }
+}

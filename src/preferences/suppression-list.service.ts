@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { chunks, dialectOf, SqlParams } from '../invitations/sql';
+import { Suppression, SuppressionSource } from './suppression.entity';
+import { emailHash } from './tokens';
+
+/** The opt-out list, keyed by HMAC of the normalised address (see Suppression). */
+@Injectable()
+export class SuppressionList {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  hash(email: string): string {
+    return emailHash(this.config.hashKey, email);
+  }
+
+  /** Adds the address (linked to the customer); true when it was not on the list yet. */
+  async add(manager: EntityManager, customerId: string, email: string, source: SuppressionSource): Promise<boolean> {
+    const hash = this.hash(email);
+    if (await manager.existsBy(Suppression, { emailHash: hash })) {
+      // An earlier opt-out (maybe before an erasure): make sure it points at today's customer.
+      await manager.update(Suppression, { emailHash: hash }, { customerId });
+      return false;
+    }
+    await manager.createQueryBuilder().insert().into(Suppression).values({ emailHash: hash, customerId, source }).orIgnore().execute();
+    return true;
+  }
+
+  /** Takes the address off the list (the customer turned marketing email back on); true when it was on it. */
+  async remove(manager: EntityManager, email: string): Promise<boolean> {
+    const result = await manager.delete(Suppression, { emailHash: this.hash(email) });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async isSuppressed(email: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return manager.existsBy(Suppression, { emailHash: this.hash(email) });
+  }
+
+  /**
+   * Which of these customers' addresses are suppressed, by HMAC (the authority: it also catches an
+   * entry whose customer row was erased and later re-created). Such entries are re-linked to the
+   * current customer id so the set-based eligibility queries see them from now on.
+   */
+  async suppressedAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+    const suppressed = new Set<string>();
+    for (const chunk of chunks(customers, 1000)) {
+      const byHash = new Map(chunk.map((c) => [this.hash(c.email), c.id]));
+      // Raw SQL: the fan-out runs this for every batch of 500 customers it invites.
+      const p = new SqlParams(dialectOf(manager));
+      const rows: { email_hash: string; customer_id: string | null }[] = await manager.query(
+        `SELECT email_hash, customer_id FROM suppression WHERE email_hash ${p.inIds([...byHash.keys()], 'text')}`,
+        p.values,
+      );
+      for (const row of rows) {
+        const customerId = byHash.get(row.email_hash)!;
+        suppressed.add(customerId);
+        if (row.customer_id !== customerId) await manager.update(Suppression, { emailHash: row.email_hash }, { customerId });
+      }
+    }
+    return suppressed;
+  }
+
+  /** True when some entries are linked to no customer (their row was erased): eligibility then checks by HMAC too. */
+  hasUnlinked(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return manager
+      .createQueryBuilder(Suppression, 's')
+      .where('s.customer_id IS NULL')
+      .getExists();
+  }
+}
