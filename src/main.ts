@@ -1,15 +1,16 @@
-import { createApp } from './app.factory';
 import { cliActor } from './common/actor';
 import { loadConfigOrExit } from './common/boot';
-import { DemoSeedService } from './demo/demo-seed.service';
-import { startWorker } from './worker';
 
 async function main() {
+  // Configuration first, before the module graph loads: a bad value fails in milliseconds.
   const config = loadConfigOrExit();
   if (config.role === 'worker') {
+    const { startWorker } = await import('./worker');
     await startWorker(config);
     return;
   }
+  const { createApp } = await import('./app.factory');
+  const { DemoSeedService } = await import('./demo/demo-seed.service');
   const app = await createApp(config);
   app.enableShutdownHooks();
 

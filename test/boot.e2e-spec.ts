@@ -12,7 +12,7 @@ function boot(env: Record<string, string>) {
       cwd: ROOT,
       env: { PATH: process.env.PATH!, DATA_DIR: dataDir, NODE_ENV: 'test', ...env },
       encoding: 'utf8',
-      timeout: 30000,
+      timeout: 60000,
     });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
