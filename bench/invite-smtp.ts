@@ -45,5 +45,7 @@ process.on('message', (message: { type: string }) => {
   }
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// The bench died without stopping us (killed): don't linger.
+process.on('disconnect', () => process.exit(0));
 
 server.listen(0, '127.0.0.1', () => process.send!({ port: (server.server.address() as AddressInfo).port }));

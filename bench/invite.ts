@@ -50,12 +50,6 @@ interface SinkStats {
 async function main(): Promise<void> {
   // The baseline's MailService logs through Nest's default logger: keep it as quiet as the worker's (LOG_LEVEL=warn).
   Logger.overrideLogger(['error', 'warn']);
-  const giveUp = setTimeout(() => {
-    log(`bench:invite: gave up after ${TIME_LIMIT_MS / 1000} s`);
-    process.exit(2);
-  }, TIME_LIMIT_MS);
-  giveUp.unref();
-
   const sink = await startChild<{ port: number }>('invite-smtp.ts');
   const ask = <T>(type: string) =>
     new Promise<T>((resolve) => {
@@ -86,6 +80,24 @@ async function main(): Promise<void> {
 
   const dataSource = await new DataSource(buildDataSourceOptions(config)).initialize();
   let worker: INestApplicationContext | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      await worker?.close().catch(() => undefined);
+      await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await dataSource.destroy().catch(() => undefined);
+      await clearQueues(prefix).catch(() => undefined);
+      await stopChild(sink.child);
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+  // Bounded: gives up after a time limit, and cleans up after itself then too (or on Ctrl-C).
+  const stop = (code: number, why: string) => {
+    log(`bench:invite: ${why}; cleaning up`);
+    void cleanup().finally(() => process.exit(code));
+  };
+  const giveUp = setTimeout(() => stop(2, `gave up after ${TIME_LIMIT_MS / 1000} s`), TIME_LIMIT_MS);
+  process.once('SIGINT', () => stop(130, 'interrupted'));
+  process.once('SIGTERM', () => stop(143, 'terminated'));
   try {
     await runMigrations(dataSource);
     log(`seeding ${fmt(N)} eligible customers in ${LOCATIONS} locations (schema ${schema})…`);
@@ -172,13 +184,8 @@ async function main(): Promise<void> {
     );
     process.exitCode = ratio >= 0.5 && duplicates === 0 && Number(overCap) === 0 && ours.messages === N ? 0 : 1;
   } finally {
-    await worker?.close();
-    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-    await dataSource.destroy();
-    await clearQueues(prefix);
-    await stopChild(sink.child);
-    rmSync(dataDir, { recursive: true, force: true });
     clearTimeout(giveUp);
+    await cleanup();
   }
 }
 

@@ -3,18 +3,20 @@ import { DataSource } from 'typeorm';
 import { CampaignTick } from '../src/campaigns/campaign-tick';
 import { Location } from '../src/locations/location.entity';
 import { MessageLedger } from '../src/invitations/message-ledger.repository';
+import { dbTime } from '../src/invitations/sql';
 import { SuppressionList } from '../src/preferences/suppression-list.service';
 import { ALL_DAY, DAY, linkIn, pathOf, rawHeader, seedCustomers, seedLocation, staffHeader } from './campaign-fixtures';
-import { createTestApp, TestApp } from './support/app';
+import { createTestApp, Dialect, TestApp } from './support/app';
 import { ReceivedEmail, TestSmtpServer } from './support/smtp-server';
 
 /**
- * The default path (SQLite, in-process jobs) with a real SMTP server on loopback: a campaign on
+ * Both dialects (SQLite with in-process jobs, PostgreSQL with in-process jobs here; the multi-worker
+ * PostgreSQL + Redis path is campaign-concurrency) with a real SMTP server on loopback: a campaign on
  * demo-like data invites exactly the right people, the dry run explains everyone else once, the
  * email is personal and carries RFC 8058 one-click unsubscribe, opening is recorded, the reminder
  * goes only to non-openers and counts toward the cap.
  */
-describe('campaign launch on SQLite', () => {
+describe.each<Dialect>(['sqlite', 'postgres'])('campaign launch (%s)', (dialect) => {
   let t: TestApp;
   let smtp: TestSmtpServer;
   let db: DataSource;
@@ -29,11 +31,16 @@ describe('campaign launch on SQLite', () => {
   const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
     t.app.inject({ method, url, payload, headers: admin.headers });
   const to = (message: ReceivedEmail) => message.envelope.to[0];
+  /** Raw SQL with `?` placeholders in either dialect. */
+  const query = (sql: string, params: unknown[] = []) => {
+    let n = 0;
+    return db.query(dialect === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql, params);
+  };
   const byRecipient = (address: string) => smtp.messages.filter((m) => to(m) === address);
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
-    t = await createTestApp({ dialect: 'sqlite', env: { SMTP_URL: `${smtp.url}?pool=false` } });
+    t = await createTestApp({ dialect, env: { SMTP_URL: `${smtp.url}?pool=false` } });
     db = t.app.get(DataSource);
     admin = await staffHeader(t.app, 'admin');
     downtown = await seedLocation(t.app, 'DLR-001', 'Springfield Motors Downtown', 'America/Chicago');
@@ -85,10 +92,13 @@ describe('campaign launch on SQLite', () => {
       rewardOffer: null,
     });
     // fay was invited to this campaign already (say, by an earlier run before a pause).
-    await db.query(
-      `INSERT INTO invitation (id, campaign_id, customer_id, location_id, status, created_at) VALUES (?, ?, ?, ?, 'cancelled', datetime('now'))`,
-      [randomUUID(), campaignId, fay, riverside.id],
-    );
+    await query(`INSERT INTO invitation (id, campaign_id, customer_id, location_id, status, created_at) VALUES (?, ?, ?, ?, 'cancelled', ?)`, [
+      randomUUID(),
+      campaignId,
+      fay,
+      riverside.id,
+      dbTime(dialect, new Date()),
+    ]);
   });
 
   afterAll(async () => {
@@ -116,7 +126,7 @@ describe('campaign launch on SQLite', () => {
     await db.transaction((m) => t.app.get(SuppressionList).add(m, kim, 'kim@example.com', 'preferences'));
     const report = (await api('POST', `/api/campaigns/${campaignId}/dry-run`)).json();
     expect(report.totals).toEqual({ invite: 2, noConsent: 2, suppressed: 1, overCap: 1, alreadyInvited: 1, outsideWindow: 1 });
-    await db.query('DELETE FROM customer WHERE id = ?', [kim]);
+    await query('DELETE FROM customer WHERE id = ?', [kim]);
   });
 
   it('a test send reaches a staff address only and counts toward nothing', async () => {
@@ -163,7 +173,7 @@ describe('campaign launch on SQLite', () => {
     expect(parsed.text).not.toMatch(/review/i); // principle 5: no review-site links in the invitation flow
     expect(messages.find((m) => to(m) === 'ben@example.com')!.parsed.text).toContain('Quick and friendly.');
 
-    const rows = await db.query(`SELECT customer_id, status, sent_at FROM invitation WHERE campaign_id = ? AND status = 'sent'`, [campaignId]);
+    const rows = await query(`SELECT customer_id, status, sent_at FROM invitation WHERE campaign_id = ? AND status = 'sent'`, [campaignId]);
     expect(rows.map((r: { customer_id: string }) => r.customer_id).sort()).toEqual([ids.ana, ids.ben].sort());
     const tokens = await db.query('SELECT token_hash FROM invitation_token');
     expect(tokens).toHaveLength(2);
@@ -210,7 +220,7 @@ describe('campaign launch on SQLite', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('How was Riverside?');
 
-    const ledger = await db.query('SELECT customer_id, kind FROM marketing_message WHERE campaign_id = ? ORDER BY kind', [campaignId]);
+    const ledger = await query('SELECT customer_id, kind FROM marketing_message WHERE campaign_id = ? ORDER BY kind', [campaignId]);
     expect(ledger).toEqual([
       { customer_id: expect.any(String), kind: 'invitation' },
       { customer_id: expect.any(String), kind: 'invitation' },
@@ -243,7 +253,7 @@ describe('campaign launch on SQLite', () => {
     expect((await api('PATCH', `/api/campaigns/${campaignId}`, { name: 'x' })).statusCode).toBe(409);
     expect((await api('POST', `/api/campaigns/${campaignId}/pause`)).statusCode).toBe(409);
     expect((await t.app.inject({ method: 'GET', url: pathOf(anaLink) })).statusCode).toBe(404);
-    const audit = await db.query(`SELECT action, actor_type, details FROM audit_event WHERE subject_id = ? ORDER BY created_at`, [campaignId]);
+    const audit = await query(`SELECT action, actor_type, details FROM audit_event WHERE subject_id = ? ORDER BY created_at`, [campaignId]);
     expect(audit.map((a: { action: string }) => a.action)).toEqual(
       expect.arrayContaining(['campaign.create', 'campaign.test_send', 'campaign.launch', 'campaign.pause', 'campaign.resume', 'campaign.end']),
     );

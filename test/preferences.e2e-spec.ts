@@ -6,15 +6,15 @@ import { Location } from '../src/locations/location.entity';
 import { PreferenceTokens } from '../src/preferences/preference-tokens.service';
 import { ALL_DAY, seedCustomers, seedLocation, staffHeader, waitFor } from './campaign-fixtures';
 import { FormBrowser } from './support/form-browser';
-import { createTestApp, TestApp } from './support/app';
+import { createTestApp, Dialect, TestApp } from './support/app';
 import { TestSmtpServer } from './support/smtp-server';
 
 /**
- * A customer's own choices: RFC 8058 one-click opt-out (no cookie, no CSRF token) that stops even an
+ * Both dialects. A customer's own choices: RFC 8058 one-click opt-out (no cookie, no CSRF token) that stops even an
  * invitation already queued, the suppression list surviving re-imports and erasure, the preference
  * page, the one page for every link that doesn't work, and the rate-limited fresh-link form.
  */
-describe('preferences, opt-out and customer links (SQLite)', () => {
+describe.each<Dialect>(['sqlite', 'postgres'])('preferences and opt-out (%s)', (dialect) => {
   let t: TestApp;
   let smtp: TestSmtpServer;
   let db: DataSource;
@@ -24,12 +24,23 @@ describe('preferences, opt-out and customer links (SQLite)', () => {
   const ids: Record<string, string> = {};
   const token = (customerId: string) => t.app.get(PreferenceTokens).reveal(customerId);
   const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => t.app.inject({ method, url, payload, headers });
-  const auditOf = (customerId: string) =>
-    db.query(`SELECT action, actor_type, actor_id, details FROM audit_event WHERE subject_id = ? ORDER BY created_at, rowid`, [customerId]);
+  /** Raw SQL with `?` placeholders in either dialect. */
+  const query = (sql: string, params: unknown[] = []) => {
+    let n = 0;
+    return db.query(dialect === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql, params);
+  };
+  /** A customer's audit events (details parsed), in a stable order: events of one transaction share a time. */
+  const auditOf = async (customerId: string) =>
+    ((await query(`SELECT action, actor_type, actor_id, details FROM audit_event WHERE subject_id = ? ORDER BY created_at`, [customerId])) as {
+      action: string;
+      actor_type: string;
+      actor_id: string;
+      details: unknown;
+    }[]).map((a) => ({ ...a, details: typeof a.details === 'string' ? JSON.parse(a.details) : a.details }));
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
-    t = await createTestApp({ dialect: 'sqlite', env: { SMTP_URL: `${smtp.url}?pool=false` } });
+    t = await createTestApp({ dialect, env: { SMTP_URL: `${smtp.url}?pool=false` } });
     db = t.app.get(DataSource);
     headers = (await staffHeader(t.app, 'marketer')).headers;
     location = await seedLocation(t.app, 'DLR-001', 'Downtown', 'UTC');
@@ -57,7 +68,7 @@ describe('preferences, opt-out and customer links (SQLite)', () => {
     // Invitations claimed and queued, held back by the sending hours.
     const created = await t.app.get(InviteCustomers).execute(campaignId, [ids.ana, ids.ben]);
     expect(created).toHaveLength(2);
-    await waitFor(async () => (await db.query(`SELECT count(*) AS n FROM invitation WHERE status = 'pending'`))[0].n === 2, 'pending invitations');
+    await waitFor(async () => Number((await query(`SELECT count(*) AS n FROM invitation WHERE status = 'pending'`))[0].n) === 2, 'pending invitations');
 
     const res = await t.app.inject({
       method: 'POST',
@@ -77,7 +88,7 @@ describe('preferences, opt-out and customer links (SQLite)', () => {
     expect(smtp.messages.map((m) => m.envelope.to[0])).toEqual(['ben@example.com']);
     expect(message.parsed.text).toContain('Hi Ben,');
 
-    const rows = await db.query(`SELECT customer_id, status FROM invitation ORDER BY status`);
+    const rows = await query(`SELECT customer_id, status FROM invitation ORDER BY status`);
     expect(rows).toEqual([
       { customer_id: ids.ana, status: 'cancelled' },
       { customer_id: ids.ben, status: 'sent' },
@@ -85,7 +96,7 @@ describe('preferences, opt-out and customer links (SQLite)', () => {
     // ana's cap slot was given back: the message was never sent.
     expect(await db.query(`SELECT customer_id FROM marketing_message`)).toEqual([{ customer_id: ids.ben }]);
     expect(await auditOf(ids.ana)).toEqual([
-      { action: 'customer.marketing_email_change', actor_type: 'customer', actor_id: ids.ana, details: JSON.stringify({ marketingEmail: false, via: 'one_click' }) },
+      { action: 'customer.marketing_email_change', actor_type: 'customer', actor_id: ids.ana, details: { marketingEmail: false, via: 'one_click' } },
     ]);
   });
 
@@ -102,24 +113,24 @@ describe('preferences, opt-out and customer links (SQLite)', () => {
     const page = await t.app.inject({ method: 'GET', url: `/preferences/${cara}/unsubscribe`, headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`action="/preferences/${cara}/unsubscribe"`);
-    expect(await db.query('SELECT * FROM suppression WHERE customer_id = ?', [ids.cara])).toEqual([]);
+    expect(await query('SELECT * FROM suppression WHERE customer_id = ?', [ids.cara])).toEqual([]);
   });
 
   it('keeps an opted-out address suppressed through a re-import, and through erasure and re-creation', async () => {
     // A re-import writes the survey's consent answer back onto the customer row.
-    await db.query('UPDATE customer SET marketing_consent = 0 WHERE id = ?', [ids.ana]);
-    await db.query('UPDATE customer SET marketing_consent = 1 WHERE id = ?', [ids.ana]);
+    await query('UPDATE customer SET marketing_consent = ? WHERE id = ?', [false, ids.ana]);
+    await query('UPDATE customer SET marketing_consent = ? WHERE id = ?', [true, ids.ana]);
     const second = (await api('POST', '/api/campaigns', { name: 'Second', locations: ['DLR-001'], sendingHours: ALL_DAY })).json().id;
     let dry = (await api('POST', `/api/campaigns/${second}/dry-run`)).json();
     expect(dry.totals).toMatchObject({ invite: 1, suppressed: 2, noConsent: 1 }); // cara invited; ana, ben suppressed
 
     // Erased, then imported again as a new customer row: the HMAC entry still matches the address.
-    await db.query('DELETE FROM customer WHERE id = ?', [ids.ana]);
+    await query('DELETE FROM customer WHERE id = ?', [ids.ana]);
     expect(await db.query('SELECT customer_id FROM suppression WHERE customer_id IS NULL')).toHaveLength(1);
     const [again] = await seedCustomers(db, [{ email: 'ANA@example.com', name: 'Ana', score: 10, consent: true, location }]);
     dry = (await api('POST', `/api/campaigns/${second}/dry-run`)).json();
     expect(dry.totals).toMatchObject({ invite: 1, suppressed: 2 });
-    expect(await db.query('SELECT customer_id FROM suppression WHERE customer_id = ?', [again])).toHaveLength(1);
+    expect(await query('SELECT customer_id FROM suppression WHERE customer_id = ?', [again])).toHaveLength(1);
 
     smtp.clear();
     await api('POST', `/api/campaigns/${second}/launch`);
@@ -149,13 +160,18 @@ describe('preferences, opt-out and customer links (SQLite)', () => {
     expect(after.body).toMatch(/id="rewards" name="rewards" checked/);
 
     await browser.post(`/preferences/${cara}`, { marketingShown: '1', marketingEmail: 'on', rewards: 'on' });
-    const changes = (await auditOf(ids.cara)).map((a: { action: string; details: string }) => [a.action, JSON.parse(a.details)]);
-    expect(changes).toEqual([
-      ['customer.marketing_email_change', { marketingEmail: false, via: 'preferences' }],
-      ['customer.rewards_change', { rewards: true }],
-      ['customer.marketing_email_change', { marketingEmail: true, via: 'preferences' }],
-    ]);
-    expect(await db.query('SELECT * FROM suppression WHERE customer_id = ?', [ids.cara])).toEqual([]);
+    const changes = (await auditOf(ids.cara)).map((a) => [a.action, a.details]);
+    expect(changes).toHaveLength(3);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        ['customer.marketing_email_change', { marketingEmail: false, via: 'preferences' }],
+        ['customer.rewards_change', { rewards: true }],
+        ['customer.marketing_email_change', { marketingEmail: true, via: 'preferences' }],
+      ]),
+    );
+    // The opt-out came first, the opt-in last.
+    expect(changes[changes.length - 1]).toEqual(['customer.marketing_email_change', { marketingEmail: true, via: 'preferences' }]);
+    expect(await query('SELECT * FROM suppression WHERE customer_id = ?', [ids.cara])).toEqual([]);
     expect(JSON.stringify(await db.query('SELECT * FROM audit_event'))).not.toMatch(/example\.com/);
   });
 

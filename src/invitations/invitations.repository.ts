@@ -107,16 +107,30 @@ export class InvitationsRepository {
     return ((await query.execute()).affected ?? 0) > 0;
   }
 
-  /** Cancels everything of the campaign not sent yet; returns the messages whose slots are to be released. */
-  async cancelUnsent(manager: EntityManager, campaignId: string): Promise<MessageRef[]> {
-    const invitations = await manager.find(Invitation, { select: { id: true }, where: { campaignId, status: 'pending' } });
-    const reminders = await manager.find(Invitation, { select: { id: true }, where: { campaignId, reminderStatus: 'pending' } });
-    await manager.update(Invitation, { campaignId, status: 'pending' }, { status: 'cancelled', leaseUntil: null });
-    await manager.update(Invitation, { campaignId, reminderStatus: 'pending' }, { reminderStatus: 'cancelled', leaseUntil: null });
-    return [
-      ...invitations.map((row) => ({ invitationId: row.id, kind: 'invitation' as const })),
-      ...reminders.map((row) => ({ invitationId: row.id, kind: 'reminder' as const })),
-    ];
+  /**
+   * Cancels everything of the campaign not sent yet; returns the messages whose slots are to be
+   * released. Messages a worker is sending right now (live lease) are left to finish: their email may
+   * already be on its way, so their slots stay taken. If that worker died, the next claim finds the
+   * campaign ended and cancels them then.
+   */
+  async cancelUnsent(manager: EntityManager, campaignId: string, now = new Date()): Promise<MessageRef[]> {
+    const refs: MessageRef[] = [];
+    for (const kind of ['invitation', 'reminder'] as const) {
+      const state = kind === 'invitation' ? `status = 'pending'` : `status = 'sent' AND reminder_status = 'pending'`;
+      const select = new SqlParams(dialectOf(manager));
+      const rows: { id: string }[] = await manager.query(
+        `SELECT id FROM invitation WHERE campaign_id = ${select.add(campaignId)} AND ${state}
+           AND (lease_until IS NULL OR lease_until < ${select.time(now)})`,
+        select.values,
+      );
+      for (const chunk of chunks(rows.map((r) => r.id), 500)) {
+        const update = new SqlParams(dialectOf(manager));
+        const set = kind === 'invitation' ? `status = 'cancelled'` : `reminder_status = 'cancelled'`;
+        await manager.query(`UPDATE invitation SET ${set}, lease_until = NULL WHERE id ${update.inIds(chunk)} AND ${state}`, update.values);
+      }
+      refs.push(...rows.map((r) => ({ invitationId: r.id, kind })));
+    }
+    return refs;
   }
 
   /** Records the first visit of the invitation page; later visits change nothing. */
