@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { SecretBox, SecretBoxError } from '../common/crypto/secret-box';
 
 /**
  * Customer link tokens (invitation and preference links): 256 random bits, URL-safe, exactly 43
@@ -20,27 +21,20 @@ export function isTokenShaped(token: unknown): token is string {
   return typeof token === 'string' && TOKEN_PATTERN.test(token);
 }
 
-const SEAL_VERSION = 'v1';
+/** Sealed with SecretBox (AES-256-GCM, ENCRYPTION_KEY), bound to its purpose so it can't be swapped in elsewhere. */
+const SEAL_CONTEXT = 'preference_token';
 
-/** AES-256-GCM: `v1.<iv>.<ciphertext+tag>` in base64url. The key is ENCRYPTION_KEY (32 bytes). */
 export function sealToken(key: Buffer, token: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(token, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return `${SEAL_VERSION}.${iv.toString('base64url')}.${body.toString('base64url')}`;
+  return new SecretBox(key).encrypt(token, SEAL_CONTEXT);
 }
 
 /** The token inside `sealed`, or null when it was sealed with another key or tampered with. */
 export function unsealToken(key: Buffer, sealed: string): string | null {
-  const [version, ivText, bodyText] = sealed.split('.');
-  if (version !== SEAL_VERSION || !ivText || !bodyText) return null;
   try {
-    const body = Buffer.from(bodyText, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
-    decipher.setAuthTag(body.subarray(body.length - 16));
-    return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
-  } catch {
-    return null;
+    return new SecretBox(key).decrypt(sealed, SEAL_CONTEXT);
+  } catch (error) {
+    if (error instanceof SecretBoxError) return null;
+    throw error;
   }
 }
 
