@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Customer } from './customer.entity';
 import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from './sql';
+import { LatestResponse } from './latest-response';
 
 /** Everything the import keeps in step on a customer row. */
 export interface CustomerState {
@@ -18,18 +19,6 @@ export interface CustomerState {
   latestSegment: Customer['latestSegment'];
   latestLocationId: string | null;
   latestRespondedAt: Date | null;
-}
-
-/** What offerLatest needs of a response (the feedback module's LatestResponse). */
-export interface LatestOffer {
-  id: string;
-  score: number;
-  segment: 'promoter' | 'passive' | 'detractor';
-  locationId: string;
-  respondedAt: Date;
-  marketingConsent: boolean | null;
-  name: string | null;
-  phone: string | null;
 }
 
 export interface PromoterFilter {
@@ -239,7 +228,7 @@ export class CustomersRepository {
    * no). Returns the customers whose consent changed, with the new value.
    */
   async offerLatest(
-    offers: { customerId: string; latest: LatestOffer }[],
+    offers: { customerId: string; latest: LatestResponse }[],
     now: Date,
     manager: EntityManager,
   ): Promise<{ id: string; marketingConsent: boolean; consentResponseId: string | null }[]> {

@@ -4,19 +4,7 @@ import { AuditEntry } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { recordAuditBatch } from './audit-batch';
 import { CustomersRepository, CustomerState, PromoterCursor, PromoterFilter } from './customers.repository';
-
-/** A customer's latest feedback response, as the feedback module hands it over. */
-export interface LatestResponse {
-  /** The feedback_response id. */
-  id: string;
-  score: number;
-  segment: 'promoter' | 'passive' | 'detractor';
-  locationId: string;
-  respondedAt: Date;
-  marketingConsent: boolean | null;
-  name: string | null;
-  phone: string | null;
-}
+import { LatestResponse } from './latest-response';
 
 export interface NewCustomer {
   id: string;
@@ -163,3 +151,5 @@ function consentEntry(state: CustomerState): AuditEntry {
     details: { marketingConsent: state.marketingConsent, responseId: state.consentResponseId },
   };
 }
+
+export type { LatestResponse };
