@@ -20,6 +20,8 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const PORT_MESSAGE = 'PORT must be a whole number from 0 to 65535';
+const BUDGET_MESSAGE = 'X_MONTHLY_POST_BUDGET must be a whole number, 0 or more';
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** The environment variables Goodword reads (names from DESIGN.md), as raw strings checked at boot. */
@@ -30,7 +32,8 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(ROLES)
   GOODWORD_ROLE?: ProcessRole;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt) @IsOptional()
+  @IsInt({ message: PORT_MESSAGE }) @Min(0, { message: PORT_MESSAGE }) @Max(65535, { message: PORT_MESSAGE })
   PORT?: number;
 
   /** Interface to listen on: loopback by default in development, all interfaces in production. */
@@ -99,7 +102,8 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   X_API_BASE?: string;
 
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0)
+  @Transform(toInt) @IsOptional()
+  @IsInt({ message: BUDGET_MESSAGE }) @Min(0, { message: BUDGET_MESSAGE })
   X_MONTHLY_POST_BUDGET?: number;
 
   /** Behind a reverse proxy: `true`, a hop count, or comma-separated proxy addresses/CIDRs (for client IPs in rate limits). */

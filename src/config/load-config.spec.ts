@@ -39,8 +39,9 @@ describe(loadConfig.name, () => {
   });
 
   it.each([
-    [{ PORT: 'eighty' }, /^PORT/],
-    [{ PORT: '70000' }, /^PORT/],
+    [{ PORT: 'eighty' }, /^PORT must be a whole number from 0 to 65535$/],
+    [{ PORT: '70000' }, /^PORT must be a whole number from 0 to 65535$/],
+    [{ X_MONTHLY_POST_BUDGET: '-1' }, /^X_MONTHLY_POST_BUDGET must be a whole number/],
     [{ DATABASE_URL: 'mysql://localhost/db' }, /^DATABASE_URL must be a postgres/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL/],
     [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL/],
