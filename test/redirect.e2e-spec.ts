@@ -1,3 +1,4 @@
+import { insertShare } from './factories/shares';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ClickEvent } from '../src/reach/click-event.entity';
@@ -62,9 +63,10 @@ describe.each(['postgres', 'sqlite'] as const)('tracked-link redirect on %s', (d
       expect(res.statusCode).toBe(404);
       expect(res.body).toContain('We could not find that link.');
     }
+    const { shareId } = await insertShare(db);
     const link = await db.transaction(async (m) => {
-      const created = await links.create(m, { targetPath: '/p/gone', shareId: '00000000-0000-4000-8000-000000000001' });
-      await links.disableForShare(m, '00000000-0000-4000-8000-000000000001');
+      const created = await links.create(m, { targetPath: '/p/gone', shareId });
+      await links.disableForShare(m, shareId);
       return created;
     });
     const res = await visit(link.code);

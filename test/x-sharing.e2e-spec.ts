@@ -11,6 +11,7 @@ import { budgetMonth } from '../src/sharing/x/x-post-budget.service';
 import { XPostBudget } from '../src/sharing/x/x-post-budget.entity';
 import { XPost } from '../src/sharing/x/x-post.entity';
 import { XPostService } from '../src/sharing/x/x-post.service';
+import { insertShare } from './factories/shares';
 import { FakeXServer, FakeXUser } from './fakes/x-api/fake-x-server';
 import { createTestApp, TestApp, TestAppOptions } from './support/app';
 
@@ -105,6 +106,7 @@ class XHarness {
   }
 
   async queue(connection: XConnection, share = this.share()) {
+    await insertShare(this.ds, { shareId: share.shareId, customerId: connection.customerId });
     const { postId } = await this.ds.transaction((manager) =>
       this.posts.queue(manager, { ...share, connectionId: connection.id }),
     );
@@ -114,6 +116,7 @@ class XHarness {
 
   /** An x_post row without its job, for driving PostToX directly. */
   async insertPost(connection: XConnection, share = this.share(), fields: Partial<XPost> = {}) {
+    await insertShare(this.ds, { shareId: share.shareId, customerId: connection.customerId });
     const repo = this.ds.getRepository(XPost);
     const { hashText } = await import('../src/sharing/x/x-status');
     const post = await repo.save(
@@ -236,6 +239,7 @@ describe('X sharing (PostgreSQL, BullMQ)', () => {
 
     it('queues a share once: queueing it again returns the same post', async () => {
       const share = h.share();
+      await insertShare(h.ds, { shareId: share.shareId, customerId: connection.customerId });
       const first = await h.ds.transaction((m) => h.posts.queue(m, { ...share, connectionId: connection.id }));
       const again = await h.ds.transaction((m) => h.posts.queue(m, { ...share, connectionId: connection.id }));
       expect(first.created).toBe(true);

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { InvitationStatus, ReminderStatus } from '../invitations/invitation.entity';
 import { MarketingMessageKind } from '../invitations/marketing-message.entity';
 import { dbTime, dialectOf, readBool, readTime, SqlParams } from '../invitations/sql';
-import { CampaignStatus } from './campaign.entity';
+import { CampaignStatus, Channel } from './campaign.entity';
 
 /** Everything needed to decide on, and write, one invitation or reminder email: one query. */
 export interface DeliveryRow {
@@ -29,6 +29,9 @@ export interface DeliveryRow {
   campaignName: string;
   prompt: string;
   promptOverride: string | null;
+  /** Where the campaign offers to share, and its reward offer (null: none). */
+  channels: Channel[];
+  rewardOffer: Record<string, unknown> | null;
   sendingHourStart: number;
   sendingHourEnd: number;
   preferenceTokenSealed: string | null;
@@ -146,7 +149,7 @@ export class DeliveryRepository {
               EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = i.customer_id) AS suppressed_linked,
               fr.comment,
               l.name AS location_name, l.timezone,
-              k.status AS campaign_status, k.name AS campaign_name, k.prompt, k.prompt_overrides,
+              k.status AS campaign_status, k.name AS campaign_name, k.prompt, k.prompt_overrides, k.channels, k.reward_offer,
               k.sending_hour_start, k.sending_hour_end,
               pt.token_sealed, pt.revoked_at AS token_revoked_at
        FROM invitation i
@@ -180,6 +183,8 @@ export class DeliveryRepository {
       campaignName: row.campaign_name,
       prompt: row.prompt,
       promptOverride: overrides?.[row.location_id] ?? null,
+      channels: (parseJson(row.channels) as Channel[] | null) ?? [],
+      rewardOffer: parseJson(row.reward_offer) as Record<string, unknown> | null,
       sendingHourStart: Number(row.sending_hour_start),
       sendingHourEnd: Number(row.sending_hour_end),
       preferenceTokenSealed: row.token_sealed ?? null,

@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { Channel } from '../campaigns/campaign.entity';
 import { DeliveryRepository } from '../campaigns/delivery.repository';
 import { firstNameOf } from '../campaigns/invitation-email';
 import { InvitationTokens } from './invitation-tokens.service';
 import { InvitationsRepository } from './invitations.repository';
 
-/** What the invitation page shows (issue 7 builds writing, preview and approval on it). */
+/** Who was invited, by which campaign, for which location: what the advocate's pages build on. */
 export interface LandingView {
   invitationId: string;
   campaignId: string;
   customerId: string;
+  locationId: string;
+  /** The name the feedback source recorded (the public page shows first name and initial only). */
+  name: string | null;
   firstName: string | null;
   locationName: string;
+  /** Where the campaign offers to share. */
+  channels: Channel[];
+  /** The campaign's thank-you, if any (accepting it adds a disclosure line to the approved text). */
+  rewardOffer: Record<string, unknown> | null;
   /** Their own words from the feedback: where their recommendation will start. */
   comment: string | null;
   prompt: string;
@@ -40,8 +48,12 @@ export class InvitationLanding {
       invitationId,
       campaignId: row.campaignId,
       customerId: row.customerId,
+      locationId: row.locationId,
+      name: row.name,
       firstName: firstNameOf(row.name),
       locationName: row.locationName,
+      channels: row.channels,
+      rewardOffer: row.rewardOffer,
       comment: row.comment,
       prompt: row.promptOverride ?? row.prompt,
     };

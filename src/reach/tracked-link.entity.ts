@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Share } from '../sharing/share.entity';
 import { CreatedAtColumn, TimestampColumn } from '../database/columns';
 
 /**
@@ -18,10 +19,14 @@ export class TrackedLink {
   @Column({ name: 'target_path', type: 'varchar', length: 300 })
   targetPath: string;
 
-  /** The share this link belongs to (the sharing capability adds the foreign key). */
+  /** The share this link belongs to. */
   @Index('ix_tracked_link_share')
   @Column({ name: 'share_id', type: 'uuid', nullable: true })
   shareId: string | null;
+
+  @ManyToOne(() => Share, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'share_id', foreignKeyConstraintName: 'fk_tracked_link_share' })
+  share?: Share;
 
   @Column({ name: 'location_id', type: 'uuid', nullable: true })
   locationId: string | null;

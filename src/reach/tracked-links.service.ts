@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { TrackedLink } from './tracked-link.entity';
 
 export interface ResolvedLink {
@@ -59,6 +59,12 @@ export class TrackedLinksService {
   /** Withdrawn or hidden: the share's links answer 410 (other processes within a minute). */
   async disableForShare(manager: EntityManager, shareId: string): Promise<void> {
     await manager.update(TrackedLink, { shareId, disabledAt: IsNull() }, { disabledAt: new Date() });
+    this.cache.clear();
+  }
+
+  /** Shown again after being hidden: the share's links redirect again. */
+  async enableForShare(manager: EntityManager, shareId: string): Promise<void> {
+    await manager.update(TrackedLink, { shareId, disabledAt: Not(IsNull()) }, { disabledAt: null });
     this.cache.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Customer } from '../../customers/customer.entity';
 import { CreatedAtColumn, TimestampColumn } from '../../database/columns';
+import { Share } from '../share.entity';
 
 /**
  * One "connect your X account" attempt, from the authorize redirect to `/auth/x/callback`. The OAuth
@@ -32,9 +33,13 @@ export class XOAuthState {
   @Column({ name: 'return_to', type: 'varchar', length: 500 })
   returnTo: string;
 
-  /** The share the customer was about to post when asked to connect (no FK: the share table comes later). */
+  /** The share the customer was about to post when asked to connect. */
   @Column({ name: 'share_id', type: 'uuid', nullable: true })
   shareId: string | null;
+
+  @ManyToOne(() => Share, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'share_id', foreignKeyConstraintName: 'fk_x_oauth_state_share' })
+  share?: Share;
 
   @Index('ix_x_oauth_state_expires_at')
   @TimestampColumn({ name: 'expires_at' })

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from '../../database/columns';
+import { Share } from '../share.entity';
 import { XConnection } from './x-connection.entity';
 
 export type XPostStatus = 'queued' | 'posted' | 'failed' | 'deleted';
@@ -18,10 +19,14 @@ export class XPost {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** The share this post is for. No foreign key yet: the share table is added later by the share module. */
+  /** The share this post is for (its `x_post` share, whose tracked link only this post carries). */
   @Index('uq_x_post_share', { unique: true })
   @Column({ name: 'share_id', type: 'uuid' })
   shareId: string;
+
+  @ManyToOne(() => Share, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'share_id', foreignKeyConstraintName: 'fk_x_post_share' })
+  share?: Share;
 
   @Index('ix_x_post_connection')
   @Column({ name: 'connection_id', type: 'uuid' })

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { TrackedLink } from '../reach/tracked-link.entity';
+import { TrackedLinksService } from '../reach/tracked-links.service';
+import { Share, ShareChannel } from './share.entity';
+import { XPostService } from './x/x-post.service';
+
+export interface ShareLink {
+  shareId: string;
+  channel: ShareChannel;
+  /** `PUBLIC_URL/r/<code>`: the share's own tracked link. */
+  trackedUrl: string;
+}
+
+/**
+ * The shares of a recommendation and their tracked links. Each share gets its own link to the
+ * recommendation's public page, so reach is counted per channel; withdrawing or hiding switches them off.
+ */
+@Injectable()
+export class SharesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly links: TrackedLinksService,
+    private readonly xPosts: XPostService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** One share (and tracked link) per channel, in the caller's transaction; existing ones are kept. */
+  async create(
+    manager: EntityManager,
+    recommendation: { id: string; locationId: string },
+    channels: readonly ShareChannel[],
+  ): Promise<ShareLink[]> {
+    const existing = await this.list(recommendation.id, manager);
+    const created: ShareLink[] = [];
+    for (const channel of channels) {
+      if (existing.some((s) => s.channel === channel)) continue;
+      const share = await manager.save(manager.create(Share, { recommendationId: recommendation.id, channel }));
+      const link = await this.links.create(manager, {
+        targetPath: `/p/${recommendation.id}`,
+        shareId: share.id,
+        locationId: recommendation.locationId,
+      });
+      created.push({ shareId: share.id, channel, trackedUrl: this.urlOf(link.code) });
+    }
+    return [...existing, ...created];
+  }
+
+  async list(recommendationId: string, manager: EntityManager = this.dataSource.manager): Promise<ShareLink[]> {
+    const shares = await manager.find(Share, { where: { recommendationId }, order: { createdAt: 'ASC' } });
+    if (shares.length === 0) return [];
+    const links = await manager.find(TrackedLink, { where: { shareId: In(shares.map((s) => s.id)) } });
+    return shares.flatMap((share) => {
+      const link = links.find((l) => l.shareId === share.id);
+      return link ? [{ shareId: share.id, channel: share.channel, trackedUrl: this.urlOf(link.code) }] : [];
+    });
+  }
+
+  /**
+   * Stops every use of a recommendation, in the caller's transaction: its links answer 410 and an X post
+   * made through Goodword is deleted by a job (retried until X answers). Call `kick()` after the commit.
+   */
+  async stopAll(manager: EntityManager, recommendationId: string): Promise<void> {
+    const shares = await manager.find(Share, { where: { recommendationId } });
+    for (const share of shares) {
+      await this.links.disableForShare(manager, share.id);
+      if (share.channel === 'x_post') await this.xPosts.queueDelete(manager, share.id);
+    }
+  }
+
+  /** Hidden by staff: links answer 410 while hidden, and work again when it is shown again. */
+  async setLinksEnabled(manager: EntityManager, recommendationId: string, enabled: boolean): Promise<void> {
+    const shares = await manager.find(Share, { where: { recommendationId } });
+    for (const share of shares) {
+      if (enabled) await this.links.enableForShare(manager, share.id);
+      else await this.links.disableForShare(manager, share.id);
+    }
+  }
+
+  kick(): void {
+    this.xPosts.kick();
+  }
+
+  private urlOf(code: string): string {
+    return `${this.config.publicUrl}/r/${code}`;
+  }
+}
