@@ -15,7 +15,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ReachModule } from './reach/reach.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PreferencesModule } from './preferences/preferences.module';
-import { XSharingModule } from './sharing/x/x-sharing.module';
+import { RecommendationsModule } from './recommendations/recommendations.module';
+import { SharingModule } from './sharing/sharing.module';
 import { WebModule } from './web/web.module';
 
 /** The whole application; the same module runs as api, worker or both (GOODWORD_ROLE). */
@@ -41,7 +42,8 @@ export class AppModule {
         HealthModule,
         WebModule,
         DemoModule,
-        XSharingModule,
+        SharingModule,
+        RecommendationsModule,
       ],
     };
   }

@@ -1,30 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/auth.decorators';
-import { LinkKind, privatePage, renderInvalidLink } from '../preferences/link-pages';
+import { LinkKind, privatePage } from '../preferences/link-pages';
 import { field, FormBody, renderPage } from '../web/pages';
 import { FreshLinks } from './fresh-link.service';
-import { InvitationLanding } from './invitation-landing.service';
 
-/** The customer's invitation page (`/i/:token`) and the "email me a fresh link" form of the not-valid page. */
+/** The "email me a fresh link" form of the not-valid page (the invitation page itself is the recommendations module's). */
 @ApiExcludeController()
 @Controller()
 @Public()
 export class InvitationPagesController {
-  constructor(
-    private readonly landing: InvitationLanding,
-    private readonly freshLinks: FreshLinks,
-  ) {}
-
-  @Get('i/:token')
-  async open(@Param('token') token: string, @Res() reply: FastifyReply) {
-    const view = await this.landing.open(token);
-    if (!view) return renderInvalidLink(reply, 'invitation');
-    privatePage(reply);
-    return renderPage(reply, 'pages/invitation.hbs', { title: `Your good word for ${view.locationName}`, view });
-  }
+  constructor(private readonly freshLinks: FreshLinks) {}
 
   @Post('links/fresh')
   @RouteConfig({ csrf: true })

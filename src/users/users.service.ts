@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../common/database/unique-violation';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
@@ -241,11 +242,4 @@ export class UsersService {
   private duplicateEmail(): ConflictException {
     return new ConflictException('A user with this email already exists');
   }
-}
-
-/** PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE: a concurrent insert won the race for the email. */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -1,0 +1,157 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../auth/decorators/auth.decorators';
+import { InvitationLanding, LandingView } from '../invitations/invitation-landing.service';
+import { privatePage, renderInvalidLink } from '../preferences/link-pages';
+import { PreferencesService } from '../preferences/preferences.service';
+import { CHANNEL_LABELS, INTENT_CHANNELS, IntentChannel } from '../sharing/intent-links';
+import { field, fieldList, FormBody, formErrors, noticeFor, renderPage, seeOther } from '../web/pages';
+import { ApproveRecommendation, Draft, DraftPreview } from './approve-recommendation.use-case';
+import { PostToXForCustomer } from './post-to-x-for-customer.use-case';
+import { MAX_TEXT_LENGTH } from './recommendation-text';
+import { RecommendationsRepository } from './recommendations.repository';
+import { SharePage } from './share-page.service';
+
+const NOTICES: Record<string, string> = {
+  approved: 'Thank you! Your recommendation is approved. Share it wherever you like.',
+  queued: 'Thanks! We will post it on X for you in a moment; this page shows when it is done.',
+  connected: 'Your X account is connected. Choose “Post it on X now” to post your recommendation.',
+  failed: 'We could not connect to your X account. You can try again, or share with the links below.',
+};
+
+/**
+ * The customer's page (`/i/:token`): write (starting from their own feedback comment) → preview per channel →
+ * approve → share. Every step is a plain form post (CSRF-protected) that works without JavaScript; the
+ * script only adds a live X counter and a copy button.
+ */
+@ApiExcludeController()
+@Controller('i/:token')
+@Public()
+export class AdvocatePagesController {
+  constructor(
+    private readonly landing: InvitationLanding,
+    private readonly recommendations: RecommendationsRepository,
+    private readonly approve: ApproveRecommendation,
+    private readonly sharePage: SharePage,
+    private readonly postToX: PostToXForCustomer,
+    private readonly preferences: PreferencesService,
+  ) {}
+
+  @Get()
+  async open(@Param('token') token: string, @Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+    const view = await this.landing.open(token);
+    if (!view) return renderInvalidLink(reply, 'invitation');
+    privatePage(reply);
+    const recommendation = await this.recommendations.findByInvitation(view.invitationId);
+    if (recommendation) {
+      const share = await this.sharePage.build(view, recommendation);
+      const notice = noticeFor(query.x, NOTICES) ?? noticeFor(query.notice, NOTICES);
+      return renderPage(reply, 'pages/advocate/share.hbs', { title: 'Share your recommendation', token, view, share, notice, csrfToken: reply.generateCsrf(), script: true });
+    }
+    if (query.step === 'later') return renderPage(reply, 'pages/advocate/later.hbs', { title: 'Maybe later', token, view });
+    const draft: Draft = {
+      text: view.comment ?? '',
+      channels: offered(view),
+      rewardAccepted: await this.preferences.rewardsOptIn(view.customerId),
+    };
+    return this.write(reply, token, view, draft);
+  }
+
+  /** Write → preview; "Change it" on the preview comes back here with `edit`. */
+  @Post('preview')
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  async preview(@Param('token') token: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
+    const view = await this.landing.open(token);
+    if (!view) return renderInvalidLink(reply, 'invitation');
+    privatePage(reply);
+    if (await this.recommendations.findByInvitation(view.invitationId)) return seeOther(reply, `/i/${encodeURIComponent(token)}`);
+    const preview = await this.approve.preview(view, draftOf(view, body));
+    if (field(body, 'edit') || preview.problems.length > 0) {
+      return this.write(reply, token, view, preview.draft, field(body, 'edit') ? [] : preview.problems, field(body, 'edit') ? 200 : 400);
+    }
+    return this.renderPreview(reply, token, view, preview);
+  }
+
+  @Post('approve')
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  async approveDraft(@Param('token') token: string, @Body() body: FormBody, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const view = await this.landing.open(token);
+    if (!view) return renderInvalidLink(reply, 'invitation');
+    privatePage(reply);
+    const draft = draftOf(view, body);
+    try {
+      await this.approve.execute(view, {
+        ...draft,
+        confirmed: field(body, 'confirm') === 'yes',
+        ip: request.ip ?? null,
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+    } catch (error) {
+      const { messages } = formErrors(error);
+      return this.renderPreview(reply, token, view, await this.approve.preview(view, draft), messages, 400);
+    }
+    return seeOther(reply, `/i/${encodeURIComponent(token)}?notice=approved`);
+  }
+
+  /** "Post it for me on X": connect first if needed (X sends the customer back here), else queue the post. */
+  @Post('x')
+  @RouteConfig({ csrf: true })
+  async postOnX(@Param('token') token: string, @Res() reply: FastifyReply) {
+    const view = await this.landing.open(token);
+    if (!view) return renderInvalidLink(reply, 'invitation');
+    const here = `/i/${encodeURIComponent(token)}`;
+    const step = await this.postToX.execute(view, here);
+    return seeOther(reply, step.next === 'connect' ? step.url : `${here}?x=queued`);
+  }
+
+  private write(reply: FastifyReply, token: string, view: LandingView, draft: Draft, errors: string[] = [], status = 200) {
+    return renderPage(reply, 'pages/advocate/write.hbs', {
+      title: `Your good word for ${view.locationName}`,
+      token,
+      view,
+      draft,
+      errors,
+      maxLength: MAX_TEXT_LENGTH,
+      channels: offered(view).map((channel) => ({ channel, label: CHANNEL_LABELS[channel], checked: draft.channels.includes(channel) })),
+      reward: rewardOf(view),
+      csrfToken: reply.generateCsrf(),
+      script: true,
+    }, status);
+  }
+
+  private renderPreview(reply: FastifyReply, token: string, view: LandingView, preview: DraftPreview, errors: string[] = [], status = 200) {
+    return renderPage(reply, 'pages/advocate/preview.hbs', {
+      title: 'Check your recommendation',
+      token,
+      view,
+      preview,
+      errors,
+      channels: preview.draft.channels.map((channel) => ({ channel, label: CHANNEL_LABELS[channel], [channel]: true })),
+      csrfToken: reply.generateCsrf(),
+    }, status);
+  }
+}
+
+/** The intent channels the campaign offers, in a stable order. */
+function offered(view: LandingView): IntentChannel[] {
+  return INTENT_CHANNELS.filter((c) => view.channels.includes(c));
+}
+
+function draftOf(view: LandingView, body: FormBody): Draft {
+  const allowed = offered(view);
+  return {
+    text: field(body, 'text').slice(0, MAX_TEXT_LENGTH * 4),
+    channels: allowed.filter((c) => fieldList(body, 'channels').includes(c)),
+    rewardAccepted: field(body, 'reward') === 'yes',
+  };
+}
+
+function rewardOf(view: LandingView): { description: string } | null {
+  if (!view.rewardOffer) return null;
+  const description = view.rewardOffer.description;
+  return { description: typeof description === 'string' && description.trim() ? description : 'a small thank-you from us' };
+}

@@ -1,0 +1,47 @@
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { Public } from '../auth/decorators/auth.decorators';
+import { privatePage, renderInvalidLink } from '../preferences/link-pages';
+import { PreferenceTokens } from '../preferences/preference-tokens.service';
+import { noticeFor, renderPage, seeOther } from '../web/pages';
+import { RecommendationsService } from './recommendations.service';
+
+const NOTICES: Record<string, string> = {
+  withdrawn: 'Your recommendation is withdrawn: it is no longer shown or shared anywhere through us, and a post we made for you on X is being deleted.',
+};
+
+/** The customer's recommendations, reached from their preference page, each with a "Withdraw" button. */
+@ApiExcludeController()
+@Controller('preferences/:token/recommendations')
+@Public()
+export class MyRecommendationsController {
+  constructor(
+    private readonly tokens: PreferenceTokens,
+    private readonly recommendations: RecommendationsService,
+  ) {}
+
+  @Get()
+  async list(@Param('token') token: string, @Query('notice') notice: unknown, @Res() reply: FastifyReply) {
+    const customerId = await this.tokens.resolve(token);
+    if (!customerId) return renderInvalidLink(reply, 'preferences');
+    privatePage(reply);
+    const rows = await this.recommendations.listForCustomer(customerId);
+    return renderPage(reply, 'pages/advocate/my-recommendations.hbs', {
+      title: 'Your recommendations',
+      token,
+      notice: noticeFor(notice, NOTICES),
+      recommendations: rows.map((r) => ({ ...r, active: !r.withdrawnAt })),
+      csrfToken: reply.generateCsrf(),
+    });
+  }
+
+  @Post(':id/withdraw')
+  @RouteConfig({ csrf: true })
+  async withdraw(@Param('token') token: string, @Param('id') id: string, @Res() reply: FastifyReply) {
+    const customerId = await this.tokens.resolve(token);
+    if (!customerId || !(await this.recommendations.withdraw(customerId, id))) return renderInvalidLink(reply, 'preferences');
+    return seeOther(reply, `/preferences/${encodeURIComponent(token)}/recommendations?notice=withdrawn`);
+  }
+}

@@ -1,0 +1,81 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { Public } from '../auth/decorators/auth.decorators';
+import { AppConfig } from '../config/app-config';
+import { renderPage } from '../web/pages';
+import { RecommendationsService } from './recommendations.service';
+
+/** Cards and search engines may cache a public page briefly; a withdrawal shows within minutes. */
+const PUBLIC_CACHE = 'public, max-age=300';
+
+/**
+ * Public pages: `/p/:id`, one approved recommendation (first name and initial only), with the Open Graph and
+ * Twitter Card tags that make a shared link unfurl as the customer's words; `/l/:code`, the location's page
+ * for every visitor, the only place with its review link (principle 5).
+ */
+@ApiExcludeController()
+@Controller()
+@Public()
+export class PublicPagesController {
+  constructor(
+    private readonly recommendations: RecommendationsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('p/:id')
+  async recommendation(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const found = await this.recommendations.publicView(id);
+    if (found.state === 'missing') return renderPage(reply, 'pages/error.hbs', { title: 'Not found', statusCode: 404, message: 'We could not find that recommendation.' }, 404);
+    if (found.state === 'gone') {
+      reply.header('Cache-Control', 'no-store');
+      return renderPage(reply, 'pages/public/gone.hbs', { title: 'No longer available' }, 410);
+    }
+    const { recommendation, location } = found;
+    const author = recommendation.authorName ?? 'A customer';
+    const title = `${author} recommends ${location.name}`;
+    const url = `${this.config.publicUrl}/p/${recommendation.id}`;
+    const description = oneLine(recommendation.text);
+    reply.header('Cache-Control', PUBLIC_CACHE);
+    return renderPage(reply, 'pages/public/recommendation.hbs', {
+      title,
+      author,
+      recommendation,
+      location,
+      locationPath: `/l/${encodeURIComponent(location.code)}`,
+      meta: [
+        { property: 'og:type', content: 'article' },
+        { property: 'og:title', content: title },
+        { property: 'og:description', content: description },
+        { property: 'og:url', content: url },
+        { name: 'twitter:card', content: 'summary' },
+        { name: 'twitter:title', content: title },
+        { name: 'twitter:description', content: description },
+        { name: 'description', content: description },
+      ],
+    });
+  }
+
+  @Get('l/:code')
+  async location(@Param('code') code: string, @Res() reply: FastifyReply) {
+    const page = await this.recommendations.locationPage(code);
+    if (!page) return renderPage(reply, 'pages/error.hbs', { title: 'Not found', statusCode: 404, message: 'We could not find that place.' }, 404);
+    reply.header('Cache-Control', PUBLIC_CACHE);
+    const { location, recommendations } = page;
+    return renderPage(reply, 'pages/public/location.hbs', {
+      title: location.name,
+      location,
+      recommendations: recommendations.map((r) => ({ ...r, author: r.authorName ?? 'A customer' })),
+      meta: [
+        { property: 'og:type', content: 'website' },
+        { property: 'og:title', content: location.name },
+        { property: 'og:url', content: `${this.config.publicUrl}/l/${encodeURIComponent(location.code)}` },
+      ],
+    });
+  }
+}
+
+/** Card descriptions are one line (and Handlebars would indent a multi-line value inside an indented partial). */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

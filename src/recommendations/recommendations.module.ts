@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { InvitationPagesModule } from '../invitations/invitation-pages.module';
+import { LocationsModule } from '../locations/locations.module';
+import { PreferencesModule } from '../preferences/preferences.module';
+import { SettingsModule } from '../settings/settings.module';
+import { SharingModule } from '../sharing/sharing.module';
+import { AdvocatePagesController } from './advocate-pages.controller';
+import { ApproveRecommendation } from './approve-recommendation.use-case';
+import { MyRecommendationsController } from './my-recommendations.controller';
+import { PostToXForCustomer } from './post-to-x-for-customer.use-case';
+import { PublicPagesController } from './public-pages.controller';
+import { RecommendationsController } from './recommendations.controller';
+import { RecommendationsRepository } from './recommendations.repository';
+import { RecommendationsService } from './recommendations.service';
+import { SharePage } from './share-page.service';
+import { XLengthController } from './x-length.controller';
+
+/**
+ * What customers write and approve, and everything built on it: the advocate's page (`/i/:token`), their
+ * withdrawal page, the public pages (`/p/:id`, `/l/:code`) and the staff API (read, hide, unhide).
+ */
+@Module({
+  imports: [InvitationPagesModule, PreferencesModule, LocationsModule, SettingsModule, SharingModule],
+  controllers: [AdvocatePagesController, MyRecommendationsController, PublicPagesController, RecommendationsController, XLengthController],
+  providers: [RecommendationsRepository, RecommendationsService, ApproveRecommendation, PostToXForCustomer, SharePage],
+  exports: [RecommendationsService],
+})
+export class RecommendationsModule {}

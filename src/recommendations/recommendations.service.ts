@@ -1,0 +1,153 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../common/actor';
+import { scopedLocationIds } from '../feedback/scope';
+import { Location } from '../locations/location.entity';
+import { LocationsService } from '../locations/locations.service';
+import { SharesService } from '../sharing/shares.service';
+import { Recommendation } from './recommendation.entity';
+import { isPublic, RecommendationsRepository } from './recommendations.repository';
+
+export type RecommendationStatus = 'public' | 'withdrawn' | 'hidden';
+
+export interface RecommendationView {
+  id: string;
+  locationCode: string;
+  locationName: string;
+  campaignId: string;
+  authorName: string | null;
+  text: string;
+  textHash: string;
+  channels: string[];
+  rewardAccepted: boolean;
+  approvedAt: Date;
+  status: RecommendationStatus;
+  hiddenReason: string | null;
+}
+
+export const RECOMMENDATION_CSV_COLUMNS: (keyof RecommendationView)[] = [
+  'id', 'locationCode', 'campaignId', 'authorName', 'text', 'channels', 'rewardAccepted', 'approvedAt', 'status', 'hiddenReason',
+];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What `/p/:id` shows: the recommendation, or that it is gone (410), or nothing (404). */
+export type PublicRecommendation =
+  | { state: 'public'; recommendation: Recommendation & { text: string }; location: Location }
+  | { state: 'gone' }
+  | { state: 'missing' };
+
+/**
+ * Recommendations after approval: staff read them and may hide one from public pages (never edit one);
+ * the customer may withdraw theirs; public pages read the public ones.
+ */
+@Injectable()
+export class RecommendationsService {
+  constructor(
+    private readonly recommendations: RecommendationsRepository,
+    private readonly locations: LocationsService,
+    private readonly shares: SharesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: Actor, query: { location?: string; campaign?: string; limit?: number; offset?: number }): Promise<RecommendationView[]> {
+    const locationIds = await scopedLocationIds(this.locations, actor, query.location);
+    const rows = await this.recommendations.list({ locationIds, campaignId: query.campaign, limit: query.limit ?? 100, offset: query.offset ?? 0 });
+    return rows.map(toView);
+  }
+
+  /** Takes it off public pages (its tracked links answer 410); audited with the reason. */
+  async hide(actor: Actor, id: string, reason: string): Promise<RecommendationView> {
+    return this.setHidden(actor, id, reason);
+  }
+
+  async unhide(actor: Actor, id: string): Promise<RecommendationView> {
+    return this.setHidden(actor, id, null);
+  }
+
+  /**
+   * The customer withdraws their recommendation: public page and links answer 410 and an X post made
+   * through Goodword is deleted. False when it isn't theirs.
+   */
+  async withdraw(customerId: string, id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const done = await this.recommendations.transaction(async (manager) => {
+      const row = await this.recommendations.findById(id, manager);
+      if (!row || row.customerId !== customerId || row.erasedAt) return false;
+      if (row.withdrawnAt) return true;
+      await manager.update(Recommendation, { id }, { withdrawnAt: new Date() });
+      await this.shares.stopAll(manager, id);
+      await this.audit.record(
+        { type: 'customer', id: customerId },
+        { action: 'recommendation.withdraw', subjectType: 'recommendation', subjectId: id },
+        manager,
+      );
+      return true;
+    });
+    if (done) this.shares.kick();
+    return done;
+  }
+
+  listForCustomer(customerId: string): Promise<Recommendation[]> {
+    return this.recommendations.listForCustomer(customerId);
+  }
+
+  async publicView(id: string): Promise<PublicRecommendation> {
+    if (!UUID.test(id)) return { state: 'missing' };
+    const row = await this.recommendations.findWithLocation(id);
+    if (!row) return { state: 'missing' };
+    if (!isPublic(row)) return { state: 'gone' };
+    return { state: 'public', recommendation: row as Recommendation & { text: string }, location: row.location! };
+  }
+
+  /** A location's public page: null for an unknown code. */
+  async locationPage(code: string): Promise<{ location: Location; recommendations: Recommendation[] } | null> {
+    if (!/^[A-Za-z0-9._-]{1,32}$/.test(code)) return null;
+    const location = await this.locations.findByCode(code.toUpperCase());
+    if (!location) return null;
+    return { location, recommendations: await this.recommendations.listPublicForLocation(location.id, 20) };
+  }
+
+  private async setHidden(actor: Actor, id: string, reason: string | null): Promise<RecommendationView> {
+    const row = await this.findForStaff(actor, id);
+    const hide = reason !== null;
+    if (Boolean(row.hiddenAt) === hide) return toView(row);
+    await this.recommendations.transaction(async (manager) => {
+      await manager.update(Recommendation, { id }, hide ? { hiddenAt: new Date(), hiddenReason: reason } : { hiddenAt: null, hiddenReason: null });
+      // A withdrawn recommendation's links stay off whatever staff do.
+      if (!row.withdrawnAt) await this.shares.setLinksEnabled(manager, id, !hide);
+      await this.audit.record(
+        actor,
+        { action: hide ? 'recommendation.hide' : 'recommendation.unhide', subjectType: 'recommendation', subjectId: id, details: hide ? { reason } : undefined },
+        manager,
+      );
+    });
+    return toView((await this.findForStaff(actor, id)));
+  }
+
+  /** A dealer asking for another location's recommendation gets the same 404 as for a missing one. */
+  private async findForStaff(actor: Actor, id: string): Promise<Recommendation> {
+    const row = UUID.test(id) ? await this.recommendations.findWithLocation(id) : null;
+    if (!row || row.erasedAt || (actor.locationCodes && !actor.locationCodes.includes(row.location!.code))) {
+      throw new NotFoundException(`No recommendation with id ${id}`);
+    }
+    return row;
+  }
+}
+
+function toView(r: Recommendation): RecommendationView {
+  return {
+    id: r.id,
+    locationCode: r.location?.code ?? '',
+    locationName: r.location?.name ?? '',
+    campaignId: r.campaignId,
+    authorName: r.authorName,
+    text: r.text ?? '',
+    textHash: r.textHash,
+    channels: r.channels,
+    rewardAccepted: r.rewardAccepted,
+    approvedAt: r.approvedAt,
+    status: r.withdrawnAt ? 'withdrawn' : r.hiddenAt ? 'hidden' : 'public',
+    hiddenReason: r.hiddenReason,
+  };
+}
