@@ -9,6 +9,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
@@ -18,6 +19,9 @@ import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { createHandlebars, TEMPLATES_DIR } from './common/views/handlebars';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
+import { ClickRecorder } from './reach/click-recorder.service';
+import { RedirectFastPath } from './reach/redirect-fast-path';
+import { TrackedLinksService } from './reach/tracked-links.service';
 import { SettingsService } from './settings/settings.service';
 
 /** Largest JSON body (a webhook batch of 1,000 responses fits); uploads have their own limit. */
@@ -27,7 +31,10 @@ export const UPLOAD_LIMIT = 512 * 1024 * 1024;
 /** Builds the HTTP application exactly as production runs it; tests call this too, then `init()`. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createRootLogger(config.logLevel);
+  const redirects = new RedirectFastPath();
   const adapter = new FastifyAdapter({
+    // Tracked-link redirects are answered in front of Fastify (see RedirectFastPath).
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => createServer(redirects.wrap(handler)),
     loggerInstance: logger,
     // One access-log line per request is written by our onResponse hook (route pattern, no query string).
     logController: new LogController({ disableRequestLogging: true }),
@@ -100,6 +107,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
 
   const metrics = app.get(MetricsService);
+  const redirectTimer = metrics.httpDuration.labels('GET', '/r/:code', '302');
+  redirects.attach({
+    links: app.get(TrackedLinksService),
+    clicks: app.get(ClickRecorder),
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    observe: (seconds) => redirectTimer.observe(seconds),
+  });
   const fastify = app.getHttpAdapter().getInstance();
   // Form posts opt in with @RouteConfig({ csrf: true }); the plugin answers 403 before the handler runs.
   fastify.addHook('preHandler', (request, reply, done) => {

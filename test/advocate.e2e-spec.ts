@@ -58,7 +58,7 @@ describe('the advocate’s page (SQLite)', () => {
     ).json();
     await t.app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/launch`, headers: marketer.headers });
     for (const message of await smtp.waitFor(people.length)) {
-      const to = message.parsed.to!.text.split('@')[0];
+      const to = (message.parsed.to as { text: string }).text.split('@')[0];
       invitations.set(to, { invite: pathOf(linkIn(message.parsed.text!, 'i')), preferences: pathOf(linkIn(message.parsed.text!, 'preferences')) });
     }
   });

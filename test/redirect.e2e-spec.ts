@@ -100,3 +100,55 @@ describe('ClickRecorder at shutdown', () => {
     }
   });
 });
+
+/**
+ * Over a real socket the redirect is answered in front of Fastify (RedirectFastPath): same answers, same
+ * click records, and the same proxy trust for the visitor's address as Fastify's `request.ip`.
+ */
+describe.each([false, true])('tracked-link redirect over HTTP (TRUST_PROXY=%p)', (trustProxy) => {
+  let t: TestApp;
+  let db: DataSource;
+  let base: string;
+  beforeAll(async () => {
+    t = await createTestApp({ dialect: 'sqlite', env: trustProxy ? { TRUST_PROXY: 'true' } : {} });
+    db = t.app.get(DataSource);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+  });
+  afterAll(() => t.close());
+
+  const get = (path: string, headers: Record<string, string> = { 'user-agent': PHONE }) =>
+    fetch(`${base}${path}`, { redirect: 'manual', headers });
+  const newLink = () => db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/socket' }));
+
+  it('redirects, counts the visit and tells visitors apart by their address as the proxy setting says', async () => {
+    const link = await newLink();
+    const res = await get(`/r/${link.code}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${t.config.publicUrl}/p/socket`);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    await get(`/r/${link.code}`, { 'user-agent': PHONE, 'x-forwarded-for': '203.0.113.7' });
+    await get(`/r/${link.code}`, { 'user-agent': PHONE, 'x-forwarded-for': '198.51.100.9' });
+    await t.app.get(ClickRecorder).flush();
+    const clicks = await db.getRepository(ClickEvent).find({ where: { linkId: link.id }, order: { id: 'ASC' } });
+    expect(clicks).toHaveLength(3);
+    const distinct = new Set(clicks.map((c) => c.visitorHash)).size;
+    // Trusted: each forwarded address is its own visitor. Not trusted: the header is ignored (one visitor).
+    expect(distinct).toBe(trustProxy ? 3 : 1);
+  });
+
+  it('leaves disabled, unknown and query-string links to the page route: 410, 404 and 302', async () => {
+    const { shareId } = await insertShare(db);
+    const disabled = await db.transaction(async (m) => {
+      const created = await t.app.get(TrackedLinksService).create(m, { targetPath: '/p/gone', shareId });
+      await t.app.get(TrackedLinksService).disableForShare(m, shareId);
+      return created;
+    });
+    const gone = await get(`/r/${disabled.code}`);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toContain('no longer available');
+    expect((await get('/r/AAAAAAAAAAAA')).status).toBe(404);
+    const link = await newLink();
+    expect((await get(`/r/${link.code}?utm_source=x`)).status).toBe(302);
+  });
+});

@@ -6,8 +6,10 @@ import { ClickRecorder } from './click-recorder.service';
 import { TrackedLinksService } from './tracked-links.service';
 
 /**
- * `GET /r/:code` is the hottest route: it is registered on Fastify directly, outside Nest's guard,
- * interceptor and pipe chain (it is public and takes no body), and it neither logs nor commits per request.
+ * `GET /r/:code` is the hottest route. Over a socket, known and enabled links are answered before Fastify
+ * by `RedirectFastPath`; this Fastify route answers everything else on that URL (unknown and disabled links
+ * with their pages, query strings, `inject` in tests) the same way. It is registered on Fastify directly,
+ * outside Nest's guard, interceptor and pipe chain, and neither logs nor commits per request.
  */
 @Injectable()
 export class RedirectRoute implements OnModuleInit {

@@ -1,0 +1,65 @@
+import proxyAddr from '@fastify/proxy-addr';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { ClickRecorder } from './click-recorder.service';
+import { CODE_PATTERN, TrackedLinksService } from './tracked-links.service';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface FastPathDeps {
+  links: TrackedLinksService;
+  clicks: ClickRecorder;
+  publicUrl: string;
+  trustProxy: boolean | number | string[];
+  /** Called once per redirect answered here, with its duration in seconds (metrics). */
+  observe?: (seconds: number) => void;
+}
+
+/**
+ * The tracked-link redirect in front of Fastify: `GET /r/<code>` for a known, enabled link is answered by
+ * the Node server directly, before Fastify's routing and the page plugins' hooks (helmet, cookies, views,
+ * CSRF), which a bodiless 302 doesn't need — that is what lets it keep up with a bare `http` server.
+ * Everything else, including unknown or disabled codes (their friendly 404/410 pages), errors and requests
+ * before the app is ready, goes to Fastify, where `RedirectRoute` answers the same URL the same way.
+ */
+export class RedirectFastPath {
+  private deps?: FastPathDeps & { trust: (addr: string, i: number) => boolean };
+
+  attach(deps: FastPathDeps): void {
+    this.deps = { ...deps, trust: trustFn(deps.trustProxy) };
+  }
+
+  /** A `serverFactory` request handler for Fastify's `http.createServer`. */
+  wrap(next: NodeHandler): NodeHandler {
+    return (req, res) => {
+      const url = req.url ?? '';
+      if (!this.deps || req.method !== 'GET' || !url.startsWith('/r/')) return next(req, res);
+      const code = url.slice(3);
+      if (!CODE_PATTERN.test(code)) return next(req, res); // query strings and odd paths: Fastify's route
+      this.redirect(code, req, res, next).catch(() => next(req, res));
+    };
+  }
+
+  private async redirect(code: string, req: IncomingMessage, res: ServerResponse, next: NodeHandler): Promise<void> {
+    const deps = this.deps!;
+    const started = process.hrtime.bigint();
+    const link = await deps.links.resolve(code);
+    if (!link || link.disabled) return next(req, res);
+    deps.clicks.record(link.id, {
+      ip: proxyAddr(req, deps.trust),
+      userAgent: req.headers['user-agent'],
+      referer: req.headers.referer,
+    });
+    // no-store: every visit must reach us to be counted.
+    res.writeHead(302, { location: `${deps.publicUrl}${link.targetPath}`, 'cache-control': 'no-store', 'content-length': '0' });
+    res.end();
+    deps.observe?.(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}
+
+/** The same proxy trust Fastify applies for `request.ip` (TRUST_PROXY). */
+function trustFn(trustProxy: boolean | number | string[]): (addr: string, i: number) => boolean {
+  if (trustProxy === true) return () => true;
+  if (trustProxy === false) return () => false;
+  if (typeof trustProxy === 'number') return (_addr, i) => i < trustProxy;
+  return proxyAddr.compile(trustProxy);
+}
