@@ -4,6 +4,7 @@ import { AuditEvent } from '../src/audit/audit-event.entity';
 import { LocationsService } from '../src/locations/locations.service';
 import { ApprovalRequest } from '../src/recommendations/approval-request.entity';
 import { Recommendation } from '../src/recommendations/recommendation.entity';
+import { RecommendationsService } from '../src/recommendations/recommendations.service';
 import { TrackedLink } from '../src/reach/tracked-link.entity';
 import { Share } from '../src/sharing/share.entity';
 import { checkXStatus, composeXStatus } from '../src/sharing/x/x-status';
@@ -333,10 +334,19 @@ describe('the advocate’s page (SQLite)', () => {
     expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}` })).statusCode).toBe(410);
   });
 
-  it('an erased recommendation answers 410', async () => {
+  it('erasing the customer clears the words, the name and the approving request; its pages and links answer 410', async () => {
     const { recommendation: rec } = await approve('eve', 'Eve: would come again.');
-    await db.query(`UPDATE recommendation SET text = NULL, author_name = NULL, erased_at = CURRENT_TIMESTAMP WHERE id = ?`, [rec.id]);
+    const [link] = await db.query(`SELECT l.code FROM tracked_link l JOIN share s ON s.id = l.share_id WHERE s.recommendation_id = ? AND s.channel = 'x'`, [rec.id]);
+    const erased = await db.transaction((m) => t.app.get(RecommendationsService).eraseForCustomer(m, rec.customerId));
+    expect(erased).toBe(1);
+    const after = await db.getRepository(Recommendation).findOneByOrFail({ id: rec.id });
+    expect(after).toMatchObject({ text: null, authorName: null, textHash: rec.textHash });
+    expect(after.erasedAt).not.toBeNull();
+    expect(await db.getRepository(ApprovalRequest).countBy({ recommendationId: rec.id })).toBe(0);
     expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}` })).statusCode).toBe(410);
+    expect((await t.app.inject({ method: 'GET', url: `/r/${link.code}` })).statusCode).toBe(410);
+    const listed = (await t.app.inject({ method: 'GET', url: '/api/recommendations', headers: marketer.headers })).json();
+    expect(listed.map((r: { id: string }) => r.id)).not.toContain(rec.id);
   });
 
   it('with a reward accepted, the disclosure line is part of the approved text, its hash and public page', async () => {

@@ -1,10 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { scopedLocationIds } from '../feedback/scope';
 import { Location } from '../locations/location.entity';
 import { LocationsService } from '../locations/locations.service';
 import { SharesService } from '../sharing/shares.service';
+import { ApprovalRequest } from './approval-request.entity';
 import { Recommendation } from './recommendation.entity';
 import { isPublic, RecommendationsRepository } from './recommendations.repository';
 
@@ -86,6 +88,26 @@ export class RecommendationsService {
     });
     if (done) this.shares.kick();
     return done;
+  }
+
+  /**
+   * Erasing a customer (privacy): their recommendations leave every page and link, a post made through
+   * Goodword on X is deleted (queued: call `kick()` after the commit, and let the deletion finish before
+   * the customer's X connection is removed), their words, name and the approving request are cleared.
+   * The hash and times stay, with nothing left that identifies them. Runs in the caller's transaction.
+   */
+  async eraseForCustomer(manager: EntityManager, customerId: string): Promise<number> {
+    const rows = await manager.find(Recommendation, { where: { customerId, erasedAt: IsNull() } });
+    for (const row of rows) {
+      await this.shares.stopAll(manager, row.id);
+      await manager.delete(ApprovalRequest, { recommendationId: row.id });
+      await manager.update(Recommendation, { id: row.id }, { text: null, authorName: null, hiddenReason: null, erasedAt: new Date() });
+    }
+    return rows.length;
+  }
+
+  kick(): void {
+    this.shares.kick();
   }
 
   listForCustomer(customerId: string): Promise<Recommendation[]> {
