@@ -141,6 +141,19 @@ describe('the advocate’s page (SQLite)', () => {
     expect((await t.app.inject({ method: 'POST', url: '/x-length', payload: { text: 1 } })).statusCode).toBe(400);
   });
 
+  it('limits requests per visitor address on the public endpoints', async () => {
+    const count = () => t.app.inject({ method: 'POST', url: '/x-length', payload: { text: 'hi' }, remoteAddress: '203.0.113.50' });
+    const answers = await Promise.all(Array.from({ length: 300 }, count));
+    expect(answers.every((r) => r.statusCode === 200)).toBe(true);
+    const limited = await count();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    // Another address is not affected.
+    expect((await t.app.inject({ method: 'POST', url: '/x-length', payload: { text: 'hi' }, remoteAddress: '203.0.113.51' })).statusCode).toBe(200);
+    const page = await t.app.inject({ method: 'GET', url: linkOf('gus').invite, remoteAddress: '203.0.113.50' });
+    expect(page.statusCode).toBe(200); // each endpoint family has its own budget
+  });
+
   it('approves only with the explicit confirmation, and only with a CSRF token', async () => {
     const browser = new FormBrowser(t.app);
     const { invite } = linkOf('ben');

@@ -7,6 +7,7 @@ import { cliActor } from '../src/common/actor';
 import { LocationsService } from '../src/locations/locations.service';
 import { SettingsService } from '../src/settings/settings.service';
 import { UsersService } from '../src/users/users.service';
+import { insertShare } from './factories/shares';
 import { createTestApp, Dialect, TestApp } from './support/app';
 
 /**
@@ -24,6 +25,9 @@ interface Fixture {
   campaignOwnId: string;
   campaignOtherId: string;
   campaignEndedId: string;
+  /** Approved recommendations at the dealer's location and at another one. */
+  recommendationOwnId: string;
+  recommendationOtherId: string;
 }
 
 interface MatrixRow {
@@ -73,6 +77,29 @@ const MATRIX: MatrixRow[] = [
   { method: 'POST', path: (f) => `/api/campaigns/${f.campaignOwnId}/test-send`, body: () => ({}), expect: allowed({ admin: 200, marketer: 200 }), note: 'to the caller' },
   { method: 'GET', path: (f) => `/api/campaigns/${f.campaignOwnId}/funnel`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
   { method: 'GET', path: (f) => `/api/campaigns/${f.campaignOtherId}/funnel`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  // recommendations: all staff read (dealers their locations' only); only admins and marketers hide or show again
+  { method: 'GET', path: '/api/recommendations', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: '/api/recommendations?format=csv', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: `/api/recommendations?location=${OWN}`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: `/api/recommendations?location=${OTHER}`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  ...(['hide', 'unhide'] as const).flatMap((action) =>
+    (['Own', 'Other'] as const).map(
+      (where): MatrixRow => ({
+        method: 'POST',
+        path: (f) => `/api/recommendations/${f[`recommendation${where}Id`]}/${action}`,
+        body: action === 'hide' ? () => ({ reason: 'Names another customer' }) : undefined,
+        expect: allowed({ admin: 200, marketer: 200 }),
+        note: where === 'Own' ? 'own: dealers may not, even here' : 'other',
+      }),
+    ),
+  ),
+  {
+    method: 'POST',
+    path: `/api/recommendations/${UNKNOWN_ID}/hide`,
+    body: () => ({ reason: 'Names another customer' }),
+    expect: allowed({ admin: 404, marketer: 404 }),
+  },
+  { method: 'POST', path: '/api/recommendations/not-a-uuid/unhide', expect: allowed({ admin: 400, marketer: 400 }) },
   // customer links: public, authenticated by the token alone; every bad token gets the same 404 page
   { method: 'GET', path: '/i/not-a-valid-token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }) },
   { method: 'GET', path: '/preferences/not-a-valid-token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }) },
@@ -195,7 +222,8 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s
     apiKeys = t.app.get(ApiKeysService);
     db = t.app.get(DataSource);
     const locations = t.app.get(LocationsService);
-    for (const code of [OWN, OTHER]) await locations.create(setup, { code, name: `Location ${code}` });
+    const locationIds: Record<string, string> = {};
+    for (const code of [OWN, OTHER]) locationIds[code] = (await locations.create(setup, { code, name: `Location ${code}` })).id;
 
     ids.admin = (await users.create(setup, { email: 'admin@example.com', role: 'admin', password: PASSWORDS.admin })).user.id;
     ids.marketer = (await users.create(setup, { email: 'marketer@example.com', role: 'marketer', password: PASSWORDS.marketer })).user.id;
@@ -215,13 +243,24 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s
     fixture.campaignOtherId = (await campaigns.create(setup, { name: 'Other campaign', locations: [OTHER] })).id;
     fixture.campaignEndedId = (await campaigns.create(setup, { name: 'Ended campaign' })).id;
     await campaigns.end(setup, fixture.campaignEndedId);
+    fixture.recommendationOwnId = (await insertShare(db, { locationId: locationIds[OWN] })).recommendationId;
+    fixture.recommendationOtherId = (await insertShare(db, { locationId: locationIds[OTHER] })).recommendationId;
   });
   afterAll(() => t?.close());
 
   describe('route × caller matrix', () => {
     const cases = MATRIX.flatMap((row) =>
       WHO.map((who) => {
-        const path = typeof row.path === 'string' ? row.path : row.path({ userId: ':userId', apiKeyId: ':apiKeyId', campaignOwnId: ':ownCampaign', campaignOtherId: ':otherCampaign', campaignEndedId: ':endedCampaign' });
+        const placeholders: Fixture = {
+          userId: ':userId',
+          apiKeyId: ':apiKeyId',
+          campaignOwnId: ':ownCampaign',
+          campaignOtherId: ':otherCampaign',
+          campaignEndedId: ':endedCampaign',
+          recommendationOwnId: ':ownRecommendation',
+          recommendationOtherId: ':otherRecommendation',
+        };
+        const path = typeof row.path === 'string' ? row.path : row.path(placeholders);
         return { title: `${row.method} ${path}${row.note ? ` (${row.note})` : ''} as ${who} → ${row.expect[who]}`, row, who };
       }),
     );

@@ -218,6 +218,8 @@ describe('staff pages (PostgreSQL)', () => {
       [`/dashboard/locations/${OWN}`, { anonymous: 303, admin: 200, marketer: 200, dealer: 200 }],
       [`/dashboard/locations/${OTHER}`, { anonymous: 303, admin: 200, marketer: 200, dealer: 404 }],
       [`/dashboard/locations/${OWN}/edit`, { anonymous: 303, admin: 200, marketer: 200, dealer: 403 }],
+      ['/dashboard/recommendations', { anonymous: 303, admin: 200, marketer: 200, dealer: 200 }],
+      [`/dashboard/recommendations?location=${OTHER}`, { anonymous: 303, admin: 200, marketer: 200, dealer: 404 }],
     ];
 
     it.each(['anonymous', 'admin', 'marketer', 'dealer'] as const)('as %s', async (who) => {

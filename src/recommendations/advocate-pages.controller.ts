@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/auth.decorators';
+import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { InvitationLanding, LandingView } from '../invitations/invitation-landing.service';
 import { privatePage, renderInvalidLink } from '../preferences/link-pages';
 import { PreferencesService } from '../preferences/preferences.service';
@@ -26,9 +27,13 @@ const NOTICES: Record<string, string> = {
  * approve → share. Every step is a plain form post (CSRF-protected) that works without JavaScript; the
  * script only adds a live X counter and a copy button.
  */
+/** Customer pages per visitor address and minute: generous for a person, tight for a script. */
+export const ADVOCATE_REQUESTS_PER_MINUTE = 120;
+
 @ApiExcludeController()
 @Controller('i/:token')
 @Public()
+@UseGuards(IpThrottle('advocate-pages', ADVOCATE_REQUESTS_PER_MINUTE))
 export class AdvocatePagesController {
   constructor(
     private readonly landing: InvitationLanding,

@@ -1,11 +1,13 @@
-import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/auth.decorators';
+import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { privatePage, renderInvalidLink } from '../preferences/link-pages';
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
 import { noticeFor, renderPage, seeOther } from '../web/pages';
+import { ADVOCATE_REQUESTS_PER_MINUTE } from './advocate-pages.controller';
 import { RecommendationsService } from './recommendations.service';
 
 const NOTICES: Record<string, string> = {
@@ -16,6 +18,7 @@ const NOTICES: Record<string, string> = {
 @ApiExcludeController()
 @Controller('preferences/:token/recommendations')
 @Public()
+@UseGuards(IpThrottle('advocate-pages', ADVOCATE_REQUESTS_PER_MINUTE))
 export class MyRecommendationsController {
   constructor(
     private readonly tokens: PreferenceTokens,

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/auth.decorators';
+import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { AppConfig } from '../config/app-config';
 import { renderPage } from '../web/pages';
 import { RecommendationsService } from './recommendations.service';
@@ -17,6 +18,7 @@ const PUBLIC_CACHE = 'public, max-age=300';
 @ApiExcludeController()
 @Controller()
 @Public()
+@UseGuards(IpThrottle('public-pages', 600))
 export class PublicPagesController {
   constructor(
     private readonly recommendations: RecommendationsService,

@@ -9,6 +9,7 @@ import { ApproveRecommendation } from './approve-recommendation.use-case';
 import { MyRecommendationsController } from './my-recommendations.controller';
 import { PostToXForCustomer } from './post-to-x-for-customer.use-case';
 import { PublicPagesController } from './public-pages.controller';
+import { RecommendationsPagesController } from './recommendations-pages.controller';
 import { RecommendationsController } from './recommendations.controller';
 import { RecommendationsRepository } from './recommendations.repository';
 import { RecommendationsService } from './recommendations.service';
@@ -17,12 +18,12 @@ import { XLengthController } from './x-length.controller';
 
 /**
  * What customers write and approve, and everything built on it: the advocate's page (`/i/:token`), their
- * withdrawal page, the public pages (`/p/:id`, `/l/:code`) and the staff API (read, hide, unhide).
+ * withdrawal page, the public pages (`/p/:id`, `/l/:code`), the staff API and the staff page (read, hide, unhide).
  */
 @Module({
   imports: [InvitationPagesModule, PreferencesModule, LocationsModule, SettingsModule, SharingModule],
-  controllers: [AdvocatePagesController, MyRecommendationsController, PublicPagesController, RecommendationsController, XLengthController],
+  controllers: [AdvocatePagesController, MyRecommendationsController, PublicPagesController, RecommendationsController, RecommendationsPagesController, XLengthController],
   providers: [RecommendationsRepository, RecommendationsService, ApproveRecommendation, PostToXForCustomer, SharePage],
-  exports: [RecommendationsService],
+  exports: [RecommendationsService, ApproveRecommendation],
 })
 export class RecommendationsModule {}

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Public } from '../auth/decorators/auth.decorators';
+import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { AppConfig } from '../config/app-config';
 import { SettingsService } from '../settings/settings.service';
 import { approvedTextOf, disclosureLine, MAX_TEXT_LENGTH, normaliseDraft, xCheckFor } from './recommendation-text';
@@ -21,6 +22,7 @@ export class XLengthDto {
  */
 @Controller('x-length')
 @Public()
+@UseGuards(IpThrottle('x-length', 300))
 export class XLengthController {
   constructor(
     private readonly settings: SettingsService,

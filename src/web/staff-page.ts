@@ -25,6 +25,7 @@ export const STAFF_NAV: NavItem[] = [
   { section: 'promoters', label: 'Promoters', href: '/dashboard/promoters', roles: ALL, description: 'Customers whose latest response is a promoter; CSV export.' },
   { section: 'alerts', label: 'Alerts', href: '/dashboard/alerts', roles: ALL, description: 'Detractor responses routed to location managers: follow up and resolve.' },
   { section: 'campaigns', label: 'Campaigns', href: '/dashboard/campaigns', roles: ALL, description: 'Invite promoters to put in a good word: dry run, launch, live funnel.' },
+  { section: 'recommendations', label: 'Recommendations', href: '/dashboard/recommendations', roles: ALL, description: 'What customers wrote and approved; hide one from public pages if it must go.' },
   { section: 'users', label: 'Users', href: '/dashboard/users', roles: ['admin'], description: 'Invite staff, set their role and locations, deactivate accounts.' },
   { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', roles: ['admin'], description: 'Keys for machines that send feedback or redeem rewards.' },
   { section: 'settings', label: 'Settings', href: '/dashboard/settings', roles: ['admin', 'marketer'], description: 'Brand name, postal address, message cap and data retention.' },

@@ -14,6 +14,8 @@ export interface ShareSeed {
   customerId?: string;
   channel?: ShareChannel;
   text?: string;
+  /** An existing location; a new one by default. */
+  locationId?: string;
 }
 
 /**
@@ -24,7 +26,9 @@ export async function insertShare(ds: DataSource, seed: ShareSeed = {}): Promise
   const tag = randomUUID().slice(0, 8);
   const customerId = seed.customerId ?? randomUUID();
   if (!seed.customerId) await ds.getRepository(Customer).insert({ id: customerId, email: `c-${tag}@example.com`, name: 'Ana Silva' });
-  const location = await ds.getRepository(Location).save({ code: `F-${tag}`.toUpperCase(), name: `Store ${tag}` });
+  const location = seed.locationId
+    ? await ds.getRepository(Location).findOneByOrFail({ id: seed.locationId })
+    : await ds.getRepository(Location).save({ code: `F-${tag}`.toUpperCase(), name: `Store ${tag}` });
   const campaign = await ds.getRepository(Campaign).save({ name: `Campaign ${tag}`, lookBackDays: 30, channels: ['x'], prompt: 'How was it?' });
   const invitationId = randomUUID();
   await ds.getRepository(Invitation).insert({ id: invitationId, campaignId: campaign.id, customerId, locationId: location.id, status: 'sent' });
