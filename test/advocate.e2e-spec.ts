@@ -207,6 +207,13 @@ describe('the advocate’s page (SQLite)', () => {
     expect(redirect.headers.location).toBe(`${PUBLIC_URL}/p/${recommendation.id}`);
   });
 
+  it('counts approvals in the campaign funnel', async () => {
+    const [{ id }] = await db.query(`SELECT id FROM campaign`);
+    const funnel = (await t.app.inject({ method: 'GET', url: `/api/campaigns/${id}/funnel`, headers: marketer.headers })).json();
+    expect(funnel).toMatchObject({ invited: 6, approved: 1 });
+    expect(funnel.locations[0]).toMatchObject({ code: 'DLR-001', approved: 1 });
+  });
+
   it('never changes an approved text: approving again keeps it, and no route edits one', async () => {
     const before = await db.getRepository(Recommendation).findOneByOrFail({ customerId: (await db.query(`SELECT id FROM customer WHERE email = 'ben@example.com'`))[0].id });
     const browser = new FormBrowser(t.app);

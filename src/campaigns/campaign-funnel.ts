@@ -16,8 +16,9 @@ export interface FunnelCounts {
   /** Invitation page visited (no tracking pixels). */
   opened: number;
   reminded: number;
-  /** Filled in by the recommendations and sharing capabilities. */
-  approved: number | null;
+  /** Recommendations approved (withdrawn ones included: they were approved). */
+  approved: number;
+  /** Filled in by the reach capability (shares that reached someone). */
   shared: number | null;
 }
 
@@ -27,7 +28,7 @@ export interface FunnelReport extends FunnelCounts {
   locations: ({ code: string; name: string } & FunnelCounts)[];
 }
 
-const zero = (): FunnelCounts => ({ eligible: 0, invited: 0, delivered: 0, opened: 0, reminded: 0, approved: null, shared: null });
+const zero = (): FunnelCounts => ({ eligible: 0, invited: 0, delivered: 0, opened: 0, reminded: 0, approved: 0, shared: null });
 
 /** The campaign's funnel, per location; a dealer sees their own locations only. */
 @Injectable()
@@ -54,7 +55,7 @@ export class CampaignFunnel {
     for (const row of await this.invitations.funnel(campaign.id, scope)) {
       const counts = byLocation.get(row.locationId);
       if (!counts) continue;
-      Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded });
+      Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded, approved: row.approved });
       counts.eligible += row.invited;
     }
     if (campaign.status !== 'ended') {
@@ -66,7 +67,7 @@ export class CampaignFunnel {
     const totals = zero();
     const locations = [...byLocation.entries()]
       .map(([lid, counts]) => {
-        for (const key of ['eligible', 'invited', 'delivered', 'opened', 'reminded'] as const) totals[key] += counts[key];
+        for (const key of ['eligible', 'invited', 'delivered', 'opened', 'reminded', 'approved'] as const) totals[key] += counts[key];
         const location = index.byId.get(lid)!;
         return { code: location.code, name: location.name, ...counts };
       })

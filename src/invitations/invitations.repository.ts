@@ -18,6 +18,7 @@ export interface FunnelRow {
   delivered: number;
   opened: number;
   reminded: number;
+  approved: number;
 }
 
 export interface MessageRef {
@@ -217,14 +218,16 @@ export class InvitationsRepository {
     const p = new SqlParams(dialectOf(this.manager));
     // Placeholders in text order (SQLite's `?` are positional): the campaign first, then the locations.
     const campaign = p.add(campaignId);
-    const scope = locationIds ? `AND location_id ${p.inIds(locationIds)}` : '';
+    const scope = locationIds ? `AND i.location_id ${p.inIds(locationIds)}` : '';
     const rows: Record<string, unknown>[] = await this.manager.query(
-      `SELECT location_id,
-         sum(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS invited,
-         sum(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
-         sum(CASE WHEN opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened,
-         sum(CASE WHEN reminder_status = 'sent' THEN 1 ELSE 0 END) AS reminded
-       FROM invitation WHERE campaign_id = ${campaign} ${scope} GROUP BY location_id`,
+      `SELECT i.location_id,
+         sum(CASE WHEN i.status <> 'cancelled' THEN 1 ELSE 0 END) AS invited,
+         sum(CASE WHEN i.sent_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+         sum(CASE WHEN i.opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened,
+         sum(CASE WHEN i.reminder_status = 'sent' THEN 1 ELSE 0 END) AS reminded,
+         count(r.id) AS approved
+       FROM invitation i LEFT JOIN recommendation r ON r.invitation_id = i.id
+       WHERE i.campaign_id = ${campaign} ${scope} GROUP BY i.location_id`,
       p.values,
     );
     return rows.map((row) => ({
@@ -233,6 +236,7 @@ export class InvitationsRepository {
       delivered: readCount(row.delivered),
       opened: readCount(row.opened),
       reminded: readCount(row.reminded),
+      approved: readCount(row.approved),
     }));
   }
 
