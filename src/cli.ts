@@ -30,7 +30,7 @@ const USAGE = `usage: npm run cli -- <command>
   migrate                      apply pending database migrations
   locations:import FILE        import or update locations from a CSV file
   feedback:import FILE         import feedback responses from a CSV file (prints accepted and rejected counts)
-  demo:seed                    add demo data (locations, staff users, feedback responses)
+  demo:seed                    add demo data (locations, staff users, feedback, a campaign, recommendations)
   user:create --email E --role admin|marketer|dealer [--locations CODE,CODE] [--password-stdin]
                                create a staff user (prints a generated password once)
   apikey:create --name N       create an API key (prints it once)`;
@@ -128,6 +128,7 @@ const COMMANDS: Record<string, (config: AppConfig, args: string[], options: Opti
     const report = await withApp(config, (app) => app.get(DemoSeedService).seed(cliActor('demo:seed')));
     console.log(`demo locations added: ${report.locations.join(', ') || 'none (already there)'}`);
     console.log(`demo feedback responses added: ${report.feedback || 'none (already there)'}`);
+    console.log(`demo recommendations added: ${report.recommendations || 'none (already there)'}`);
     for (const c of report.credentials) console.log(`  ${c.role.padEnd(8)} ${c.email}  password: ${c.password}`);
   },
 

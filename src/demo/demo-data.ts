@@ -1,4 +1,5 @@
 import { CreateLocationDto } from '../locations/dto/location.dto';
+import { IntentChannel } from '../sharing/intent-links';
 import { CreateUserInput } from '../users/users.service';
 
 /** A small fictional dealer group, so a newcomer sees every page with something on it. */
@@ -122,3 +123,53 @@ export function demoFeedbackCsv(now: Date): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** A demo recommendation: what one promoter wrote, in their own words, and where they chose to share it. */
+export interface DemoRecommendation {
+  locationCode: string;
+  text: string;
+  channels: IntentChannel[];
+  /** When their invitation went out; distinct per location (their order there). */
+  invitedDaysAgo: number;
+}
+
+/** The campaign the demo recommendations came from: ended, so it invites nobody else. */
+export const DEMO_RECOMMENDATIONS_CAMPAIGN = 'Demo: last month’s thank-you round';
+
+/**
+ * A few approved recommendations, so `/l/:code` and `/p/:id` have something on them after a fresh seed.
+ * Written the way customers write: short, a detail or two, no slogans. No names in the text: the page
+ * signs each one with its author's first name and initial.
+ */
+export const DEMO_RECOMMENDATIONS: DemoRecommendation[] = [
+  {
+    locationCode: 'DLR-001',
+    text: 'Had a rattle two other garages couldn’t find. The mechanic came out for a drive with me, found a loose heat shield and fixed it the same afternoon. Didn’t try to sell me anything else.',
+    channels: ['whatsapp', 'facebook', 'copy'],
+    invitedDaysAgo: 12,
+  },
+  {
+    locationCode: 'DLR-001',
+    text: 'Bought my first car here. Nobody rushed me or made me feel silly for asking questions, and the price on the sheet was the price I paid.',
+    channels: ['x', 'email'],
+    invitedDaysAgo: 9,
+  },
+  {
+    locationCode: 'DLR-002',
+    text: 'Dropped the van off at 8, got a text at 11 saying it was ready. Came in under the quote too.',
+    channels: ['facebook', 'whatsapp'],
+    invitedDaysAgo: 11,
+  },
+  {
+    locationCode: 'DLR-002',
+    text: 'had to bring my little one along for the service and someone found him crayons and a juice. we were out in under an hour. will be back',
+    channels: ['x', 'copy'],
+    invitedDaysAgo: 8,
+  },
+  {
+    locationCode: 'DLR-003',
+    text: 'They told me my brakes were fine for another few thousand miles instead of just replacing them. That’s why I keep coming back.',
+    channels: ['email', 'linkedin', 'copy'],
+    invitedDaysAgo: 10,
+  },
+];

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { CustomersService } from '../customers/customers.service';
 import { ImportFeedbackUseCase } from '../feedback/import-feedback.use-case';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import { DemoRecommendations } from './demo-recommendations';
 
 export interface DemoSeedReport {
   locations: string[];
@@ -18,6 +19,8 @@ export interface DemoSeedReport {
   feedback: number;
   /** Demo campaigns created (a draft, ready for a dry run). */
   campaigns: number;
+  /** Demo recommendations approved, with their shares and tracked links (0 when they were there already). */
+  recommendations: number;
   /** Printed once: the only place demo passwords ever appear. */
   credentials: { email: string; role: string; password: string }[];
 }
@@ -35,6 +38,7 @@ export class DemoSeedService {
     private readonly feedback: ImportFeedbackUseCase,
     private readonly customers: CustomersService,
     private readonly campaigns: CampaignsService,
+    private readonly recommendations: DemoRecommendations,
   ) {}
 
   /** True when the database has never been seeded and holds no locations: `npm start` seeds it once. */
@@ -44,7 +48,7 @@ export class DemoSeedService {
   }
 
   async seed(actor: Actor): Promise<DemoSeedReport> {
-    const report: DemoSeedReport = { locations: [], feedback: 0, campaigns: 0, credentials: [] };
+    const report: DemoSeedReport = { locations: [], feedback: 0, campaigns: 0, recommendations: 0, credentials: [] };
     for (const location of DEMO_LOCATIONS) {
       if (await this.locations.findByCode(location.code)) continue;
       await this.locations.create(actor, location);
@@ -59,11 +63,20 @@ export class DemoSeedService {
     }
     report.feedback = await this.seedFeedback(actor);
     report.campaigns = await this.seedCampaign(actor);
+    report.recommendations = await this.recommendations.seed(actor);
     await this.audit.record(actor, {
       action: 'demo.seed',
-      details: { locations: report.locations.length, users: report.credentials.length, feedback: report.feedback },
+      details: {
+        locations: report.locations.length,
+        users: report.credentials.length,
+        feedback: report.feedback,
+        recommendations: report.recommendations,
+      },
     });
-    this.logger.log(`demo data seeded: ${report.locations.length} locations, ${report.credentials.length} users`);
+    this.logger.log(
+      `demo data seeded: ${report.locations.length} locations, ${report.credentials.length} users, ` +
+        `${report.feedback} feedback responses, ${report.recommendations} recommendations`,
+    );
     return report;
   }
 
@@ -76,11 +89,14 @@ export class DemoSeedService {
     return result.accepted;
   }
 
-  /** A draft campaign for every demo location, so the campaign pages have something to dry-run and launch. */
+  /**
+   * A draft campaign for every demo location, so the campaign pages have something to dry-run and launch.
+   * It sends at any hour: whoever tries the demo sees the invitations in `DATA_DIR/outbox/` at once.
+   */
   private async seedCampaign(actor: Actor): Promise<number> {
     const name = 'Demo: good words from our promoters';
     if ((await this.campaigns.list(actor)).some((c) => c.name === name)) return 0;
-    await this.campaigns.create(actor, { name, locations: 'all', minScore: 9, lookBackDays: 180, reminderAfterDays: 5 });
+    await this.campaigns.create(actor, { name, locations: 'all', minScore: 9, lookBackDays: 180, reminderAfterDays: 5, sendingHours: { from: 0, to: 24 } });
     return 1;
   }
 }

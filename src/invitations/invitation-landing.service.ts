@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Channel } from '../campaigns/campaign.entity';
-import { DeliveryRepository } from '../campaigns/delivery.repository';
+import { DeliveryRepository, DeliveryRow } from '../campaigns/delivery.repository';
 import { firstNameOf } from '../campaigns/invitation-email';
 import { InvitationTokens } from './invitation-tokens.service';
 import { InvitationsRepository } from './invitations.repository';
@@ -44,18 +44,23 @@ export class InvitationLanding {
     // 'pending': the email carrying this token is being sent right now (the token exists only then).
     if (!row || (row.status !== 'sent' && row.status !== 'pending') || row.campaignStatus === 'ended') return null;
     await this.invitations.markOpened(invitationId, now);
-    return {
-      invitationId,
-      campaignId: row.campaignId,
-      customerId: row.customerId,
-      locationId: row.locationId,
-      name: row.name,
-      firstName: firstNameOf(row.name),
-      locationName: row.locationName,
-      channels: row.channels,
-      rewardOffer: row.rewardOffer,
-      comment: row.comment,
-      prompt: row.promptOverride ?? row.prompt,
-    };
+    return landingViewOf(row);
   }
+}
+
+/** What the invitation's page shows, from its delivery row. */
+export function landingViewOf(row: DeliveryRow): LandingView {
+  return {
+    invitationId: row.invitationId,
+    campaignId: row.campaignId,
+    customerId: row.customerId,
+    locationId: row.locationId,
+    name: row.name,
+    firstName: firstNameOf(row.name),
+    locationName: row.locationName,
+    channels: row.channels,
+    rewardOffer: row.rewardOffer,
+    comment: row.comment,
+    prompt: row.promptOverride ?? row.prompt,
+  };
 }

@@ -1,0 +1,139 @@
+import { DataSource, In } from 'typeorm';
+import { AuditEvent } from '../src/audit/audit-event.entity';
+import { Campaign } from '../src/campaigns/campaign.entity';
+import { cliActor } from '../src/common/actor';
+import { Customer } from '../src/customers/customer.entity';
+import { DEMO_LOCATIONS, DEMO_RECOMMENDATIONS, DEMO_RECOMMENDATIONS_CAMPAIGN } from '../src/demo/demo-data';
+import { DemoSeedService } from '../src/demo/demo-seed.service';
+import { Invitation } from '../src/invitations/invitation.entity';
+import { MarketingMessage } from '../src/invitations/marketing-message.entity';
+import { Location } from '../src/locations/location.entity';
+import { TrackedLink } from '../src/reach/tracked-link.entity';
+import { Recommendation } from '../src/recommendations/recommendation.entity';
+import { Share } from '../src/sharing/share.entity';
+import { createTestApp, TestApp } from './support/app';
+
+const PUBLIC_URL = 'https://advocates.example.com';
+
+/** `demo:seed` leaves approved recommendations, with shares and tracked links, on the public pages (SQLite). */
+describe('demo:seed recommendations (SQLite)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let first: Awaited<ReturnType<DemoSeedService['seed']>>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect: 'sqlite', env: { PUBLIC_URL } });
+    db = t.app.get(DataSource);
+    first = await t.app.get(DemoSeedService).seed(cliActor('demo:seed'));
+  }, 60_000);
+
+  afterAll(() => t?.close());
+
+  const approved = () => db.getRepository(Recommendation).find({ relations: { location: true }, order: { approvedAt: 'ASC' } });
+
+  it('approves a few recommendations, at two locations or more, each through a sent invitation of an ended demo campaign', async () => {
+    const recs = await approved();
+    expect(first.recommendations).toBe(DEMO_RECOMMENDATIONS.length);
+    expect(recs).toHaveLength(first.recommendations);
+    expect(recs.length).toBeGreaterThanOrEqual(4);
+    expect(recs.length).toBeLessThanOrEqual(6);
+    expect(new Set(recs.map((r) => r.location!.code)).size).toBeGreaterThanOrEqual(2);
+    expect(recs.map((r) => r.text).sort()).toEqual(DEMO_RECOMMENDATIONS.map((d) => d.text).sort());
+    for (const rec of recs) {
+      expect(rec).toMatchObject({ withdrawnAt: null, hiddenAt: null, erasedAt: null, rewardAccepted: false });
+      expect(DEMO_RECOMMENDATIONS.find((d) => d.text === rec.text)!.locationCode).toBe(rec.location!.code);
+    }
+
+    const campaign = await db.getRepository(Campaign).findOneByOrFail({ name: DEMO_RECOMMENDATIONS_CAMPAIGN });
+    expect(campaign.status).toBe('ended');
+    expect(campaign.launchedAt).not.toBeNull();
+    const invitations = await db.getRepository(Invitation).findBy({ campaignId: campaign.id });
+    expect(invitations).toHaveLength(recs.length);
+    for (const rec of recs) {
+      const invitation = invitations.find((i) => i.id === rec.invitationId)!;
+      expect(invitation).toMatchObject({ status: 'sent', customerId: rec.customerId, locationId: rec.locationId });
+      expect(invitation.sentAt).not.toBeNull();
+      expect(invitation.openedAt).not.toBeNull();
+      const customer = await db.getRepository(Customer).findOneByOrFail({ id: rec.customerId });
+      expect(customer).toMatchObject({ latestSegment: 'promoter', marketingConsent: true, latestLocationId: rec.locationId });
+    }
+    // Each invitation counted against the frequency cap, like any sent one; the approval audited as the customer's.
+    expect(await db.getRepository(MarketingMessage).countBy({ invitationId: In(invitations.map((i) => i.id)), kind: 'invitation' })).toBe(recs.length);
+    const audits = await db.getRepository(AuditEvent).findBy({ action: 'recommendation.approve', subjectId: In(recs.map((r) => r.id)) });
+    expect(audits).toHaveLength(recs.length);
+    // The draft campaign for the newcomer to launch is still a draft.
+    expect(await db.getRepository(Campaign).countBy({ status: 'draft' })).toBe(1);
+  });
+
+  it('gives every recommendation one share per channel, each with a tracked link that leads to its public page', async () => {
+    for (const rec of await approved()) {
+      const shares = await db.getRepository(Share).findBy({ recommendationId: rec.id });
+      expect(shares.map((s) => s.channel).sort()).toEqual([...rec.channels].sort());
+      const links = await db.getRepository(TrackedLink).findBy({ shareId: In(shares.map((s) => s.id)) });
+      expect(links).toHaveLength(shares.length);
+      for (const link of links) {
+        expect(link).toMatchObject({ targetPath: `/p/${rec.id}`, locationId: rec.locationId, disabledAt: null });
+        const res = await t.app.inject({ method: 'GET', url: `/r/${link.code}` });
+        expect(res.statusCode).toBe(302);
+        expect(res.headers.location).toBe(`${PUBLIC_URL}/p/${rec.id}`);
+      }
+    }
+  });
+
+  it('shows them on each location page, next to its review link', async () => {
+    const recs = await approved();
+    for (const code of new Set(recs.map((r) => r.location!.code))) {
+      const res = await t.app.inject({ method: 'GET', url: `/l/${code}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain(DEMO_LOCATIONS.find((l) => l.code === code)!.reviewUrl);
+      expect(res.body).not.toContain('No recommendations yet.');
+      for (const rec of recs.filter((r) => r.location!.code === code)) {
+        expect(res.body).toContain(rec.text!);
+        expect(res.body).toContain(`href="/p/${rec.id}"`);
+        expect(res.body).toContain(rec.authorName!);
+      }
+    }
+  });
+
+  it('answers /p/:id with the words under first name and initial only', async () => {
+    for (const rec of await approved()) {
+      const customer = await db.getRepository(Customer).findOneByOrFail({ id: rec.customerId });
+      const [firstName, ...rest] = customer.name!.split(' ');
+      expect(rec.authorName).toBe(`${firstName} ${rest[rest.length - 1][0]}.`);
+      const res = await t.app.inject({ method: 'GET', url: `/p/${rec.id}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain(`${rec.authorName} recommends ${rec.location!.name}`);
+      expect(res.body).toContain(rec.text!);
+      expect(res.body).not.toContain(customer.name!);
+      expect(res.body).not.toContain(customer.email);
+      expect(res.body).not.toContain(rec.location!.reviewUrl!);
+    }
+  });
+
+  it('adds nothing when seeded again', async () => {
+    const count = async () => ({
+      recommendations: await db.getRepository(Recommendation).count(),
+      shares: await db.getRepository(Share).count(),
+      links: await db.getRepository(TrackedLink).count(),
+      invitations: await db.getRepository(Invitation).count(),
+      ledger: await db.getRepository(MarketingMessage).count(),
+      campaigns: await db.getRepository(Campaign).count(),
+      locations: await db.getRepository(Location).count(),
+    });
+    const before = await count();
+    const again = await t.app.get(DemoSeedService).seed(cliActor('demo:seed'));
+    expect(again).toMatchObject({ locations: [], feedback: 0, campaigns: 0, recommendations: 0, credentials: [] });
+    expect(await count()).toEqual(before);
+  });
+
+  it('finishes an interrupted seed: an invitation left without its recommendation is approved on the next run, nothing else', async () => {
+    const [rec] = await approved();
+    await db.getRepository(Recommendation).delete({ id: rec.id }); // as if the run had stopped before this approval
+    const again = await t.app.get(DemoSeedService).seed(cliActor('demo:seed'));
+    expect(again.recommendations).toBe(1);
+    const redone = await db.getRepository(Recommendation).findOneByOrFail({ invitationId: rec.invitationId });
+    expect(redone).toMatchObject({ text: rec.text, locationId: rec.locationId, customerId: rec.customerId, authorName: rec.authorName });
+    expect(await db.getRepository(Share).countBy({ recommendationId: redone.id })).toBe(rec.channels.length);
+    expect(await db.getRepository(Recommendation).count()).toBe(DEMO_RECOMMENDATIONS.length);
+  });
+});
