@@ -24,6 +24,8 @@ const MAX_BUFFERED = 200_000;
 export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ClickRecorder.name);
   private buffer: NewClick[] = [];
+  /** The UTC day of the latest click, formatted once per day rather than once per click (hot path). */
+  private day = { start: 0, end: 0, label: '' };
   private flushing?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
@@ -81,11 +83,22 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   /** Same person, same day, same link → same hash; the IP itself is never kept. */
   private visitorHash(visit: Visit, at: Date): string {
     return createHmac('sha256', this.config.hashKey)
-      .update(`${at.toISOString().slice(0, 10)}|${visit.ip}|${visit.userAgent ?? ''}`)
+      .update(`${this.dayOf(at)}|${visit.ip}|${visit.userAgent ?? ''}`)
       .digest('base64url')
       .slice(0, 32);
   }
+
+  private dayOf(at: Date): string {
+    const ms = at.getTime();
+    if (ms < this.day.start || ms >= this.day.end) {
+      const start = ms - (ms % DAY_MS);
+      this.day = { start, end: start + DAY_MS, label: new Date(start).toISOString().slice(0, 10) };
+    }
+    return this.day.label;
+  }
 }
+
+const DAY_MS = 86_400_000;
 
 function refererHost(referer: string | undefined): string | null {
   if (!referer) return null;

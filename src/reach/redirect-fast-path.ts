@@ -1,7 +1,7 @@
 import proxyAddr from '@fastify/proxy-addr';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { ClickRecorder } from './click-recorder.service';
-import { CODE_PATTERN, TrackedLinksService } from './tracked-links.service';
+import { CODE_PATTERN, ResolvedLink, TrackedLinksService } from './tracked-links.service';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -35,14 +35,25 @@ export class RedirectFastPath {
       if (!this.deps || req.method !== 'GET' || !url.startsWith('/r/')) return next(req, res);
       const code = url.slice(3);
       if (!CODE_PATTERN.test(code)) return next(req, res); // query strings and odd paths: Fastify's route
-      this.redirect(code, req, res, next).catch(() => next(req, res));
+      // Anything that goes wrong here is left to Fastify's route and its error handling.
+      const fallback = () => void (res.headersSent || next(req, res));
+      const started = process.hrtime.bigint();
+      // A cached link is answered synchronously, as a bare server would; otherwise it is looked up first.
+      const cached = this.deps.links.cached(code);
+      if (cached === undefined) {
+        this.deps.links.resolve(code).then((link) => this.answer(link, started, req, res, next)).catch(fallback);
+        return;
+      }
+      try {
+        this.answer(cached, started, req, res, next);
+      } catch {
+        fallback();
+      }
     };
   }
 
-  private async redirect(code: string, req: IncomingMessage, res: ServerResponse, next: NodeHandler): Promise<void> {
+  private answer(link: ResolvedLink | null, started: bigint, req: IncomingMessage, res: ServerResponse, next: NodeHandler): void {
     const deps = this.deps!;
-    const started = process.hrtime.bigint();
-    const link = await deps.links.resolve(code);
     if (!link || link.disabled) return next(req, res);
     deps.clicks.record(link.id, {
       ip: proxyAddr(req, deps.trust),

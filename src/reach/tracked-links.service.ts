@@ -41,11 +41,17 @@ export class TrackedLinksService {
     );
   }
 
+  /** The cached answer for a code, without waiting: undefined when it isn't cached (or is stale). */
+  cached(code: string): ResolvedLink | null | undefined {
+    const hit = this.cache.get(code);
+    return hit && Date.now() - hit.at < CACHE_TTL_MS ? hit.link : undefined;
+  }
+
   async resolve(code: string): Promise<ResolvedLink | null> {
     if (!CODE_PATTERN.test(code)) return null;
+    const hit = this.cached(code);
+    if (hit !== undefined) return hit;
     const now = Date.now();
-    const hit = this.cache.get(code);
-    if (hit && now - hit.at < CACHE_TTL_MS) return hit.link;
     const row = await this.dataSource.getRepository(TrackedLink).findOne({
       select: { id: true, targetPath: true, disabledAt: true },
       where: { code },
