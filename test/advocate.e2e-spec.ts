@@ -168,7 +168,7 @@ describe('the advocate’s page (SQLite)', () => {
 
   it('stores the approved text with its hash, time and channels, the request apart, one share and link per channel, audited', async () => {
     const text = 'Ben here: quick, friendly and honest. Recommended!';
-    const { page, recommendation } = await approve('ben', text);
+    const { browser, page, recommendation } = await approve('ben', text);
     expect(recommendation).toMatchObject({ text, textHash: sha256(text), authorName: 'Ben O.', rewardAccepted: false, withdrawnAt: null });
     expect(recommendation.channels).toEqual(['x', 'facebook', 'linkedin', 'whatsapp', 'email', 'copy']);
     const request = await db.getRepository(ApprovalRequest).findOneByOrFail({ recommendationId: recommendation.id });
@@ -200,6 +200,9 @@ describe('the advocate’s page (SQLite)', () => {
     expect(page.body).toContain('id="copy-text"');
     expect(page.body).not.toContain(REVIEW_URL);
     expect(page.body).not.toContain('Post it for me on X'); // X isn't configured here
+    const forced = await browser.post(`${linkOf('ben').invite}/x`);
+    expect(forced.statusCode).toBe(404);
+    expect(await db.getRepository(Share).countBy({ recommendationId: recommendation.id, channel: 'x_post' })).toBe(0);
 
     // The tracked link leads to the public page.
     const redirect = await t.app.inject({ method: 'GET', url: `/r/${xCode}` });

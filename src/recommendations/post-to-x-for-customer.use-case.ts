@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { LandingView } from '../invitations/invitation-landing.service';
 import { SharesService } from '../sharing/shares.service';
 import { XConnectionService } from '../sharing/x/x-connection.service';
@@ -24,6 +24,7 @@ export class PostToXForCustomer {
   ) {}
 
   async execute(landing: LandingView, returnTo: string): Promise<XPostStep> {
+    if (!this.xPosts.enabled) throw new NotFoundException('Posting to X is not available here: please use the share buttons.');
     const recommendation = await this.recommendations.findByInvitation(landing.invitationId);
     if (!recommendation || !recommendation.text || recommendation.withdrawnAt || recommendation.hiddenAt || !recommendation.channels.includes('x')) {
       throw new ConflictException('This recommendation can’t be posted on X.');
