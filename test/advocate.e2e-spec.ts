@@ -119,6 +119,7 @@ describe('the advocate’s page (SQLite)', () => {
     const expected = checkXStatus(composeXStatus(text, `${PUBLIC_URL}/r/abcdefghijkl`)).weightedLength;
     expect(preview.body).toContain(`data-x-length="${expected}"`);
     expect(preview.body).toContain('Preview for WhatsApp');
+    expect(preview.body).toContain(`<span class="link-suffix">${PUBLIC_URL}/r/…</span>`);
     expect(preview.body).not.toContain('Preview for Facebook');
 
     const long = await browser.post(`${invite}/preview`, { text: 'word '.repeat(60), channels: ['x'] });

@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
+import { Recommendation } from '../src/recommendations/recommendation.entity';
+import { insertShare } from './factories/shares';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { runMigrations } from '../src/database/migrate';
 import { dropSchema, postgresUrlWithSchema, tempDataDir, uniqueSchema } from './support/database';
@@ -37,6 +39,19 @@ describe.each(['postgres', 'sqlite'] as const)('migrations on %s', (dialect) => 
     await expect(repo.update(event.id, { action: 'rewritten' })).rejects.toThrow(/append-only/);
     await expect(repo.delete(event.id)).rejects.toThrow(/append-only/);
     expect((await repo.findOneByOrFail({ id: event.id })).action).toBe('test.event');
+  });
+
+  it('keeps an approved text immutable in the database itself: it can be hidden, withdrawn or erased, never changed', async () => {
+    const { recommendationId: id } = await insertShare(dataSource, { text: 'My own words' });
+    const repo = dataSource.getRepository(Recommendation);
+    await expect(repo.update(id, { text: 'Words someone else chose' })).rejects.toThrow(/immutable/);
+    await expect(repo.update(id, { textHash: 'f'.repeat(64) })).rejects.toThrow(/immutable/);
+    await expect(repo.update(id, { channels: ['x', 'facebook'] })).rejects.toThrow(/immutable/);
+    await repo.update(id, { hiddenAt: new Date(), hiddenReason: 'test' });
+    await repo.update(id, { withdrawnAt: new Date() });
+    await repo.update(id, { text: null, authorName: null, erasedAt: new Date() });
+    await expect(repo.update(id, { text: 'Back again' })).rejects.toThrow(/immutable/);
+    expect(await repo.findOneByOrFail({ id })).toMatchObject({ text: null, authorName: null });
   });
 });
 

@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/auth.decorators';
 import { IpThrottle } from '../common/http/ip-throttle.guard';
+import { AppConfig } from '../config/app-config';
 import { InvitationLanding, LandingView } from '../invitations/invitation-landing.service';
 import { privatePage, renderInvalidLink } from '../preferences/link-pages';
 import { PreferencesService } from '../preferences/preferences.service';
@@ -42,6 +43,7 @@ export class AdvocatePagesController {
     private readonly sharePage: SharePage,
     private readonly postToX: PostToXForCustomer,
     private readonly preferences: PreferencesService,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -135,6 +137,8 @@ export class AdvocatePagesController {
       view,
       preview,
       errors,
+      // The share's own link is made on approval; its form is shown where it will go.
+      linkSuffix: `${this.config.publicUrl}/r/…`,
       channels: preview.draft.channels.map((channel) => ({ channel, label: CHANNEL_LABELS[channel], [channel]: true })),
       csrfToken: reply.generateCsrf(),
     }, status);

@@ -21,9 +21,22 @@ export class Recommendations1795563510545 implements MigrationInterface {
         await queryRunner.query(`ALTER TABLE "x_oauth_state" ADD CONSTRAINT "fk_x_oauth_state_share" FOREIGN KEY ("share_id") REFERENCES "share"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
         await queryRunner.query(`ALTER TABLE "x_post" ADD CONSTRAINT "fk_x_post_share" FOREIGN KEY ("share_id") REFERENCES "share"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
         await queryRunner.query(`ALTER TABLE "recommendation_approval_request" ADD CONSTRAINT "fk_approval_request_recommendation" FOREIGN KEY ("recommendation_id") REFERENCES "recommendation"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+        // An approved text is consent evidence: the database itself refuses to change it (erasure may only clear it).
+        await queryRunner.query(`CREATE FUNCTION recommendation_approved_immutable() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+            IF NEW.text_hash IS DISTINCT FROM OLD.text_hash OR NEW.approved_at IS DISTINCT FROM OLD.approved_at
+               OR NEW.channels IS DISTINCT FROM OLD.channels OR NEW.invitation_id IS DISTINCT FROM OLD.invitation_id
+               OR NEW.customer_id IS DISTINCT FROM OLD.customer_id OR NEW.reward_accepted IS DISTINCT FROM OLD.reward_accepted
+               OR (NEW.text IS NOT NULL AND NEW.text IS DISTINCT FROM OLD.text) THEN
+              RAISE EXCEPTION 'an approved recommendation is immutable';
+            END IF;
+            RETURN NEW;
+          END $$`);
+        await queryRunner.query(`CREATE TRIGGER recommendation_approved_immutable BEFORE UPDATE ON "recommendation" FOR EACH ROW EXECUTE FUNCTION recommendation_approved_immutable()`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP TRIGGER recommendation_approved_immutable ON "recommendation"`);
+        await queryRunner.query(`DROP FUNCTION recommendation_approved_immutable()`);
         await queryRunner.query(`ALTER TABLE "recommendation_approval_request" DROP CONSTRAINT "fk_approval_request_recommendation"`);
         await queryRunner.query(`ALTER TABLE "x_post" DROP CONSTRAINT "fk_x_post_share"`);
         await queryRunner.query(`ALTER TABLE "x_oauth_state" DROP CONSTRAINT "fk_x_oauth_state_share"`);

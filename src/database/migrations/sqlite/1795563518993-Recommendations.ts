@@ -62,9 +62,17 @@ export class Recommendations1795563518993 implements MigrationInterface {
         await queryRunner.query(`INSERT INTO "temporary_recommendation_approval_request"("recommendation_id", "ip", "user_agent", "created_at") SELECT "recommendation_id", "ip", "user_agent", "created_at" FROM "recommendation_approval_request"`);
         await queryRunner.query(`DROP TABLE "recommendation_approval_request"`);
         await queryRunner.query(`ALTER TABLE "temporary_recommendation_approval_request" RENAME TO "recommendation_approval_request"`);
+        // An approved text is consent evidence: the database itself refuses to change it (erasure may only clear it).
+        // A later migration that rebuilds this table must create the trigger again (the migrations test checks it).
+        await queryRunner.query(`CREATE TRIGGER recommendation_approved_immutable BEFORE UPDATE ON "recommendation"
+          WHEN NEW.text_hash IS NOT OLD.text_hash OR NEW.approved_at IS NOT OLD.approved_at OR NEW.channels IS NOT OLD.channels
+            OR NEW.invitation_id IS NOT OLD.invitation_id OR NEW.customer_id IS NOT OLD.customer_id
+            OR NEW.reward_accepted IS NOT OLD.reward_accepted OR (NEW.text IS NOT NULL AND NEW.text IS NOT OLD.text)
+          BEGIN SELECT RAISE(ABORT, 'an approved recommendation is immutable'); END`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP TRIGGER recommendation_approved_immutable`);
         await queryRunner.query(`ALTER TABLE "recommendation_approval_request" RENAME TO "temporary_recommendation_approval_request"`);
         await queryRunner.query(`CREATE TABLE "recommendation_approval_request" ("recommendation_id" varchar PRIMARY KEY NOT NULL, "ip" varchar(45), "user_agent" varchar(500), "created_at" datetime NOT NULL DEFAULT (datetime('now')))`);
         await queryRunner.query(`INSERT INTO "recommendation_approval_request"("recommendation_id", "ip", "user_agent", "created_at") SELECT "recommendation_id", "ip", "user_agent", "created_at" FROM "temporary_recommendation_approval_request"`);
