@@ -39,14 +39,11 @@ describe('recommendations page (SQLite)', () => {
     db = t.app.get(DataSource);
     own = await seedLocation(t.app, 'REC-OWN', 'Own Motors');
     other = await seedLocation(t.app, 'REC-OTHER', 'Other Motors');
-    rec.plain = (await insertShare(db, { locationId: own.id, text: 'Quick, friendly and honest service.' })).recommendationId;
-    rec.script = (await insertShare(db, { locationId: own.id, text: `Loved it ${SCRIPT} really` })).recommendationId;
-    rec.other = (await insertShare(db, { locationId: other.id, text: 'Shelbyville does it best.' })).recommendationId;
     // Approved an hour apart, oldest first, so the order on the page is certain.
-    const hour = 60 * 60 * 1000;
-    for (const [i, id] of [rec.plain, rec.script, rec.other].entries()) {
-      await db.getRepository(Recommendation).update({ id }, { approvedAt: new Date(Date.now() - (3 - i) * hour) });
-    }
+    const hoursAgo = (n: number) => new Date(Date.now() - n * 60 * 60 * 1000);
+    rec.plain = (await insertShare(db, { locationId: own.id, text: 'Quick, friendly and honest service.', approvedAt: hoursAgo(3) })).recommendationId;
+    rec.script = (await insertShare(db, { locationId: own.id, text: `Loved it ${SCRIPT} really`, approvedAt: hoursAgo(2) })).recommendationId;
+    rec.other = (await insertShare(db, { locationId: other.id, text: 'Shelbyville does it best.', approvedAt: hoursAgo(1) })).recommendationId;
   });
   afterAll(() => t?.close());
 

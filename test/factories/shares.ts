@@ -16,6 +16,8 @@ export interface ShareSeed {
   text?: string;
   /** An existing location; a new one by default. */
   locationId?: string;
+  /** When it was approved (default now): the approval time can't be changed afterwards. */
+  approvedAt?: Date;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function insertShare(ds: DataSource, seed: ShareSeed = {}): Promise
     text,
     textHash: createHash('sha256').update(text).digest('hex'),
     channels: [seed.channel ?? 'x_post'],
-    approvedAt: new Date(),
+    approvedAt: seed.approvedAt ?? new Date(),
   });
   const shareId = seed.shareId ?? randomUUID();
   await ds.getRepository(Share).insert({ id: shareId, recommendationId: recommendation.id, channel: seed.channel ?? 'x_post' });
