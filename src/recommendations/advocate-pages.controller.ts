@@ -12,7 +12,7 @@ import { CHANNEL_LABELS, INTENT_CHANNELS, IntentChannel } from '../sharing/inten
 import { field, fieldList, FormBody, formErrors, noticeFor, renderPage, seeOther } from '../web/pages';
 import { ApproveRecommendation, Draft, DraftPreview } from './approve-recommendation.use-case';
 import { PostToXForCustomer } from './post-to-x-for-customer.use-case';
-import { MAX_TEXT_LENGTH } from './recommendation-text';
+import { authorNameOf, MAX_TEXT_LENGTH } from './recommendation-text';
 import { RecommendationsRepository } from './recommendations.repository';
 import { SharePage } from './share-page.service';
 
@@ -139,10 +139,29 @@ export class AdvocatePagesController {
       errors,
       // The share's own link is made on approval; its form is shown where it will go.
       linkSuffix: `${this.config.publicUrl}/r/…`,
-      channels: preview.draft.channels.map((channel) => ({ channel, label: CHANNEL_LABELS[channel], [channel]: true })),
+      previews: previewsOf(preview.draft.channels),
+      author: authorNameOf(view.name) ?? 'A customer',
       csrfToken: reply.generateCsrf(),
     }, status);
   }
+}
+
+/**
+ * One preview per way the words will look: X (counted), Facebook (a card), and the channels that carry the
+ * text and link as they are (LinkedIn, WhatsApp, email, copy) together, so a phone shows it once, not four times.
+ */
+function previewsOf(channels: IntentChannel[]): { label: string; kind: 'x' | 'facebook' | 'text' }[] {
+  const plain = channels.filter((c) => c !== 'x' && c !== 'facebook').map((c) => (c === 'copy' ? 'copied text' : CHANNEL_LABELS[c]));
+  return [
+    ...(channels.includes('x') ? [{ label: CHANNEL_LABELS.x, kind: 'x' as const }] : []),
+    ...(channels.includes('facebook') ? [{ label: CHANNEL_LABELS.facebook, kind: 'facebook' as const }] : []),
+    ...(plain.length ? [{ label: listOf(plain), kind: 'text' as const }] : []),
+  ];
+}
+
+/** "A", "A and B", "A, B and C". */
+function listOf(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** The intent channels the campaign offers, in a stable order. */
