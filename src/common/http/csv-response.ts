@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 
 /**
  * A list answered as CSV. Controllers return it; CsvResponseInterceptor streams it with the right headers.
@@ -22,6 +22,9 @@ export class CsvResponse<T extends object> {
         string: (value) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value),
       },
     });
-    return Readable.from(this.rows as AsyncIterable<T>).pipe(stringifier);
+    // pipeline, not pipe: a failing row source destroys the CSV stream too, so the response ends with an error
+    // instead of hanging open.
+    pipeline(Readable.from(this.rows as AsyncIterable<T>), stringifier, () => undefined);
+    return stringifier;
   }
 }
