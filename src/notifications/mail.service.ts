@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { SendMailOptions } from 'nodemailer';
 import { AppConfig } from '../config/app-config';
+import { SettingsService } from '../settings/settings.service';
 import { EmailMessage } from './email-message';
 import { EmailRenderer } from './email-renderer';
 import { InvalidEmailError, MailDeliveryError } from './mail.errors';
@@ -16,15 +18,23 @@ const RESERVED_HEADERS = new Set([
   'content-type', 'content-transfer-encoding', 'dkim-signature', 'list-unsubscribe', 'list-unsubscribe-post',
 ]);
 
+/** The sender's name and postal address (CAN-SPAM footer) that every email carries. */
+export interface EmailBrand {
+  brandName: string;
+  brandPostalAddress: string;
+}
+
 /** Renders and sends one email; `send` is what the send-email job runs. */
 @Injectable()
 export class MailService implements OnModuleDestroy {
   private readonly logger = new Logger(MailService.name);
+  private settings?: SettingsService | null;
 
   constructor(
     private readonly config: AppConfig,
     private readonly renderer: EmailRenderer,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    @Optional() private readonly moduleRef?: ModuleRef,
   ) {}
 
   /**
@@ -32,7 +42,7 @@ export class MailService implements OnModuleDestroy {
    * never be sent, MailDeliveryError when the transport fails (`permanent` tells a 5xx rejection).
    */
   async send(message: EmailMessage): Promise<string> {
-    const mail = this.compose(message);
+    const mail = this.compose(message, await this.brand());
     const { messageId, destination } = await this.transport.deliver(mail).catch((error: unknown) => {
       throw new MailDeliveryError(error);
     });
@@ -41,8 +51,24 @@ export class MailService implements OnModuleDestroy {
     return messageId;
   }
 
+  /**
+   * The brand as admins set it in the settings (what pages show too), or from the environment where the
+   * settings aren't part of the application (a context without the database).
+   */
+  async brand(): Promise<EmailBrand> {
+    if (this.settings === undefined) {
+      try {
+        this.settings = this.moduleRef?.get(SettingsService, { strict: false }) ?? null;
+      } catch {
+        this.settings = null;
+      }
+    }
+    const source = this.settings ? await this.settings.get() : this.config;
+    return { brandName: source.brandName, brandPostalAddress: source.brandPostalAddress };
+  }
+
   /** Validates and renders without sending (tests, previews). */
-  compose(message: EmailMessage): SendMailOptions {
+  compose(message: EmailMessage, brandOf: EmailBrand = this.config): SendMailOptions {
     const { to, template, kind, unsubscribeUrl } = message;
     if (typeof to !== 'string' || to.length > 254 || !SINGLE_ADDRESS.test(to)) {
       throw new InvalidEmailError('Email "to" must be one plain address such as ana@example.com');
@@ -69,8 +95,8 @@ export class MailService implements OnModuleDestroy {
 
     // Set last so a template context can't pose as the brand.
     const brand = {
-      brandName: this.config.brandName,
-      brandPostalAddress: this.config.brandPostalAddress,
+      brandName: brandOf.brandName,
+      brandPostalAddress: brandOf.brandPostalAddress,
       publicUrl: this.config.publicUrl,
     };
     const { html, text } = this.renderer.render(
