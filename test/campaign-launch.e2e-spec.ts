@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { CampaignTick } from '../src/campaigns/campaign-tick';
 import { Location } from '../src/locations/location.entity';
 import { MessageLedger } from '../src/invitations/message-ledger.repository';
-import { dbTime } from '../src/invitations/sql';
+import { dbTime } from '../src/database/sql';
 import { SuppressionList } from '../src/preferences/suppression-list.service';
 import { ALL_DAY, DAY, linkIn, pathOf, rawHeader, seedCustomers, seedLocation, staffHeader } from './campaign-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { cliActor } from '../src/common/actor';
-import { readBool, readTime } from '../src/customers/sql';
+import { readBool, readTime } from '../src/database/sql';
 import { LocationsService } from '../src/locations/locations.service';
 import { UsersService } from '../src/users/users.service';
 import { TestApp } from './support/app';

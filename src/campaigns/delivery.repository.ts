@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { InvitationStatus, ReminderStatus } from '../invitations/invitation.entity';
 import { MarketingMessageKind } from '../invitations/marketing-message.entity';
-import { dbTime, dialectOf, readBool, readTime, SqlParams } from '../invitations/sql';
+import { dbTime, dialectOf, readBool, readTime, SqlParams } from '../database/sql';
 import { CampaignStatus, Channel } from './campaign.entity';
 
 /** Everything needed to decide on, and write, one invitation or reminder email: one query. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { dialectOf, readCount, SqlParams } from '../invitations/sql';
+import { dialectOf, readCount, SqlParams } from '../database/sql';
 
 /** Who a campaign may invite, judged on each customer's latest response. */
 export interface EligibilityCriteria {

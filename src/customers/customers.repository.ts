@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Customer } from './customer.entity';
-import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from './sql';
+import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { LatestResponse } from './latest-response';
 
 /** Everything the import keeps in step on a customer row. */
@@ -67,7 +67,7 @@ function toState(row: Record<string, unknown>): CustomerState {
     email: row.email as string,
     name: (row.name as string | null) ?? null,
     phone: (row.phone as string | null) ?? null,
-    marketingConsent: readBool(row.marketing_consent) ?? false,
+    marketingConsent: readBool(row.marketing_consent),
     consentUpdatedAt: readTime(row.consent_updated_at),
     consentResponseId: (row.consent_response_id as string | null) ?? null,
     latestResponseId: (row.latest_response_id as string | null) ?? null,
@@ -261,7 +261,7 @@ export class CustomersRepository {
       // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected].
       const rows = (Array.isArray(result[0]) ? result[0] : result) as Row[];
       for (const row of rows) {
-        if (readBool(row.changed)) changed.push({ id: row.id, marketingConsent: readBool(row.marketing_consent) ?? false, consentResponseId: row.consent_response_id });
+        if (readBool(row.changed)) changed.push({ id: row.id, marketingConsent: readBool(row.marketing_consent), consentResponseId: row.consent_response_id });
       }
     };
     if (dialect === 'postgres') {

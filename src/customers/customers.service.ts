@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditEntry } from '../audit/audit.service';
+import { AuditEntry, AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
-import { recordAuditBatch } from './audit-batch';
 import { CustomersRepository, CustomerState, PromoterCursor, PromoterFilter } from './customers.repository';
 import { LatestResponse } from './latest-response';
 
@@ -21,7 +20,10 @@ export const CONSENT_CHANGE = 'customer.consent_change';
  */
 @Injectable()
 export class CustomersService {
-  constructor(private readonly customers: CustomersRepository) {}
+  constructor(
+    private readonly customers: CustomersRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   resolveIds(emails: string[], manager?: EntityManager): Promise<Map<string, string>> {
     return this.customers.findIdsByEmails(emails, manager);
@@ -40,7 +42,7 @@ export class CustomersService {
     const states = items.map((item) => derive(blank(item.id, item.email), item.latest, now));
     const inserted = await this.customers.insertMany(states, now, manager);
     const audits = states.filter((s) => s.marketingConsent && inserted.has(s.email)).map((s) => consentEntry(s));
-    await recordAuditBatch(manager, actor, audits, now);
+    await this.audit.recordMany(actor, audits, manager, now);
     return inserted;
   }
 
@@ -60,7 +62,7 @@ export class CustomersService {
       if (next.marketingConsent !== state.marketingConsent) audits.push(consentEntry(next));
     }
     await this.customers.updateMany(changed, now, manager);
-    await recordAuditBatch(manager, actor, audits, now);
+    await this.audit.recordMany(actor, audits, manager, now);
     return audits.length;
   }
 
@@ -75,8 +77,7 @@ export class CustomersService {
       now,
       manager,
     );
-    await recordAuditBatch(
-      manager,
+    await this.audit.recordMany(
       actor,
       changed.map((c) => ({
         action: CONSENT_CHANGE,
@@ -84,6 +85,7 @@ export class CustomersService {
         subjectId: c.id,
         details: { marketingConsent: c.marketingConsent, responseId: c.consentResponseId },
       })),
+      manager,
       now,
     );
     return changed.length;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../customers/sql';
+import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { AlertStatus, DetractorAlert } from './detractor-alert.entity';
 
 export interface NewAlert {

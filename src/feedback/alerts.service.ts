@@ -1,10 +1,9 @@
-import { uuid7 } from '../customers/uuid7';
+import { uuid7 } from '../database/uuid7';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { AppConfig } from '../config/app-config';
-import { recordAuditBatch } from '../customers/audit-batch';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../jobs/outbox.service';
 import { LocationsService } from '../locations/locations.service';
@@ -113,8 +112,7 @@ export class AlertsService {
         },
       });
     }
-    await recordAuditBatch(
-      manager,
+    await this.audit.recordMany(
       actor,
       fresh.map((c) => ({
         action: 'alert.create',
@@ -122,6 +120,7 @@ export class AlertsService {
         subjectId: created.get(c.responseId)!,
         details: { responseId: c.responseId, locationId: c.locationId },
       })),
+      manager,
       now,
     );
     return created.size;

@@ -1,10 +1,10 @@
-import { uuid7 } from '../customers/uuid7';
+import { uuid7 } from '../database/uuid7';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Actor } from '../common/actor';
 import { CustomersService, LatestResponse, NewCustomer } from '../customers/customers.service';
-import { dialectOf } from '../customers/sql';
+import { dialectOf } from '../database/sql';
 import { OutboxService } from '../jobs/outbox.service';
 import { AlertCandidate, AlertsService } from './alerts.service';
 import { FeedbackInput, segmentOf } from './feedback-fields';

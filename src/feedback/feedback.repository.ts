@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LatestResponse } from '../customers/customers.service';
-import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from '../customers/sql';
+import { chunks, dbTime, Dialect, dialectOf, inList, readNullableBool, readTime, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { Segment } from './feedback-fields';
 
 /** A response as stored, in the shape the import compares and writes. */
@@ -55,7 +55,7 @@ function toStored(row: Record<string, unknown>): StoredResponse {
     phone: (row.phone as string | null) ?? null,
     respondedAt: readTime(row.responded_at)!,
     visitedAt: readTime(row.visited_at),
-    marketingConsent: readBool(row.marketing_consent),
+    marketingConsent: readNullableBool(row.marketing_consent),
   };
 }
 
@@ -205,7 +205,7 @@ export class FeedbackRepository {
         segment: row.segment,
         locationId: row.location_id,
         respondedAt: readTime(row.responded_at)!,
-        marketingConsent: readBool(row.marketing_consent),
+        marketingConsent: readNullableBool(row.marketing_consent),
         name: row.name ?? null,
         phone: row.phone ?? null,
       });

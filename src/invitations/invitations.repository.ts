@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invitation } from './invitation.entity';
 import { MarketingMessageKind } from './marketing-message.entity';
-import { chunks, dialectOf, readCount, readTime, SqlParams } from './sql';
+import { chunks, dialectOf, readCount, readTime, SqlParams } from '../database/sql';
 
 export interface NewInvitation {
   id: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { MarketingMessage, MarketingMessageKind } from './marketing-message.entity';
-import { chunks, dialectOf, readCount, SqlParams } from './sql';
+import { chunks, dialectOf, readCount, SqlParams } from '../database/sql';
 
 /** Principle 3's window: at most `frequencyCap` marketing messages in any rolling 30 days. */
 export const CAP_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
-import { dialectOf, readCount, SqlParams } from '../invitations/sql';
+import { dialectOf, readCount, SqlParams } from '../database/sql';
 import { LinkRequest } from './link-request.entity';
 
 /** "Email me a fresh link": requests per client IP and per address, per hour. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { chunks, dialectOf, SqlParams } from '../invitations/sql';
+import { chunks, dialectOf, SqlParams } from '../database/sql';
 import { Suppression, SuppressionSource } from './suppression.entity';
 import { emailHash } from './tokens';
 

@@ -1,9 +1,9 @@
 import { EntityManager } from 'typeorm';
 
 /**
- * Helpers for the hand-written, set-based SQL of campaigns, invitations and preferences: a fan-out to
- * 100,000 customers can't afford an ORM round trip per row. Both dialects: PostgreSQL gets arrays
- * (`= ANY($1::uuid[])`), SQLite gets `IN (?, ?, …)` lists (callers keep lists at most a few thousand long).
+ * Helpers for hand-written, set-based SQL (imports, fan-out, clicks): 100,000 rows can't afford an ORM round
+ * trip each. Both dialects: PostgreSQL gets arrays (`= ANY($1::uuid[])`) or JSON documents, SQLite gets
+ * `IN (?, ?, …)` lists and multi-row VALUES kept under its bound-parameter limit.
  */
 export type Dialect = 'postgres' | 'sqlite';
 
@@ -12,7 +12,10 @@ export function dialectOf(manager: EntityManager): Dialect {
 }
 
 /** A timestamp as a parameter: ISO 8601 for PostgreSQL; for SQLite the UTC text TypeORM stores (`YYYY-MM-DD HH:MM:SS.sss`). */
-export function dbTime(dialect: Dialect, date: Date): string {
+export function dbTime(dialect: Dialect, date: Date): string;
+export function dbTime(dialect: Dialect, date: Date | null): string | null;
+export function dbTime(dialect: Dialect, date: Date | null): string | null {
+  if (!date) return null;
   const iso = date.toISOString();
   return dialect === 'postgres' ? iso : iso.replace('T', ' ').replace('Z', '');
 }
@@ -25,9 +28,14 @@ export function readTime(value: unknown): Date | null {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }
 
-/** A boolean read by raw SQL (SQLite keeps 0/1). */
+/** A boolean read by raw SQL (SQLite keeps 0/1); null reads as false. */
 export function readBool(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** A nullable boolean read by raw SQL: null stays null (an answer not given). */
+export function readNullableBool(value: unknown): boolean | null {
+  return value === null || value === undefined ? null : readBool(value);
 }
 
 /** A count read by raw SQL (pg returns bigint counts as strings). */
@@ -35,10 +43,27 @@ export function readCount(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
 
+/** SQLite allows 32,766 bound values per statement; callers chunk well below (`sqliteChunkSize`). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** `(?, ?, ?), (?, ?, ?)` for SQLite multi-row statements. */
+export function sqliteRows(rowCount: number, columnCount: number): string {
+  const row = `(${new Array(columnCount).fill('?').join(', ')})`;
+  return new Array(rowCount).fill(row).join(', ');
+}
+
+/** `$1, $2, …` or `?, ?, …` for an IN list. */
+export function inList(dialect: Dialect, count: number, offset = 0): string {
+  return Array.from({ length: count }, (_, i) => (dialect === 'postgres' ? `$${i + 1 + offset}` : '?')).join(', ');
+}
+
+/** Rows per multi-row SQLite statement, from the number of values in each row. */
+export function sqliteChunkSize(columnCount: number): number {
+  return Math.max(1, Math.floor(30_000 / columnCount));
 }
 
 /**
