@@ -8,6 +8,7 @@ import { cliActor } from '../src/common/actor';
 import { CsvFormatError } from '../src/common/csv/csv-reader';
 import { Location } from '../src/locations/location.entity';
 import { LocationsImportService } from '../src/locations/locations-import.service';
+import { LocationsService } from '../src/locations/locations.service';
 import { createTestApp, TestApp } from './support/app';
 import { tempDataDir } from './support/database';
 
@@ -80,6 +81,15 @@ describe.each(['postgres', 'sqlite'] as const)('locations CSV import on %s', (di
     await expect(sut.import(stream(text), cliActor('test'))).rejects.toThrow(CsvFormatError);
     await expect(sut.import(stream(text), cliActor('test'))).rejects.toThrow(message);
     expect(await locations()).toHaveLength(count);
+  });
+
+  it('shows imported and edited locations in the shared location index at once', async () => {
+    const service = t.app.get(LocationsService);
+    await service.index(); // warm the cache
+    await sut.import(stream('code,name\nIDX-001,Index Town\n'), cliActor('test'));
+    expect((await service.index()).byCode.get('IDX-001')?.name).toBe('Index Town');
+    await service.update(cliActor('test'), 'IDX-001', { name: 'Index City' });
+    expect((await service.index()).byCode.get('IDX-001')?.name).toBe('Index City');
   });
 
   it('audits each import with counts only', async () => {

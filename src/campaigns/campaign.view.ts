@@ -1,5 +1,5 @@
 import { Campaign, CampaignStatus, Channel } from './campaign.entity';
-import { LocationIndex } from './location-directory';
+import { LocationIndex } from '../locations/location-index';
 
 /** A campaign as the API shows it: locations by code. */
 export interface CampaignView {

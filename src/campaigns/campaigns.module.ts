@@ -21,7 +21,6 @@ import { FanOutCampaign } from './fan-out-campaign';
 import { InvitationEmails } from './invitation-email';
 import { InviteCustomers } from './invite-customers';
 import { LaunchCampaign } from './launch-campaign';
-import { LocationDirectory } from './location-directory';
 import { ScheduleReminders } from './schedule-reminders';
 import { SendInvitations } from './send-invitations';
 import { TestSendCampaign } from './test-send-campaign';
@@ -38,7 +37,6 @@ import { TestSendCampaign } from './test-send-campaign';
     CampaignsRepository,
     EligibilityRepository,
     DeliveryRepository,
-    LocationDirectory,
     CampaignsService,
     LaunchCampaign,
     DryRunCampaign,

@@ -5,12 +5,13 @@ import { Actor } from '../common/actor';
 import { OutboxService } from '../jobs/outbox.service';
 import { InvitationsRepository } from '../invitations/invitations.repository';
 import { MessageLedger } from '../invitations/message-ledger.repository';
+import { LocationsService } from '../locations/locations.service';
 import { Campaign, CampaignStatus, CHANNELS } from './campaign.entity';
 import { CAMPAIGN_FAN_OUT_JOB } from './campaign.jobs';
 import { toCampaignView, CampaignView } from './campaign.view';
 import { CampaignsRepository } from './campaigns.repository';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
-import { LocationDirectory, LocationIndex } from './location-directory';
+import { LocationIndex } from '../locations/location-index';
 
 export const DEFAULT_PROMPT = 'What would you tell a friend about your visit?';
 const NOT_NULL: (keyof UpdateCampaignDto)[] = ['name', 'locations', 'minScore', 'lookBackDays', 'channels', 'prompt', 'sendingHours'];
@@ -24,7 +25,7 @@ const NOT_NULL: (keyof UpdateCampaignDto)[] = ['name', 'locations', 'minScore', 
 export class CampaignsService {
   constructor(
     private readonly campaigns: CampaignsRepository,
-    private readonly directory: LocationDirectory,
+    private readonly locationsService: LocationsService,
     private readonly invitations: InvitationsRepository,
     private readonly ledger: MessageLedger,
     private readonly outbox: OutboxService,
@@ -32,12 +33,12 @@ export class CampaignsService {
   ) {}
 
   locations(): Promise<LocationIndex> {
-    return this.directory.index();
+    return this.locationsService.index();
   }
 
   /** Campaigns the actor may see, newest first; `locationCode` keeps those touching that location. */
   async list(actor: Actor, locationCode?: string): Promise<Campaign[]> {
-    const index = await this.directory.index();
+    const index = await this.locationsService.index();
     const visible = this.visibleLocationIds(actor, index);
     let wanted: string | undefined;
     if (locationCode) {
@@ -53,7 +54,7 @@ export class CampaignsService {
   /** One campaign; 404 when it doesn't exist or (for a dealer) touches none of their locations. */
   async get(actor: Actor, id: string): Promise<Campaign> {
     const campaign = isUuid(id) ? await this.campaigns.findById(id) : null;
-    if (!campaign || !touches(campaign, this.visibleLocationIds(actor, await this.directory.index()))) {
+    if (!campaign || !touches(campaign, this.visibleLocationIds(actor, await this.locationsService.index()))) {
       throw new NotFoundException(`No campaign with id ${id}`);
     }
     return campaign;
@@ -64,11 +65,11 @@ export class CampaignsService {
   }
 
   async view(campaign: Campaign): Promise<CampaignView> {
-    return toCampaignView(campaign, await this.directory.index());
+    return toCampaignView(campaign, await this.locationsService.index());
   }
 
   async views(campaigns: Campaign[]): Promise<CampaignView[]> {
-    const index = await this.directory.index();
+    const index = await this.locationsService.index();
     return campaigns.map((c) => toCampaignView(c, index));
   }
 
@@ -79,7 +80,7 @@ export class CampaignsService {
   }
 
   async create(actor: Actor, dto: CreateCampaignDto): Promise<Campaign> {
-    const index = await this.directory.index(0);
+    const index = await this.locationsService.index(0);
     const campaign = this.campaigns.create({
       status: 'draft',
       locationIds: null,
@@ -113,7 +114,7 @@ export class CampaignsService {
     const nulls = NOT_NULL.filter((key) => dto[key] === null);
     if (nulls.length > 0) throw new BadRequestException(nulls.map((key) => `${key} cannot be null`));
     const fields = Object.keys(dto).filter((key) => dto[key as keyof UpdateCampaignDto] !== undefined);
-    apply(campaign, dto, await this.directory.index(0));
+    apply(campaign, dto, await this.locationsService.index(0));
     return this.campaigns.transaction(async (manager) => {
       const saved = await this.campaigns.save(campaign, manager);
       await this.audit.record(actor, { action: 'campaign.update', subjectType: 'campaign', subjectId: id, details: { fields } }, manager);

@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JobQueue } from '../jobs/job-queue.service';
 import { InvitationsRepository } from '../invitations/invitations.repository';
 import { SettingsService } from '../settings/settings.service';
+import { LocationsService } from '../locations/locations.service';
 import { INVITE_BATCH_JOB, INVITE_BATCH_SIZE, SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
 import { CampaignsRepository } from './campaigns.repository';
 import { criteriaFor, sendingHoursOf } from './eligibility-criteria';
 import { EligibilityRepository, MIN_UUID } from './eligibility.repository';
-import { LocationDirectory } from './location-directory';
 import { withinSendingHours } from './sending-hours';
 
 /**
@@ -23,7 +23,7 @@ export class FanOutCampaign {
     private readonly campaigns: CampaignsRepository,
     private readonly eligibility: EligibilityRepository,
     private readonly invitations: InvitationsRepository,
-    private readonly directory: LocationDirectory,
+    private readonly locations: LocationsService,
     private readonly settings: SettingsService,
     private readonly jobs: JobQueue,
   ) {}
@@ -38,7 +38,7 @@ export class FanOutCampaign {
     if (campaign.endsAt && campaign.endsAt <= now) return 0; // the tick ends it
     const cap = (await this.settings.get()).frequencyCap;
     if (cap <= 0) return 0;
-    const index = await this.directory.index();
+    const index = await this.locations.index();
     const hours = sendingHoursOf(campaign);
     const open = index.scope(campaign.locationIds).filter((id) => {
       const location = index.byId.get(id);

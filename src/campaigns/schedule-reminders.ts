@@ -6,11 +6,11 @@ import { INVITATION_LINK_TTL_MS } from '../invitations/invitation-tokens.service
 import { InvitationsRepository } from '../invitations/invitations.repository';
 import { MessageLedger } from '../invitations/message-ledger.repository';
 import { SettingsService } from '../settings/settings.service';
+import { LocationsService } from '../locations/locations.service';
 import { Campaign } from './campaign.entity';
 import { SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
 import { sendingHoursOf } from './eligibility-criteria';
 import { MIN_UUID } from './eligibility.repository';
-import { LocationDirectory } from './location-directory';
 import { withinSendingHours } from './sending-hours';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,7 +27,7 @@ export class ScheduleReminders {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly invitations: InvitationsRepository,
     private readonly ledger: MessageLedger,
-    private readonly directory: LocationDirectory,
+    private readonly locations: LocationsService,
     private readonly settings: SettingsService,
     private readonly jobs: JobQueue,
   ) {}
@@ -37,7 +37,7 @@ export class ScheduleReminders {
     if (campaign.status !== 'running' || !campaign.reminderAfterDays) return 0;
     const cap = (await this.settings.get()).frequencyCap;
     if (cap <= 0) return 0;
-    const index = await this.directory.index();
+    const index = await this.locations.index();
     const open = index.scope(campaign.locationIds).filter((id) => {
       const location = index.byId.get(id);
       return location && withinSendingHours(sendingHoursOf(campaign), location.timezone, now);

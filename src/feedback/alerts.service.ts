@@ -167,7 +167,7 @@ export class AlertsService {
 
   private async views(alerts: DetractorAlert[]): Promise<AlertView[]> {
     if (alerts.length === 0) return [];
-    const directory = await new LocationDirectory(this.locations).load();
+    const directory = await LocationDirectory.load(this.locations);
     const responses = await this.responses.findByIds(alerts.map((a) => a.responseId));
     const customerIds = [...new Set([...responses.values()].map((r) => r.customerId))];
     const customers = new Map((await this.customers.findByIds(customerIds)).map((c) => [c.id, c]));

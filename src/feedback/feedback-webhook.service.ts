@@ -40,7 +40,7 @@ export class FeedbackWebhookService {
     });
     const outcome = await this.ingest.ingest(items, {
       actor,
-      locations: await new LocationDirectory(this.locations).load(),
+      locations: await LocationDirectory.load(this.locations),
       alertWindowDays: (await this.settings.get()).alertWindowDays,
     });
     rejected.push(...outcome.rejected.map((r) => ({ index: r.ref, responseId: r.responseId, reason: r.reason })));

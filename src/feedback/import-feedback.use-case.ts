@@ -66,7 +66,7 @@ export class ImportFeedbackUseCase {
     });
     const context: IngestContext = {
       actor: request.actor,
-      locations: await new LocationDirectory(this.locations).load(),
+      locations: await LocationDirectory.load(this.locations),
       alertWindowDays: (await this.settings.get()).alertWindowDays,
       deferFlush: true,
     };

@@ -123,7 +123,7 @@ export class SegmentsService {
 
   private async promoterFilter(actor: Actor, query: PromotersQuery) {
     const locationIds = await scopedLocationIds(this.locations, actor, query.location);
-    const directory = await new LocationDirectory(this.locations).load();
+    const directory = await LocationDirectory.load(this.locations);
     return {
       directory,
       filter: { locationIds, ...windowOf(query), minScore: query.minScore ?? 9, consent: query.consent },

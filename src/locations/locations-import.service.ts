@@ -6,6 +6,7 @@ import { readCsv } from '../common/csv/csv-reader';
 import { validatePlain } from '../common/validation/validate-plain';
 import { CreateLocationDto } from './dto/location.dto';
 import { LocationsRepository } from './locations.repository';
+import { LocationsService } from './locations.service';
 
 export interface LocationImportReport {
   created: number;
@@ -32,6 +33,7 @@ const BATCH = 500;
 export class LocationsImportService {
   constructor(
     private readonly locations: LocationsRepository,
+    private readonly service: LocationsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -84,5 +86,6 @@ export class LocationsImportService {
       report.updated += batch.filter((b) => existing.has(b.dto.code)).length;
       report.created += batch.filter((b) => !existing.has(b.dto.code)).length;
     });
+    this.service.forgetIndex();
   }
 }
