@@ -1,50 +1,18 @@
-import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { LocationsService } from '../../src/locations/locations.service';
 import { checkXStatus, composeXStatus } from '../../src/sharing/x/x-status';
 import { ALL_DAY, linkIn, pathOf, seedCustomers, setup, staffHeader } from '../campaign-fixtures';
 import { createTestApp, TestApp } from '../support/app';
+import { horizontalOverflow, launchChromium, PHONE, SCREENSHOTS, seriousViolations } from '../support/browser';
 import { TestSmtpServer } from '../support/smtp-server';
 
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core'), 'utf8');
 const REVIEW_URL = 'https://reviews.example.com/harbour-street-motors';
 const WEBSITE_URL = 'https://harbour.example.com';
 const ADA_COMMENT = 'Quick service and a friendly team.';
 const BO_COMMENT = 'They explained everything before starting.';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/**
- * Runs axe-core in the page; answers the serious and critical violations, in a readable form. The source is
- * evaluated through the DevTools protocol rather than added as a script tag, so the app's own CSP stays in force
- * (and advocate.js is proved to run under it).
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Strings, not functions: this project compiles without the DOM library.
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-  const { violations, passes } = (await page.evaluate('axe.run().then((r) => ({ violations: r.violations, passes: r.passes.length }))')) as {
-    violations: AxeViolation[];
-    passes: number;
-  };
-  if (passes === 0) return ['axe-core checked nothing on this page'];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-/** Phone-first: nothing wider than the screen. */
-async function horizontalOverflow(page: Page): Promise<number> {
-  return (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
-}
 
 /** A port nobody listens on right now: PUBLIC_URL must be known before the app boots. */
 function freePort(): Promise<number> {
@@ -57,8 +25,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 
 /**
  * The customer's path in a real browser on a phone-sized screen, from the invitation email (real loopback SMTP)
@@ -95,7 +61,6 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     smtp = await TestSmtpServer.start();
@@ -130,19 +95,7 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
       links.set(who, { invite: linkIn(message.parsed.text!, 'i'), preferences: linkIn(message.parsed.text!, 'preferences') });
     }
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

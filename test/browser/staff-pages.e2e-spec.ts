@@ -1,36 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { STAFF_NAV } from '../../src/web/staff-page';
 import { cliActor } from '../../src/common/actor';
 import { LocationsService } from '../../src/locations/locations.service';
 import { UsersService } from '../../src/users/users.service';
 import { createTestApp, TestApp } from '../support/app';
+import { horizontalOverflow, launchChromium, PHONE, SCREENSHOTS, seriousViolations } from '../support/browser';
 
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 const ADMIN = { email: 'demo.admin@browser.example', password: 'demo-admin-password-1' };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Runs axe-core in the page; answers the serious and critical violations, in a readable form. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core') });
-  // Strings, not functions: this project compiles without the DOM library.
-  const violations = (await page.evaluate('axe.run().then((results) => results.violations)')) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-/** Phone-first: nothing wider than the screen (wide tables scroll inside their own box). */
-async function horizontalOverflow(page: Page): Promise<number> {
-  return (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
-}
 
 describe('staff pages in a real browser (phone viewport)', () => {
   let t: TestApp;
@@ -41,33 +18,13 @@ describe('staff pages in a real browser (phone viewport)', () => {
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `staff-${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     t = await createTestApp({ dialect: 'postgres' });
     await t.app.get(UsersService).create(cliActor('test'), { email: ADMIN.email, role: 'admin', password: ADMIN.password });
     await t.app.get(LocationsService).create(cliActor('test'), { code: 'BRW-001', name: 'Browser Town Motors', city: 'Springfield' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    // The app ships no JavaScript (plain HTML forms); the context keeps it on only for axe-core.
-    context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      bypassCSP: true, // only so axe-core can be injected; the app's own CSP allows no inline script
-    });
+    browser = await launchChromium();
+    context = await browser.newContext(PHONE);
     page = await context.newPage();
   });
 
