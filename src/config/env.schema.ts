@@ -13,6 +13,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { emptyToUndefined } from '../common/validation/query-transforms';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -22,7 +23,6 @@ const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const PORT_MESSAGE = 'PORT must be a whole number from 0 to 65535';
 const BUDGET_MESSAGE = 'X_MONTHLY_POST_BUDGET must be a whole number, 0 or more';
-const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** The environment variables Goodword reads (names from DESIGN.md), as raw strings checked at boot. */
 export class EnvironmentVariables {

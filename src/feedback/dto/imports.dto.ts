@@ -2,9 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CsvQueryDto } from '../../common/http/csv-query.dto';
-
-/** Query strings carry text: '' means absent, anything else must read as a number (else NaN fails @IsInt). */
-const toNumber = ({ value }: { value: unknown }) => (value === '' || value === undefined || value === null ? undefined : Number(value));
+import { toNumber } from '../../common/validation/query-transforms';
 
 export class ImportUploadQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Choose the import id, to poll GET /api/imports/:id while the upload runs' })

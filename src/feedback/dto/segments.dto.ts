@@ -2,12 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CsvQueryDto } from '../../common/http/csv-query.dto';
-
-/** Query strings carry text: '' means absent, anything else must read as a number (else NaN fails @IsInt). */
-const toNumber = ({ value }: { value: unknown }) => (value === '' || value === undefined || value === null ? undefined : Number(value));
+import { emptyToUndefined, toNumber } from '../../common/validation/query-transforms';
 
 const CONSENT_WORDS: Record<string, boolean> = { true: true, yes: true, '1': true, false: false, no: false, '0': false };
-const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** location, from and to: the filters every segment list and report takes. */
 export class SegmentWindowDto extends CsvQueryDto {
