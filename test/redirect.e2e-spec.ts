@@ -66,7 +66,7 @@ describe.each(['postgres', 'sqlite'] as const)('tracked-link redirect on %s', (d
     const { shareId } = await insertShare(db);
     const link = await db.transaction(async (m) => {
       const created = await links.create(m, { targetPath: '/p/gone', shareId });
-      await links.disableForShare(m, shareId);
+      await links.disableForShares(m, [shareId]);
       return created;
     });
     const res = await visit(link.code);
@@ -141,7 +141,7 @@ describe.each([false, true])('tracked-link redirect over HTTP (TRUST_PROXY=%p)',
     const { shareId } = await insertShare(db);
     const disabled = await db.transaction(async (m) => {
       const created = await t.app.get(TrackedLinksService).create(m, { targetPath: '/p/gone', shareId });
-      await t.app.get(TrackedLinksService).disableForShare(m, shareId);
+      await t.app.get(TrackedLinksService).disableForShares(m, [shareId]);
       return created;
     });
     const gone = await get(`/r/${disabled.code}`);

@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
@@ -53,7 +54,7 @@ export class CampaignsService {
 
   /** One campaign; 404 when it doesn't exist or (for a dealer) touches none of their locations. */
   async get(actor: Actor, id: string): Promise<Campaign> {
-    const campaign = isUuid(id) ? await this.campaigns.findById(id) : null;
+    const campaign = isUUID(id) ? await this.campaigns.findById(id) : null;
     if (!campaign || !touches(campaign, this.visibleLocationIds(actor, await this.locationsService.index()))) {
       throw new NotFoundException(`No campaign with id ${id}`);
     }
@@ -166,10 +167,6 @@ export class CampaignsService {
 
 function touches(campaign: Campaign, visible: Set<string> | null): boolean {
   return !visible || campaign.locationIds === null || campaign.locationIds.some((id) => visible.has(id));
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 /** Writes a validated DTO onto the campaign; unknown location codes and inconsistent dates are refused. */

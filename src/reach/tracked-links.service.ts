@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { TrackedLink } from './tracked-link.entity';
 
 export interface ResolvedLink {
@@ -62,15 +62,17 @@ export class TrackedLinksService {
     return link;
   }
 
-  /** Withdrawn or hidden: the share's links answer 410 (other processes within a minute). */
-  async disableForShare(manager: EntityManager, shareId: string): Promise<void> {
-    await manager.update(TrackedLink, { shareId, disabledAt: IsNull() }, { disabledAt: new Date() });
+  /** Withdrawn or hidden: the shares' links answer 410 (other processes within a minute). */
+  async disableForShares(manager: EntityManager, shareIds: string[]): Promise<void> {
+    if (shareIds.length === 0) return;
+    await manager.update(TrackedLink, { shareId: In(shareIds), disabledAt: IsNull() }, { disabledAt: new Date() });
     this.cache.clear();
   }
 
-  /** Shown again after being hidden: the share's links redirect again. */
-  async enableForShare(manager: EntityManager, shareId: string): Promise<void> {
-    await manager.update(TrackedLink, { shareId, disabledAt: Not(IsNull()) }, { disabledAt: null });
+  /** Shown again after being hidden: the shares' links redirect again. */
+  async enableForShares(manager: EntityManager, shareIds: string[]): Promise<void> {
+    if (shareIds.length === 0) return;
+    await manager.update(TrackedLink, { shareId: In(shareIds), disabledAt: Not(IsNull()) }, { disabledAt: null });
     this.cache.clear();
   }
 }

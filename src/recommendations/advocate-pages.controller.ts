@@ -23,14 +23,14 @@ const NOTICES: Record<string, string> = {
   failed: 'We could not connect to your X account. You can try again, or share with the links below.',
 };
 
+/** Customer pages per visitor address and minute: generous for a person, tight for a script. */
+export const ADVOCATE_REQUESTS_PER_MINUTE = 120;
+
 /**
  * The customer's page (`/i/:token`): write (starting from their own feedback comment) → preview per channel →
  * approve → share. Every step is a plain form post (CSRF-protected) that works without JavaScript; the
  * script only adds a live X counter and a copy button.
  */
-/** Customer pages per visitor address and minute: generous for a person, tight for a script. */
-export const ADVOCATE_REQUESTS_PER_MINUTE = 120;
-
 @ApiExcludeController()
 @Controller('i/:token')
 @Public()

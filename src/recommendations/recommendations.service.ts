@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
@@ -30,8 +31,6 @@ export interface RecommendationView {
 export const RECOMMENDATION_CSV_COLUMNS: (keyof RecommendationView)[] = [
   'id', 'locationCode', 'campaignId', 'authorName', 'text', 'channels', 'rewardAccepted', 'approvedAt', 'status', 'hiddenReason',
 ];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What `/p/:id` shows: the recommendation, or that it is gone (410), or nothing (404). */
 export type PublicRecommendation =
@@ -72,7 +71,7 @@ export class RecommendationsService {
    * through Goodword is deleted. False when it isn't theirs.
    */
   async withdraw(customerId: string, id: string): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUUID(id)) return false;
     const done = await this.recommendations.transaction(async (manager) => {
       const row = await this.recommendations.findById(id, manager);
       if (!row || row.customerId !== customerId || row.erasedAt) return false;
@@ -115,7 +114,7 @@ export class RecommendationsService {
   }
 
   async publicView(id: string): Promise<PublicRecommendation> {
-    if (!UUID.test(id)) return { state: 'missing' };
+    if (!isUUID(id)) return { state: 'missing' };
     const row = await this.recommendations.findWithLocation(id);
     if (!row) return { state: 'missing' };
     if (!isPublic(row)) return { state: 'gone' };
@@ -149,7 +148,7 @@ export class RecommendationsService {
 
   /** A dealer asking for another location's recommendation gets the same 404 as for a missing one. */
   private async findForStaff(actor: Actor, id: string): Promise<Recommendation> {
-    const row = UUID.test(id) ? await this.recommendations.findWithLocation(id) : null;
+    const row = isUUID(id) ? await this.recommendations.findWithLocation(id) : null;
     if (!row || row.erasedAt || (actor.locationCodes && !actor.locationCodes.includes(row.location!.code))) {
       throw new NotFoundException(`No recommendation with id ${id}`);
     }

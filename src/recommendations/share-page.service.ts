@@ -6,6 +6,7 @@ import { CHANNEL_LABELS, INTENT_CHANNELS, IntentChannel, intentUrl } from '../sh
 import { SharesService } from '../sharing/shares.service';
 import { XConnectionService } from '../sharing/x/x-connection.service';
 import { XPostService, XPostView } from '../sharing/x/x-post.service';
+import { composeXStatus } from '../sharing/x/x-status';
 import { Recommendation } from './recommendation.entity';
 
 export interface ShareButton {
@@ -50,7 +51,7 @@ export class SharePage {
         channel,
         label: CHANNEL_LABELS[channel],
         href: intentUrl(channel, { text, url: link.trackedUrl, subject }),
-        copyText: channel === 'copy' ? `${text} ${link.trackedUrl}` : undefined,
+        copyText: channel === 'copy' ? composeXStatus(text, link.trackedUrl) : undefined,
       });
     }
     const xShare = links.find((l) => l.channel === 'x_post');

@@ -1,4 +1,5 @@
 import { ShareChannel } from './share.entity';
+import { composeXStatus } from './x/x-status';
 
 /** The channels a customer shares on themselves, through a link that opens their own app. */
 export type IntentChannel = Exclude<ShareChannel, 'x_post'>;
@@ -29,7 +30,7 @@ export interface IntentInput {
  * customer's words). `copy` has no link: the page offers the text to copy. No review site, ever (principle 5).
  */
 export function intentUrl(channel: IntentChannel, input: IntentInput): string | null {
-  const withLink = `${input.text.trimEnd()} ${input.url}`;
+  const withLink = composeXStatus(input.text, input.url);
   const q = encodeURIComponent;
   switch (channel) {
     case 'x':

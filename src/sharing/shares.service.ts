@@ -64,19 +64,15 @@ export class SharesService {
    */
   async stopAll(manager: EntityManager, recommendationId: string): Promise<void> {
     const shares = await manager.find(Share, { where: { recommendationId } });
-    for (const share of shares) {
-      await this.links.disableForShare(manager, share.id);
-      if (share.channel === 'x_post') await this.xPosts.queueDelete(manager, share.id);
-    }
+    await this.links.disableForShares(manager, shares.map((s) => s.id));
+    for (const share of shares) if (share.channel === 'x_post') await this.xPosts.queueDelete(manager, share.id);
   }
 
   /** Hidden by staff: links answer 410 while hidden, and work again when it is shown again. */
   async setLinksEnabled(manager: EntityManager, recommendationId: string, enabled: boolean): Promise<void> {
-    const shares = await manager.find(Share, { where: { recommendationId } });
-    for (const share of shares) {
-      if (enabled) await this.links.enableForShare(manager, share.id);
-      else await this.links.disableForShare(manager, share.id);
-    }
+    const shareIds = (await manager.find(Share, { select: { id: true }, where: { recommendationId } })).map((s) => s.id);
+    if (enabled) await this.links.enableForShares(manager, shareIds);
+    else await this.links.disableForShares(manager, shareIds);
   }
 
   kick(): void {

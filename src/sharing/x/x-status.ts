@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { parseTweet } from 'twitter-text';
 
 /**
- * The post Goodword sends to X: the customer's approved text, then the share's tracked link as a system
- * suffix (separated by a space, as X's own intent links join text and url). The share page's preview
- * and counter should use this same function.
+ * The approved text with a share's tracked link as its system suffix (separated by a space, as X's own
+ * intent links join text and url): what Goodword posts to X, and what every channel that carries text and
+ * link together shares. The preview and the counter count this same string.
  */
 export function composeXStatus(approvedText: string, trackedUrl: string): string {
   return `${approvedText.trimEnd()} ${trackedUrl}`;
