@@ -70,6 +70,11 @@ export class AuditService {
     }
   }
 
+  /** True when anything was ever recorded under this action (e.g. "the demo was seeded"). */
+  hasAction(action: string): Promise<boolean> {
+    return this.dataSource.getRepository(AuditEvent).existsBy({ action });
+  }
+
   /** Newest first, for the audit page and API. */
   list(filter: { from?: Date; to?: Date; subjectId?: string; limit?: number }): Promise<AuditEvent[]> {
     const query = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e').orderBy('e.createdAt', 'DESC');

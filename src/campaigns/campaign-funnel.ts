@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Actor } from '../common/actor';
-import { InvitationsRepository } from '../invitations/invitations.repository';
 import { SettingsService } from '../settings/settings.service';
 import { CampaignsService } from './campaigns.service';
 import { criteriaFor } from './eligibility-criteria';
-import { EligibilityRepository } from './eligibility.repository';
+import { EligibilityReadModel } from './eligibility.read-model';
+import { FunnelReadModel } from './funnel.read-model';
 
 export interface FunnelCounts {
   /** Invited, plus customers who would be invited now (all criteria met, cap included). */
@@ -35,8 +35,8 @@ const zero = (): FunnelCounts => ({ eligible: 0, invited: 0, delivered: 0, opene
 export class CampaignFunnel {
   constructor(
     private readonly campaigns: CampaignsService,
-    private readonly invitations: InvitationsRepository,
-    private readonly eligibility: EligibilityRepository,
+    private readonly funnel: FunnelReadModel,
+    private readonly eligibility: EligibilityReadModel,
     private readonly settings: SettingsService,
   ) {}
 
@@ -52,7 +52,7 @@ export class CampaignFunnel {
     }
     const wanted = new Set(scope);
     const byLocation = new Map<string, FunnelCounts>(scope.map((lid) => [lid, zero()]));
-    for (const row of await this.invitations.funnel(campaign.id, scope)) {
+    for (const row of await this.funnel.countsByLocation(campaign.id, scope)) {
       const counts = byLocation.get(row.locationId);
       if (!counts) continue;
       Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded, approved: row.approved });

@@ -13,7 +13,7 @@ import { CampaignView } from './campaign.view';
 import { CampaignsService } from './campaigns.service';
 import { DryRunCampaign } from './dry-run-campaign';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
-import { EXCLUSION_REASONS } from './eligibility.repository';
+import { EXCLUSION_REASONS } from './eligibility.read-model';
 import { LaunchCampaign } from './launch-campaign';
 import { TestSendCampaign } from './test-send-campaign';
 

@@ -16,8 +16,9 @@ import { CampaignsRepository } from './campaigns.repository';
 import { CampaignsService } from './campaigns.service';
 import { DeliveryRepository } from './delivery.repository';
 import { DryRunCampaign } from './dry-run-campaign';
-import { EligibilityRepository } from './eligibility.repository';
+import { EligibilityReadModel } from './eligibility.read-model';
 import { FanOutCampaign } from './fan-out-campaign';
+import { FunnelReadModel } from './funnel.read-model';
 import { InvitationEmails } from './invitation-email';
 import { InviteCustomers } from './invite-customers';
 import { LaunchCampaign } from './launch-campaign';
@@ -35,7 +36,8 @@ import { TestSendCampaign } from './test-send-campaign';
   controllers: [CampaignsController, CampaignsPagesController],
   providers: [
     CampaignsRepository,
-    EligibilityRepository,
+    EligibilityReadModel,
+    FunnelReadModel,
     DeliveryRepository,
     CampaignsService,
     LaunchCampaign,
@@ -54,6 +56,6 @@ import { TestSendCampaign } from './test-send-campaign';
     InviteBatchProcessor,
     SendInvitationsProcessor,
   ],
-  exports: [CampaignsService, CampaignsRepository, DeliveryRepository, LaunchCampaign, CampaignScheduler],
+  exports: [CampaignsService, LaunchCampaign, SendInvitations, CampaignScheduler],
 })
 export class CampaignsModule {}

@@ -4,13 +4,14 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { OutboxService } from '../jobs/outbox.service';
-import { InvitationsRepository } from '../invitations/invitations.repository';
-import { MessageLedger } from '../invitations/message-ledger.repository';
+import { InvitationsService } from '../invitations/invitations.service';
+import { FrequencyCap } from '../invitations/frequency-cap.service';
 import { LocationsService } from '../locations/locations.service';
 import { Campaign, CampaignStatus, CHANNELS } from './campaign.entity';
 import { CAMPAIGN_FAN_OUT_JOB } from './campaign.jobs';
 import { toCampaignView, CampaignView } from './campaign.view';
 import { CampaignsRepository } from './campaigns.repository';
+import { DeliveryRepository, DeliveryRow } from './delivery.repository';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { LocationIndex } from '../locations/location-index';
 
@@ -26,9 +27,10 @@ const NOT_NULL: (keyof UpdateCampaignDto)[] = ['name', 'locations', 'minScore', 
 export class CampaignsService {
   constructor(
     private readonly campaigns: CampaignsRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly locationsService: LocationsService,
-    private readonly invitations: InvitationsRepository,
-    private readonly ledger: MessageLedger,
+    private readonly invitations: InvitationsService,
+    private readonly ledger: FrequencyCap,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
   ) {}
@@ -63,6 +65,16 @@ export class CampaignsService {
 
   findById(id: string): Promise<Campaign | null> {
     return this.campaigns.findById(id);
+  }
+
+  /** Ids of the campaigns that may still send (running or paused). */
+  async activeIds(): Promise<string[]> {
+    return (await this.campaigns.findByStatus(['running', 'paused'])).map((c) => c.id);
+  }
+
+  /** One invitation as the campaign delivers it (the delivery read model): what its email and its page show. */
+  delivery(invitationId: string): Promise<DeliveryRow | null> {
+    return this.deliveries.load(invitationId);
   }
 
   async view(campaign: Campaign): Promise<CampaignView> {

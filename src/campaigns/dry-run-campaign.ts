@@ -4,7 +4,7 @@ import { SuppressionList } from '../preferences/suppression-list.service';
 import { SettingsService } from '../settings/settings.service';
 import { CampaignsService } from './campaigns.service';
 import { criteriaFor } from './eligibility-criteria';
-import { EligibilityRepository, EXCLUSION_REASONS, ExclusionReason, MIN_UUID } from './eligibility.repository';
+import { EligibilityReadModel, EXCLUSION_REASONS, ExclusionReason, MIN_UUID } from './eligibility.read-model';
 
 export type OutcomeCounts = { invite: number } & Record<ExclusionReason, number>;
 
@@ -33,7 +33,7 @@ const zero = (): OutcomeCounts => ({ invite: 0, noConsent: 0, suppressed: 0, ove
 export class DryRunCampaign {
   constructor(
     private readonly campaigns: CampaignsService,
-    private readonly eligibility: EligibilityRepository,
+    private readonly eligibility: EligibilityReadModel,
     private readonly suppression: SuppressionList,
     private readonly settings: SettingsService,
   ) {}

@@ -1,6 +1,6 @@
-import { CAP_WINDOW_MS } from '../invitations/message-ledger.repository';
+import { CAP_WINDOW_MS } from '../invitations/frequency-cap.service';
 import { Campaign } from './campaign.entity';
-import { EligibilityCriteria } from './eligibility.repository';
+import { EligibilityCriteria } from './eligibility.read-model';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobQueue } from '../jobs/job-queue.service';
-import { InvitationsRepository } from '../invitations/invitations.repository';
+import { InvitationsService } from '../invitations/invitations.service';
 import { SettingsService } from '../settings/settings.service';
 import { LocationsService } from '../locations/locations.service';
 import { INVITE_BATCH_JOB, INVITE_BATCH_SIZE, SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
 import { CampaignsRepository } from './campaigns.repository';
 import { criteriaFor, sendingHoursOf } from './eligibility-criteria';
-import { EligibilityRepository, MIN_UUID } from './eligibility.repository';
+import { EligibilityReadModel, MIN_UUID } from './eligibility.read-model';
 import { withinSendingHours } from './sending-hours';
 
 /**
@@ -21,8 +21,8 @@ export class FanOutCampaign {
 
   constructor(
     private readonly campaigns: CampaignsRepository,
-    private readonly eligibility: EligibilityRepository,
-    private readonly invitations: InvitationsRepository,
+    private readonly eligibility: EligibilityReadModel,
+    private readonly invitations: InvitationsService,
     private readonly locations: LocationsService,
     private readonly settings: SettingsService,
     private readonly jobs: JobQueue,

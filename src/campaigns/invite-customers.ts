@@ -3,15 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue.service';
-import { InvitationsRepository, NewInvitation } from '../invitations/invitations.repository';
-import { MessageLedger } from '../invitations/message-ledger.repository';
+import { InvitationsService, NewInvitation } from '../invitations/invitations.service';
+import { FrequencyCap } from '../invitations/frequency-cap.service';
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
 import { SuppressionList } from '../preferences/suppression-list.service';
 import { SettingsService } from '../settings/settings.service';
 import { SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
 import { CampaignsRepository } from './campaigns.repository';
 import { criteriaFor } from './eligibility-criteria';
-import { EligibilityRepository } from './eligibility.repository';
+import { EligibilityReadModel } from './eligibility.read-model';
 
 /**
  * Invites one batch of customers to a campaign, exactly once each. In one transaction, holding each
@@ -25,9 +25,9 @@ export class InviteCustomers {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsRepository,
-    private readonly eligibility: EligibilityRepository,
-    private readonly invitations: InvitationsRepository,
-    private readonly ledger: MessageLedger,
+    private readonly eligibility: EligibilityReadModel,
+    private readonly invitations: InvitationsService,
+    private readonly ledger: FrequencyCap,
     private readonly suppression: SuppressionList,
     private readonly preferenceTokens: PreferenceTokens,
     private readonly settings: SettingsService,

@@ -3,14 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue.service';
 import { INVITATION_LINK_TTL_MS } from '../invitations/invitation-tokens.service';
-import { InvitationsRepository } from '../invitations/invitations.repository';
-import { MessageLedger } from '../invitations/message-ledger.repository';
+import { InvitationsService } from '../invitations/invitations.service';
+import { FrequencyCap } from '../invitations/frequency-cap.service';
 import { SettingsService } from '../settings/settings.service';
 import { LocationsService } from '../locations/locations.service';
 import { Campaign } from './campaign.entity';
 import { SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
 import { sendingHoursOf } from './eligibility-criteria';
-import { MIN_UUID } from './eligibility.repository';
+import { MIN_UUID } from './eligibility.read-model';
 import { withinSendingHours } from './sending-hours';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -25,8 +25,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export class ScheduleReminders {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly invitations: InvitationsRepository,
-    private readonly ledger: MessageLedger,
+    private readonly invitations: InvitationsService,
+    private readonly ledger: FrequencyCap,
     private readonly locations: LocationsService,
     private readonly settings: SettingsService,
     private readonly jobs: JobQueue,

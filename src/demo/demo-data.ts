@@ -124,16 +124,23 @@ export function demoFeedbackCsv(now: Date): string {
   return lines.join('\n') + '\n';
 }
 
-/** A demo recommendation: what one promoter wrote, in their own words, and where they chose to share it. */
+/**
+ * A demo recommendation: a promoter (their survey response comes in through the feedback import),
+ * what they wrote in their own words after the invitation, and where they chose to share it.
+ */
 export interface DemoRecommendation {
   locationCode: string;
+  /** The advocate; no other demo customer has this address. */
+  name: string;
+  email: string;
+  /** Their survey comment (where the invitation page starts them off). */
+  comment: string;
+  respondedDaysAgo: number;
   text: string;
   channels: IntentChannel[];
-  /** When their invitation went out; distinct per location (their order there). */
-  invitedDaysAgo: number;
 }
 
-/** The campaign the demo recommendations came from: ended, so it invites nobody else. */
+/** The campaign the demo recommendations came from: ended after they approved, so it invites nobody else. */
 export const DEMO_RECOMMENDATIONS_CAMPAIGN = 'Demo: last month’s thank-you round';
 
 /**
@@ -144,32 +151,58 @@ export const DEMO_RECOMMENDATIONS_CAMPAIGN = 'Demo: last month’s thank-you rou
 export const DEMO_RECOMMENDATIONS: DemoRecommendation[] = [
   {
     locationCode: 'DLR-001',
+    name: 'Rosa Okafor',
+    email: 'rosa.okafor@advocates.example.com',
+    comment: 'The mechanic took the time to find the rattle.',
+    respondedDaysAgo: 14,
     text: 'Had a rattle two other garages couldn’t find. The mechanic came out for a drive with me, found a loose heat shield and fixed it the same afternoon. Didn’t try to sell me anything else.',
     channels: ['whatsapp', 'facebook', 'copy'],
-    invitedDaysAgo: 12,
   },
   {
     locationCode: 'DLR-001',
+    name: 'Ben Lindqvist',
+    email: 'ben.lindqvist@advocates.example.com',
+    comment: 'Great first-car experience.',
+    respondedDaysAgo: 11,
     text: 'Bought my first car here. Nobody rushed me or made me feel silly for asking questions, and the price on the sheet was the price I paid.',
     channels: ['x', 'email'],
-    invitedDaysAgo: 9,
   },
   {
     locationCode: 'DLR-002',
+    name: 'Hana Moss',
+    email: 'hana.moss@advocates.example.com',
+    comment: 'Quick, friendly and the van was ready early.',
+    respondedDaysAgo: 13,
     text: 'Dropped the van off at 8, got a text at 11 saying it was ready. Came in under the quote too.',
     channels: ['facebook', 'whatsapp'],
-    invitedDaysAgo: 11,
   },
   {
     locationCode: 'DLR-002',
+    name: 'Dev Rao',
+    email: 'dev.rao@advocates.example.com',
+    comment: 'They looked after my son while I waited.',
+    respondedDaysAgo: 10,
     text: 'had to bring my little one along for the service and someone found him crayons and a juice. we were out in under an hour. will be back',
     channels: ['x', 'copy'],
-    invitedDaysAgo: 8,
   },
   {
     locationCode: 'DLR-003',
+    name: 'Quinn Weber',
+    email: 'quinn.weber@advocates.example.com',
+    comment: 'Honest advice about my brakes.',
+    respondedDaysAgo: 12,
     text: 'They told me my brakes were fine for another few thousand miles instead of just replacing them. That’s why I keep coming back.',
     channels: ['email', 'linkedin', 'copy'],
-    invitedDaysAgo: 10,
   },
 ];
+
+/** The advocates' survey responses as a Feedback CSV, so they come in through the feedback import like anyone's. */
+export function demoAdvocatesCsv(now: Date): string {
+  const lines = ['response_id,email,location_code,score,name,comment,responded_at,marketing_consent'];
+  DEMO_RECOMMENDATIONS.forEach((demo, i) => {
+    const respondedAt = new Date(now.getTime() - demo.respondedDaysAgo * 86_400_000);
+    respondedAt.setUTCSeconds(0, 0);
+    lines.push([`DEMO-ADVOCATE-${i + 1}`, demo.email, demo.locationCode, '10', demo.name, csvCell(demo.comment), respondedAt.toISOString(), 'yes'].join(','));
+  });
+  return lines.join('\n') + '\n';
+}

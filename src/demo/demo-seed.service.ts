@@ -1,7 +1,4 @@
 import { ConflictException, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { LocationsService } from '../locations/locations.service';
@@ -25,13 +22,15 @@ export interface DemoSeedReport {
   credentials: { email: string; role: string; password: string }[];
 }
 
-/** Demo data for a newcomer; each capability adds its part here. Idempotent: existing rows are kept. */
+/**
+ * Demo data for a newcomer; each capability adds its part here, always through the owning module's
+ * services and use cases (never by writing another module's tables). Idempotent: existing rows are kept.
+ */
 @Injectable()
 export class DemoSeedService {
   private readonly logger = new Logger(DemoSeedService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly locations: LocationsService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
@@ -43,7 +42,7 @@ export class DemoSeedService {
 
   /** True when the database has never been seeded and holds no locations: `npm start` seeds it once. */
   async isFresh(): Promise<boolean> {
-    const seeded = await this.dataSource.getRepository(AuditEvent).existsBy({ action: 'demo.seed' });
+    const seeded = await this.audit.hasAction('demo.seed');
     return !seeded && (await this.locations.list({ type: 'system', id: null })).length === 0;
   }
 
@@ -61,9 +60,11 @@ export class DemoSeedService {
       });
       if (created) report.credentials.push({ email: staff.email, role: staff.role, password: created.password! });
     }
-    report.feedback = await this.seedFeedback(actor);
+    // The recommendations' campaign runs before the other demo feedback comes in: its fan-out then finds only its advocates.
+    const advocates = await this.recommendations.seed(actor);
+    report.recommendations = advocates.recommendations;
+    report.feedback = advocates.feedback + (await this.seedFeedback(actor));
     report.campaigns = await this.seedCampaign(actor);
-    report.recommendations = await this.recommendations.seed(actor);
     await this.audit.record(actor, {
       action: 'demo.seed',
       details: {

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { CampaignsRepository } from '../campaigns/campaigns.repository';
-import { DeliveryRepository } from '../campaigns/delivery.repository';
+import { CampaignsService } from '../campaigns/campaigns.service';
 import { formatDay } from '../campaigns/invitation-email';
 import { AppConfig } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
@@ -32,9 +31,8 @@ export class FreshLinks {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly limiter: LinkRateLimiter,
     private readonly customers: CustomersService,
-    private readonly campaigns: CampaignsRepository,
+    private readonly campaigns: CampaignsService,
     private readonly invitations: InvitationsRepository,
-    private readonly delivery: DeliveryRepository,
     private readonly invitationTokens: InvitationTokens,
     private readonly preferenceTokens: PreferenceTokens,
     private readonly outbox: OutboxService,
@@ -56,9 +54,9 @@ export class FreshLinks {
 
   private async send(customerId: string, email: string, kind: LinkKind): Promise<void> {
     const now = new Date();
-    const running = (await this.campaigns.findByStatus(['running', 'paused'])).map((c) => c.id);
+    const running = await this.campaigns.activeIds();
     const invitation = kind === 'invitation' ? await this.invitations.latestDelivered(customerId, running) : null;
-    const locationName = invitation ? (await this.delivery.load(invitation.id))?.locationName : undefined;
+    const locationName = invitation ? (await this.campaigns.delivery(invitation.id))?.locationName : undefined;
     await this.dataSource.transaction(async (manager) => {
       const preferenceToken = await this.preferenceTokens.reveal(customerId, manager);
       const invitationToken = invitation ? await this.invitationTokens.issue(invitation.id, now, manager) : null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Channel } from '../campaigns/campaign.entity';
-import { DeliveryRepository, DeliveryRow } from '../campaigns/delivery.repository';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { DeliveryRow } from '../campaigns/delivery.repository';
 import { firstNameOf } from '../campaigns/invitation-email';
 import { InvitationTokens } from './invitation-tokens.service';
 import { InvitationsRepository } from './invitations.repository';
@@ -34,13 +35,13 @@ export class InvitationLanding {
   constructor(
     private readonly tokens: InvitationTokens,
     private readonly invitations: InvitationsRepository,
-    private readonly delivery: DeliveryRepository,
+    private readonly campaigns: CampaignsService,
   ) {}
 
   async open(token: unknown, now = new Date()): Promise<LandingView | null> {
     const invitationId = await this.tokens.resolve(token, now);
     if (!invitationId) return null;
-    const row = await this.delivery.load(invitationId);
+    const row = await this.campaigns.delivery(invitationId);
     // 'pending': the email carrying this token is being sent right now (the token exists only then).
     if (!row || (row.status !== 'sent' && row.status !== 'pending') || row.campaignStatus === 'ended') return null;
     await this.invitations.markOpened(invitationId, now);

@@ -1,14 +1,25 @@
 import { Module } from '@nestjs/common';
+import { FrequencyCap } from './frequency-cap.service';
 import { InvitationTokens } from './invitation-tokens.service';
 import { InvitationsRepository } from './invitations.repository';
+import { InvitationsService } from './invitations.service';
 import { MessageLedger } from './message-ledger.repository';
 
 /**
  * The invitation store: invitations (one per customer and campaign), their link tokens and the
- * frequency-cap ledger. Campaigns decide who to invite and send; the invitation pages read here.
+ * frequency-cap ledger. Only this module writes those tables; campaigns (who to invite, sending,
+ * reminders) go through InvitationsService, FrequencyCap and InvitationTokens.
  */
 @Module({
-  providers: [InvitationsRepository, InvitationTokens, MessageLedger],
-  exports: [InvitationsRepository, InvitationTokens, MessageLedger],
+  providers: [InvitationsRepository, MessageLedger, InvitationsService, FrequencyCap, InvitationTokens],
+  exports: [
+    InvitationsService,
+    FrequencyCap,
+    InvitationTokens,
+    // Only for campaigns/send-invitations.ts, which another change is rewriting right now: it moves to
+    // InvitationsService/FrequencyCap next, and these two go (test/module-boundaries allows exactly this).
+    InvitationsRepository,
+    MessageLedger,
+  ],
 })
 export class InvitationsModule {}

@@ -3,22 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invitation } from './invitation.entity';
 import { MarketingMessageKind } from './marketing-message.entity';
-import { chunks, dialectOf, readCount, readTime, SqlParams } from '../database/sql';
+import { chunks, dialectOf, readTime, SqlParams } from '../database/sql';
 
 export interface NewInvitation {
   id: string;
   campaignId: string;
   customerId: string;
   locationId: string;
-}
-
-export interface FunnelRow {
-  locationId: string;
-  invited: number;
-  delivered: number;
-  opened: number;
-  reminded: number;
-  approved: number;
 }
 
 export interface MessageRef {
@@ -211,33 +202,6 @@ export class InvitationsRepository {
       p.values,
     );
     return rows.map((row) => ({ invitationId: row.id, kind: row.kind }));
-  }
-
-  /** Funnel counts per location (only the given locations when listed). */
-  async funnel(campaignId: string, locationIds?: string[]): Promise<FunnelRow[]> {
-    const p = new SqlParams(dialectOf(this.manager));
-    // Placeholders in text order (SQLite's `?` are positional): the campaign first, then the locations.
-    const campaign = p.add(campaignId);
-    const scope = locationIds ? `AND i.location_id ${p.inIds(locationIds)}` : '';
-    const rows: Record<string, unknown>[] = await this.manager.query(
-      `SELECT i.location_id,
-         sum(CASE WHEN i.status <> 'cancelled' THEN 1 ELSE 0 END) AS invited,
-         sum(CASE WHEN i.sent_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
-         sum(CASE WHEN i.opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened,
-         sum(CASE WHEN i.reminder_status = 'sent' THEN 1 ELSE 0 END) AS reminded,
-         count(r.id) AS approved
-       FROM invitation i LEFT JOIN recommendation r ON r.invitation_id = i.id
-       WHERE i.campaign_id = ${campaign} ${scope} GROUP BY i.location_id`,
-      p.values,
-    );
-    return rows.map((row) => ({
-      locationId: row.location_id as string,
-      invited: readCount(row.invited),
-      delivered: readCount(row.delivered),
-      opened: readCount(row.opened),
-      reminded: readCount(row.reminded),
-      approved: readCount(row.approved),
-    }));
   }
 
   /** The customer's most recent delivered invitation among these campaigns (for a fresh link). */

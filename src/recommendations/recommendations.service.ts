@@ -57,6 +57,11 @@ export class RecommendationsService {
     return rows.map(toView);
   }
 
+  /** True when the invitation's customer approved a recommendation through it. */
+  async existsForInvitation(invitationId: string): Promise<boolean> {
+    return (await this.recommendations.findByInvitation(invitationId)) !== null;
+  }
+
   /** Takes it off public pages (its tracked links answer 410); audited with the reason. */
   async hide(actor: Actor, id: string, reason: string): Promise<RecommendationView> {
     return this.setHidden(actor, id, reason);

@@ -36,13 +36,14 @@ export interface Candidate {
 export const MIN_UUID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Read-only, set-based queries over the customer table (owned by the customers module) joined with
- * this capability's invitation, ledger and suppression tables. One query per page is the only way to
- * fan out to 100,000 customers at speed; asking CustomersService row by row would not be. If the
- * customers module later offers a set-based eligibility query, this moves there. Never writes.
+ * The eligibility read model: read-only, set-based queries over the customer table (customers module)
+ * joined with the invitation and ledger tables (invitations module) and the suppression list
+ * (preferences module). One query per page is the only way to fan out to 100,000 customers at speed;
+ * asking each module's service row by row would not be. The one place these tables are joined for
+ * eligibility (docs/ARCHITECTURE.md lists every read model). Never writes.
  */
 @Injectable()
-export class EligibilityRepository {
+export class EligibilityReadModel {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { InvitationsRepository, MessageRef, NewInvitation, ReminderCandidate } from './invitations.repository';
+
+export type { MessageRef, NewInvitation, ReminderCandidate } from './invitations.repository';
+
+/**
+ * The invitations module's API for the invitation table: what campaigns (fan-out, sending, reminders,
+ * ending) and the demo seed may do to invitations. Other modules use this, never InvitationsRepository,
+ * so every write to `invitation` stays in this module (see docs/ARCHITECTURE.md).
+ */
+@Injectable()
+export class InvitationsService {
+  constructor(private readonly invitations: InvitationsRepository) {}
+
+  /** Customers of the list that already have an invitation to the campaign (in any state). */
+  invitedAmong(manager: EntityManager, campaignId: string, customerIds: string[]): Promise<Set<string>> {
+    return this.invitations.invitedAmong(manager, campaignId, customerIds);
+  }
+
+  /** New invitations, not sent yet, in the caller's transaction (with their cap slots claimed: see FrequencyCap). */
+  insertPending(manager: EntityManager, rows: NewInvitation[], now: Date): Promise<void> {
+    return this.invitations.insertPending(manager, rows, now);
+  }
+
+  releaseLeases(invitationIds: string[]): Promise<void> {
+    return this.invitations.releaseLeases(invitationIds);
+  }
+
+  markSent(ref: MessageRef, at: Date): Promise<void> {
+    return this.invitations.markSent(ref, at);
+  }
+
+  /** True if the message was still pending (the caller then gives its cap slot back). */
+  cancel(manager: EntityManager, ref: MessageRef, as: 'cancelled' | 'failed' = 'cancelled'): Promise<boolean> {
+    return this.invitations.cancel(manager, ref, as);
+  }
+
+  /** Cancels what the campaign has not sent; returns the messages whose cap slots are to be released. */
+  cancelUnsent(manager: EntityManager, campaignId: string, now = new Date()): Promise<MessageRef[]> {
+    return this.invitations.cancelUnsent(manager, campaignId, now);
+  }
+
+  /** The first visit of the invitation page; later visits change nothing. */
+  markOpened(invitationId: string, at: Date): Promise<boolean> {
+    return this.invitations.markOpened(invitationId, at);
+  }
+
+  markRemindersPending(manager: EntityManager, invitationIds: string[]): Promise<void> {
+    return this.invitations.markRemindersPending(manager, invitationIds);
+  }
+
+  remindersDue(
+    campaignId: string,
+    window: { sentAfter: Date; sentBefore: Date },
+    locationIds: string[],
+    afterId: string,
+    limit: number,
+  ): Promise<ReminderCandidate[]> {
+    return this.invitations.remindersDue(campaignId, window, locationIds, afterId, limit);
+  }
+
+  unremindedAmong(manager: EntityManager, invitationIds: string[]): Promise<Set<string>> {
+    return this.invitations.unremindedAmong(manager, invitationIds);
+  }
+
+  /** Claimed but unsent messages whose worker seems gone (see InvitationsRepository.unsent). */
+  unsent(campaignId: string, createdBefore: Date, now: Date, afterId: string, limit: number): Promise<MessageRef[]> {
+    return this.invitations.unsent(campaignId, createdBefore, now, afterId, limit);
+  }
+
+  /** The customer's most recent delivered invitation among these campaigns. */
+  latestDelivered(customerId: string, campaignIds: string[]): Promise<{ id: string; sentAt: Date } | null> {
+    return this.invitations.latestDelivered(customerId, campaignIds);
+  }
+}
