@@ -15,6 +15,8 @@ import { DeliveryRepository, DeliveryRow } from './delivery.repository';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { LocationIndex } from '../locations/location-index';
 
+export type { DeliveryRow } from './delivery.repository';
+
 export const DEFAULT_PROMPT = 'What would you tell a friend about your visit?';
 const NOT_NULL: (keyof UpdateCampaignDto)[] = ['name', 'locations', 'minScore', 'lookBackDays', 'channels', 'prompt', 'sendingHours'];
 

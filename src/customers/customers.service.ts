@@ -3,6 +3,8 @@ import { EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { CustomersRepository, CustomerState, PromoterCursor, PromoterFilter } from './customers.repository';
+
+export type { CustomerState, PromoterCursor, PromoterFilter } from './customers.repository';
 import { LatestResponse } from './latest-response';
 
 export interface NewCustomer {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
-import { CustomersService } from '../customers/customers.service';
-import { PromoterCursor } from '../customers/customers.repository';
+import { CustomersService, PromoterCursor } from '../customers/customers.service';
 import { LocationsService } from '../locations/locations.service';
 import { windowOf } from './dto/segments.dto';
 import { FeedbackRepository, Interval, SegmentCounts } from './feedback.repository';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Channel } from '../campaigns/campaign.entity';
-import { CampaignsService } from '../campaigns/campaigns.service';
-import { DeliveryRow } from '../campaigns/delivery.repository';
+import { CampaignsService, DeliveryRow } from '../campaigns/campaigns.service';
 import { firstNameOf } from '../campaigns/invitation-email';
 import { InvitationTokens } from './invitation-tokens.service';
 import { InvitationsRepository } from './invitations.repository';
