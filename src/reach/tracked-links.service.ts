@@ -62,6 +62,12 @@ export class TrackedLinksService {
     return link;
   }
 
+  /** The links of these shares (read in the caller's transaction when given). */
+  forShares(shareIds: string[], manager: EntityManager = this.dataSource.manager): Promise<TrackedLink[]> {
+    if (shareIds.length === 0) return Promise.resolve([]);
+    return manager.find(TrackedLink, { where: { shareId: In(shareIds) } });
+  }
+
   /** Withdrawn or hidden: the shares' links answer 410 (other processes within a minute). */
   async disableForShares(manager: EntityManager, shareIds: string[]): Promise<void> {
     if (shareIds.length === 0) return;

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { TrackedLink } from '../reach/tracked-link.entity';
 import { TrackedLinksService } from '../reach/tracked-links.service';
 import { Share, ShareChannel } from './share.entity';
 import { XPostService } from './x/x-post.service';
@@ -51,7 +50,7 @@ export class SharesService {
   async list(recommendationId: string, manager: EntityManager = this.dataSource.manager): Promise<ShareLink[]> {
     const shares = await manager.find(Share, { where: { recommendationId }, order: { createdAt: 'ASC' } });
     if (shares.length === 0) return [];
-    const links = await manager.find(TrackedLink, { where: { shareId: In(shares.map((s) => s.id)) } });
+    const links = await this.links.forShares(shares.map((s) => s.id), manager);
     return shares.flatMap((share) => {
       const link = links.find((l) => l.shareId === share.id);
       return link ? [{ shareId: share.id, channel: share.channel, trackedUrl: this.urlOf(link.code) }] : [];
