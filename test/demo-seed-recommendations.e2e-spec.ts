@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { Campaign } from '../src/campaigns/campaign.entity';
@@ -63,6 +65,20 @@ describe('demo:seed recommendations (SQLite)', () => {
     expect(audits).toHaveLength(recs.length);
     // The draft campaign for the newcomer to launch is still a draft.
     expect(await db.getRepository(Campaign).countBy({ status: 'draft' })).toBe(1);
+  });
+
+  it('makes them the way real ones are made: a launched campaign emails each advocate, who approves; then it is ended', async () => {
+    const campaign = await db.getRepository(Campaign).findOneByOrFail({ name: DEMO_RECOMMENDATIONS_CAMPAIGN });
+    const actions = (await db.getRepository(AuditEvent).findBy({ subjectId: campaign.id })).map((e) => e.action).sort();
+    expect(actions).toEqual(['campaign.create', 'campaign.end', 'campaign.launch']);
+    const outbox = join(t.config.dataDir, 'outbox');
+    const emails = readdirSync(outbox).map((name) => readFileSync(join(outbox, name), 'utf8'));
+    for (const rec of await approved()) {
+      const customer = await db.getRepository(Customer).findOneByOrFail({ id: rec.customerId });
+      const sent = emails.filter((eml) => /^To: .*$/m.exec(eml)?.[0].includes(customer.email));
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    }
   });
 
   it('gives every recommendation one share per channel, each with a tracked link that leads to its public page', async () => {
