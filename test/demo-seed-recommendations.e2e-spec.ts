@@ -17,14 +17,14 @@ import { createTestApp, TestApp } from './support/app';
 
 const PUBLIC_URL = 'https://advocates.example.com';
 
-/** `demo:seed` leaves approved recommendations, with shares and tracked links, on the public pages (SQLite). */
-describe('demo:seed recommendations (SQLite)', () => {
+/** `demo:seed` leaves approved recommendations, with shares and tracked links, on the public pages (both dialects: the send path differs). */
+describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)', (dialect) => {
   let t: TestApp;
   let db: DataSource;
   let first: Awaited<ReturnType<DemoSeedService['seed']>>;
 
   beforeAll(async () => {
-    t = await createTestApp({ dialect: 'sqlite', env: { PUBLIC_URL } });
+    t = await createTestApp({ dialect, env: { PUBLIC_URL } });
     db = t.app.get(DataSource);
     first = await t.app.get(DemoSeedService).seed(cliActor('demo:seed'));
   }, 60_000);
