@@ -6,7 +6,7 @@ import { MODULE_METADATA } from '@nestjs/common/constants';
 /**
  * The module rules of docs/ARCHITECTURE.md, checked on the source: a module writes only its own tables,
  * reaches other modules through their exported services (never their repositories), exports no
- * repository, and its read models (`*.read-model.ts`) never write.
+ * repository, reads other modules' tables only in its read models (`*.read-model.ts`), and those never write.
  */
 
 const SRC = __dirname;
