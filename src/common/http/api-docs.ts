@@ -2,7 +2,6 @@ import { RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { ApiOperation, ApiProperty, ApiResponse, ApiSecurity, DECORATORS } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-import { isDeepStrictEqual } from 'node:util';
 
 /** The one error shape of the API (see AllExceptionsFilter). */
 export class ErrorResponseDto {
@@ -41,15 +40,27 @@ export function ApiErrors(...errors: (ErrorStatus | Partial<Record<ErrorStatus, 
       const example = { statusCode: status, message: [description], error: STATUS_CODES[status] };
       ApiResponse({ status, description, type: ErrorResponseDto, example })(target, key!, descriptor!);
     }
-    if (descriptor) afterClassDecorated(target, descriptor.value as object);
+    if (descriptor) keepSuccessResponse(target, descriptor.value as object);
   };
 }
 
-/** Who may call: the security scheme, and the 401/403 the access guard answers. */
+/**
+ * Who may call: the security scheme, and the 401/403 the access guard answers. At class level, on each
+ * route that doesn't say otherwise: a public one, or one that names this scheme itself, is left alone.
+ */
 export function ApiAccess(scheme: 'bearer' | 'api-key', forbidden: string = ERRORS[403]): Decorator {
+  const onRoute = (prototype: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+    ApiSecurity(scheme)(prototype, key, descriptor);
+    ApiErrors(401, { 403: forbidden })(prototype, key, descriptor);
+  };
   return (target, key, descriptor) => {
-    ApiSecurity(scheme)(target, key!, descriptor!);
-    ApiErrors(401, { 403: forbidden })(target, key, descriptor);
+    if (descriptor) return onRoute(target, key!, descriptor);
+    forEachRoute(target, (prototype, name, route) => {
+      const operation: { security?: unknown[] } | undefined = Reflect.getMetadata(DECORATORS.API_OPERATION, route.value);
+      const security: Record<string, unknown>[] = Reflect.getMetadata(DECORATORS.API_SECURITY, route.value) ?? [];
+      if (operation?.security?.length === 0 || security.some((requirement) => scheme in requirement)) return;
+      onRoute(prototype, name, route);
+    });
   };
 }
 
@@ -61,32 +72,30 @@ export function ApiNoSecurity(): Decorator {
   const noSecurity = ApiOperation({ summary: undefined, security: [] });
   return (target, key, descriptor) => {
     if (descriptor) return void noSecurity(target, key!, descriptor);
-    const prototype = (target as { prototype: object }).prototype;
-    for (const name of Object.getOwnPropertyNames(prototype)) {
-      const method = Object.getOwnPropertyDescriptor(prototype, name)!;
-      if (name !== 'constructor' && typeof method.value === 'function') noSecurity(prototype, name, method);
-    }
+    forEachRoute(target, noSecurity);
   };
+}
+
+/** A class decorator's way to decorate each method (route handler) of the class. */
+function forEachRoute(target: object, decorate: (prototype: object, name: string, method: PropertyDescriptor) => void): void {
+  const prototype = (target as { prototype: object }).prototype;
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const method = Object.getOwnPropertyDescriptor(prototype, name)!;
+    if (name !== 'constructor' && typeof method.value === 'function') decorate(prototype, name, method);
+  }
 }
 
 /**
  * @nestjs/swagger documents a route's success status only while the route declares no response, and
  * @Post/@HttpCode are applied after the decorators below them: so once the class is fully decorated (the
- * same tick), add that status back, and drop a security requirement the class already states.
+ * same tick), add that status back.
  */
-function afterClassDecorated(prototype: object, handler: object): void {
+function keepSuccessResponse(prototype: object, handler: object): void {
   process.nextTick(() => {
     const responses: Record<string, unknown> = Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) ?? {};
-    if (!Object.keys(responses).some((status) => status.startsWith('2'))) {
-      const method = Reflect.getMetadata(METHOD_METADATA, handler);
-      const status = Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (method === RequestMethod.POST ? 201 : 200);
-      ApiResponse({ status })(prototype, '', { value: handler });
-    }
-    const own: object[] | undefined = Reflect.getMetadata(DECORATORS.API_SECURITY, handler);
-    const inherited: object[] = Reflect.getMetadata(DECORATORS.API_SECURITY, prototype.constructor) ?? [];
-    if (own) {
-      const kept = own.filter((requirement, i) => ![...inherited, ...own.slice(0, i)].some((other) => isDeepStrictEqual(other, requirement)));
-      Reflect.defineMetadata(DECORATORS.API_SECURITY, kept, handler);
-    }
+    if (Object.keys(responses).some((status) => status.startsWith('2'))) return;
+    const method = Reflect.getMetadata(METHOD_METADATA, handler);
+    const status = Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (method === RequestMethod.POST ? 201 : 200);
+    ApiResponse({ status })(prototype, '', { value: handler });
   });
 }
