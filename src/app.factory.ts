@@ -143,6 +143,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     .setTitle('Goodword API')
     .setDescription('Staff authenticate with a bearer JWT from POST /api/auth/login; machines with X-Api-Key.')
     .setVersion('1')
+    .addServer(config.publicUrl)
     .addBearerAuth()
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
     .build();

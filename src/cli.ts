@@ -26,7 +26,7 @@ class CliError extends Error {
   }
 }
 
-const USAGE = `usage: npm run cli -- <command>
+export const USAGE = `usage: npm run cli -- <command>
   migrate                      apply pending database migrations
   locations:import FILE        import or update locations from a CSV file
   feedback:import FILE         import feedback responses from a CSV file (prints accepted and rejected counts)
@@ -81,7 +81,7 @@ function describe(error: unknown): never {
   throw error;
 }
 
-const COMMANDS: Record<string, (config: AppConfig, args: string[], options: Options) => Promise<void>> = {
+export const COMMANDS: Record<string, (config: AppConfig, args: string[], options: Options) => Promise<void>> = {
   async migrate(config) {
     const dataSource = await new DataSource(buildDataSourceOptions(config)).initialize();
     try {
@@ -181,11 +181,14 @@ async function main(argv: string[]) {
   await run(loadConfigOrExit(), args, parsed.values);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof CliError || error instanceof CsvFormatError) {
-    process.stderr.write(`goodword: ${error.message}\n`);
-    process.exit(error instanceof CliError ? error.exitCode : 1);
-  }
-  process.stderr.write(`goodword: ${(error as Error).stack ?? error}\n`);
-  process.exit(1);
-});
+// Run when started as a program; a test imports COMMANDS and USAGE (src/cli.spec.ts).
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    if (error instanceof CliError || error instanceof CsvFormatError) {
+      process.stderr.write(`goodword: ${error.message}\n`);
+      process.exit(error instanceof CliError ? error.exitCode : 1);
+    }
+    process.stderr.write(`goodword: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}

@@ -271,6 +271,21 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s
       // The body is shown only when the status is wrong, to explain why.
       expect({ status: res.statusCode, body: res.statusCode === expected ? '' : res.body }).toEqual({ status: expected, body: '' });
     });
+
+    it('answers only what the OpenAPI document says each /api route answers', async () => {
+      const { paths } = (await inject({ method: 'GET', url: '/api/docs-json' })).json() as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      };
+      const templateOf = (url: string) =>
+        Object.keys(paths).find((template) => new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}$`).test(url.split('?')[0]));
+      const undocumented = MATRIX.flatMap((row) => {
+        const url = typeof row.path === 'string' ? row.path : row.path(fixture);
+        if (!url.startsWith('/api/')) return [];
+        const operation = paths[templateOf(url) ?? '']?.[row.method.toLowerCase()];
+        return WHO.filter((who) => !operation?.responses[row.expect[who]]).map((who) => `${row.method} ${url} as ${who} → ${row.expect[who]}`);
+      });
+      expect(undocumented).toEqual([]);
+    });
   });
 
   describe('location scope', () => {

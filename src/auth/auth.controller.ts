@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor } from '../common/actor';
+import { ApiErrors } from '../common/http/api-docs';
 import { AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
 import { PasswordResetService } from '../users/password-reset.service';
@@ -39,6 +40,8 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(ThrottlerGuard, LocalAuthGuard)
   @ApiOkResponse({ type: AccessTokenDto })
+  @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiErrors(400, { 401: 'Wrong email or password, or a deactivated user' }, 429)
   async login(
     @Req() request: FastifyRequest & { [LOGIN_USER]: User },
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -53,6 +56,8 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: clear the session cookie' })
+  @ApiErrors({ 400: 'A body was sent and is not valid JSON' })
   logout(@Res({ passthrough: true }) reply: FastifyReply): void {
     clearSessionCookie(reply, this.config);
   }
@@ -60,8 +65,8 @@ export class AuthController {
   /** Ends every session of the signed-in user, on every device. */
   @Post('logout-everywhere')
   @Roles('admin', 'marketer', 'dealer')
-  @ApiBearerAuth()
   @HttpCode(204)
+  @ApiOperation({ summary: 'End every session of the signed-in user' })
   async logoutEverywhere(@CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logoutEverywhere(actor);
     clearSessionCookie(reply, this.config);
@@ -70,7 +75,7 @@ export class AuthController {
   /** The signed-in user. */
   @Get('me')
   @Roles('admin', 'marketer', 'dealer')
-  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The signed-in user' })
   me(@CurrentActor() actor: Actor) {
     return this.users.get(actor.id!);
   }
@@ -78,10 +83,11 @@ export class AuthController {
   /** Changes the password; every other session ends, this one gets a fresh token (and cookie). Rate limited. */
   @Post('password')
   @Roles('admin', 'marketer', 'dealer')
-  @ApiBearerAuth()
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   @ApiOkResponse({ type: AccessTokenDto })
+  @ApiOperation({ summary: 'Change your password' })
+  @ApiErrors({ 400: 'Invalid request, or the current password is not correct' }, 429)
   async changePassword(
     @CurrentActor() actor: Actor,
     @Body() dto: ChangePasswordDto,
@@ -101,6 +107,8 @@ export class AuthController {
   @HttpCode(202)
   @UseGuards(ThrottlerGuard)
   @ApiAcceptedResponse({ type: PasswordResetAcceptedDto })
+  @ApiOperation({ summary: 'Email a link to choose a new password' })
+  @ApiErrors(400, 429)
   async requestPasswordReset(@Body() dto: PasswordResetRequestDto): Promise<PasswordResetAcceptedDto> {
     await this.resets.requestReset(dto.email);
     return { message: PASSWORD_RESET_ACCEPTED };
@@ -115,6 +123,8 @@ export class AuthController {
   @HttpCode(204)
   @UseGuards(ThrottlerGuard)
   @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Set a new password with the token from the emailed link' })
+  @ApiErrors({ 400: 'Invalid request, or an unknown, expired or used token' }, 429)
   async confirmPasswordReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
     await this.resets.confirm(dto.token, dto.newPassword);
   }

@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiOkResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiKeyAllowed, CurrentActor } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
+import { ApiErrors } from '../common/http/api-docs';
 import { FeedbackBatchDto, FeedbackItemDto, WebhookAnswerDto } from './dto/feedback-item.dto';
 import { FeedbackWebhookService } from './feedback-webhook.service';
 import { WebhookThrottleGuard } from './webhook-throttle.guard';
 
 @ApiTags('feedback')
-@ApiSecurity('api-key')
 @ApiExtraModels(FeedbackItemDto, FeedbackBatchDto)
 @Controller('api/feedback')
 export class FeedbackWebhookController {
@@ -23,6 +23,8 @@ export class FeedbackWebhookController {
   @HttpCode(200)
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(FeedbackItemDto) }, { $ref: getSchemaPath(FeedbackBatchDto) }] } })
   @ApiOkResponse({ type: WebhookAnswerDto })
+  @ApiOperation({ summary: 'Receive feedback: one response, or a batch of up to 1,000' })
+  @ApiErrors(400, 413, 429)
   receive(@CurrentActor() actor: Actor, @Body() body: unknown): Promise<WebhookAnswerDto> {
     // The body is checked item by item in the service: one bad item must not refuse the batch.
     return this.webhook.receive(actor, body);

@@ -2,10 +2,11 @@ import '@fastify/multipart';
 import {
   BadRequestException, Controller, Get, HttpException, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
+import { ApiErrors } from '../common/http/api-docs';
 import { CsvFormatError } from '../common/csv/csv-reader';
 import { CsvQueryDto } from '../common/http/csv-query.dto';
 import { CsvResponse } from '../common/http/csv-response';
@@ -50,7 +51,6 @@ export async function importUpload(
 }
 
 @ApiTags('feedback')
-@ApiBearerAuth()
 @Controller('api/imports')
 export class ImportsController {
   constructor(
@@ -63,6 +63,8 @@ export class ImportsController {
   @Roles('admin', 'marketer')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiOperation({ summary: 'Import a Feedback CSV (multipart field `file`)' })
+  @ApiErrors({ 400: 'Invalid request, or not a readable Feedback CSV' }, { 409: 'An import with this id already exists' }, 413)
   upload(@Req() request: FastifyRequest, @CurrentActor() actor: Actor, @Query() query: ImportUploadQueryDto): Promise<FeedbackImport> {
     return importUpload(this.useCase, request, actor, 'api', query.id);
   }
@@ -70,6 +72,8 @@ export class ImportsController {
   /** The latest 100 imports. */
   @Get()
   @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'The latest 100 imports' })
+  @ApiErrors(400)
   async list(@Query() query: CsvQueryDto) {
     const rows = await this.imports.recent(100);
     return query.format === 'csv' ? new CsvResponse('imports.csv', IMPORT_CSV_COLUMNS, rows) : rows;
@@ -78,6 +82,8 @@ export class ImportsController {
   /** Status and counts; counts grow batch by batch while the import runs. */
   @Get(':id')
   @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'An import: status and counts' })
+  @ApiErrors(400, 404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<FeedbackImport> {
     const found = await this.imports.findById(id);
     if (!found) throw new NotFoundException(`No import with id ${id}`);
@@ -87,6 +93,8 @@ export class ImportsController {
   /** Rejected rows with line and reason, in line order. */
   @Get(':id/errors')
   @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'An import’s rejected rows' })
+  @ApiErrors(400, 404)
   async errors(@Param('id', ParseUUIDPipe) id: string, @Query() query: ImportErrorsQueryDto) {
     if (!(await this.imports.exists(id))) throw new NotFoundException(`No import with id ${id}`);
     if (query.format === 'csv') return new CsvResponse(`import-${id}-errors.csv`, ERROR_CSV_COLUMNS, this.imports.errors(id));

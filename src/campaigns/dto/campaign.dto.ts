@@ -22,6 +22,8 @@ import {
 } from 'class-validator';
 import { Channel, CHANNELS } from '../campaign.entity';
 
+/** A location code, as stored (upper-case). */
+const LOCATION_CODE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Given (not undefined): the field must be valid; null is refused for fields that can't be empty. */
 const given = ValidateIf((_o, value) => value !== undefined);
@@ -40,7 +42,7 @@ function IsLocationScope(options?: ValidationOptions): PropertyDecorator {
           (Array.isArray(value) &&
             value.length > 0 &&
             value.length <= 500 &&
-            value.every((code) => typeof code === 'string' && /^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code))),
+            value.every((code) => typeof code === 'string' && LOCATION_CODE.test(code))),
       },
     });
 }
@@ -60,7 +62,7 @@ function IsPromptOverrides(options?: ValidationOptions): PropertyDecorator {
           !Array.isArray(value) &&
           Object.keys(value).length <= 500 &&
           Object.entries(value).every(
-            ([code, prompt]) => /^[A-Z0-9][A-Z0-9_-]{0,31}$/.test(code) && typeof prompt === 'string' && prompt.trim().length >= 1 && prompt.length <= 500,
+            ([code, prompt]) => LOCATION_CODE.test(code) && typeof prompt === 'string' && prompt.trim().length >= 1 && prompt.length <= 500,
           ),
       },
     });
@@ -82,11 +84,11 @@ function IsSmallObject(options?: ValidationOptions): PropertyDecorator {
 }
 
 export class SendingHoursDto {
-  @ApiProperty({ example: 9, description: 'Local hour sending starts (0-23)' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 23, example: 9, description: 'Local hour sending starts' })
   @IsInt() @Min(0) @Max(23)
   from: number;
 
-  @ApiProperty({ example: 19, description: 'Local hour sending stops (1-24); from 0 to 24 is all day, from > to wraps past midnight' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 24, example: 19, description: 'Local hour sending stops; from 0 to 24 is all day, from > to wraps past midnight' })
   @IsInt() @Min(1) @Max(24)
   to: number;
 }
@@ -96,16 +98,20 @@ export class CreateCampaignDto {
   @Transform(trim) @IsString() @Length(1, 200, { message: 'name must be 1-200 characters' })
   name: string;
 
-  @ApiPropertyOptional({ example: ['DLR-001'], description: '"all" (default, including locations added later) or location codes' })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string', enum: ['all'] }, { type: 'array', items: { type: 'string', pattern: LOCATION_CODE.source }, minItems: 1, maxItems: 500 }],
+    example: ['DLR-001'],
+    description: '"all" (default, including locations added later) or location codes',
+  })
   @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v)) : value))
   @given @IsLocationScope()
   locations?: 'all' | string[];
 
-  @ApiPropertyOptional({ enum: [9, 10], default: 9 })
+  @ApiPropertyOptional({ type: 'integer', enum: [9, 10], default: 9 })
   @given @IsIn([9, 10], { message: 'minScore must be 9 or 10' })
   minScore?: number;
 
-  @ApiPropertyOptional({ default: 90, description: 'Days since the customer’s latest response' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 730, default: 90, description: 'Days since the customer’s latest response' })
   @given @IsInt() @Min(1) @Max(730)
   lookBackDays?: number;
 
@@ -118,19 +124,25 @@ export class CreateCampaignDto {
   @Transform(trim) @given @IsString() @Length(1, 500, { message: 'prompt must be 1-500 characters' })
   prompt?: string;
 
-  @ApiPropertyOptional({ example: { 'DLR-001': 'How was our service team?' }, nullable: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', minLength: 1, maxLength: 500 },
+    example: { 'DLR-001': 'How was our service team?' },
+    nullable: true,
+    description: 'Location code → prompt for that location',
+  })
   @IsOptional() @IsPromptOverrides()
   promptOverrides?: Record<string, string> | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Set by the rewards capability' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Set by the rewards capability' })
   @IsOptional() @IsSmallObject()
   rewardOffer?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z', nullable: true })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'startsAt must be an ISO 8601 date-time' })
   startsAt?: string | null;
 
-  @ApiPropertyOptional({ example: '2027-01-31T00:00:00Z', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-01-31T00:00:00Z', nullable: true })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'endsAt must be an ISO 8601 date-time' })
   endsAt?: string | null;
 
@@ -138,7 +150,7 @@ export class CreateCampaignDto {
   @given @IsObject() @ValidateNested() @Type(() => SendingHoursDto)
   sendingHours?: SendingHoursDto;
 
-  @ApiPropertyOptional({ nullable: true, description: 'One reminder to non-openers after this many days (1-30); null: none' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 30, nullable: true, description: 'One reminder to non-openers after this many days; null: none' })
   @IsOptional() @IsInt() @Min(1) @Max(30)
   reminderAfterDays?: number | null;
 }

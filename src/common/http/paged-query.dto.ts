@@ -6,11 +6,11 @@ import { CsvQueryDto } from './csv-query.dto';
 
 /** A staff list read a page at a time: `limit` (default 100, at most 500) rows from `offset`. */
 export class PagedQueryDto extends CsvQueryDto {
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @Transform(toNumber) @IsOptional() @IsInt() @Min(1) @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @Transform(toNumber) @IsOptional() @IsInt() @Min(0)
   offset?: number;
 }

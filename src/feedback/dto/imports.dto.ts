@@ -12,7 +12,7 @@ export class ImportUploadQueryDto {
 }
 
 export class ImportErrorsQueryDto extends CsvQueryDto {
-  @ApiPropertyOptional({ default: 1000, maximum: 10000, description: 'JSON only; CSV lists every rejected row' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10000, default: 1000, description: 'JSON only; CSV lists every rejected row' })
   @Transform(toNumber) @IsOptional() @IsInt() @Min(1) @Max(10000)
   limit?: number;
 }

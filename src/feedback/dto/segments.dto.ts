@@ -28,7 +28,7 @@ export class NpsQueryDto extends SegmentWindowDto {
 }
 
 export class PromotersQueryDto extends SegmentWindowDto {
-  @ApiPropertyOptional({ enum: [9, 10], default: 9, description: 'Lowest score of the latest response' })
+  @ApiPropertyOptional({ type: 'integer', enum: [9, 10], default: 9, description: 'Lowest score of the latest response' })
   @Transform(toNumber) @IsOptional()
   @IsInt({ message: 'minScore must be 9 or 10' }) @Min(9, { message: 'minScore must be 9 or 10' }) @Max(10, { message: 'minScore must be 9 or 10' })
   minScore?: number;
@@ -38,11 +38,11 @@ export class PromotersQueryDto extends SegmentWindowDto {
   @IsOptional() @IsBoolean({ message: 'consent must be true or false' })
   consent?: boolean;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000, description: 'JSON only; CSV exports every row' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'JSON only; CSV exports every row' })
   @Transform(toNumber) @IsOptional() @IsInt() @Min(1) @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @Transform(toNumber) @IsOptional() @IsInt() @Min(0)
   offset?: number;
 }

@@ -19,19 +19,19 @@ export class UpdateSettingsDto {
   })
   brandPostalAddress?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 2, description: 'Marketing messages per customer per rolling 30 days; never above 2' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 2, description: 'Marketing messages per customer per rolling 30 days; never above 2' })
   @IsOptional() @IsInt({ message: 'frequencyCap must be a whole number' })
   @Min(L.frequencyCap.min, { message: 'frequencyCap must be 0, 1 or 2' })
   @Max(L.frequencyCap.max, { message: 'frequencyCap must be 0, 1 or 2: it can be lowered, never raised above 2' })
   frequencyCap?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 365 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 365 })
   @IsOptional() @IsInt({ message: 'alertWindowDays must be a whole number' })
   @Min(L.alertWindowDays.min, { message: `alertWindowDays must be at least ${L.alertWindowDays.min}` })
   @Max(L.alertWindowDays.max, { message: `alertWindowDays must be at most ${L.alertWindowDays.max}` })
   alertWindowDays?: number;
 
-  @ApiPropertyOptional({ minimum: 30, maximum: 3650 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 30, maximum: 3650 })
   @IsOptional() @IsInt({ message: 'dataRetentionDays must be a whole number' })
   @Min(L.dataRetentionDays.min, { message: `dataRetentionDays must be at least ${L.dataRetentionDays.min}` })
   @Max(L.dataRetentionDays.max, { message: `dataRetentionDays must be at most ${L.dataRetentionDays.max}` })
