@@ -8,6 +8,7 @@ import { formatDay } from '../campaigns/invitation-email';
 import { AppConfig } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../jobs/outbox.service';
+import { sealEmailSecrets } from '../notifications/email-secrets';
 import { SEND_EMAIL_JOB } from '../notifications/send-email.job';
 import { LinkKind } from '../preferences/link-pages';
 import { FRESH_LINK_LIMITS, LinkRateLimiter } from '../preferences/link-rate-limiter.service';
@@ -66,13 +67,15 @@ export class FreshLinks {
         template: 'preferences-link',
         subject: 'Your new link',
         kind: 'transactional',
-        unsubscribeUrl: `${preferencesUrl}/unsubscribe`,
         context: {
-          preferencesUrl,
-          invitationUrl: invitationToken ? `${this.config.publicUrl}/i/${invitationToken}` : null,
           locationName: locationName ?? null,
           expiresOn: formatDay(new Date(now.getTime() + INVITATION_LINK_TTL_MS)),
         },
+        // The links travel sealed: the outbox row and the queue's copy outlive the email by days.
+        sealed: sealEmailSecrets(this.config.encryptionKey, {
+          unsubscribeUrl: `${preferencesUrl}/unsubscribe`,
+          context: { preferencesUrl, invitationUrl: invitationToken ? `${this.config.publicUrl}/i/${invitationToken}` : null },
+        }),
       });
       await this.audit.record(
         { type: 'customer', id: customerId },

@@ -13,6 +13,11 @@ export interface EmailMessage {
   kind: EmailKind;
   /** Absolute http(s) URL: required for marketing; shown in the footer and sent as List-Unsubscribe. */
   unsubscribeUrl?: string;
+  /**
+   * Links carrying tokens, sealed with `sealEmailSecrets` so that job data (outbox rows, Redis) never
+   * holds them in the clear; opened at send time into `context` and `unsubscribeUrl`.
+   */
+  sealed?: string;
   /** Extra headers (e.g. X-Campaign-Id). Headers the service sets itself are refused. */
   headers?: Record<string, string>;
 }

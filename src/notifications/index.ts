@@ -1,4 +1,6 @@
 export type { EmailKind, EmailMessage } from './email-message';
+export { openEmailSecrets, sealEmailSecrets } from './email-secrets';
+export type { EmailSecrets } from './email-secrets';
 export { InvalidEmailError, isPermanentMailError, MailDeliveryError } from './mail.errors';
 export { MailService } from './mail.service';
 export { NotificationsCoreModule } from './notifications-core.module';

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { SettingsService } from '../settings/settings.service';
 import { EmailMessage } from './email-message';
 import { EmailRenderer } from './email-renderer';
+import { EmailSecrets, openEmailSecrets } from './email-secrets';
 import { InvalidEmailError, MailDeliveryError } from './mail.errors';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport.factory';
 
@@ -69,7 +70,9 @@ export class MailService implements OnModuleDestroy {
 
   /** Validates and renders without sending (tests, previews). */
   compose(message: EmailMessage, brandOf: EmailBrand = this.config): SendMailOptions {
-    const { to, template, kind, unsubscribeUrl } = message;
+    const { to, template, kind } = message;
+    const secrets: EmailSecrets = message.sealed === undefined ? {} : openEmailSecrets(this.config.encryptionKey, message.sealed);
+    const unsubscribeUrl = secrets.unsubscribeUrl ?? message.unsubscribeUrl;
     if (typeof to !== 'string' || to.length > 254 || !SINGLE_ADDRESS.test(to)) {
       throw new InvalidEmailError('Email "to" must be one plain address such as ana@example.com');
     }
@@ -101,7 +104,7 @@ export class MailService implements OnModuleDestroy {
     };
     const { html, text } = this.renderer.render(
       template,
-      { ...message.context, ...brand },
+      { ...message.context, ...secrets.context, ...brand },
       { ...brand, subject, marketing: kind === 'marketing', unsubscribeUrl: unsubscribe },
     );
 

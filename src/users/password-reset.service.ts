@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor, StaffRole, SYSTEM_ACTOR } from '../common/actor';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../jobs/outbox.service';
+import { sealEmailSecrets } from '../notifications/email-secrets';
 import { SEND_EMAIL_JOB, SendEmailData } from '../notifications/send-email.job';
 import { PasswordResetToken, PasswordTokenPurpose } from './password-reset-token.entity';
 import { UserView } from './user.view';
@@ -144,21 +145,26 @@ export class PasswordResetService {
     const token = randomBytes(32).toString('base64url');
     const ttl = purpose === 'invitation' ? INVITATION_LINK_TTL_MS : RESET_LINK_TTL_MS;
     const expiresAt = new Date(Date.now() + ttl);
-    const link = new URL(`/reset-password/${token}`, this.config.publicUrl).href;
+    // The link travels sealed: the outbox row and the queue's copy outlive the email by days.
+    const sealed = sealEmailSecrets(this.config.encryptionKey, {
+      context: { link: new URL(`/reset-password/${token}`, this.config.publicUrl).href },
+    });
     const email: SendEmailData =
       purpose === 'invitation'
         ? {
             to: user.email,
             template: 'staff-invitation',
             subject: `You're invited to ${this.config.brandName} on Goodword`,
-            context: { link, expiresInHours: ttl / 3_600_000, roleLabel: ROLE_LABELS[user.role], email: user.email },
+            context: { expiresInHours: ttl / 3_600_000, roleLabel: ROLE_LABELS[user.role], email: user.email },
+            sealed,
             kind: 'transactional',
           }
         : {
             to: user.email,
             template: 'password-reset',
             subject: `Reset your ${this.config.brandName} password`,
-            context: { link, expiresInMinutes: ttl / 60_000 },
+            context: { expiresInMinutes: ttl / 60_000 },
+            sealed,
             kind: 'transactional',
           };
     await this.tokens.manager.transaction(async (manager) => {

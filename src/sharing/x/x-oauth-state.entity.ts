@@ -6,7 +6,7 @@ import { Share } from '../share.entity';
 /**
  * One "connect your X account" attempt, from the authorize redirect to `/auth/x/callback`. The OAuth
  * `state` is stored only as its SHA-256 (hex) and the PKCE verifier encrypted, so a database leak
- * can't complete someone's sign-in. Valid for 10 minutes, once.
+ * can't complete someone's sign-in, and the return path (it holds the invitation token) encrypted too. Valid for 10 minutes, once.
  */
 @Entity('x_oauth_state')
 export class XOAuthState {
@@ -29,9 +29,12 @@ export class XOAuthState {
   @JoinColumn({ name: 'customer_id', foreignKeyConstraintName: 'fk_x_oauth_state_customer' })
   customer?: Customer;
 
-  /** A local path (`/i/…`) to send the customer back to; never an absolute URL. */
-  @Column({ name: 'return_to', type: 'varchar', length: 500 })
-  returnTo: string;
+  /**
+   * SecretBox-encrypted local path (`/i/…`) to send the customer back to; never an absolute URL.
+   * Encrypted because the path carries the customer's invitation token.
+   */
+  @Column({ name: 'return_to_enc', type: 'text' })
+  returnToEnc: string;
 
   /** The share the customer was about to post when asked to connect. */
   @Column({ name: 'share_id', type: 'uuid', nullable: true })

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { TOAuth2Scope } from 'twitter-api-v2';
 import { DataSource, IsNull, LessThan } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
-import { SecretBox } from '../../common/crypto/secret-box';
+import { SecretBox, SecretBoxError } from '../../common/crypto/secret-box';
 import { AppConfig } from '../../config/app-config';
 import { XClientFactory } from './x-client.factory';
 import { XConnectionService, XTokens } from './x-connection.service';
@@ -37,7 +37,7 @@ export interface XConnectResult {
 /**
  * Connecting a customer's X account with OAuth 2.0 Authorization Code + PKCE (twitter-api-v2's
  * `generateOAuth2AuthLink` / `loginWithOAuth2`), callback fixed at `PUBLIC_URL/auth/x/callback`.
- * The state is kept hashed, the PKCE verifier encrypted; each state works once, for 10 minutes.
+ * The state is kept hashed, the PKCE verifier and the return path (it holds the invitation token) encrypted; each state works once, for 10 minutes.
  */
 @Injectable()
 export class XOAuthService {
@@ -74,7 +74,7 @@ export class XOAuthService {
       stateHash: hashState(link.state),
       codeVerifierEnc: this.box.encrypt(link.codeVerifier, verifierContext(id)),
       customerId: input.customerId,
-      returnTo,
+      returnToEnc: this.box.encrypt(returnTo, returnToContext(id)),
       shareId: input.shareId ?? null,
       expiresAt: new Date(Date.now() + STATE_TTL_MS),
       usedAt: null,
@@ -91,9 +91,10 @@ export class XOAuthService {
   async complete(input: { state?: string; code?: string; error?: string }): Promise<XConnectResult> {
     if (!this.enabled) throw new XNotConfiguredError();
     const row = await this.claimState(input.state);
+    const returnTo = this.openReturnTo(row);
     if (input.error || !input.code) {
       this.logger.log({ msg: 'X connect declined or incomplete', stateId: row.id });
-      throw new XConnectError(input.error ? 'declined' : 'no_code', row.returnTo);
+      throw new XConnectError(input.error ? 'declined' : 'no_code', returnTo);
     }
 
     let tokens: XTokens;
@@ -110,11 +111,11 @@ export class XOAuthService {
     } catch (error) {
       const failure = classifyXError(error);
       this.logger.warn({ msg: 'X connect failed', stateId: row.id, failure: failure.kind, status: 'status' in failure ? failure.status : undefined });
-      throw new XConnectError(`x_${failure.kind}`, row.returnTo);
+      throw new XConnectError(`x_${failure.kind}`, returnTo);
     }
     if (!X_SCOPES.every((scope) => tokens.scope.includes(scope))) {
       this.logger.warn({ msg: 'X granted fewer scopes than asked', stateId: row.id });
-      throw new XConnectError('missing_scope', row.returnTo);
+      throw new XConnectError('missing_scope', returnTo);
     }
 
     const connection = await this.dataSource.transaction(async (manager) => {
@@ -133,7 +134,17 @@ export class XOAuthService {
       return saved;
     });
     this.logger.log({ msg: 'X account connected', stateId: row.id, connectionId: connection.id });
-    return { customerId: row.customerId, connectionId: connection.id, returnTo: row.returnTo, shareId: row.shareId };
+    return { customerId: row.customerId, connectionId: connection.id, returnTo, shareId: row.shareId };
+  }
+
+  /** The stored return path; a state sealed under another ENCRYPTION_KEY is as good as unknown. */
+  private openReturnTo(row: XOAuthState): string {
+    try {
+      return this.box.decrypt(row.returnToEnc, returnToContext(row.id));
+    } catch (error) {
+      if (error instanceof SecretBoxError) throw new XOAuthStateError('unknown');
+      throw error;
+    }
   }
 
   /** Finds the state and marks it used, atomically: two callbacks with one state can't both proceed. */
@@ -156,4 +167,8 @@ function hashState(state: string): string {
 
 function verifierContext(stateId: string): string {
   return `x_oauth_state:${stateId}:verifier`;
+}
+
+function returnToContext(stateId: string): string {
+  return `x_oauth_state:${stateId}:return_to`;
 }
