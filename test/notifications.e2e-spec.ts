@@ -2,12 +2,14 @@ import { LoggerService } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { simpleParser } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppConfig } from '../src/config/app-config';
 import { ConfigModule } from '../src/config/config.module';
 import { loadConfig } from '../src/config/load-config';
 import { EmailMessage } from '../src/notifications/email-message';
+import { sealEmailSecrets } from '../src/notifications/email-secrets';
 import { InvalidEmailError, MailDeliveryError } from '../src/notifications/mail.errors';
 import { MailService } from '../src/notifications/mail.service';
 import { NotificationsModule } from '../src/notifications/notifications.module';
@@ -167,6 +169,20 @@ describe('notifications: email', () => {
       const [{ parsed }] = await smtp.waitFor(1);
       expect(parsed.html).not.toContain('Evil Corp');
       expect(parsed.html).toContain('This is a test email from Acme Motors.');
+    });
+
+    it('opens sealed links only when it sends (context and List-Unsubscribe); refuses what it cannot open', async () => {
+      const key = moduleRef.get(AppConfig).encryptionKey;
+      const link = 'https://advocates.acme.test/i/sealed-token';
+      await mail.send(testEmail({ kind: 'marketing', sealed: sealEmailSecrets(key, { context: { note: link }, unsubscribeUrl: UNSUBSCRIBE_URL }) }));
+      const [{ parsed, raw }] = await smtp.waitFor(1);
+      expect(parsed.text).toContain(`Note from the sender: ${link}`);
+      expect(rawHeader(raw, 'List-Unsubscribe')).toBe(`<${UNSUBSCRIBE_URL}>`);
+
+      const otherKey = sealEmailSecrets(randomBytes(32), { context: { note: link } });
+      await expect(mail.send(testEmail({ sealed: otherKey }))).rejects.toThrow(InvalidEmailError);
+      await expect(mail.send(testEmail({ sealed: 'v1:not:sealed:at-all' }))).rejects.toThrow('cannot be opened');
+      expect(smtp.messages).toHaveLength(1);
     });
 
     it('refuses a marketing email without an unsubscribe link, before sending anything', async () => {
