@@ -9,6 +9,7 @@ import { cliActor } from './common/actor';
 import { loadConfigOrExit } from './common/boot';
 import { CsvFormatError } from './common/csv/csv-reader';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
+import { describeErrorSafely } from './common/logging/safe-error';
 import { AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { runMigrations } from './database/migrate';
@@ -188,7 +189,8 @@ if (require.main === module) {
       process.stderr.write(`goodword: ${error.message}\n`);
       process.exit(error instanceof CliError ? error.exitCode : 1);
     }
-    process.stderr.write(`goodword: ${(error as Error).stack ?? error}\n`);
+    // Names, codes and frames only: a database error's message, detail and parameters may hold personal data.
+    process.stderr.write(`goodword: ${describeErrorSafely(error)}\n`);
     process.exit(1);
   });
 }

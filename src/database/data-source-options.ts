@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSourceOptions, LoggerOptions } from 'typeorm';
+import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { applyDialect } from './columns';
+import { DatabaseLogger } from './database-logger';
 import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
@@ -21,7 +22,8 @@ export function splitSchema(databaseUrl: string): { url: string; schema?: string
 }
 
 export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: ['error'] as LoggerOptions };
+  // Failed queries are logged by DatabaseLogger, without their parameters.
+  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logger: new DatabaseLogger() };
   if (config.databaseUrl) {
     applyDialect('postgres');
     const { url, schema } = splitSchema(config.databaseUrl);

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { CsvFormatError, readCsv } from '../common/csv/csv-reader';
+import { safeErrorMessage } from '../common/logging/safe-error';
 import { LocationsService } from '../locations/locations.service';
 import { SettingsService } from '../settings/settings.service';
 import { FEEDBACK_CSV_COLUMNS, parseCsvRecord, REQUIRED_CSV_COLUMNS } from './feedback-csv';
@@ -187,5 +188,6 @@ export class ImportFeedbackUseCase {
 function describe(error: Error): string {
   const code = (error as { code?: string }).code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return 'the file is larger than the upload limit.';
-  return error.message?.slice(0, 300) || 'unexpected error.';
+  // Shown to staff and stored: a database error's values (emails, names) stay out of it.
+  return safeErrorMessage(error).slice(0, 300) || 'unexpected error.';
 }

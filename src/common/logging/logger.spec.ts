@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { createRootLogger, redactUrl } from './logger';
+import { QueryFailedError } from 'typeorm';
+import { createRootLogger, PinoNestLogger, redactDeep, redactUrl } from './logger';
 
 describe(redactUrl.name, () => {
   it.each([
@@ -33,5 +34,37 @@ describe(createRootLogger.name, () => {
     expect(text).not.toContain('ana@example.com');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('Bearer');
+  });
+});
+
+describe(redactDeep.name, () => {
+  it('censors personal keys, masks emails and serialises errors at any depth', () => {
+    const sut = redactDeep({
+      batch: { rows: [{ id: 7, email: 'ana@example.com', name: 'Ana Silva', phone: '+1 555 0101', comment: 'Lovely' }] },
+      note: 'sent to ana@example.com',
+      deep: { deeper: { failure: new QueryFailedError('INSERT …', ['Ana Silva'], Object.assign(new Error('boom'), { detail: 'Ana Silva' })) } },
+    });
+    expect(sut).toEqual({
+      batch: { rows: [{ id: 7, email: '[redacted]', name: '[redacted]', phone: '[redacted]', comment: '[redacted]' }] },
+      note: 'sent to [email]',
+      deep: { deeper: { failure: expect.objectContaining({ type: 'QueryFailedError', message: 'boom' }) } },
+    });
+    expect(JSON.stringify(sut)).not.toContain('Ana Silva');
+  });
+});
+
+describe(PinoNestLogger.name, () => {
+  it('logs an error by name, code and safe message, also when Nest passes the error itself', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const sut = new PinoNestLogger(createRootLogger('info', sink));
+    const driverError = Object.assign(new Error('invalid input syntax for type uuid: "ana@example.com"'), { code: '22P02', detail: 'x', severity: 'ERROR', routine: 'r' });
+    const error = new QueryFailedError('SELECT 1', ['ana@example.com', 'Ana Silva'], driverError);
+    sut.error(error, 'Importer');
+    sut.error({ msg: 'batch failed', err: error }, 'Importer');
+    const entries = lines.map((line) => JSON.parse(line));
+    expect(entries[0]).toMatchObject({ context: 'Importer', msg: 'invalid input syntax for type uuid: "[value]"', err: { type: 'QueryFailedError', code: '22P02' } });
+    expect(entries[1]).toMatchObject({ msg: 'batch failed', err: { type: 'QueryFailedError' } });
+    expect(lines.join('')).not.toMatch(/ana@example\.com|Ana Silva|SELECT/);
   });
 });
