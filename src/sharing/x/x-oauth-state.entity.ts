@@ -6,7 +6,8 @@ import { Share } from '../share.entity';
 /**
  * One "connect your X account" attempt, from the authorize redirect to `/auth/x/callback`. The OAuth
  * `state` is stored only as its SHA-256 (hex) and the PKCE verifier encrypted, so a database leak
- * can't complete someone's sign-in, and the return path (it holds the invitation token) encrypted too. Valid for 10 minutes, once.
+ * can't complete someone's sign-in; the return path is encrypted too, as it holds the invitation
+ * token. Valid for 10 minutes, once.
  */
 @Entity('x_oauth_state')
 export class XOAuthState {

@@ -37,7 +37,8 @@ export interface XConnectResult {
 /**
  * Connecting a customer's X account with OAuth 2.0 Authorization Code + PKCE (twitter-api-v2's
  * `generateOAuth2AuthLink` / `loginWithOAuth2`), callback fixed at `PUBLIC_URL/auth/x/callback`.
- * The state is kept hashed, the PKCE verifier and the return path (it holds the invitation token) encrypted; each state works once, for 10 minutes.
+ * The state is kept hashed, the PKCE verifier and the return path (it holds the invitation token)
+ * encrypted; each state works once, for 10 minutes.
  */
 @Injectable()
 export class XOAuthService {
