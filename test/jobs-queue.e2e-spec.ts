@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TestingModule } from '@nestjs/testing';
-import { JobContext, JobProcessor } from '../src/jobs/job';
+import Redis from 'ioredis';
+import { defineJob, JobContext, JobProcessor } from '../src/jobs/job';
 import { JobHandler } from '../src/jobs/job-handler.decorator';
 import { JobQueue } from '../src/jobs/job-queue.service';
 import {
@@ -16,6 +17,7 @@ import {
   uniqueTag,
   waitFor,
 } from './fakes/jobs-fixtures';
+import { REDIS_URL } from './support/database';
 
 const resources = new JobsTestResources();
 afterAll(() => resources.cleanup());
@@ -166,5 +168,41 @@ describe('process roles (BullMQ)', () => {
     expect(api.get(JobProbe).tagged(tag)).toHaveLength(0);
     await resources.close(api);
     await resources.close(worker);
+  });
+});
+
+interface FailingData {
+  tag: string;
+  message: string;
+}
+const FAILING_JOB = defineJob<FailingData>('test.failing', { attempts: 1 });
+
+/** Fails as a database driver error would: values in the message and in `detail`. */
+@Injectable()
+@JobHandler(FAILING_JOB)
+class FailingProcessor implements JobProcessor<FailingData> {
+  async process(data: FailingData): Promise<void> {
+    throw Object.assign(new Error(data.message), { code: '23505', detail: 'Key (email)=(ana@example.com) already exists.' });
+  }
+}
+
+describe('what BullMQ keeps in Redis of a failed try', () => {
+  it('the error by name and safe message: no values, no email addresses', async () => {
+    const store = resources.store({ driver: 'bullmq', dialect: 'postgres' });
+    const app = await resources.boot(store, { providers: [FailingProcessor] });
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+    try {
+      const jobId = `failing-${uniqueTag()}`;
+      await app.get(JobQueue).enqueue(FAILING_JOB, { tag: jobId, message: 'no mailbox for ana@example.com' }, { jobId });
+      const key = `${store.env.QUEUE_PREFIX}:${FAILING_JOB.name}:${jobId}`;
+      await waitFor(async () => !!(await redis.hget(key, 'failedReason')), 'the failed try to be recorded');
+      const [failedReason, stacktrace] = await redis.hmget(key, 'failedReason', 'stacktrace');
+      expect(failedReason).toBe('no mailbox for [email]');
+      expect(stacktrace).toContain('no mailbox for [email]');
+      expect(`${failedReason} ${stacktrace}`).not.toMatch(/ana@example\.com|Key \(email\)/);
+    } finally {
+      redis.disconnect();
+      await resources.close(app);
+    }
   });
 });

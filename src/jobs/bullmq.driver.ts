@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
+import { serializeError } from '../common/logging/safe-error';
 import { bullmqJobOptions } from './job-defaults';
 import { describeError } from './job-error.util';
 import { JobExecutor } from './job-executor.service';
@@ -56,7 +57,10 @@ export class BullmqDriver implements QueueDriver {
     for (const job of jobs) {
       const worker = new Worker(
         job.name,
-        (bull: Job) => this.executor.run(job, bull.data, { jobId: bull.id!, attempt: bull.attemptsMade + 1 }),
+        (bull: Job) =>
+          this.executor.run(job, bull.data, { jobId: bull.id!, attempt: bull.attemptsMade + 1 }).catch((error: unknown) => {
+            throw storableError(error);
+          }),
         { connection: this.consumer, prefix: this.options.prefix, concurrency: job.options.concurrency },
       );
       worker.on('error', (error) => this.logError(`worker ${job.name}`, error));
@@ -113,6 +117,15 @@ async function closeRedis(client: Redis): Promise<void> {
   } else {
     client.disconnect();
   }
+}
+
+/**
+ * BullMQ keeps every failed try's message and stack in Redis (for days, see KEEP_FAILED): they get the
+ * safe form, as logs do, since a database error's message may quote the values of its statement.
+ */
+function storableError(error: unknown): Error {
+  const safe = serializeError(error);
+  return Object.assign(new Error(safe.message), { name: safe.type, stack: safe.stack ?? `${safe.type}: ${safe.message}` });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
