@@ -20,11 +20,11 @@ export class DatabaseLogger implements TypeOrmLogger {
     this.logger.warn({ msg: 'slow query', ms: time, statement: statementKind(query) });
   }
 
+  // As before (TypeORM `logging: ['error']`): schema and migration chatter isn't logged; the migration
+  // runner reports what it applied itself.
   logSchemaBuild(): void {}
 
-  logMigration(message: string): void {
-    this.logger.log({ msg: message });
-  }
+  logMigration(): void {}
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
     if (level === 'warn') this.logger.warn({ msg: String(message) });
