@@ -73,6 +73,10 @@ describe.each<TestAppOptions>([
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { email: 'reset@staff.example.com' } })).statusCode).toBe(202);
     const token = tokenOf(linkIn((await emailTo('reset@staff.example.com')).parsed.text!, 'reset-password'));
     expect(await stored(token)).toEqual([]);
+    // The email did go through the outbox (kept after sending), with its link sealed.
+    const rows: { payload: unknown }[] = await db.query(`SELECT payload FROM job_outbox WHERE job_name = 'notifications.send-email'`);
+    const payloads = rows.map((row) => (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload));
+    expect(payloads).toContainEqual(expect.objectContaining({ to: 'reset@staff.example.com', sealed: expect.stringMatching(/^v1:/) }));
     // The link still works: the email carried the real token.
     const confirm = await t.app.inject({ method: 'POST', url: '/api/auth/password-reset/confirm', payload: { token, newPassword: 'a-brand-new-password-2' } });
     expect(confirm.statusCode).toBeLessThan(300);
