@@ -65,8 +65,9 @@ export class JobsModule implements OnModuleInit, OnApplicationBootstrap, OnModul
   }
 
   /**
-   * JobsModule is global, so this runs before other modules' destroy hooks: running jobs finish while
-   * the services they use (and the database, closed at application shutdown) are still there.
+   * JobsModule is global, so this runs after the other modules' destroy hooks (Nest destroys in reverse
+   * bootstrap order, globals last). Running jobs finish here, so whatever they use must be released at
+   * application shutdown, not at module destroy: the database, the mail pool (MailService), X clients.
    */
   async onModuleDestroy(): Promise<void> {
     await this.relay.stop();
