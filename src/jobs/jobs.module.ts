@@ -56,12 +56,16 @@ export class JobsModule implements OnModuleInit, OnApplicationBootstrap, OnModul
   onModuleInit(): void {
     // Misdeclared handlers stop the boot here rather than at the first enqueue.
     this.registry.load();
+    this.driver.setLifecycle(this.relay);
+    this.driver.onDataLoss(async () => void (await this.relay.requeueDispatched()));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     // After every module's onModuleInit, so handlers' own dependencies are ready.
     if (this.config.runsWorker) await this.driver.startWorkers(this.registry.all());
     this.relay.start();
+    // Every module's loss listener (registered through JobQueue.onDataLoss in onModuleInit) is in by now.
+    this.driver.watchForDataLoss();
   }
 
   /**
