@@ -26,6 +26,10 @@ export class TestRedisServer {
       stdio: 'ignore',
     });
     this.process = child;
+    // Never left running after the test process, whatever way it ends.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.removeListener('exit', reap));
     for (let tries = 0; ; tries++) {
       const probe = new Redis(this.url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
       probe.on('error', () => undefined);
