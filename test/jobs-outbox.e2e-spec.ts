@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
 import { TestingModule } from '@nestjs/testing';
+import { Queue } from 'bullmq';
 import { DataSource, In, IsNull } from 'typeorm';
 import { OutboxMessage } from '../src/jobs/outbox-message.entity';
 import { OutboxRelay } from '../src/jobs/outbox-relay.service';
 import { OutboxService } from '../src/jobs/outbox.service';
+import { AppConfig } from '../src/config/app-config';
 import {
   ECHO_JOB,
   FLAKY_JOB,
@@ -81,21 +83,56 @@ describe.each(SETUPS)('OutboxService ($driver driver, $dialect)', (setup) => {
     expect(probe.tagged(tag)).toHaveLength(1);
   });
 
-  it('prunes dispatched rows after 7 days and failed ones after 30, never pending ones', async () => {
+  it('keeps the row until the job has ended, and gives a queue that lost it the job again, once', async () => {
+    const tag = uniqueTag();
+    const id = await dataSource.transaction((manager) => sut.add(manager, ECHO_JOB, { n: 7, text: 'lost and found', tag }));
+    sut.kick();
+    await waitFor(async () => (await row(id)).completedAt !== null, 'the job to end');
+    expect(probe.tagged(tag)).toHaveLength(1);
+    if (setup.driver === 'in-process') return; // nothing outside this process can lose it
+
+    const config = app.get(AppConfig);
+    const queue = new Queue(ECHO_JOB.name, { connection: { url: config.redisUrl! }, prefix: config.queuePrefix });
+    try {
+      // A copy of a job that has ended (queued again from a stale read) is skipped.
+      await queue.remove(id);
+      await queue.add(ECHO_JOB.name, { n: 7, text: 'lost and found', tag }, { jobId: id });
+      await waitFor(async () => (await queue.getJobState(id)) === 'completed', 'the copy to be taken');
+      expect(probe.tagged(tag)).toHaveLength(1);
+
+      // A job Redis lost before it ended (its row not finished) is queued again by the relay and runs.
+      await dataSource.getRepository(OutboxMessage).update({ id }, { completedAt: null });
+      await queue.remove(id);
+      expect(await app.get(OutboxRelay).requeueDispatched()).toBeGreaterThanOrEqual(1);
+      await waitFor(async () => (await row(id)).completedAt !== null, 'the job to end again');
+      expect(probe.tagged(tag)).toHaveLength(2);
+      // Still in Redis: queueing it again changes nothing.
+      await app.get(OutboxRelay).requeueDispatched();
+      await waitFor(async () => (await queue.getJobState(id)) === 'completed', 'the job to stay completed');
+      expect(probe.tagged(tag)).toHaveLength(2);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('prunes finished rows after 7 days and failed or unfinished ones after 30, never pending ones', async () => {
     const now = Date.now() + 2 * 3600_000; // past any prune the relay's own loop already did
     const daysAgo = (days: number) => new Date(now - days * 24 * 3600_000);
     const repo = dataSource.getRepository(OutboxMessage);
     const base = { jobName: UNHANDLED_JOB.name, payload: { n: 0 }, attempts: 1 };
     const rows = await repo.save([
-      repo.create({ ...base, availableAt: daysAgo(9), dispatchedAt: daysAgo(8), lastError: null }),
-      repo.create({ ...base, availableAt: daysAgo(2), dispatchedAt: daysAgo(1), lastError: null }),
-      repo.create({ ...base, availableAt: daysAgo(9), dispatchedAt: daysAgo(8), lastError: 'failed for good' }),
-      repo.create({ ...base, availableAt: daysAgo(40), dispatchedAt: daysAgo(31), lastError: 'failed for good' }),
+      repo.create({ ...base, availableAt: daysAgo(9), dispatchedAt: daysAgo(8), completedAt: daysAgo(8), lastError: null }),
+      repo.create({ ...base, availableAt: daysAgo(2), dispatchedAt: daysAgo(1), completedAt: daysAgo(1), lastError: null }),
+      repo.create({ ...base, availableAt: daysAgo(9), dispatchedAt: daysAgo(8), completedAt: daysAgo(8), lastError: 'failed for good' }),
+      repo.create({ ...base, availableAt: daysAgo(40), dispatchedAt: daysAgo(31), completedAt: daysAgo(31), lastError: 'failed for good' }),
       repo.create({ ...base, availableAt: new Date(now + 3600_000), dispatchedAt: null, lastError: null }),
+      // Queued but never reported finished: kept as the job's copy (Redis may still run it, or lose it).
+      repo.create({ ...base, availableAt: daysAgo(9), dispatchedAt: daysAgo(8), completedAt: null, lastError: null }),
+      repo.create({ ...base, availableAt: daysAgo(40), dispatchedAt: daysAgo(31), completedAt: null, lastError: null }),
     ]);
-    expect(await app.get(OutboxRelay).pruneIfDue(now)).toBeGreaterThanOrEqual(2);
+    expect(await app.get(OutboxRelay).pruneIfDue(now)).toBeGreaterThanOrEqual(3);
     const left = new Set((await repo.findBy({ id: In(rows.map((r) => r.id)) })).map((r) => r.id));
-    expect(rows.map((r) => left.has(r.id))).toEqual([false, true, true, false, true]);
+    expect(rows.map((r) => left.has(r.id))).toEqual([false, true, true, false, true, true, false]);
   });
 
   it('holds a row back for delayMs', async () => {
@@ -118,16 +155,11 @@ describe.each(SETUPS)('OutboxService ($driver driver, $dialect)', (setup) => {
     sut.kick();
 
     await waitFor(() => probe.tagged(tag).length >= 4, 'four tries', 15_000);
-    await waitFor(async () => (await row(id)).dispatchedAt !== null, 'the row to be settled');
+    await waitFor(async () => (await row(id)).completedAt !== null, 'the row to be settled');
     await sleep(300);
     expect(probe.tagged(tag).map((run) => run.attempt)).toEqual([1, 2, 3, 4]);
-    if (setup.driver === 'in-process') {
-      // The row is the only record of an in-memory job: it keeps the outcome.
-      expect(await row(id)).toMatchObject({ attempts: 4, lastError: 'Error: flaky failure 4' });
-    } else {
-      // BullMQ keeps the failed job (and its error) in its failed set; the row only says it was handed over.
-      expect(await row(id)).toMatchObject({ attempts: 0, lastError: null });
-    }
+    // The row keeps the final error; `attempts` counts an in-memory job's tries (BullMQ keeps its own).
+    expect(await row(id)).toMatchObject({ attempts: setup.driver === 'in-process' ? 4 : 0, lastError: 'Error: flaky failure 4' });
   });
 
   it('refuses a job no handler is registered for', async () => {

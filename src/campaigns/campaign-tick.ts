@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../common/actor';
 import { AppConfig } from '../config/app-config';
 import { JobQueue } from '../jobs/job-queue.service';
@@ -32,8 +32,10 @@ export class CampaignTick {
     private readonly jobs: JobQueue,
   ) {}
 
-  async run(now = new Date()): Promise<void> {
+  /** `requeueUnsent`: Redis lost its jobs, so unsent messages are queued again now, not after the grace period. */
+  async run(now = new Date(), options: { requeueUnsent?: boolean } = {}): Promise<void> {
     const round = Math.floor(now.getTime() / TICK_INTERVAL_MS);
+    const requeueUnsent = options.requeueUnsent === true;
     for (const campaign of await this.campaigns.findByStatus(['running'])) {
       try {
         if (campaign.endsAt && campaign.endsAt <= now) {
@@ -41,7 +43,8 @@ export class CampaignTick {
           continue;
         }
         if (campaign.startsAt && campaign.startsAt > now) continue;
-        await this.jobs.enqueue(CAMPAIGN_FAN_OUT_JOB, { campaignId: campaign.id }, { jobId: `fanout-${campaign.id}-t${round}` });
+        const jobId = requeueUnsent ? `fanout-${campaign.id}-lost${now.getTime()}` : `fanout-${campaign.id}-t${round}`;
+        await this.jobs.enqueue(CAMPAIGN_FAN_OUT_JOB, { campaignId: campaign.id, requeueUnsent }, { jobId });
         await this.reminders.execute(campaign, now);
         await this.fanOut.requeueUnsent(campaign.id, new Date(now.getTime() - UNSENT_GRACE_MS), now);
       } catch (error) {
@@ -59,7 +62,7 @@ export class CampaignTick {
  * imports, say: new customers may be eligible).
  */
 @Injectable()
-export class CampaignScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class CampaignScheduler implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CampaignScheduler.name);
   private timer?: NodeJS.Timeout;
 
@@ -67,6 +70,13 @@ export class CampaignScheduler implements OnApplicationBootstrap, OnModuleDestro
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
   ) {}
+
+  onModuleInit(): void {
+    // Invite batches and send jobs live only in Redis: after it lost them, a tick re-finds the customers
+    // not invited yet and queues every unsent message again at once (sending twice is prevented by the
+    // invitation's state and lease), instead of after UNSENT_GRACE_MS.
+    this.jobs.onDataLoss(() => this.jobs.enqueue(CAMPAIGN_TICK_JOB, { requeueUnsent: true }, { jobId: `tick-lost-${Date.now()}` }));
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.runsWorker) return;

@@ -2,7 +2,12 @@ import { defineJob } from '../jobs/job';
 import { MarketingMessageKind } from '../invitations/marketing-message.entity';
 
 /** Every few minutes (and after launch, resume and imports): keeps running campaigns going. */
-export const CAMPAIGN_TICK_JOB = defineJob<{ at?: string }>('campaigns.tick', { attempts: 1, concurrency: 1 });
+export interface CampaignTickData {
+  at?: string;
+  /** After Redis lost its data: every running campaign's claimed-but-unsent messages are queued again now. */
+  requeueUnsent?: boolean;
+}
+export const CAMPAIGN_TICK_JOB = defineJob<CampaignTickData>('campaigns.tick', { attempts: 1, concurrency: 1 });
 
 export interface FanOutData {
   campaignId: string;

@@ -4,6 +4,7 @@ import { JobHandler } from '../jobs/job-handler.decorator';
 import {
   CAMPAIGN_FAN_OUT_JOB,
   CAMPAIGN_TICK_JOB,
+  CampaignTickData,
   FanOutData,
   INVITE_BATCH_JOB,
   InviteBatchData,
@@ -19,11 +20,11 @@ import { SendInvitations } from './send-invitations';
 
 @Injectable()
 @JobHandler(CAMPAIGN_TICK_JOB)
-export class CampaignTickProcessor implements JobProcessor<{ at?: string }> {
+export class CampaignTickProcessor implements JobProcessor<CampaignTickData> {
   constructor(private readonly tick: CampaignTick) {}
 
-  async process(): Promise<void> {
-    await this.tick.run();
+  async process(data: CampaignTickData): Promise<void> {
+    await this.tick.run(new Date(), { requeueUnsent: data?.requeueUnsent });
   }
 }
 

@@ -62,6 +62,14 @@ export class FeedbackImport {
   @TimestampColumn({ name: 'finished_at', nullable: true })
   finishedAt: Date | null;
 
+  /** A running import's process writes this every few seconds; a stale one means that process is gone. */
+  @TimestampColumn({ name: 'heartbeat_at', nullable: true })
+  heartbeatAt: Date | null;
+
+  /** The process running the import, `host/pid/boot id`: a restart on the same host sees at once that it is gone. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  owner: string | null;
+
   @CreatedAtColumn()
   createdAt: Date;
 }

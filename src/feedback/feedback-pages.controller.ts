@@ -16,6 +16,7 @@ import { NpsQueryDto, PromotersQueryDto } from './dto/segments.dto';
 import { ImportFeedbackUseCase } from './import-feedback.use-case';
 import { importUpload } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
+import { InterruptedImports } from './interrupted-imports';
 import { npsChart } from './nps-chart';
 import { SegmentsService } from './segments.service';
 
@@ -42,6 +43,7 @@ export class FeedbackPagesController {
   constructor(
     private readonly useCase: ImportFeedbackUseCase,
     private readonly imports: ImportsRepository,
+    private readonly interrupted: InterruptedImports,
     private readonly segments: SegmentsService,
     private readonly alerts: AlertsService,
     private readonly locations: LocationsService,
@@ -77,7 +79,7 @@ export class FeedbackPagesController {
   @Get('feedback/imports/:id')
   @Roles(...IMPORTERS)
   async importResult(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply) {
-    const result = await this.imports.findById(id);
+    const result = await this.interrupted.settle(await this.imports.findById(id));
     if (!result) throw new NotFoundException(`No import with id ${id}`);
     const errors = await this.imports.firstErrors(id, PAGE_SIZE);
     const context = staffContext(reply, actor, { title: 'Feedback import', section: 'feedback' }, {
@@ -86,6 +88,7 @@ export class FeedbackPagesController {
       moreErrors: result.rejected > errors.length,
       running: result.status === 'running' || result.status === 'queued',
       failed: result.status === 'failed',
+      interrupted: InterruptedImports.wasInterrupted(result),
     });
     return renderPage(reply, 'pages/staff/feedback-import.hbs', context);
   }
@@ -175,7 +178,7 @@ export class FeedbackPagesController {
   private async renderUpload(reply: FastifyReply, actor: Actor, error?: string, status = 200) {
     const context = staffContext(reply, actor, { title: 'Feedback', section: 'feedback' }, {
       error,
-      imports: await this.imports.recent(20),
+      imports: await this.interrupted.settleMany(await this.imports.recent(20)),
     });
     return renderPage(reply, 'pages/staff/feedback.hbs', context, status);
   }

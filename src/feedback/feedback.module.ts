@@ -13,6 +13,7 @@ import { FeedbackRepository } from './feedback.repository';
 import { ImportFeedbackUseCase } from './import-feedback.use-case';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
+import { InterruptedImports } from './interrupted-imports';
 import { SegmentsController } from './segments.controller';
 import { SegmentsService } from './segments.service';
 import { WebhookThrottleGuard } from './webhook-throttle.guard';
@@ -30,6 +31,7 @@ import { WebhookThrottleGuard } from './webhook-throttle.guard';
     AlertsRepository,
     FeedbackIngestService,
     ImportFeedbackUseCase,
+    InterruptedImports,
     FeedbackWebhookService,
     SegmentsService,
     AlertsService,

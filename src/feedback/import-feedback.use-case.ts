@@ -13,6 +13,7 @@ import { FeedbackImport, ImportSource } from './feedback-import.entity';
 import { FeedbackIngestService, IngestContext, IngestItem } from './feedback-ingest.service';
 import { ImportCounts, ImportsRepository, RejectedRow } from './imports.repository';
 import { HeapCeiling } from './heap-ceiling';
+import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
 
 export interface ImportRequest {
@@ -73,10 +74,17 @@ export class ImportFeedbackUseCase {
     };
 
     let failure: Error | undefined;
+    // Proof of life for InterruptedImports in other processes (an upload may stream for minutes between batches).
+    const heartbeat = setInterval(() => {
+      this.imports.heartbeat(id).catch((error: unknown) => this.logger.warn({ msg: 'import heartbeat failed', importId: id, error: String(error) }));
+    }, IMPORT_HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       await this.readAndWrite(id, request.input, context);
     } catch (error) {
       failure = error as Error;
+    } finally {
+      clearInterval(heartbeat);
     }
     const message = !failure ? null : failure instanceof CsvFormatError ? failure.message : 'The import stopped: ' + describe(failure);
     await this.imports.finish(id, failure ? 'failed' : 'done', message);

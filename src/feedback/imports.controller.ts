@@ -14,6 +14,7 @@ import { ImportErrorsQueryDto, ImportUploadQueryDto } from './dto/imports.dto';
 import { FeedbackImport, ImportSource } from './feedback-import.entity';
 import { ImportFeedbackUseCase } from './import-feedback.use-case';
 import { ImportsRepository } from './imports.repository';
+import { InterruptedImports } from './interrupted-imports';
 
 export const IMPORT_CSV_COLUMNS = [
   'id', 'source', 'filename', 'status', 'error', 'rows', 'accepted', 'rejected', 'created', 'updated', 'unchanged',
@@ -56,6 +57,7 @@ export class ImportsController {
   constructor(
     private readonly useCase: ImportFeedbackUseCase,
     private readonly imports: ImportsRepository,
+    private readonly interrupted: InterruptedImports,
   ) {}
 
   /** Imports a Feedback CSV (DESIGN.md) streamed in the request; answers when done, with the counts. */
@@ -75,17 +77,17 @@ export class ImportsController {
   @ApiOperation({ summary: 'The latest 100 imports' })
   @ApiErrors(400)
   async list(@Query() query: CsvQueryDto) {
-    const rows = await this.imports.recent(100);
+    const rows = await this.interrupted.settleMany(await this.imports.recent(100));
     return query.format === 'csv' ? new CsvResponse('imports.csv', IMPORT_CSV_COLUMNS, rows) : rows;
   }
 
-  /** Status and counts; counts grow batch by batch while the import runs. */
+  /** Status and counts; counts grow batch by batch while the import runs. An import whose process died is `failed` ("Interrupted: …"). */
   @Get(':id')
   @Roles('admin', 'marketer')
   @ApiOperation({ summary: 'An import: status and counts' })
   @ApiErrors(400, 404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<FeedbackImport> {
-    const found = await this.imports.findById(id);
+    const found = await this.interrupted.settle(await this.imports.findById(id));
     if (!found) throw new NotFoundException(`No import with id ${id}`);
     return found;
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { FeedbackImport, FeedbackImportError, ImportStatus } from './feedback-import.entity';
+import { currentOwner } from './import-owner';
 
 export interface ImportCounts {
   rows: number;
@@ -30,7 +31,10 @@ export class ImportsRepository {
   }
 
   async create(values: Pick<FeedbackImport, 'id' | 'source' | 'filename' | 'actorType' | 'actorId'>): Promise<FeedbackImport> {
-    const row = this.dataSource.getRepository(FeedbackImport).create({ ...values, status: 'running', startedAt: new Date() });
+    const now = new Date();
+    const row = this.dataSource
+      .getRepository(FeedbackImport)
+      .create({ ...values, status: 'running', startedAt: now, heartbeatAt: now, owner: currentOwner() });
     await this.dataSource.getRepository(FeedbackImport).insert(row);
     return row;
   }
@@ -86,6 +90,31 @@ export class ImportsRepository {
         : 'UPDATE feedback_import SET status = ?, error = ?, finished_at = ? WHERE id = ?',
       [status, error?.slice(0, 500) ?? null, dbTime(dialect, new Date()), id],
     );
+  }
+
+  /** Tells sweepers in other processes that this import's process is alive. */
+  async heartbeat(id: string): Promise<void> {
+    await this.dataSource.getRepository(FeedbackImport).update({ id, status: 'running' }, { heartbeatAt: new Date() });
+  }
+
+  /** Imports that say they are still running, with what tells whether their process lives. */
+  unfinished(): Promise<Pick<FeedbackImport, 'id' | 'owner' | 'heartbeatAt'>[]> {
+    return this.dataSource.getRepository(FeedbackImport).find({
+      select: { id: true, owner: true, heartbeatAt: true },
+      where: [{ status: 'running' }, { status: 'queued' }],
+    });
+  }
+
+  /** Marks them failed with `message`, unless they finished meanwhile. */
+  async markInterrupted(ids: string[], message: string, now: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(FeedbackImport)
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'failed', error: message.slice(0, 500), finishedAt: now })
+      .where('id IN (:...ids)', { ids })
+      .andWhere("status IN ('running', 'queued')")
+      .execute();
   }
 
   /** Rejected rows in line order, one page at a time (the CSV export streams them). */

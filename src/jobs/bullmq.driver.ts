@@ -5,7 +5,7 @@ import { serializeError } from '../common/logging/safe-error';
 import { bullmqJobOptions } from './job-defaults';
 import { describeError } from './job-error.util';
 import { JobExecutor } from './job-executor.service';
-import { DispatchItem, QueueDriver, RegisteredJob } from './queue-driver';
+import { DispatchItem, JobLifecycle, QueueDriver, RegisteredJob } from './queue-driver';
 
 export interface BullmqDriverOptions {
   redisUrl: string;
@@ -18,6 +18,8 @@ export interface BullmqDriverOptions {
 /** addBulk in slices: one huge MULTI would block Redis for other clients. */
 const BULK_SLICE = 500;
 const ERROR_LOG_EVERY_MS = 30_000;
+/** Besides every reconnect, how often the store is checked for lost data (a FLUSHALL keeps the connection). */
+const DATA_LOSS_CHECK_MS = 60_000;
 
 /** One BullMQ queue (and, in worker processes, one Worker) per job kind. */
 export class BullmqDriver implements QueueDriver {
@@ -31,6 +33,11 @@ export class BullmqDriver implements QueueDriver {
   private readonly producer: Redis;
   private readonly consumer: Redis;
   private readonly errorLoggedAt = new Map<string, number>();
+  private lifecycle?: JobLifecycle;
+  private readonly lossListeners: (() => Promise<void>)[] = [];
+  private lossTimer?: NodeJS.Timeout;
+  private lossCheck?: Promise<void>;
+  private closed = false;
 
   constructor(
     private readonly options: BullmqDriverOptions,
@@ -53,14 +60,62 @@ export class BullmqDriver implements QueueDriver {
     }
   }
 
+  setLifecycle(lifecycle: JobLifecycle): void {
+    this.lifecycle = lifecycle;
+  }
+
+  onDataLoss(listener: () => Promise<void>): void {
+    this.lossListeners.push(listener);
+  }
+
+  /**
+   * A marker key lives beside the queues: a Redis without persistence that restarts (or is flushed)
+   * comes back without it, and without the jobs that were waiting. Checked on every (re)connect and
+   * every minute; whoever finds it missing sets it again and runs the listeners, which queue the lost
+   * work again (job ids make a job that is still there a no-op).
+   */
+  watchForDataLoss(): void {
+    if (this.lossTimer || this.closed) return;
+    this.producer.on('ready', () => void this.checkDataLoss());
+    if (this.producer.status === 'ready') void this.checkDataLoss();
+    this.lossTimer = setInterval(() => void this.checkDataLoss(), DATA_LOSS_CHECK_MS);
+    this.lossTimer.unref();
+  }
+
+  private checkDataLoss(): Promise<void> {
+    this.lossCheck ??= this.detectDataLoss().finally(() => (this.lossCheck = undefined));
+    return this.lossCheck;
+  }
+
+  private async detectDataLoss(): Promise<void> {
+    if (this.closed) return;
+    const marker = `${this.options.prefix}:alive`;
+    let lost: boolean;
+    try {
+      const results = await this.producer.multi().exists(marker).set(marker, new Date().toISOString()).exec();
+      lost = results?.[0]?.[1] === 0;
+    } catch (error) {
+      this.logError('redis', error);
+      return;
+    }
+    if (!lost) return;
+    this.logger.warn({ msg: 'the queue store holds none of our jobs (new, restarted without persistence, or flushed): queueing pending work again' });
+    for (const listener of this.lossListeners) {
+      try {
+        await listener();
+      } catch (error) {
+        // Not recovered: drop the marker so the next check tries again.
+        this.logger.error({ msg: 'queueing lost work again failed; will retry', error: describeError(error) });
+        await this.producer.del(marker).catch(() => undefined);
+      }
+    }
+  }
+
   async startWorkers(jobs: RegisteredJob[]): Promise<void> {
     for (const job of jobs) {
       const worker = new Worker(
         job.name,
-        (bull: Job) =>
-          this.executor.run(job, bull.data, { jobId: bull.id!, attempt: bull.attemptsMade + 1 }).catch((error: unknown) => {
-            throw storableError(error);
-          }),
+        (bull: Job) => this.process(job, bull),
         { connection: this.consumer, prefix: this.options.prefix, concurrency: job.options.concurrency },
       );
       worker.on('error', (error) => this.logError(`worker ${job.name}`, error));
@@ -69,7 +124,25 @@ export class BullmqDriver implements QueueDriver {
     this.logger.log({ msg: 'job workers started', jobs: jobs.map((job) => job.name), prefix: this.options.prefix });
   }
 
+  private async process(job: RegisteredJob, bull: Job): Promise<void> {
+    const jobId = bull.id!;
+    const attempt = bull.attemptsMade + 1;
+    if (this.lifecycle && !(await this.lifecycle.shouldRun(job, jobId))) {
+      this.logger.warn({ msg: 'job skipped: it already ran to its end', job: job.name, jobId });
+      return;
+    }
+    try {
+      await this.executor.run(job, bull.data, { jobId, attempt });
+    } catch (error) {
+      if (attempt >= job.options.attempts) await this.lifecycle?.finished(job, jobId, { ok: false, attempts: attempt, error: describeError(error) });
+      throw storableError(error); // what BullMQ keeps in Redis carries no personal data
+    }
+    await this.lifecycle?.finished(job, jobId, { ok: true, attempts: attempt });
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.lossTimer);
     // Workers first: close() waits for running jobs, which may still enqueue follow-up jobs. Without a
     // connection nothing can finish (and BullMQ's graceful close would wait forever): force it.
     const force = this.consumer.status !== 'ready';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { retryDelayMs } from './job-defaults';
 import { describeError } from './job-error.util';
 import { JobExecutor } from './job-executor.service';
-import { DispatchItem, JobOutcome, QueueDriver, RegisteredJob } from './queue-driver';
+import { DispatchItem, JobLifecycle, JobOutcome, QueueDriver, RegisteredJob } from './queue-driver';
 
 interface Entry {
   key: string;
@@ -67,6 +67,14 @@ export class InProcessDriver implements QueueDriver {
       this.schedule(lane, entry, item.delayMs ?? 0);
     }
   }
+
+  /** Outbox rows of in-process jobs are settled through `onSettled` instead. */
+  setLifecycle(_lifecycle: JobLifecycle): void {}
+
+  /** Nothing to lose: the jobs live and die with this process, and the outbox re-runs its rows after a restart. */
+  onDataLoss(_listener: () => Promise<void>): void {}
+
+  watchForDataLoss(): void {}
 
   async startWorkers(jobs: RegisteredJob[]): Promise<void> {
     for (const job of jobs) this.lane(job);

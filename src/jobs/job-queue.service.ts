@@ -21,6 +21,15 @@ export class JobQueue {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * `listener` runs when Redis turns out to have lost the queued jobs (restarted without persistence,
+   * flushed), so a module can queue its lost work again. Register in onModuleInit. Outbox jobs are
+   * re-queued by the outbox itself.
+   */
+  onDataLoss(listener: () => Promise<void>): void {
+    this.driver.onDataLoss(listener);
+  }
+
   async enqueue<T>(job: JobDefinition<T>, data: T, opts?: EnqueueOptions): Promise<void> {
     await this.enqueueMany(job, [{ data, opts }]);
   }

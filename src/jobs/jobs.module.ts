@@ -56,17 +56,22 @@ export class JobsModule implements OnModuleInit, OnApplicationBootstrap, OnModul
   onModuleInit(): void {
     // Misdeclared handlers stop the boot here rather than at the first enqueue.
     this.registry.load();
+    this.driver.setLifecycle(this.relay);
+    this.driver.onDataLoss(async () => void (await this.relay.requeueDispatched()));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     // After every module's onModuleInit, so handlers' own dependencies are ready.
     if (this.config.runsWorker) await this.driver.startWorkers(this.registry.all());
     this.relay.start();
+    // Every module's loss listener (registered through JobQueue.onDataLoss in onModuleInit) is in by now.
+    this.driver.watchForDataLoss();
   }
 
   /**
-   * JobsModule is global, so this runs before other modules' destroy hooks: running jobs finish while
-   * the services they use (and the database, closed at application shutdown) are still there.
+   * JobsModule is global, so this runs after the other modules' destroy hooks (Nest destroys in reverse
+   * bootstrap order, globals last). Running jobs finish here, so whatever they use must be released at
+   * application shutdown, not at module destroy: the database, the mail pool (MailService), X clients.
    */
   async onModuleDestroy(): Promise<void> {
     await this.relay.stop();

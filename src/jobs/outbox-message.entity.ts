@@ -23,8 +23,16 @@ export class OutboxMessage {
   @TimestampColumn({ name: 'available_at' })
   availableAt: Date;
 
+  /** Handed to the queue (BullMQ), or, in-process, run to its end. */
   @TimestampColumn({ name: 'dispatched_at', nullable: true })
   dispatchedAt: Date | null;
+
+  /**
+   * The job ran to its end (succeeded, or failed with no tries left). Until then a dispatched row is
+   * kept as the job's copy: a Redis that lost its data gets it again (OutboxRelay.requeueDispatched).
+   */
+  @TimestampColumn({ name: 'completed_at', nullable: true })
+  completedAt: Date | null;
 
   @Column({ type: 'integer', default: 0 })
   attempts: number;

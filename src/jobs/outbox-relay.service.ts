@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { describeError } from './job-error.util';
 import { JobRegistry } from './job-registry.service';
 import { JOBS_MODULE_DEFAULTS, JOBS_MODULE_OPTIONS, JobsModuleOptions } from './jobs-options';
 import { OutboxMessage } from './outbox-message.entity';
-import { JobOutcome, QUEUE_DRIVER, QueueDriver } from './queue-driver';
+import { JobLifecycle, JobOutcome, QUEUE_DRIVER, QueueDriver, RegisteredJob } from './queue-driver';
 
 /** Rows whose dispatch failed wait 1 s, 2 s, 4 s … up to 5 min before the next try (Redis may be down for a while). */
 const RETRY_BASE_MS = 1000;
@@ -18,20 +19,24 @@ const KEEP_FAILED_MS = 30 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
 /** An SQLite transaction is open on the shared connection: look again this soon. */
 const SQLITE_BUSY_RETRY_MS = 25;
+const MIN_UUID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Moves committed outbox rows to the queue, in every process role.
  *
  * Durable queue (BullMQ): rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (several
  * processes never take the same row), added with `jobId = row id` (a re-add after a crash between
- * add and update is a no-op in BullMQ), then marked dispatched in the same transaction.
+ * add and update is a no-op in BullMQ), then marked dispatched in the same transaction. The row stays
+ * until its job has ended (`completed_at`, written by the worker before BullMQ records the end): a Redis
+ * that lost its data gets every dispatched-but-unfinished row again (`requeueDispatched`), and a copy
+ * of a job that had already ended is skipped (`shouldRun`).
  *
  * In-process queue: a dispatched job lives only in memory, so its row stays pending until the
  * handler has succeeded (or used up its tries, recorded in attempts/last_error); ids in flight are
  * tracked here so a running job isn't dispatched again.
  */
 @Injectable()
-export class OutboxRelay {
+export class OutboxRelay implements JobLifecycle {
   private readonly logger = new Logger('Outbox');
   private readonly options: Required<JobsModuleOptions>;
   private started = false;
@@ -214,8 +219,8 @@ export class OutboxRelay {
           OutboxMessage,
           { id },
           outcome.ok
-            ? { dispatchedAt: new Date(), lastError: null }
-            : { dispatchedAt: new Date(), attempts: row.attempts + outcome.attempts, lastError: outcome.error },
+            ? { dispatchedAt: new Date(), completedAt: new Date(), lastError: null }
+            : { dispatchedAt: new Date(), completedAt: new Date(), attempts: row.attempts + outcome.attempts, lastError: outcome.error },
         );
         this.unrecorded.delete(id);
         this.inFlight.delete(id);
@@ -228,6 +233,58 @@ export class OutboxRelay {
     // Room in flight again: take more rows now rather than at the next poll.
     if (recorded > 0 && this.started) this.kick();
     return complete;
+  }
+
+  /** Only jobs whose id is an outbox row id (a uuid) have a row to look at; other jobs always run. */
+  async shouldRun(_job: RegisteredJob, jobId: string): Promise<boolean> {
+    if (!isUUID(jobId)) return true;
+    await this.waitForSqliteIdle();
+    const row = await this.dataSource.getRepository(OutboxMessage).findOne({ select: { id: true, completedAt: true }, where: { id: jobId } });
+    return !row?.completedAt;
+  }
+
+  async finished(job: RegisteredJob, jobId: string, outcome: JobOutcome): Promise<void> {
+    if (!isUUID(jobId)) return;
+    const completedAt = new Date();
+    try {
+      await this.waitForSqliteIdle();
+      await this.dataSource
+        .getRepository(OutboxMessage)
+        .update({ id: jobId, completedAt: IsNull() }, outcome.ok ? { completedAt } : { completedAt, lastError: outcome.error });
+    } catch (error) {
+      // The job stays done in Redis (kept a day), so a re-add after a reconnect is still a no-op.
+      this.logger.warn({ msg: 'could not mark an outbox job finished', job: job.name, jobId, error: describeError(error) });
+    }
+  }
+
+  /**
+   * After the queue's store lost its data: queues every dispatched row whose job hasn't ended again,
+   * under its own id (a job Redis still has is left alone). Runs in every process that notices; harmless.
+   */
+  async requeueDispatched(): Promise<number> {
+    let total = 0;
+    for (let after = MIN_UUID; ; ) {
+      await this.waitForSqliteIdle();
+      const rows = await this.dataSource
+        .getRepository(OutboxMessage)
+        .createQueryBuilder('m')
+        .where('m.dispatchedAt IS NOT NULL')
+        .andWhere('m.completedAt IS NULL')
+        .andWhere('m.id > :after', { after })
+        .orderBy('m.id', 'ASC')
+        .limit(this.options.outboxBatchSize)
+        .getMany();
+      if (rows.length === 0) break;
+      for (const [jobName, group] of groupByJob(rows)) {
+        const job = this.registry.find(jobName);
+        if (job) await this.driver.enqueue(job, group.map((row) => ({ data: row.payload, jobId: row.id })));
+      }
+      total += rows.length;
+      after = rows[rows.length - 1].id;
+    }
+    if (total > 0) this.logger.warn({ msg: 'outbox jobs queued again after the queue lost its data', count: total });
+    this.kick();
+    return total;
   }
 
   /** False if an SQLite transaction stays open for seconds; the next relay round tries again. */
@@ -269,7 +326,7 @@ export class OutboxRelay {
       .createQueryBuilder()
       .delete()
       .where('dispatched_at IS NOT NULL')
-      .andWhere('((last_error IS NULL AND dispatched_at < :done) OR dispatched_at < :failed)', {
+      .andWhere('((last_error IS NULL AND completed_at < :done) OR dispatched_at < :failed)', {
         done: new Date(now - KEEP_DISPATCHED_MS),
         failed: new Date(now - KEEP_FAILED_MS),
       })

@@ -23,6 +23,17 @@ export interface DispatchItem {
   onSettled?: (outcome: JobOutcome) => void;
 }
 
+/**
+ * Hooks a durable driver calls around each run, so the outbox can keep its row until the job has ended.
+ * Not called by the in-process driver (it reports through `DispatchItem.onSettled`).
+ */
+export interface JobLifecycle {
+  /** False: this job already ran to its end (a copy queued again after Redis lost its data); it is skipped. */
+  shouldRun(job: RegisteredJob, jobId: string): Promise<boolean>;
+  /** The job succeeded, or failed with no tries left; called before the queue records it. Never throws. */
+  finished(job: RegisteredJob, jobId: string, outcome: JobOutcome): Promise<void>;
+}
+
 export interface QueueDriver {
   /** True when an accepted job survives this process dying (Redis); false for in-memory queues. */
   readonly durable: boolean;
@@ -32,6 +43,16 @@ export interface QueueDriver {
   startWorkers(jobs: RegisteredJob[]): Promise<void>;
   /** Stops taking jobs, lets running ones finish, releases connections and timers. */
   close(): Promise<void>;
+  /** Set once, before workers start. */
+  setLifecycle(lifecycle: JobLifecycle): void;
+  /**
+   * `listener` runs when the queue's store turns out to have lost its jobs (Redis restarted without
+   * persistence, flushed, failed over to an empty replica), and once at start when it is empty. Register
+   * before `watchForDataLoss()`. Never called for in-process queues (their jobs die with the process).
+   */
+  onDataLoss(listener: () => Promise<void>): void;
+  /** Starts watching (at bootstrap, once every listener is registered). */
+  watchForDataLoss(): void;
 }
 
 export const QUEUE_DRIVER = Symbol('QUEUE_DRIVER');

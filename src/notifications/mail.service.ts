@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { SendMailOptions } from 'nodemailer';
 import { AppConfig } from '../config/app-config';
@@ -27,7 +27,7 @@ export interface EmailBrand {
 
 /** Renders and sends one email; `send` is what the send-email job runs. */
 @Injectable()
-export class MailService implements OnModuleDestroy {
+export class MailService implements OnApplicationShutdown {
   private readonly logger = new Logger(MailService.name);
   private settings?: SettingsService | null;
 
@@ -125,7 +125,11 @@ export class MailService implements OnModuleDestroy {
     return { from: this.config.mailFrom, to, subject, html, text, headers };
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Not onModuleDestroy: JobsModule is global, so its destroy hook (which waits for running jobs, sends
+   * among them) runs after every other module's. The pool closes once they are done.
+   */
+  onApplicationShutdown(): void {
     this.transport.close();
   }
 }

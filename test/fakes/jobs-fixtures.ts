@@ -182,7 +182,7 @@ export class JobsTestResources {
   }
 }
 
-async function deleteRedisKeys(pattern: string): Promise<void> {
+export async function deleteRedisKeys(pattern: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';

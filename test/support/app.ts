@@ -18,7 +18,10 @@ export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   schema?: string;
+  /** Closes the app and removes its schema, SQLite file and DATA_DIR. */
   close(): Promise<void>;
+  /** Closes the app only (a restart on the same data follows). */
+  stop(): Promise<void>;
 }
 
 /** Environment for one isolated test app: own schema or SQLite file, own queue prefix, own DATA_DIR. */
@@ -39,6 +42,11 @@ export function testEnv(options: TestAppOptions = {}): { env: Record<string, str
 /** The whole application as production builds it, against real PostgreSQL (or SQLite) and real migrations. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { env, schema } = testEnv(options);
+  return createTestAppFromEnv(env, schema);
+}
+
+/** The app on an environment made by `testEnv` (shared with real child processes on the same database and queue). */
+export async function createTestAppFromEnv(env: Record<string, string>, schema?: string): Promise<TestApp> {
   const config = loadConfig(env);
   const app = await createApp(config);
   await app.init();
@@ -47,6 +55,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     app,
     config,
     schema,
+    stop: () => app.close(),
     async close() {
       await app.close();
       if (schema) await dropSchema(schema);

@@ -41,7 +41,16 @@ function checkChromium() {
   }
 }
 
-Promise.all([checkPostgres(), checkRedis(), checkChromium()]).then((problems) => {
+function checkRedisServer() {
+  // The fault tests start (and kill) a Redis of their own on a free port; the shared one is never touched.
+  const found = require('node:child_process').spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  if (found.error) {
+    return 'redis-server is not installed (the fault tests run and restart their own Redis). ' +
+      'Install it: apt-get update && apt-get install -y redis-server';
+  }
+}
+
+Promise.all([checkPostgres(), checkRedis(), checkChromium(), checkRedisServer()]).then((problems) => {
   const found = problems.filter(Boolean);
   if (found.length) {
     for (const problem of found) console.error(`test preflight: ${problem}`);

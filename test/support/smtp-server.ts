@@ -19,20 +19,27 @@ interface Waiter {
  * A real SMTP server on 127.0.0.1 (random port, no TLS, no auth) that keeps every message it accepts.
  * `reject()` makes it refuse a recipient at RCPT TO, for bounce and retry tests.
  */
+export interface TestSmtpOptions {
+  /** Wait this long before accepting each message's DATA: keeps sends in flight (shutdown and fault tests). */
+  dataDelayMs?: number;
+}
+
 export class TestSmtpServer {
   readonly messages: ReceivedEmail[] = [];
+  /** Messages whose DATA began (accepted or still being received). */
+  dataStarted = 0;
   private readonly rejections = new Map<string, { code: number; message: string }>();
   private waiters: Waiter[] = [];
   private server: SMTPServer;
   private port = 0;
 
-  static async start(): Promise<TestSmtpServer> {
-    const instance = new TestSmtpServer();
+  static async start(options: TestSmtpOptions = {}): Promise<TestSmtpServer> {
+    const instance = new TestSmtpServer(options);
     await instance.listen();
     return instance;
   }
 
-  private constructor() {
+  private constructor(options: TestSmtpOptions) {
     this.server = new SMTPServer({
       logger: false,
       secure: false,
@@ -46,7 +53,8 @@ export class TestSmtpServer {
         callback(Object.assign(new Error(rejection.message), { responseCode: rejection.code }));
       },
       onData: (stream, session, callback) => {
-        this.receive(stream, {
+        this.dataStarted++;
+        this.receive(stream, options.dataDelayMs ?? 0, {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : false,
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
         }).then(() => callback(), callback);
@@ -103,9 +111,10 @@ export class TestSmtpServer {
     });
   }
 
-  private async receive(stream: Readable, envelope: ReceivedEmail['envelope']): Promise<void> {
+  private async receive(stream: Readable, delayMs: number, envelope: ReceivedEmail['envelope']): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const raw = Buffer.concat(chunks);
     this.messages.push({ envelope, raw, parsed: await simpleParser(raw) });
     const ready = this.waiters.filter((w) => this.messages.length >= w.count);
