@@ -19,7 +19,8 @@ export class AppConfig {
   readonly redisUrl?: string;
   readonly queuePrefix: string;
   readonly smtpUrl?: string;
-  readonly mailFrom: string;
+  /** MAIL_FROM as set; unset, each email is from the brand (settings) at DEFAULT_SENDER_ADDRESS. */
+  readonly mailFrom?: string;
   readonly dkim?: DkimConfig;
   readonly brandName: string;
   readonly brandPostalAddress: string;

@@ -91,7 +91,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL,
     queuePrefix: env.QUEUE_PREFIX ?? 'goodword',
     smtpUrl: env.SMTP_URL,
-    mailFrom: env.MAIL_FROM ?? `${env.BRAND_NAME ?? 'Goodword'} <no-reply@localhost>`,
+    mailFrom: env.MAIL_FROM,
     dkim: env.DKIM_DOMAIN
       ? { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR!, privateKey: env.DKIM_PRIVATE_KEY! }
       : undefined,

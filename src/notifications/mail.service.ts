@@ -13,6 +13,8 @@ import { MAIL_TRANSPORT, MailTransport } from './mail-transport.factory';
 const SINGLE_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 const TEMPLATE_NAME = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
+/** The sender address when MAIL_FROM is unset; the display name is the brand of the moment. */
+export const DEFAULT_SENDER_ADDRESS = 'no-reply@localhost';
 /** Headers the service or nodemailer sets; a caller overriding them could forge or break the message. */
 const RESERVED_HEADERS = new Set([
   'from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'date', 'message-id', 'mime-version',
@@ -122,7 +124,9 @@ export class MailService implements OnApplicationShutdown {
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
 
-    return { from: this.config.mailFrom, to, subject, html, text, headers };
+    // An explicit MAIL_FROM wins; otherwise the brand as admins set it now (nodemailer quotes the name).
+    const from = this.config.mailFrom ?? { name: brandOf.brandName, address: DEFAULT_SENDER_ADDRESS };
+    return { from, to, subject, html, text, headers };
   }
 
   /**
