@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { cliActor } from './common/actor';
-import { loadConfigOrExit } from './common/boot';
+import { loadConfigOrExit, lockDataDirOrExit } from './common/boot';
 import { CsvFormatError } from './common/csv/csv-reader';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { describeErrorSafely } from './common/logging/safe-error';
@@ -179,7 +179,9 @@ async function main(argv: string[]) {
   const [command, ...args] = parsed.positionals;
   const run = command ? COMMANDS[command] : undefined;
   if (!run) throw new CliError(command ? `unknown command "${command}"\n${USAGE}` : USAGE, 2);
-  await run(loadConfigOrExit(), args, parsed.values);
+  const config = loadConfigOrExit();
+  lockDataDirOrExit(config);
+  await run(config, args, parsed.values);
 }
 
 // Run when started as a program; a test imports COMMANDS and USAGE (src/cli.spec.ts).
