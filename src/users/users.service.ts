@@ -91,6 +91,10 @@ export class UsersService {
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<UserView> {
     if (input.role !== undefined) this.assertRole(input.role);
     return this.users.transaction(async (manager) => {
+      // A change that could take an admin away locks the active admins first and reads the user after:
+      // two admins deactivating each other at once are judged one after the other, on committed rows.
+      const mayRemoveAdmin = input.active === false || input.role !== undefined;
+      const admins = mayRemoveAdmin ? await this.users.activeAdminIds(manager) : undefined;
       const user = await this.require(id, manager);
       const role = input.role ?? user.role;
       const currentCodes = user.locations.map((l) => l.code).sort();
@@ -108,7 +112,8 @@ export class UsersService {
 
       const active = input.active ?? user.active;
       if (user.role === 'admin' && user.active && !(role === 'admin' && active)) {
-        await this.assertAnotherAdminRemains(user.id, manager);
+        const remaining = (admins ?? (await this.users.activeAdminIds(manager))).filter((adminId) => adminId !== user.id);
+        if (remaining.length === 0) throw new ConflictException('At least one active admin must remain');
       }
       user.role = role;
       user.locations = locations;
@@ -230,13 +235,6 @@ export class UsersService {
     const unknown = wanted.filter((code) => !known.has(code));
     if (unknown.length > 0) throw new BadRequestException([`Unknown location codes: ${unknown.join(', ')}`]);
     return found;
-  }
-
-  private async assertAnotherAdminRemains(userId: string, manager: EntityManager): Promise<void> {
-    const admins = await this.users.activeAdminIds(manager);
-    if (!admins.some((id) => id !== userId)) {
-      throw new ConflictException('At least one active admin must remain');
-    }
   }
 
   private duplicateEmail(): ConflictException {
