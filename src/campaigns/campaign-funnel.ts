@@ -3,7 +3,7 @@ import { Actor } from '../common/actor';
 import { SettingsService } from '../settings/settings.service';
 import { CampaignsService } from './campaigns.service';
 import { criteriaFor } from './eligibility-criteria';
-import { EligibilityReadModel } from './eligibility.read-model';
+import { EligibilityCache } from './eligibility-cache';
 import { FunnelReadModel } from './funnel.read-model';
 
 export interface FunnelCounts {
@@ -36,7 +36,7 @@ export class CampaignFunnel {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly funnel: FunnelReadModel,
-    private readonly eligibility: EligibilityReadModel,
+    private readonly eligibility: EligibilityCache,
     private readonly settings: SettingsService,
   ) {}
 
@@ -52,7 +52,9 @@ export class CampaignFunnel {
     }
     const wanted = new Set(scope);
     const byLocation = new Map<string, FunnelCounts>(scope.map((lid) => [lid, zero()]));
-    for (const row of await this.funnel.countsByLocation(campaign.id, scope)) {
+    // Over every location of the campaign: the eligibility cache is shared by dealers and managers.
+    const rows = await this.funnel.countsByLocation(campaign.id, index.scope(campaign.locationIds));
+    for (const row of rows) {
       const counts = byLocation.get(row.locationId);
       if (!counts) continue;
       Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded, approved: row.approved });
@@ -60,8 +62,9 @@ export class CampaignFunnel {
     }
     if (campaign.status !== 'ended') {
       const cap = (await this.settings.get()).frequencyCap;
-      for (const row of await this.eligibility.countByOutcome(criteriaFor(campaign, cap, now))) {
-        if (row.outcome === 'invite' && wanted.has(row.locationId)) byLocation.get(row.locationId)!.eligible += row.count;
+      const invited = new Map(rows.map((row) => [row.locationId, row.invited]));
+      for (const [locationId, count] of await this.eligibility.wouldInvite(criteriaFor(campaign, cap, now), invited, now.getTime())) {
+        if (wanted.has(locationId)) byLocation.get(locationId)!.eligible += count;
       }
     }
     const totals = zero();

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CustomersModule } from '../customers/customers.module';
 import { InvitationsModule } from '../invitations/invitations.module';
 import { LocationsModule } from '../locations/locations.module';
 import { NotificationsCoreModule } from '../notifications/notifications-core.module';
@@ -16,6 +17,7 @@ import { CampaignsRepository } from './campaigns.repository';
 import { CampaignsService } from './campaigns.service';
 import { DeliveryRepository } from './delivery.repository';
 import { DryRunCampaign } from './dry-run-campaign';
+import { EligibilityCache } from './eligibility-cache';
 import { EligibilityReadModel } from './eligibility.read-model';
 import { FanOutCampaign } from './fan-out-campaign';
 import { FunnelReadModel } from './funnel.read-model';
@@ -32,11 +34,12 @@ import { TestSendCampaign } from './test-send-campaign';
  * the staff pages. `CampaignScheduler.kick()` asks for a round now (e.g. after a feedback import).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign]), InvitationsModule, PreferencesModule, LocationsModule, SettingsModule, UsersModule, NotificationsCoreModule],
+  imports: [TypeOrmModule.forFeature([Campaign]), CustomersModule, InvitationsModule, PreferencesModule, LocationsModule, SettingsModule, UsersModule, NotificationsCoreModule],
   controllers: [CampaignsController, CampaignsPagesController],
   providers: [
     CampaignsRepository,
     EligibilityReadModel,
+    EligibilityCache,
     FunnelReadModel,
     DeliveryRepository,
     CampaignsService,

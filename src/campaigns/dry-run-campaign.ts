@@ -42,12 +42,14 @@ export class DryRunCampaign {
     const campaign = await this.campaigns.get(actor, id);
     const cap = (await this.settings.get()).frequencyCap;
     const criteria = criteriaFor(campaign, cap, now);
+    // Opt-outs whose customer row was erased: find any that came back (by HMAC). Only read: a dry run
+    // (the GET page too) writes nothing; the fan-out links such entries when it meets them.
+    const suppressedByHash: string[] = [];
     if (await this.suppression.hasUnlinked()) {
-      // Opt-outs whose customer row was erased: find any that came back (by HMAC) and link them first.
       for (let after = MIN_UUID; ; ) {
         const page = await this.eligibility.consentingInScope(criteria, after, 2000);
         if (page.length === 0) break;
-        await this.suppression.suppressedAmong(page);
+        suppressedByHash.push(...(await this.suppression.unlinkedAmong(page)));
         after = page[page.length - 1].id;
       }
     }
@@ -55,7 +57,7 @@ export class DryRunCampaign {
     const visible = this.campaigns.visibleLocationIds(actor, index);
     const byLocation = new Map<string, OutcomeCounts>();
     const totals = zero();
-    for (const row of await this.eligibility.countByOutcome(criteria)) {
+    for (const row of await this.eligibility.countByOutcome(criteria, suppressedByHash)) {
       if (visible && !visible.has(row.locationId)) continue;
       const counts = byLocation.get(row.locationId) ?? zero();
       counts[row.outcome] += row.count;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, readCount, SqlParams } from '../database/sql';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Who a campaign may invite, judged on each customer's latest response. */
 export interface EligibilityCriteria {
@@ -44,7 +45,10 @@ export const MIN_UUID = '00000000-0000-0000-0000-000000000000';
  */
 @Injectable()
 export class EligibilityReadModel {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /**
    * Ids of customers eligible now at the given locations (a subset of the campaign's, e.g. those in
@@ -91,12 +95,17 @@ export class EligibilityReadModel {
     return rows.map((row) => ({ id: row.id, email: row.email, locationId: row.latest_location_id }));
   }
 
-  /** Dry run: customers in scope per location and outcome (invite, or the first exclusion reason). */
-  async countByOutcome(c: EligibilityCriteria): Promise<ReasonCount[]> {
+  /**
+   * Dry run: customers in scope per location and outcome (invite, or the first exclusion reason).
+   * `alsoSuppressed`: customers found on the list by HMAC whose entry isn't linked to them (yet).
+   */
+  async countByOutcome(c: EligibilityCriteria, alsoSuppressed: readonly string[] = []): Promise<ReasonCount[]> {
+    this.metrics.eligibilityAggregations.inc();
     const p = new SqlParams(dialectOf(this.dataSource.manager));
+    const byHash = alsoSuppressed.length > 0 ? ` OR c.id ${p.inIds(alsoSuppressed)}` : '';
     const outcome = `CASE
         WHEN NOT (c.marketing_consent = ${p.true}) THEN 'noConsent'
-        WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = c.id) THEN 'suppressed'
+        WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = c.id)${byHash} THEN 'suppressed'
         WHEN (SELECT count(*) FROM marketing_message m WHERE m.customer_id = c.id AND m.counted_at > ${p.time(c.capSince)}) >= ${p.add(c.cap)} THEN 'overCap'
         WHEN EXISTS (SELECT 1 FROM invitation i WHERE i.campaign_id = ${p.add(c.campaignId)} AND i.customer_id = c.id) THEN 'alreadyInvited'
         WHEN c.latest_responded_at < ${p.time(c.respondedSince)} THEN 'outsideWindow'

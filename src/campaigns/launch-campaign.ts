@@ -6,6 +6,7 @@ import { Campaign } from './campaign.entity';
 import { CAMPAIGN_FAN_OUT_JOB } from './campaign.jobs';
 import { CampaignsRepository } from './campaigns.repository';
 import { CampaignsService } from './campaigns.service';
+import { EligibilityCache } from './eligibility-cache';
 
 /**
  * Launches a draft: it becomes running and its first fan-out is queued through the outbox in the
@@ -19,6 +20,7 @@ export class LaunchCampaign {
     private readonly campaigns: CampaignsRepository,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly eligibility: EligibilityCache,
   ) {}
 
   async execute(actor: Actor, id: string, now = new Date()): Promise<Campaign> {
@@ -34,6 +36,7 @@ export class LaunchCampaign {
       await this.audit.record(actor, { action: 'campaign.launch', subjectType: 'campaign', subjectId: id, details: { status: 'running' } }, manager);
     });
     this.outbox.kick();
+    this.eligibility.forget(id);
     return (await this.campaigns.findById(id))!;
   }
 }

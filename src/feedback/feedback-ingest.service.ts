@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Actor } from '../common/actor';
+import { AudienceChanges } from '../customers/audience-changes';
 import { CustomersService, LatestResponse, NewCustomer } from '../customers/customers.service';
 import { dialectOf } from '../database/sql';
 import { OutboxService } from '../jobs/outbox.service';
@@ -72,6 +73,7 @@ export class FeedbackIngestService {
     private readonly customers: CustomersService,
     private readonly alerts: AlertsService,
     private readonly outbox: OutboxService,
+    private readonly audience: AudienceChanges,
   ) {}
 
   /**
@@ -106,6 +108,8 @@ export class FeedbackIngestService {
           return outcome;
         });
         if (outcome.alerts > 0) this.outbox.kick();
+        // Committed: campaign audience counts cached in this process are out of date.
+        if (outcome.created + outcome.updated > 0) this.audience.changed();
         return outcome;
       } catch (error) {
         const code = error instanceof QueryFailedError ? (error.driverError as { code?: string })?.code : undefined;

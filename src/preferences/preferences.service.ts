@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { AudienceChanges } from '../customers/audience-changes';
 import { CustomersService } from '../customers/customers.service';
 import { CustomerPreference } from './customer-preference.entity';
 import { PreferenceTokens } from './preference-tokens.service';
@@ -43,6 +44,7 @@ export class PreferencesService {
     private readonly suppression: SuppressionList,
     private readonly customers: CustomersService,
     private readonly audit: AuditService,
+    private readonly audience: AudienceChanges,
   ) {}
 
   /** The page's data for a token, or null for an unknown or revoked token (or an erased customer). */
@@ -72,6 +74,7 @@ export class PreferencesService {
       }
       if (choice.rewards !== undefined) await this.setRewards(manager, customerId, choice.rewards);
     });
+    if (choice.marketingEmail !== undefined) this.audience.changed();
     return this.viewOf(customerId);
   }
 
@@ -85,6 +88,7 @@ export class PreferencesService {
     const [customer] = await this.customers.findByIds([customerId]);
     if (!customer) return false;
     await this.dataSource.transaction((manager) => this.optOut(manager, customerId, customer.email, via));
+    this.audience.changed();
     return true;
   }
 

@@ -47,6 +47,23 @@ export class SuppressionList {
    */
   async suppressedAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     const suppressed = new Set<string>();
+    for (const entry of await this.entriesFor(customers, manager)) {
+      suppressed.add(entry.customerId);
+      if (!entry.linked) await manager.update(Suppression, { emailHash: entry.emailHash }, { customerId: entry.customerId });
+    }
+    return suppressed;
+  }
+
+  /** As `suppressedAmong`, but only reads: the ids of those customers whose entry is not linked to them. */
+  async unlinkedAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    return (await this.entriesFor(customers, manager)).filter((entry) => !entry.linked).map((entry) => entry.customerId);
+  }
+
+  private async entriesFor(
+    customers: { id: string; email: string }[],
+    manager: EntityManager,
+  ): Promise<{ customerId: string; emailHash: string; linked: boolean }[]> {
+    const found: { customerId: string; emailHash: string; linked: boolean }[] = [];
     for (const chunk of chunks(customers, 1000)) {
       const byHash = new Map(chunk.map((c) => [this.hash(c.email), c.id]));
       // Raw SQL: the fan-out runs this for every batch of 500 customers it invites.
@@ -57,11 +74,10 @@ export class SuppressionList {
       );
       for (const row of rows) {
         const customerId = byHash.get(row.email_hash)!;
-        suppressed.add(customerId);
-        if (row.customer_id !== customerId) await manager.update(Suppression, { emailHash: row.email_hash }, { customerId });
+        found.push({ customerId, emailHash: row.email_hash, linked: row.customer_id === customerId });
       }
     }
-    return suppressed;
+    return found;
   }
 
   /** True when some entries are linked to no customer (their row was erased): eligibility then checks by HMAC too. */
