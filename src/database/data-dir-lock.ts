@@ -64,15 +64,22 @@ function readPid(path: string): number | null {
   }
 }
 
-/** Alive and not us: after a container restart the dead owner's PID may well be our own. */
+/**
+ * Alive, not us, and (where /proc tells) a Node process: after a restart the dead owner's PID may have
+ * been reused, by this very process (containers) or by an unrelated program.
+ */
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return /node/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS) or not readable: trust the PID
   }
 }
 
