@@ -63,6 +63,12 @@ export class UsersRepository {
     return (await query.getMany()).map((u) => u.id);
   }
 
+  /** Locks this user's row until the transaction ends (PostgreSQL; SQLite transactions take turns anyway). */
+  async lock(id: string, manager: EntityManager): Promise<void> {
+    if (manager.connection.options.type !== 'postgres') return;
+    await manager.createQueryBuilder(User, 'u').select('u.id').where('u.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
   create(values: Partial<User>): User {
     return this.repo.create(values);
   }

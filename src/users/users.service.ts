@@ -91,10 +91,12 @@ export class UsersService {
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<UserView> {
     if (input.role !== undefined) this.assertRole(input.role);
     return this.users.transaction(async (manager) => {
-      // A change that could take an admin away locks the active admins first and reads the user after:
-      // two admins deactivating each other at once are judged one after the other, on committed rows.
+      // Lock first, read after, so concurrent changes are judged one after the other on committed rows:
+      // the active admins when this change could take one away (two admins deactivating each other),
+      // then the user's own row (two edits of one user must not overwrite each other).
       const mayRemoveAdmin = input.active === false || input.role !== undefined;
       const admins = mayRemoveAdmin ? await this.users.activeAdminIds(manager) : undefined;
+      await this.users.lock(id, manager);
       const user = await this.require(id, manager);
       const role = input.role ?? user.role;
       const currentCodes = user.locations.map((l) => l.code).sort();
