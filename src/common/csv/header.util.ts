@@ -28,3 +28,22 @@ export function mapHeaders(headers: string[], aliases: Record<string, string[]>)
     return rule.field;
   });
 }
+
+/**
+ * Columns that repeat a recognised column under the same name (`email,email`, `Response ID,response_id`):
+ * which one holds the data can't be known, so the file is refused rather than one silently ignored.
+ * Different spellings of one field (`EndDate`, `RecordedDate`) are not duplicates: the first recognised wins.
+ */
+export function duplicateColumns(headers: string[], fieldsByIndex: (string | null)[]): string[] {
+  const recognised = new Map<string, number>();
+  fieldsByIndex.forEach((field, index) => {
+    if (field) recognised.set(normalizeHeader(headers[index]), index);
+  });
+  const problems: string[] = [];
+  headers.forEach((header, index) => {
+    const first = recognised.get(normalizeHeader(header));
+    if (first === undefined || first === index) return;
+    problems.push(`"${headers[first].replace(/^\uFEFF/, '')}" (column ${first + 1}) and "${header}" (column ${index + 1}) both name ${fieldsByIndex[first]}`);
+  });
+  return problems;
+}

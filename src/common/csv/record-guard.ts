@@ -1,0 +1,147 @@
+import { Transform, TransformCallback } from 'node:stream';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+export interface GuardedRecord {
+  /** Line where the record starts. */
+  line: number;
+  reason: string;
+}
+
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 104857.6) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
+const span = (from: number, to: number) => (to > from ? `lines ${from}–${to} were` : `line ${from} was`);
+
+/**
+ * Stands in front of csv-parse and lets a record through only once it is complete, so that:
+ * - a record larger than `maxBytes` (one huge quoted field) never reaches the parser nor memory: it is
+ *   dropped and reported, and reading goes on with the next record. (csv-parse's own `max_record_size`
+ *   with `skip_records_with_error` stops reading the rest of the file instead.)
+ * - a quote that is never closed is reported with the line where it opened and the lines it swallowed,
+ *   instead of the parser's bare "Quote Not Closed" at the end.
+ * A dropped record is replaced by as many empty lines as it spanned, so line numbers downstream stay right.
+ * Quotes follow csv-parse's rules: a quote opens a field only as its first character; `""` inside is a quote.
+ */
+export class RecordGuard extends Transform {
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private dropping = false;
+  private quoting = false;
+  /** Inside quotes, the previous byte was a quote: a second one is an escaped quote, anything else closes. */
+  private afterQuote = false;
+  private fieldStart = true;
+  /** Outside quotes, the previous byte was CR: the record ends there, or at the LF of a CRLF. */
+  private pendingCr = false;
+  private previousCr = false;
+  private line = 1;
+  private recordLine = 1;
+  private quoteLine = 1;
+  private seen = 0;
+  private endedWithBreak = false;
+
+  constructor(
+    private readonly delimiter: number,
+    private readonly maxBytes: number,
+    private readonly onDropped: (record: GuardedRecord) => void,
+  ) {
+    super();
+  }
+
+  _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const out: Buffer[] = [];
+    let start = 0;
+    const endRecord = (end: number, terminator: string) => {
+      const size = this.heldBytes + end - start;
+      if (!this.dropping && size > this.maxBytes) this.startDropping();
+      if (this.dropping) {
+        this.reportTooLarge(this.line - 1);
+        out.push(Buffer.from(terminator.repeat(this.line - this.recordLine)));
+        this.dropping = false;
+      } else {
+        out.push(...this.held, chunk.subarray(start, end));
+      }
+      this.held = [];
+      this.heldBytes = 0;
+      start = end;
+      this.recordLine = this.line;
+      this.fieldStart = true;
+    };
+
+    let i = 0;
+    // A byte-order mark is not part of the first field (csv-parse strips it too).
+    if (this.seen === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    for (; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (this.pendingCr) {
+        this.pendingCr = false;
+        if (byte === LF) {
+          this.previousCr = false; // the CR already counted this line break
+          endRecord(i + 1, '\r\n');
+          continue;
+        }
+        endRecord(i, '\r');
+      }
+      if (byte === CR || (byte === LF && !this.previousCr)) this.line++;
+      this.previousCr = byte === CR;
+      if (this.quoting) {
+        if (!this.afterQuote) {
+          if (byte === QUOTE) this.afterQuote = true;
+          continue;
+        }
+        this.afterQuote = false;
+        if (byte === QUOTE) continue;
+        this.quoting = false; // the quote closed the field; this byte follows it
+      }
+      if (byte === QUOTE) {
+        if (this.fieldStart) {
+          this.quoting = true;
+          this.quoteLine = this.line;
+        }
+        this.fieldStart = false;
+      } else if (byte === this.delimiter) this.fieldStart = true;
+      else if (byte === LF) endRecord(i + 1, '\n');
+      else if (byte === CR) this.pendingCr = true;
+      else this.fieldStart = false;
+    }
+    this.seen += chunk.length;
+    this.endedWithBreak = chunk[chunk.length - 1] === LF || chunk[chunk.length - 1] === CR;
+
+    if (!this.dropping && start < chunk.length) {
+      this.held.push(chunk.subarray(start));
+      this.heldBytes += chunk.length - start;
+      if (this.heldBytes > this.maxBytes) this.startDropping();
+    }
+    for (const piece of out) if (piece.length > 0) this.push(piece);
+    done();
+  }
+
+  _flush(done: TransformCallback): void {
+    const lastLine = this.endedWithBreak ? this.line - 1 : this.line;
+    if (this.quoting && !this.afterQuote) {
+      this.onDropped({
+        line: this.recordLine,
+        reason: `A quote opened on line ${this.quoteLine} is never closed, so ${span(this.recordLine, lastLine)} not read`,
+      });
+    } else if (this.dropping) {
+      this.reportTooLarge(lastLine);
+    } else {
+      for (const piece of this.held) this.push(piece);
+    }
+    this.held = [];
+    done();
+  }
+
+  private reportTooLarge(lastLine: number) {
+    this.onDropped({
+      line: this.recordLine,
+      reason: `Row larger than ${size(this.maxBytes)}, the most one row may hold: ${span(this.recordLine, lastLine)} not read`,
+    });
+  }
+
+  private startDropping() {
+    this.dropping = true;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+}
