@@ -13,6 +13,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { rejectNulCharacters, useBodyParsers } from './common/http/body-parsers';
 import './common/http/route-config';
 import { CsvResponseInterceptor } from './common/http/csv-response.interceptor';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
@@ -46,6 +47,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: new PinoNestLogger(logger),
   });
 
+  useBodyParsers(app, BODY_LIMIT);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -116,6 +118,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     observe: (seconds) => redirectTimer.observe(seconds),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  rejectNulCharacters(fastify);
   // Form posts opt in with @RouteConfig({ csrf: true }); the plugin answers 403 before the handler runs.
   fastify.addHook('preHandler', (request, reply, done) => {
     if (request.routeOptions.config.csrf) return fastify.csrfProtection(request, reply, done);

@@ -16,7 +16,7 @@ import { runMigrations } from './database/migrate';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
-import { ImportFeedbackUseCase } from './feedback/import-feedback.use-case';
+import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
 import { UsersService } from './users/users.service';
 
@@ -187,7 +187,7 @@ async function main(argv: string[]) {
 // Run when started as a program; a test imports COMMANDS and USAGE (src/cli.spec.ts).
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    if (error instanceof CliError || error instanceof CsvFormatError) {
+    if (error instanceof CliError || error instanceof CsvFormatError || error instanceof ImportStoppedError) {
       process.stderr.write(`goodword: ${error.message}\n`);
       process.exit(error instanceof CliError ? error.exitCode : 1);
     }

@@ -14,7 +14,7 @@ import { AlertsQueryDto, ResolveAlertDto } from './dto/alerts.dto';
 import { ImportUploadQueryDto } from './dto/imports.dto';
 import { NpsQueryDto, PromotersQueryDto } from './dto/segments.dto';
 import { ImportFeedbackUseCase } from './import-feedback.use-case';
-import { importUpload } from './imports.controller';
+import { importUpload, ImportStoppedException } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { InterruptedImports } from './interrupted-imports';
 import { npsChart } from './nps-chart';
@@ -70,6 +70,8 @@ export class FeedbackPagesController {
       const result = await importUpload(this.useCase, request, actor, 'upload', check.value.id);
       return seeOther(reply, `/dashboard/feedback/imports/${result.id}`);
     } catch (error) {
+      // A stopped import has a record saying why, in words: show it, as after a finished one.
+      if (error instanceof ImportStoppedException) return seeOther(reply, `/dashboard/feedback/imports/${error.importId}`);
       if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
       const message = [(error.getResponse() as { message?: unknown }).message ?? error.message].flat().join('; ');
       return this.renderUpload(reply, actor, message, error.getStatus());

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiKeyAllowed, CurrentActor } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
@@ -20,6 +21,7 @@ export class FeedbackWebhookController {
   @Post()
   @ApiKeyAllowed()
   @UseGuards(WebhookThrottleGuard)
+  @RouteConfig({ nulCheckedByHandler: true })
   @HttpCode(200)
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(FeedbackItemDto) }, { $ref: getSchemaPath(FeedbackBatchDto) }] } })
   @ApiOkResponse({ type: WebhookAnswerDto })

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
+import { findNul, hasNul, nulMessage } from '../common/validation/nul-characters';
 import { validatePlain } from '../common/validation/validate-plain';
 import { LocationsService } from '../locations/locations.service';
 import { SettingsService } from '../settings/settings.service';
@@ -31,6 +32,12 @@ export class FeedbackWebhookService {
       const responseId = typeof (raw as { responseId?: unknown })?.responseId === 'string' ? ((raw as { responseId: string }).responseId.trim().slice(0, LIMITS.responseId) || null) : null;
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         rejected.push({ index, responseId: null, reason: 'each response must be a JSON object' });
+        return;
+      }
+      // Judged per item (the global body check skips this route): one bad item must not refuse the batch.
+      const nul = findNul(raw);
+      if (nul) {
+        rejected.push({ index, responseId: responseId && !hasNul(responseId) ? responseId : null, reason: nulMessage(nul) });
         return;
       }
       const checked = validatePlain(FeedbackItemDto, raw);

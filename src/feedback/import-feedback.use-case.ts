@@ -1,10 +1,10 @@
 import { ConflictException, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { CsvFormatError, readCsv } from '../common/csv/csv-reader';
-import { safeErrorMessage } from '../common/logging/safe-error';
 import { LocationsService } from '../locations/locations.service';
 import { SettingsService } from '../settings/settings.service';
 import { FEEDBACK_CSV_COLUMNS, parseCsvRecord, REQUIRED_CSV_COLUMNS } from './feedback-csv';
@@ -23,6 +23,16 @@ export interface ImportRequest {
   actor: Actor;
   /** A client-chosen id (the upload page polls it while uploading); a new one otherwise. */
   id?: string;
+}
+
+/** An import that stopped part-way for a reason other than the file's format; the message is in words. */
+export class ImportStoppedError extends Error {
+  constructor(
+    readonly importId: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Data rows per batch: one transaction and a handful of statements each. */
@@ -86,7 +96,7 @@ export class ImportFeedbackUseCase {
     } finally {
       clearInterval(heartbeat);
     }
-    const message = !failure ? null : failure instanceof CsvFormatError ? failure.message : 'The import stopped: ' + describe(failure);
+    const message = !failure ? null : failure instanceof CsvFormatError ? failure.message : describeFailure(failure, id);
     await this.imports.finish(id, failure ? 'failed' : 'done', message);
     const result = (await this.imports.findById(id))!;
     await this.audit.record(request.actor, {
@@ -106,8 +116,9 @@ export class ImportFeedbackUseCase {
       },
     });
     if (failure) {
-      if (!(failure instanceof CsvFormatError)) this.logger.error({ msg: 'feedback import failed', importId: id, err: failure });
-      throw failure;
+      if (failure instanceof CsvFormatError || isTooLarge(failure)) throw failure;
+      this.logger.error({ msg: 'feedback import failed', importId: id, err: failure });
+      throw new ImportStoppedError(id, message!);
     }
     return result;
   }
@@ -192,10 +203,19 @@ export class ImportFeedbackUseCase {
   }
 }
 
-/** A short reason for the import record: file size limits and stream errors speak for themselves. */
-function describe(error: Error): string {
+/**
+ * What staff read on the import page and in the API when an import stops: words, never the driver's
+ * message (it may quote the data and means nothing to them). The raw error goes to the log, with the id.
+ */
+export function describeFailure(error: Error, importId: string): string {
   const code = (error as { code?: string }).code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return 'the file is larger than the upload limit.';
-  // Shown to staff and stored: a database error's values (emails, names) stay out of it.
-  return safeErrorMessage(error).slice(0, 300) || 'unexpected error.';
+  const kept = 'Rows in the batches before it were saved; importing the same file again completes the import without duplicating them.';
+  if (isTooLarge(error)) return 'The import stopped: the file is larger than the upload limit. ' + kept;
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /aborted|premature close/i.test(error.message ?? '')) {
+    return 'The import stopped: the upload was interrupted before the whole file arrived. ' + kept;
+  }
+  const cause = error instanceof QueryFailedError || 'driverError' in error ? 'the database refused a batch of rows' : 'an unexpected error on our side';
+  return `The import stopped: ${cause}. ${kept} If it happens again, quote import ${importId} to your administrator.`;
 }
+
+const isTooLarge = (error: Error) => (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';

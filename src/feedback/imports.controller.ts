@@ -1,6 +1,6 @@
 import '@fastify/multipart';
 import {
-  BadRequestException, Controller, Get, HttpException, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req,
+  BadRequestException, Controller, Get, HttpException, HttpStatus, InternalServerErrorException, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
@@ -12,7 +12,7 @@ import { CsvQueryDto } from '../common/http/csv-query.dto';
 import { CsvResponse } from '../common/http/csv-response';
 import { ImportErrorsQueryDto, ImportUploadQueryDto } from './dto/imports.dto';
 import { FeedbackImport, ImportSource } from './feedback-import.entity';
-import { ImportFeedbackUseCase } from './import-feedback.use-case';
+import { ImportFeedbackUseCase, ImportStoppedError } from './import-feedback.use-case';
 import { ImportsRepository } from './imports.repository';
 import { InterruptedImports } from './interrupted-imports';
 
@@ -21,6 +21,16 @@ export const IMPORT_CSV_COLUMNS = [
   'alerts', 'startedAt', 'finishedAt',
 ] as const;
 const ERROR_CSV_COLUMNS = ['line', 'responseId', 'reason'] as const;
+
+/** 500 with the import's reason in words (its record says the same); the page shows the import instead. */
+export class ImportStoppedException extends InternalServerErrorException {
+  constructor(
+    readonly importId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Streams the `file` part of a multipart request through the import (never buffered whole). Shared by
@@ -47,6 +57,7 @@ export async function importUpload(
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
       throw new HttpException('The file is larger than the upload limit', HttpStatus.PAYLOAD_TOO_LARGE);
     }
+    if (error instanceof ImportStoppedError) throw new ImportStoppedException(error.importId, error.message);
     throw error;
   }
 }

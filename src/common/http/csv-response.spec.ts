@@ -20,4 +20,16 @@ describe(CsvResponse.name, () => {
     const sut = new CsvResponse<{ a: string }>('x.csv', ['a'], rows());
     await expect(read(sut.toStream())).rejects.toThrow('database went away');
   });
+
+  it('fails when opened, before any output, when the rows fail at once (so the route answers as its JSON form)', async () => {
+    async function* rows(): AsyncGenerator<{ a: string }> {
+      throw new Error('No location NOPE');
+    }
+    await expect(new CsvResponse<{ a: string }>('x.csv', ['a'], rows()).open()).rejects.toThrow('No location NOPE');
+    async function* good() {
+      yield { a: 'one' };
+      yield { a: 'two' };
+    }
+    expect(await read(await new CsvResponse<{ a: string }>('x.csv', ['a'], good()).open())).toBe('a\none\ntwo\n');
+  });
 });

@@ -12,6 +12,22 @@ export class CsvResponse<T extends object> {
     readonly rows: Iterable<T> | AsyncIterable<T>,
   ) {}
 
+  /**
+   * The stream, once the first row is read: a source that fails at once (an unknown location, a dealer
+   * asking for another's) fails here, before any header is sent, and gets the same answer as the JSON form.
+   */
+  async open(): Promise<Readable> {
+    if (!(Symbol.asyncIterator in this.rows)) return this.toStream();
+    const rows = this.rows[Symbol.asyncIterator]();
+    const first = await rows.next();
+    async function* replay(): AsyncGenerator<T> {
+      if (first.done) return;
+      yield first.value;
+      for (let next = await rows.next(); !next.done; next = await rows.next()) yield next.value;
+    }
+    return new CsvResponse(this.filename, this.columns, replay()).toStream();
+  }
+
   toStream(): Readable {
     const stringifier = stringify({
       header: true,

@@ -5,6 +5,8 @@ declare module 'fastify' {
     csrf?: boolean;
     /** false: no access-log line (hot, high-volume routes; metrics still count them). */
     accessLog?: boolean;
+    /** true: the handler refuses NUL characters in the body itself, item by item (see rejectNulCharacters). */
+    nulCheckedByHandler?: boolean;
   }
 }
 
