@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { CsvFormatError, CsvRow, CsvRowError, readCsv } from './csv-reader';
+import { RecordGuard } from './record-guard';
 
 const ALIASES = { id: ['response id'], email: ['email address'], note: [] as string[] };
 
@@ -34,6 +35,8 @@ describe('readCsv on bad input', () => {
 
   it('still refuses binary files (UTF-16, spreadsheets) as a whole', async () => {
     await expect(read(Buffer.from('id,email\n1,a@x.io\n', 'utf16le'))).rejects.toThrow(new CsvFormatError('The file is not a CSV text file.'));
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    await expect(read(png)).rejects.toThrow(new CsvFormatError('The file is not a CSV text file.'));
   });
 
   it.each([
@@ -85,5 +88,30 @@ describe('readCsv on bad input', () => {
   it('does not call two spellings of one field duplicates, nor repeated unrecognised columns', async () => {
     const sut = await read('id,Email Address,email,Other,Other\n1,a@x.io,b@x.io,x,y\n');
     expect(sut.rows).toEqual([{ line: 2, fields: { id: '1', email: 'a@x.io' } }]);
+  });
+
+  it('passes any input through unchanged, in any chunking, unless a quote is left open at the end', async () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const alphabet = ['a', 'b', ',', '"', '"', '\n', '\r', '\r\n', ' '];
+    for (let run = 0; run < 200; run++) {
+      const text = Array.from({ length: 1 + Math.floor(random() * 120) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const results = new Set<string>();
+      for (const size of [1, 3, 7, 64]) {
+        const chunks: Buffer[] = [];
+        for (let i = 0; i < text.length; i += size) chunks.push(Buffer.from(text.slice(i, i + size)));
+        const dropped: { reason: string }[] = [];
+        const out: Buffer[] = [];
+        for await (const piece of Readable.from(chunks).pipe(new RecordGuard(0x2c, 1 << 20, (record) => dropped.push(record)))) out.push(piece as Buffer);
+        const passed = Buffer.concat(out).toString();
+        if (dropped.length === 0) expect(passed).toBe(text);
+        else {
+          expect(dropped).toEqual([{ line: expect.any(Number), reason: expect.stringMatching(/^A quote opened on line \d+ is never closed/) }]);
+          expect(text.startsWith(passed)).toBe(true);
+        }
+        results.add(JSON.stringify({ passed, dropped }));
+      }
+      expect({ text, results: results.size }).toEqual({ text, results: 1 });
+    }
   });
 });

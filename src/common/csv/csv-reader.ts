@@ -39,14 +39,20 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
 }
 
 /**
- * Binary files (spreadsheets, UTF-16 text) have NUL bytes in their first line or many of them; a stray NUL
- * in a data cell is that row's problem, not the file's.
+ * Binary files (spreadsheets, images, UTF-16 text) have NUL bytes in their first line, many of them, or
+ * NULs among other control bytes; a stray NUL in a text cell is that row's problem, not the file's.
  */
 function looksBinary(head: Buffer): boolean {
   const sample = head.subarray(0, 4096);
   const firstBreak = sample.findIndex((byte) => byte === 0x0a || byte === 0x0d);
-  const nuls = sample.reduce((count, byte) => count + (byte === 0 ? 1 : 0), 0);
-  return sample.subarray(0, firstBreak === -1 ? sample.length : firstBreak).includes(0) || nuls > Math.max(16, sample.length / 64);
+  let nuls = 0;
+  let controls = 0;
+  for (const byte of sample) {
+    if (byte === 0) nuls++;
+    else if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c && byte !== 0x1b) controls++;
+  }
+  if (nuls === 0) return false;
+  return controls > 0 || nuls > Math.max(16, sample.length / 64) || sample.subarray(0, firstBreak === -1 ? sample.length : firstBreak).includes(0);
 }
 
 /** Comma or semicolon, whichever the header line uses more (outside quotes). */

@@ -24,6 +24,27 @@ const span = (from: number, to: number) => (to > from ? `lines ${from}–${to} w
  * Quotes follow csv-parse's rules: a quote opens a field only as its first character; `""` inside is a quote.
  */
 export class RecordGuard extends Transform {
+  // The state lives in a plain object: a stream has so many properties that fields on it are slow to reach
+  // in a loop over every byte.
+  private readonly scanner: RecordScanner;
+
+  constructor(delimiter: number, maxBytes: number, onDropped: (record: GuardedRecord) => void) {
+    super();
+    this.scanner = new RecordScanner(delimiter, maxBytes, onDropped);
+  }
+
+  _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    for (const piece of this.scanner.write(chunk)) this.push(piece);
+    done();
+  }
+
+  _flush(done: TransformCallback): void {
+    for (const piece of this.scanner.end()) this.push(piece);
+    done();
+  }
+}
+
+class RecordScanner {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private dropping = false;
@@ -44,22 +65,34 @@ export class RecordGuard extends Transform {
     private readonly delimiter: number,
     private readonly maxBytes: number,
     private readonly onDropped: (record: GuardedRecord) => void,
-  ) {
-    super();
-  }
+  ) {}
 
-  _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  /** The bytes of the records this chunk completed (dropped ones replaced by their line breaks). */
+  write(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
     let start = 0;
+    // Complete records that follow each other in this chunk go out as one slice, not one push per record.
+    let runStart = -1;
+    let runEnd = -1;
+    const endRun = () => {
+      if (runStart !== -1 && runEnd > runStart) out.push(chunk.subarray(runStart, runEnd));
+      runStart = -1;
+    };
     const endRecord = (end: number, terminator: string) => {
       const size = this.heldBytes + end - start;
       if (!this.dropping && size > this.maxBytes) this.startDropping();
       if (this.dropping) {
         this.reportTooLarge(this.line - 1);
+        endRun();
         out.push(Buffer.from(terminator.repeat(this.line - this.recordLine)));
         this.dropping = false;
       } else {
-        out.push(...this.held, chunk.subarray(start, end));
+        if (this.held.length > 0) {
+          endRun();
+          out.push(...this.held);
+        }
+        if (runStart === -1) runStart = start;
+        runEnd = end;
       }
       this.held = [];
       this.heldBytes = 0;
@@ -71,7 +104,52 @@ export class RecordGuard extends Transform {
     let i = 0;
     // A byte-order mark is not part of the first field (csv-parse strips it too).
     if (this.seen === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    // Jumps over bytes that change nothing (the scan must stay close to memcpy speed on big files): the
+    // next quote, LF and CR are searched once and reused until passed, so the scan stays linear.
+    let nextQuote = -1;
+    let nextLf = -1;
+    let nextCr = -1;
+    const next = (byte: number, from: number, known: number) => {
+      if (known >= from) return known;
+      const found = chunk.indexOf(byte, from);
+      return found === -1 ? Infinity : found;
+    };
     for (; i < chunk.length; i++) {
+      if (!this.pendingCr && !this.afterQuote) {
+        nextQuote = next(QUOTE, i, nextQuote);
+        nextLf = next(LF, i, nextLf);
+        nextCr = next(CR, i, nextCr);
+        const nextBreak = Math.min(nextLf, nextCr);
+        if (this.quoting) {
+          // Inside quotes only a quote or a line break matters.
+          if (nextQuote < nextBreak) {
+            this.previousCr = false;
+            this.afterQuote = true;
+            i = nextQuote;
+            continue;
+          }
+          if (nextQuote === Infinity && nextBreak === Infinity) {
+            this.previousCr = false;
+            break;
+          }
+        } else if (i === start && this.heldBytes === 0 && !this.dropping && nextLf !== Infinity && nextQuote > nextLf && (nextCr > nextLf || nextCr === nextLf - 1)) {
+          // A record that starts here with no quote and no lone CR before its LF: one plain line.
+          this.line++;
+          this.previousCr = false;
+          endRecord(nextLf + 1, nextCr === nextLf - 1 ? '\r\n' : '\n');
+          i = nextLf;
+          continue;
+        } else {
+          // Outside quotes, skip to the next quote or line break; a quote opens a field only after a delimiter.
+          const special = Math.min(nextQuote, nextBreak, chunk.length);
+          if (special > i) {
+            this.fieldStart = chunk[special - 1] === this.delimiter;
+            this.previousCr = false;
+            i = special - 1;
+            continue;
+          }
+        }
+      }
       const byte = chunk[i];
       if (this.pendingCr) {
         this.pendingCr = false;
@@ -107,16 +185,18 @@ export class RecordGuard extends Transform {
     this.seen += chunk.length;
     this.endedWithBreak = chunk[chunk.length - 1] === LF || chunk[chunk.length - 1] === CR;
 
+    endRun();
     if (!this.dropping && start < chunk.length) {
       this.held.push(chunk.subarray(start));
       this.heldBytes += chunk.length - start;
       if (this.heldBytes > this.maxBytes) this.startDropping();
     }
-    for (const piece of out) if (piece.length > 0) this.push(piece);
-    done();
+    return out.filter((piece) => piece.length > 0);
   }
 
-  _flush(done: TransformCallback): void {
+  /** What is left at the end of the file: the last record if it had no line break, unless dropped. */
+  end(): Buffer[] {
+    const out: Buffer[] = [];
     const lastLine = this.endedWithBreak ? this.line - 1 : this.line;
     if (this.quoting && !this.afterQuote) {
       this.onDropped({
@@ -126,10 +206,10 @@ export class RecordGuard extends Transform {
     } else if (this.dropping) {
       this.reportTooLarge(lastLine);
     } else {
-      for (const piece of this.held) this.push(piece);
+      out.push(...this.held);
     }
     this.held = [];
-    done();
+    return out;
   }
 
   private reportTooLarge(lastLine: number) {
