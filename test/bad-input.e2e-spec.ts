@@ -210,7 +210,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('bad input (%s)', (dialect) => {
         const res = await upload(text);
         expect(res.statusCode).toBe(500);
         const [stored] = (await db.query("SELECT id, status, error FROM feedback_import WHERE source = 'api'")) as { id: string; status: string; error: string }[];
-        const words = `The import stopped: the database refused a batch of rows. Rows in the batches before it were saved; importing the same file again completes the import without duplicating them. If it happens again, quote import ${stored.id} to your administrator.`;
+        const words = `The import stopped: the database refused a batch of rows. The counts show what was saved before it; importing the same file again completes the import without duplicating rows. If it happens again, quote import ${stored.id} to your administrator.`;
         expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: [words] });
         expect(stored).toMatchObject({ status: 'failed', error: words });
         const api = await t.app.inject({ method: 'GET', url: `/api/imports/${stored.id}`, headers: staff.marketer });
@@ -218,6 +218,10 @@ describe.each<Dialect>(['postgres', 'sqlite'])('bad input (%s)', (dialect) => {
 
         const page = await t.app.inject({ method: 'GET', url: `/dashboard/feedback/imports/${stored.id}`, headers: { ...staff.marketer, accept: 'text/html' } });
         expect(page.body).toContain('The import stopped: the database refused a batch of rows.');
+        // Its only batch was rolled back whole: nothing from it was written.
+        expect(api.json()).toMatchObject({ rows: 0, accepted: 0 });
+        expect(page.body).toContain('The file was not imported.');
+        expect(await storedIds()).toEqual([]);
         for (const shown of [res.body, api.body, page.body]) expect(shown).not.toContain('f2@example.com');
 
         const log = logged.mock.calls.map((call) => call[0] as { msg?: string; importId?: string; err?: Error });

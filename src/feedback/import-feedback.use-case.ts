@@ -209,7 +209,7 @@ export class ImportFeedbackUseCase {
  */
 export function describeFailure(error: Error, importId: string): string {
   const code = (error as { code?: string }).code;
-  const kept = 'Rows in the batches before it were saved; importing the same file again completes the import without duplicating them.';
+  const kept = 'The counts show what was saved before it; importing the same file again completes the import without duplicating rows.';
   if (isTooLarge(error)) return 'The import stopped: the file is larger than the upload limit. ' + kept;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /aborted|premature close/i.test(error.message ?? '')) {
     return 'The import stopped: the upload was interrupted before the whole file arrived. ' + kept;
