@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { cliActor } from '../src/common/actor';
+import { IMPORT_BATCH_ROWS } from '../src/feedback/import-feedback.use-case';
 import { LocationsImportService } from '../src/locations/locations-import.service';
 import { clearFeedback, count, csv, csvRow, daysAgo, HEADER, multipart, OTHER, OWN, PASSWORD, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
@@ -226,6 +227,30 @@ describe.each<Dialect>(['postgres', 'sqlite'])('bad input (%s)', (dialect) => {
 
         const log = logged.mock.calls.map((call) => call[0] as { msg?: string; importId?: string; err?: Error });
         expect(log).toContainEqual(expect.objectContaining({ msg: 'feedback import failed', importId: stored.id, err: expect.objectContaining({ message: expect.stringContaining('raw database detail') }) }));
+      } finally {
+        logged.mockRestore();
+      }
+    });
+
+    it('a batch refused after others were written: they stay, and the page says the import stopped part-way', async () => {
+      if (dialect === 'postgres') {
+        await db.query(`CREATE FUNCTION refuse_f2() RETURNS trigger AS $$ BEGIN IF NEW.response_id = 'P-LAST' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+        await db.query('CREATE TRIGGER refuse_f2 BEFORE INSERT ON feedback_response FOR EACH ROW EXECUTE FUNCTION refuse_f2()');
+      } else {
+        await db.query(`CREATE TRIGGER refuse_f2 BEFORE INSERT ON feedback_response WHEN NEW.response_id = 'P-LAST' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+      }
+      const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      try {
+        const rows = Array.from({ length: IMPORT_BATCH_ROWS }, (_, i) => csvRow(`P-${i}`, `p${i}@example.com`, OWN, 9));
+        const res = await upload(csv(...rows, csvRow('P-LAST', 'last@example.com', OWN, 9)));
+        expect(res.statusCode).toBe(500);
+        const [stored] = (await db.query("SELECT id FROM feedback_import WHERE source = 'api'")) as { id: string }[];
+        const api = await t.app.inject({ method: 'GET', url: `/api/imports/${stored.id}`, headers: staff.marketer });
+        expect(api.json()).toMatchObject({ status: 'failed', rows: IMPORT_BATCH_ROWS, accepted: IMPORT_BATCH_ROWS, error: expect.stringMatching(/^The import stopped: the database refused a batch of rows\./) });
+        expect(await count(db, 'SELECT COUNT(*) FROM feedback_response')).toBe(IMPORT_BATCH_ROWS);
+        const page = await t.app.inject({ method: 'GET', url: `/dashboard/feedback/imports/${stored.id}`, headers: { ...staff.marketer, accept: 'text/html' } });
+        expect(page.body).toContain('The import stopped part-way.');
+        expect(page.body).not.toContain('boom');
       } finally {
         logged.mockRestore();
       }
