@@ -71,4 +71,11 @@ export class Invitation {
   /** While a worker is sending this invitation's message, others leave it alone (until the lease runs out after a crash). */
   @TimestampColumn({ name: 'lease_until', nullable: true })
   leaseUntil: Date | null;
+
+  /**
+   * The send job holding the lease. When a worker dies, the queue runs its job again elsewhere, and
+   * that run takes over the job's own leases at once instead of waiting for them to run out.
+   */
+  @Column({ name: 'lease_owner', type: 'varchar', length: 200, nullable: true })
+  leaseOwner: string | null;
 }
