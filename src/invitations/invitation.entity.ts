@@ -7,7 +7,8 @@ import { Location } from '../locations/location.entity';
 /**
  * pending: created, its message slot claimed, not sent yet · sent: the SMTP server accepted it ·
  * cancelled: not sent after all (opted out, consent gone, campaign ended); its slot was released ·
- * failed: the server refused it for good.
+ * failed: the server refused it for good. A pending invitation the frequency cap no longer allows
+ * at send time is deleted (SendInvitations: withdrawn), so the customer may be invited later.
  */
 export type InvitationStatus = 'pending' | 'sent' | 'cancelled' | 'failed';
 export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
