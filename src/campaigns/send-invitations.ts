@@ -4,8 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue.service';
 import { INVITATION_LINK_TTL_MS } from '../invitations/invitation-tokens.service';
-import { InvitationsRepository, MessageRef } from '../invitations/invitations.repository';
-import { MessageLedger } from '../invitations/message-ledger.repository';
+import { FrequencyCap } from '../invitations/frequency-cap.service';
+import { InvitationsService, MessageRef } from '../invitations/invitations.service';
 import { isPermanentMailError, smtpErrorFields } from '../notifications/mail.errors';
 import { MailService } from '../notifications/mail.service';
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
@@ -20,7 +20,7 @@ import { msUntilSendingHours } from './sending-hours';
 export const SEND_LEASE_MS = 5 * 60_000;
 
 /**
- * withdrawn: the frequency cap no longer allows it (see MessageLedger.countAtSend); the customer is
+ * withdrawn: the frequency cap no longer allows it (see FrequencyCap.countAtSend); the customer is
  * as if never invited (or reminded) and may be again once under the cap.
  */
 export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'withdrawn' | 'deferred' | 'failed';
@@ -33,7 +33,7 @@ export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'withdrawn' | 'defe
  * job so no other job sends them meanwhile. Messages that may no longer be sent are cancelled and
  * their cap slots given back; outside the location's sending hours a message waits for them to open.
  * Then, per message and right before its email goes out, the frequency cap is checked again under
- * the customer's lock and the message counted at that moment (MessageLedger.countAtSend): a claim
+ * the customer's lock and the message counted at that moment (FrequencyCap.countAtSend): a claim
  * may have waited (paused campaign, sending hours) long enough for other messages to be sent.
  *
  * The suppression check at this point uses the entries' link to the customer row. That is exact:
@@ -56,8 +56,8 @@ export class SendInvitations {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly delivery: DeliveryRepository,
-    private readonly invitations: InvitationsRepository,
-    private readonly ledger: MessageLedger,
+    private readonly invitations: InvitationsService,
+    private readonly ledger: FrequencyCap,
     private readonly preferenceTokens: PreferenceTokens,
     private readonly emails: InvitationEmails,
     private readonly mail: MailService,
