@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { Recommendation } from '../src/recommendations/recommendation.entity';
 import { XPost } from '../src/sharing/x/x-post.entity';
-import { ALL_DAY, linkIn, pathOf, seedCustomers, seedLocation, staffHeader, waitFor } from './campaign-fixtures';
+import { ALL_DAY, linkIn, pathOf, seedCustomers, seedLocation, sendsRecorded, staffHeader, waitFor } from './campaign-fixtures';
 import { FakeXServer } from './fakes/x-api/fake-x-server';
 import { createTestApp, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
@@ -46,7 +46,9 @@ describe('posting to X from the advocate’s page (PostgreSQL, BullMQ)', () => {
     await seedCustomers(db, people.map((p) => ({ email: `${p}@example.com`, name: `${p} Silva`, score: 10, consent: true, location, comment: 'Great' })));
     const campaign = (await t.app.inject({ method: 'POST', url: '/api/campaigns', headers, payload: { name: 'X', sendingHours: ALL_DAY } })).json();
     await t.app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/launch`, headers });
-    for (const message of await smtp.waitFor(people.length)) {
+    const messages = await smtp.waitFor(people.length);
+    await sendsRecorded(db);
+    for (const message of messages) {
       links.set((message.parsed.to as { text: string }).text.split('@')[0], {
         invite: pathOf(linkIn(message.parsed.text!, 'i')),
         preferences: pathOf(linkIn(message.parsed.text!, 'preferences')),

@@ -8,7 +8,7 @@ import { RecommendationsService } from '../src/recommendations/recommendations.s
 import { TrackedLink } from '../src/reach/tracked-link.entity';
 import { Share } from '../src/sharing/share.entity';
 import { checkXStatus, composeXStatus } from '../src/sharing/x/x-status';
-import { ALL_DAY, linkIn, pathOf, seedCustomers, setup, staffHeader } from './campaign-fixtures';
+import { ALL_DAY, linkIn, pathOf, seedCustomers, sendsRecorded, setup, staffHeader } from './campaign-fixtures';
 import { createTestApp, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
 import { TestSmtpServer } from './support/smtp-server';
@@ -58,7 +58,9 @@ describe('the advocate’s page (SQLite)', () => {
       await t.app.inject({ method: 'POST', url: '/api/campaigns', headers: marketer.headers, payload: { name: 'Word', sendingHours: ALL_DAY, prompt: 'What would you tell a friend?' } })
     ).json();
     await t.app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/launch`, headers: marketer.headers });
-    for (const message of await smtp.waitFor(people.length)) {
+    const messages = await smtp.waitFor(people.length);
+    await sendsRecorded(t.app.get(DataSource));
+    for (const message of messages) {
       const to = (message.parsed.to as { text: string }).text.split('@')[0];
       invitations.set(to, { invite: pathOf(linkIn(message.parsed.text!, 'i')), preferences: pathOf(linkIn(message.parsed.text!, 'preferences')) });
     }

@@ -103,6 +103,17 @@ export async function waitFor<T>(probe: () => Promise<T> | T, what: string, time
   }
 }
 
+/**
+ * Waits until every email handed to the SMTP server is recorded as sent: an invitation link is stored
+ * only then (a few milliseconds after the server accepted the email), so follow links after this.
+ */
+export async function sendsRecorded(dataSource: DataSource): Promise<void> {
+  await waitFor(
+    async () => Number((await dataSource.query('SELECT count(*) AS n FROM invitation WHERE lease_until IS NOT NULL'))[0].n) === 0,
+    'sent emails recorded',
+  );
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The first link in a text that starts with `${base}/prefix/`. */

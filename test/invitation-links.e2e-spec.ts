@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PreferenceTokens } from '../src/preferences/preference-tokens.service';
 import { newToken } from '../src/preferences/tokens';
-import { ALL_DAY, linkIn, pathOf, rawHeader, seedCustomers, seedLocation, staffHeader } from './campaign-fixtures';
+import { ALL_DAY, linkIn, pathOf, rawHeader, seedCustomers, seedLocation, sendsRecorded, staffHeader } from './campaign-fixtures';
 import { FormBrowser } from './support/form-browser';
 import { createTestApp, TestApp } from './support/app';
 import { TestSmtpServer } from './support/smtp-server';
@@ -31,6 +31,7 @@ describe('invitation and preference links (SQLite)', () => {
     const campaign = (await t.app.inject({ method: 'POST', url: '/api/campaigns', headers, payload: { name: 'Links', sendingHours: ALL_DAY } })).json();
     await t.app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/launch`, headers });
     const [message] = await smtp.waitFor(1);
+    await sendsRecorded(db);
     invitationLink = pathOf(linkIn(message.parsed.text!, 'i'));
     smtp.clear();
   });

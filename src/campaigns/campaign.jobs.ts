@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { defineJob } from '../jobs/job';
 import { MarketingMessageKind } from '../invitations/marketing-message.entity';
 
@@ -24,6 +25,19 @@ export interface InviteBatchData {
 /** Customers per invite batch: one transaction claims their cap slots and writes their invitations. */
 export const INVITE_BATCH_SIZE = 500;
 export const INVITE_BATCH_JOB = defineJob<InviteBatchData>('campaigns.invite-batch', { attempts: 5, backoffMs: 2_000, concurrency: 4 });
+/** How long the same batch keeps one job id (see inviteBatchJobId). */
+export const INVITE_BATCH_ID_PERIOD_MS = 60 * 60_000;
+
+/**
+ * The job id of an invite batch: the same customers for the same campaign get one job however many
+ * fan-outs find them while it waits (each tick finds them again until a slow worker gets to it).
+ * The period in the id lets the batch be queued again later if its job failed for good or turned
+ * everyone away (the queue keeps finished ids for a day, failed ones for a week).
+ */
+export function inviteBatchJobId(campaignId: string, customerIds: string[], now: Date): string {
+  const digest = createHash('sha256').update(customerIds.join(',')).digest('base64url').slice(0, 22);
+  return `invite-${campaignId}-${digest}-p${Math.floor(now.getTime() / INVITE_BATCH_ID_PERIOD_MS)}`;
+}
 
 export interface SendInvitationsData {
   /** Invitations of one campaign, sent one after the other; all of the same kind. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobProcessor } from '../jobs/job';
+import { JobContext, JobProcessor } from '../jobs/job';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import {
   CAMPAIGN_FAN_OUT_JOB,
@@ -53,7 +53,7 @@ export class InviteBatchProcessor implements JobProcessor<InviteBatchData> {
 export class SendInvitationsProcessor implements JobProcessor<SendInvitationsData> {
   constructor(private readonly send: SendInvitations) {}
 
-  async process(data: SendInvitationsData): Promise<void> {
-    await this.send.execute(data);
+  async process(data: SendInvitationsData, context: JobContext): Promise<void> {
+    await this.send.execute(data, context.jobId);
   }
 }

@@ -5,7 +5,6 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { OutboxService } from '../jobs/outbox.service';
 import { InvitationsService } from '../invitations/invitations.service';
-import { FrequencyCap } from '../invitations/frequency-cap.service';
 import { LocationsService } from '../locations/locations.service';
 import { Campaign, CampaignStatus, CHANNELS } from './campaign.entity';
 import { CAMPAIGN_FAN_OUT_JOB } from './campaign.jobs';
@@ -32,7 +31,6 @@ export class CampaignsService {
     private readonly deliveries: DeliveryRepository,
     private readonly locationsService: LocationsService,
     private readonly invitations: InvitationsService,
-    private readonly ledger: FrequencyCap,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
   ) {}
@@ -155,9 +153,9 @@ export class CampaignsService {
   /** Ends for good: nothing more is sent, and messages not sent yet give their cap slots back. */
   async end(actor: Actor, id: string): Promise<Campaign> {
     await this.get(actor, id);
-    return this.move(actor, id, ['draft', 'running', 'paused'], 'ended', 'campaign.end', 'This campaign has already ended', async (manager) => {
-      for (const ref of await this.invitations.cancelUnsent(manager, id)) await this.ledger.release(manager, ref.invitationId, ref.kind);
-    }, { endedAt: new Date() });
+    return this.move(actor, id, ['draft', 'running', 'paused'], 'ended', 'campaign.end', 'This campaign has already ended', (manager) =>
+      this.invitations.cancelUnsent(manager, id),
+    { endedAt: new Date() });
   }
 
   private async move(

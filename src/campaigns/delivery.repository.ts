@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { InvitationStatus, ReminderStatus } from '../invitations/invitation.entity';
 import { MarketingMessageKind } from '../invitations/marketing-message.entity';
-import { dbTime, dialectOf, readBool, readTime, SqlParams } from '../database/sql';
+import { dialectOf, readBool, readTime, SqlParams } from '../database/sql';
 import { CampaignStatus, Channel } from './campaign.entity';
 
 /** Everything needed to decide on, and write, one invitation or reminder email: one query. */
@@ -42,6 +41,7 @@ export interface DeliveryRow {
 export interface ClaimedMessage {
   invitationId: string;
   customerId: string;
+  campaignId: string;
   email: string;
   name: string | null;
   comment: string | null;
@@ -56,9 +56,8 @@ export interface ClaimedMessage {
 export interface ClaimRequest {
   now: Date;
   leaseUntil: Date;
-  /** Per invitation: SHA-256 of the link token that goes into its email; stored with the lease. */
-  tokenHashes: Map<string, string>;
-  tokenExpiresAt: Date;
+  /** The send job asking: its own earlier run's leases (a worker that died) are taken over, not waited out. */
+  owner: string;
 }
 
 /**
@@ -73,12 +72,12 @@ export class DeliveryRepository {
 
   /**
    * The send path's one statement (PostgreSQL) for a batch of messages: leases each message that,
-   * right now, is still unsent and free, whose campaign is running, whose customer has marketing
-   * consent and is not on the suppression list (entries are linked to the customer: see
-   * SendInvitations) and — for a reminder — whose invitation was not opened; stores each one's link
-   * token; returns what the emails need, in the order asked. Messages left out don't qualify (the
-   * caller finds out why with `load`). SQLite, one process, does the same per message in three
-   * statements.
+   * right now, is still unsent and free (or leased by this same job before: its worker died and the
+   * queue runs the job again), whose campaign is running, whose customer has marketing consent and
+   * is not on the suppression list (entries are linked to the customer: see SendInvitations) and —
+   * for a reminder — whose invitation was not opened; returns what the emails need, in the order
+   * asked. Messages left out don't qualify (the caller finds out why with `load`). SQLite, one
+   * process, does the same per message in two statements.
    */
   async claim(invitationIds: string[], kind: MarketingMessageKind, request: ClaimRequest): Promise<ClaimedMessage[]> {
     if (invitationIds.length === 0) return [];
@@ -87,32 +86,21 @@ export class DeliveryRepository {
     const order = new Map(invitationIds.map((id, index) => [id, index]));
     if (dialectOf(manager) === 'postgres') {
       const rows: Record<string, unknown>[] = await manager.query(
-        `WITH wanted AS (
-           SELECT * FROM unnest($1::uuid[], $2::text[]) AS t(id, token_hash)
-         ), leased AS (
-           UPDATE invitation i SET lease_until = $3
+        `WITH leased AS (
+           UPDATE invitation i SET lease_until = $2, lease_owner = $4
            FROM campaign k, customer c
            WHERE i.id = ANY($1::uuid[]) AND k.id = i.campaign_id AND c.id = i.customer_id AND ${unsent}
-             AND (i.lease_until IS NULL OR i.lease_until < $4)
+             AND (i.lease_until IS NULL OR i.lease_until < $3 OR i.lease_owner = $4)
              AND k.status = 'running' AND c.marketing_consent
              AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = i.customer_id)
-           RETURNING i.id, i.customer_id, i.location_id, c.email, c.name, c.latest_response_id, k.sending_hour_start, k.sending_hour_end
-         ), token AS (
-           INSERT INTO invitation_token (id, invitation_id, token_hash, expires_at, created_at)
-           SELECT gen_random_uuid(), leased.id, wanted.token_hash, $5, $4 FROM leased JOIN wanted ON wanted.id = leased.id
+           RETURNING i.id, i.customer_id, i.campaign_id, i.location_id, c.email, c.name, c.latest_response_id, k.sending_hour_start, k.sending_hour_end
          )
          SELECT leased.*, fr.comment, l.name AS location_name, l.timezone, pt.token_sealed, pt.revoked_at AS token_revoked_at
          FROM leased
          JOIN location l ON l.id = leased.location_id
          LEFT JOIN feedback_response fr ON fr.id = leased.latest_response_id
          LEFT JOIN preference_token pt ON pt.customer_id = leased.customer_id`,
-        [
-          invitationIds,
-          invitationIds.map((id) => request.tokenHashes.get(id)!),
-          request.leaseUntil.toISOString(),
-          request.now.toISOString(),
-          request.tokenExpiresAt.toISOString(),
-        ],
+        [invitationIds, request.leaseUntil.toISOString(), request.now.toISOString(), request.owner],
       );
       return rows.map(toClaimed).sort((a, b) => order.get(a.invitationId)! - order.get(b.invitationId)!);
     }
@@ -120,8 +108,9 @@ export class DeliveryRepository {
     for (const invitationId of invitationIds) {
       const p = new SqlParams('sqlite');
       const leased = await manager.query(
-        `UPDATE invitation AS i SET lease_until = ${p.time(request.leaseUntil)}
-         WHERE i.id = ${p.add(invitationId)} AND ${unsent} AND (i.lease_until IS NULL OR i.lease_until < ${p.time(request.now)})
+        `UPDATE invitation AS i SET lease_until = ${p.time(request.leaseUntil)}, lease_owner = ${p.add(request.owner)}
+         WHERE i.id = ${p.add(invitationId)} AND ${unsent}
+           AND (i.lease_until IS NULL OR i.lease_until < ${p.time(request.now)} OR i.lease_owner = ${p.add(request.owner)})
            AND EXISTS (SELECT 1 FROM campaign k WHERE k.id = i.campaign_id AND k.status = 'running')
            AND EXISTS (SELECT 1 FROM customer c WHERE c.id = i.customer_id AND c.marketing_consent = 1)
            AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = i.customer_id)
@@ -130,12 +119,7 @@ export class DeliveryRepository {
       );
       if (!leased.length) continue;
       const row = await this.load(invitationId);
-      if (!row) continue;
-      await manager.query(
-        `INSERT INTO invitation_token (id, invitation_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`,
-        [randomUUID(), invitationId, request.tokenHashes.get(invitationId), dbTime('sqlite', request.tokenExpiresAt), dbTime('sqlite', request.now)],
-      );
-      claimed.push(row);
+      if (row) claimed.push(row);
     }
     return claimed;
   }
@@ -197,6 +181,7 @@ function toClaimed(row: Record<string, unknown>): ClaimedMessage {
   return {
     invitationId: row.id as string,
     customerId: row.customer_id as string,
+    campaignId: row.campaign_id as string,
     email: row.email as string,
     name: (row.name as string | null) ?? null,
     comment: (row.comment as string | null) ?? null,

@@ -3,7 +3,7 @@ import { JobQueue } from '../jobs/job-queue.service';
 import { InvitationsService } from '../invitations/invitations.service';
 import { SettingsService } from '../settings/settings.service';
 import { LocationsService } from '../locations/locations.service';
-import { INVITE_BATCH_JOB, INVITE_BATCH_SIZE, SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
+import { INVITE_BATCH_JOB, INVITE_BATCH_SIZE, inviteBatchJobId, SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
 import { CampaignsRepository } from './campaigns.repository';
 import { criteriaFor, sendingHoursOf } from './eligibility-criteria';
 import { EligibilityReadModel, MIN_UUID } from './eligibility.read-model';
@@ -13,7 +13,8 @@ import { withinSendingHours } from './sending-hours';
  * One pass over a running campaign: pages through the customers eligible right now (at locations
  * whose sending hours are open) and queues them in batches for InviteCustomers, which re-checks
  * everything under the per-customer lock. Safe to run twice at once or again after a crash: a
- * customer already invited drops out of the query, and a duplicate batch invites nobody twice.
+ * customer already invited drops out of the query, a batch still waiting is not queued again (its
+ * job id), and a duplicate batch invites nobody twice.
  */
 @Injectable()
 export class FanOutCampaign {
@@ -49,7 +50,7 @@ export class FanOutCampaign {
     for (let after = MIN_UUID; ; ) {
       const ids = await this.eligibility.findEligiblePromoters(criteria, open, after, INVITE_BATCH_SIZE);
       if (ids.length === 0) break;
-      await this.jobs.enqueue(INVITE_BATCH_JOB, { campaignId, customerIds: ids });
+      await this.jobs.enqueue(INVITE_BATCH_JOB, { campaignId, customerIds: ids }, { jobId: inviteBatchJobId(campaignId, ids, now) });
       queued += ids.length;
       after = ids[ids.length - 1];
     }

@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue.service';
 import { INVITATION_LINK_TTL_MS } from '../invitations/invitation-tokens.service';
-import { InvitationsRepository, MessageRef } from '../invitations/invitations.repository';
-import { MessageLedger } from '../invitations/message-ledger.repository';
+import { FrequencyCap } from '../invitations/frequency-cap.service';
+import { InvitationsService, MessageRef } from '../invitations/invitations.service';
 import { isPermanentMailError, smtpErrorFields } from '../notifications/mail.errors';
 import { MailService } from '../notifications/mail.service';
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
 import { hashToken, newToken } from '../preferences/tokens';
+import { SettingsService } from '../settings/settings.service';
 import { SEND_INVITATIONS_JOB, SendInvitationsData } from './campaign.jobs';
 import { ClaimedMessage, DeliveryRepository, DeliveryRow } from './delivery.repository';
 import { InvitationEmails } from './invitation-email';
@@ -17,23 +19,35 @@ import { msUntilSendingHours } from './sending-hours';
 /** How long a worker may take to send one message before another may try (after a crash). */
 export const SEND_LEASE_MS = 5 * 60_000;
 
-export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'deferred' | 'failed';
+/**
+ * withdrawn: the frequency cap no longer allows it (see FrequencyCap.countAtSend); the customer is
+ * as if never invited (or reminded) and may be again once under the cap.
+ */
+export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'withdrawn' | 'deferred' | 'failed';
 
 /**
  * Sends invitations or reminders whose cap slots were claimed, one after the other. Right before
  * sending, one statement (DeliveryRepository.claim) re-checks what may have changed since they were
  * queued — campaign still running, consent still recorded, address not suppressed (opt-outs take
- * effect for queued messages too), a reminder's invitation still unopened — and leases them so no
- * other worker sends them meanwhile. Messages that may no longer be sent are cancelled and their
- * cap slots given back; outside the location's sending hours a message waits for them to open.
+ * effect for queued messages too), a reminder's invitation still unopened — and leases them to this
+ * job so no other job sends them meanwhile. Messages that may no longer be sent are cancelled and
+ * their cap slots given back; outside the location's sending hours a message waits for them to open.
+ * Then, per message and right before its email goes out, the frequency cap is checked again under
+ * the customer's lock and the message counted at that moment (FrequencyCap.countAtSend): a claim
+ * may have waited (paused campaign, sending hours) long enough for other messages to be sent.
  *
  * The suppression check at this point uses the entries' link to the customer row. That is exact:
  * an opt-out is always written linked to its customer, and an entry left unlinked by an erasure is
  * re-linked by HMAC (InviteCustomers) before that address can be invited again.
  *
+ * An email's link token is created with its own random value as it is sent and stored (hashed) when
+ * it is recorded as sent, so no link exists for an email that never went out.
+ *
  * A transient SMTP failure gives the unsent rest back and fails the job: the queue retries it, and
- * the retry skips what was sent. Delivery is at least once: a worker that dies after the SMTP server
- * accepted a message but before recording it leaves the lease to run out, and it is sent again.
+ * the retry skips what was sent. A worker that dies mid-job leaves its leases to its job, which the
+ * queue runs again elsewhere once it notices (BullMQ's stalled-job check): that run takes them over
+ * at once. Delivery is at least once: a message the SMTP server accepted just before its worker died,
+ * before it was recorded, is sent again.
  */
 @Injectable()
 export class SendInvitations {
@@ -42,30 +56,25 @@ export class SendInvitations {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly delivery: DeliveryRepository,
-    private readonly invitations: InvitationsRepository,
-    private readonly ledger: MessageLedger,
+    private readonly invitations: InvitationsService,
+    private readonly ledger: FrequencyCap,
     private readonly preferenceTokens: PreferenceTokens,
     private readonly emails: InvitationEmails,
     private readonly mail: MailService,
+    private readonly settings: SettingsService,
     private readonly jobs: JobQueue,
   ) {}
 
-  /** Outcome per invitation id. */
-  async execute({ invitationIds, kind }: SendInvitationsData): Promise<Map<string, SendOutcome>> {
+  /** Outcome per invitation id. `owner`: the job's id, the same on each of its runs. */
+  async execute({ invitationIds, kind }: SendInvitationsData, owner: string = randomUUID()): Promise<Map<string, SendOutcome>> {
     const outcomes = new Map<string, SendOutcome>();
     const now = new Date();
-    const tokens = new Map(invitationIds.map((id) => [id, newToken()]));
-    const tokenExpiresAt = new Date(now.getTime() + INVITATION_LINK_TTL_MS);
-    const claimed = await this.delivery.claim(invitationIds, kind, {
-      now,
-      leaseUntil: new Date(now.getTime() + SEND_LEASE_MS),
-      tokenHashes: new Map([...tokens].map(([id, token]) => [id, hashToken(token)])),
-      tokenExpiresAt,
-    });
+    const claimed = await this.delivery.claim(invitationIds, kind, { now, leaseUntil: new Date(now.getTime() + SEND_LEASE_MS), owner });
     const claimedIds = new Set(claimed.map((m) => m.invitationId));
     for (const invitationId of invitationIds) {
       if (!claimedIds.has(invitationId)) outcomes.set(invitationId, await this.notSent({ invitationId, kind }));
     }
+    const cap = claimed.length > 0 ? (await this.settings.get()).frequencyCap : 0;
 
     // Recording a message as sent overlaps with sending the next one; all are recorded before the job ends.
     const recorded: Promise<void>[] = [];
@@ -78,8 +87,15 @@ export class SendInvitations {
           outcomes.set(ref.invitationId, await this.defer(ref, now, wait));
           continue;
         }
+        const at = new Date();
+        if (!(await this.countAtSend(message, ref, cap, at))) {
+          outcomes.set(ref.invitationId, 'withdrawn');
+          continue;
+        }
+        const token = newToken();
+        const expiresAt = new Date(at.getTime() + INVITATION_LINK_TTL_MS);
         try {
-          await this.send(message, kind, tokens.get(message.invitationId)!, tokenExpiresAt);
+          await this.send(message, kind, token, expiresAt);
         } catch (error) {
           if (!isPermanentMailError(error)) {
             await this.invitations.releaseLeases(claimed.slice(i).map((m) => m.invitationId));
@@ -92,13 +108,28 @@ export class SendInvitations {
           outcomes.set(ref.invitationId, 'failed');
           continue;
         }
-        recorded.push(this.invitations.markSent(ref, new Date()));
+        recorded.push(this.invitations.markSent(ref, new Date(), { tokenHash: hashToken(token), expiresAt }));
         outcomes.set(ref.invitationId, 'sent');
       }
     } finally {
       await Promise.all(recorded);
     }
     return outcomes;
+  }
+
+  /**
+   * Under the customer's lock: counts the message now if the cap still allows it; otherwise withdraws
+   * it and gives its slot back. A transient send failure after this keeps the slot (counted now), as
+   * the retry will send it soon.
+   */
+  private countAtSend(message: ClaimedMessage, ref: MessageRef, cap: number, at: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const claim = { customerId: message.customerId, campaignId: message.campaignId, ...ref };
+      if (await this.ledger.countAtSend(claim, cap, at, manager)) return true;
+      if (await this.invitations.withdraw(manager, ref)) await this.ledger.release(manager, ref.invitationId, ref.kind);
+      this.logger.log({ msg: 'message withdrawn: over the frequency cap at send time', invitationId: ref.invitationId, kind: ref.kind });
+      return false;
+    });
   }
 
   private async send(message: ClaimedMessage, kind: MessageRef['kind'], invitationToken: string, expiresAt: Date): Promise<void> {

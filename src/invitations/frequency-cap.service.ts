@@ -32,6 +32,14 @@ export class FrequencyCap {
     return this.ledger.claimMessageSlot(manager, claim, cap, now);
   }
 
+  /**
+   * Right before sending, under the customer's lock (in `manager`'s transaction): counts the message
+   * now if one more still fits under `cap` in the 30 days up to `now`; false if it may not be sent.
+   */
+  countAtSend(claim: MessageClaim, cap: number, now: Date, manager: EntityManager): Promise<boolean> {
+    return this.ledger.countAtSend(claim, cap, now, manager);
+  }
+
   /** Gives a slot back: its message will never be sent. */
   release(manager: EntityManager, invitationId: string, kind: MarketingMessageKind): Promise<void> {
     return this.ledger.release(manager, invitationId, kind);

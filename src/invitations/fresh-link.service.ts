@@ -15,7 +15,7 @@ import { FRESH_LINK_LIMITS, LinkRateLimiter } from '../preferences/link-rate-lim
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
 import { bucketHash, normalizeEmail } from '../preferences/tokens';
 import { INVITATION_LINK_TTL_MS, InvitationTokens } from './invitation-tokens.service';
-import { InvitationsRepository } from './invitations.repository';
+import { InvitationsService } from './invitations.service';
 
 export type FreshLinkOutcome = 'accepted' | 'rate_limited';
 
@@ -33,7 +33,7 @@ export class FreshLinks {
     private readonly limiter: LinkRateLimiter,
     private readonly customers: CustomersService,
     private readonly campaigns: CampaignsService,
-    private readonly invitations: InvitationsRepository,
+    private readonly invitations: InvitationsService,
     private readonly invitationTokens: InvitationTokens,
     private readonly preferenceTokens: PreferenceTokens,
     private readonly outbox: OutboxService,

@@ -3,7 +3,7 @@ import { Channel } from '../campaigns/campaign.entity';
 import { CampaignsService, DeliveryRow } from '../campaigns/campaigns.service';
 import { firstNameOf } from '../campaigns/invitation-email';
 import { InvitationTokens } from './invitation-tokens.service';
-import { InvitationsRepository } from './invitations.repository';
+import { InvitationsService } from './invitations.service';
 
 /** Who was invited, by which campaign, for which location: what the advocate's pages build on. */
 export interface LandingView {
@@ -33,7 +33,7 @@ export interface LandingView {
 export class InvitationLanding {
   constructor(
     private readonly tokens: InvitationTokens,
-    private readonly invitations: InvitationsRepository,
+    private readonly invitations: InvitationsService,
     private readonly campaigns: CampaignsService,
   ) {}
 

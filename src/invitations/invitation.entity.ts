@@ -7,7 +7,8 @@ import { Location } from '../locations/location.entity';
 /**
  * pending: created, its message slot claimed, not sent yet · sent: the SMTP server accepted it ·
  * cancelled: not sent after all (opted out, consent gone, campaign ended); its slot was released ·
- * failed: the server refused it for good.
+ * failed: the server refused it for good. A pending invitation the frequency cap no longer allows
+ * at send time is deleted (SendInvitations: withdrawn), so the customer may be invited later.
  */
 export type InvitationStatus = 'pending' | 'sent' | 'cancelled' | 'failed';
 export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
@@ -71,4 +72,11 @@ export class Invitation {
   /** While a worker is sending this invitation's message, others leave it alone (until the lease runs out after a crash). */
   @TimestampColumn({ name: 'lease_until', nullable: true })
   leaseUntil: Date | null;
+
+  /**
+   * The send job holding the lease. When a worker dies, the queue runs its job again elsewhere, and
+   * that run takes over the job's own leases at once instead of waiting for them to run out.
+   */
+  @Column({ name: 'lease_owner', type: 'varchar', length: 200, nullable: true })
+  leaseOwner: string | null;
 }

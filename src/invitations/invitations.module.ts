@@ -12,14 +12,6 @@ import { MessageLedger } from './message-ledger.repository';
  */
 @Module({
   providers: [InvitationsRepository, MessageLedger, InvitationsService, FrequencyCap, InvitationTokens],
-  exports: [
-    InvitationsService,
-    FrequencyCap,
-    InvitationTokens,
-    // Only for campaigns/send-invitations.ts, which another change is rewriting right now: it moves to
-    // InvitationsService/FrequencyCap next, and these two go (test/module-boundaries allows exactly this).
-    InvitationsRepository,
-    MessageLedger,
-  ],
+  exports: [InvitationsService, FrequencyCap, InvitationTokens],
 })
 export class InvitationsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invitation } from './invitation.entity';
+import { InvitationToken } from './invitation-token.entity';
 import { MarketingMessageKind } from './marketing-message.entity';
 import { chunks, dialectOf, readTime, SqlParams } from '../database/sql';
 
@@ -15,6 +16,12 @@ export interface NewInvitation {
 export interface MessageRef {
   invitationId: string;
   kind: MarketingMessageKind;
+}
+
+/** The link an email carried: the SHA-256 of its token and when it expires. */
+export interface SentLink {
+  tokenHash: string;
+  expiresAt: Date;
 }
 
 export interface ReminderCandidate {
@@ -81,48 +88,93 @@ export class InvitationsRepository {
   async releaseLeases(invitationIds: string[]): Promise<void> {
     if (invitationIds.length === 0) return;
     const p = new SqlParams(dialectOf(this.manager));
-    await this.manager.query(`UPDATE invitation SET lease_until = NULL WHERE id ${p.inIds(invitationIds)}`, p.values);
+    await this.manager.query(`UPDATE invitation SET lease_until = NULL, lease_owner = NULL WHERE id ${p.inIds(invitationIds)}`, p.values);
   }
 
-  /** Raw SQL: runs once per email sent. */
-  async markSent(ref: MessageRef, at: Date): Promise<void> {
-    const p = new SqlParams(dialectOf(this.manager));
+  /**
+   * Records a message as sent and stores its email's link token (only its hash): the link exists only
+   * once its email went out. One statement on PostgreSQL (raw SQL: runs once per email sent).
+   */
+  async markSent(ref: MessageRef, at: Date, link: SentLink): Promise<void> {
+    const dialect = dialectOf(this.manager);
+    const p = new SqlParams(dialect);
     const set = ref.kind === 'invitation' ? `status = 'sent', sent_at = ${p.time(at)}` : `reminder_status = 'sent', reminded_at = ${p.time(at)}`;
-    await this.manager.query(`UPDATE invitation SET ${set}, lease_until = NULL WHERE id = ${p.add(ref.invitationId)}`, p.values);
+    const update = `UPDATE invitation SET ${set}, lease_until = NULL, lease_owner = NULL WHERE id = ${p.add(ref.invitationId)}`;
+    if (dialect === 'postgres') {
+      await this.manager.query(
+        `WITH sent AS (${update} RETURNING id)
+         INSERT INTO invitation_token (id, invitation_id, token_hash, expires_at, created_at)
+         SELECT gen_random_uuid(), sent.id, ${p.add(link.tokenHash)}, ${p.time(link.expiresAt)}, ${p.time(at)} FROM sent`,
+        p.values,
+      );
+      return;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(update, p.values);
+      await manager.insert(InvitationToken, { invitationId: ref.invitationId, tokenHash: link.tokenHash, expiresAt: link.expiresAt, revokedAt: null, createdAt: at });
+    });
   }
 
   /** Marks a message that will never be sent; true if it was still pending (the caller then releases its slot). */
   async cancel(manager: EntityManager, ref: MessageRef, as: 'cancelled' | 'failed' = 'cancelled'): Promise<boolean> {
     const query = manager.createQueryBuilder().update(Invitation).where('id = :id', { id: ref.invitationId });
-    if (ref.kind === 'invitation') query.set({ status: as, leaseUntil: null }).andWhere(`status = 'pending'`);
-    else query.set({ reminderStatus: 'cancelled', leaseUntil: null }).andWhere(`reminder_status = 'pending'`);
+    if (ref.kind === 'invitation') query.set({ status: as, leaseUntil: null, leaseOwner: null }).andWhere(`status = 'pending'`);
+    else query.set({ reminderStatus: 'cancelled', leaseUntil: null, leaseOwner: null }).andWhere(`reminder_status = 'pending'`);
     return ((await query.execute()).affected ?? 0) > 0;
   }
 
   /**
-   * Cancels everything of the campaign not sent yet; returns the messages whose slots are to be
-   * released. Messages a worker is sending right now (live lease) are left to finish: their email may
-   * already be on its way, so their slots stay taken. If that worker died, the next claim finds the
-   * campaign ended and cancels them then.
+   * Takes back a message the frequency cap no longer allows (its claim waited too long, and others
+   * were sent meanwhile): the customer is as if never invited (the invitation row goes) or never
+   * reminded (the reminder is unscheduled), so a later round may try again once they are under the
+   * cap. True if it was still unsent; the caller releases its slot in the same transaction.
    */
-  async cancelUnsent(manager: EntityManager, campaignId: string, now = new Date()): Promise<MessageRef[]> {
-    const refs: MessageRef[] = [];
-    for (const kind of ['invitation', 'reminder'] as const) {
-      const state = kind === 'invitation' ? `status = 'pending'` : `status = 'sent' AND reminder_status = 'pending'`;
-      const select = new SqlParams(dialectOf(manager));
-      const rows: { id: string }[] = await manager.query(
-        `SELECT id FROM invitation WHERE campaign_id = ${select.add(campaignId)} AND ${state}
-           AND (lease_until IS NULL OR lease_until < ${select.time(now)})`,
-        select.values,
+  async withdraw(manager: EntityManager, ref: MessageRef): Promise<boolean> {
+    const p = new SqlParams(dialectOf(manager));
+    const sql =
+      ref.kind === 'invitation'
+        ? `DELETE FROM invitation WHERE id = ${p.add(ref.invitationId)} AND status = 'pending' RETURNING id`
+        : `UPDATE invitation SET reminder_status = NULL, lease_until = NULL, lease_owner = NULL
+           WHERE id = ${p.add(ref.invitationId)} AND status = 'sent' AND reminder_status = 'pending' RETURNING id`;
+    return (await manager.query(sql, p.values)).length > 0;
+  }
+
+  /**
+   * Cancels everything of the campaign not sent yet and gives back the cap slots of what it cancelled,
+   * in one statement (PostgreSQL; two on SQLite). Messages a worker is sending right now (live lease)
+   * are left to finish: their email may already be on its way, so their slots stay taken. If that
+   * worker died, the next claim finds the campaign ended and cancels them then.
+   */
+  async cancelUnsent(manager: EntityManager, campaignId: string, now = new Date()): Promise<void> {
+    const dialect = dialectOf(manager);
+    const p = new SqlParams(dialect);
+    const unsent = `SELECT id, CASE WHEN status = 'pending' THEN 'invitation' ELSE 'reminder' END AS kind FROM invitation
+      WHERE campaign_id = ${p.add(campaignId)} AND (status = 'pending' OR (status = 'sent' AND reminder_status = 'pending'))
+        AND (lease_until IS NULL OR lease_until < ${p.time(now)})`;
+    const cancel = `status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
+      reminder_status = CASE WHEN status = 'sent' AND reminder_status = 'pending' THEN 'cancelled' ELSE reminder_status END,
+      lease_until = NULL, lease_owner = NULL`;
+    if (dialect === 'postgres') {
+      await manager.query(
+        `WITH unsent AS (${unsent} FOR UPDATE),
+         cancelled AS (UPDATE invitation i SET ${cancel} FROM unsent WHERE i.id = unsent.id RETURNING unsent.id, unsent.kind)
+         DELETE FROM marketing_message m USING cancelled WHERE m.invitation_id = cancelled.id AND m.kind = cancelled.kind`,
+        p.values,
       );
-      for (const chunk of chunks(rows.map((r) => r.id), 500)) {
-        const update = new SqlParams(dialectOf(manager));
-        const set = kind === 'invitation' ? `status = 'cancelled'` : `reminder_status = 'cancelled'`;
-        await manager.query(`UPDATE invitation SET ${set}, lease_until = NULL WHERE id ${update.inIds(chunk)} AND ${state}`, update.values);
-      }
-      refs.push(...rows.map((r) => ({ invitationId: r.id, kind })));
+      return;
     }
-    return refs;
+    // SQLite (one writer, inside the caller's transaction): the slots first, while the rows still say which were unsent.
+    await manager.query(
+      `DELETE FROM marketing_message WHERE EXISTS (SELECT 1 FROM (${unsent}) AS u WHERE u.id = marketing_message.invitation_id AND u.kind = marketing_message.kind)`,
+      p.values,
+    );
+    const update = new SqlParams(dialect);
+    await manager.query(
+      `UPDATE invitation SET ${cancel} WHERE campaign_id = ${update.add(campaignId)}
+         AND (status = 'pending' OR (status = 'sent' AND reminder_status = 'pending'))
+         AND (lease_until IS NULL OR lease_until < ${update.time(now)})`,
+      update.values,
+    );
   }
 
   /** Records the first visit of the invitation page; later visits change nothing. */

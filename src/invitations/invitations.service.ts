@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { InvitationsRepository, MessageRef, NewInvitation, ReminderCandidate } from './invitations.repository';
+import { InvitationsRepository, MessageRef, NewInvitation, ReminderCandidate, SentLink } from './invitations.repository';
 
-export type { MessageRef, NewInvitation, ReminderCandidate } from './invitations.repository';
+export type { MessageRef, NewInvitation, ReminderCandidate, SentLink } from './invitations.repository';
 
 /**
  * The invitations module's API for the invitation table: what campaigns (fan-out, sending, reminders,
@@ -27,8 +27,9 @@ export class InvitationsService {
     return this.invitations.releaseLeases(invitationIds);
   }
 
-  markSent(ref: MessageRef, at: Date): Promise<void> {
-    return this.invitations.markSent(ref, at);
+  /** Records the message as sent and stores the link its email carried (a link exists only for an email sent). */
+  markSent(ref: MessageRef, at: Date, link: SentLink): Promise<void> {
+    return this.invitations.markSent(ref, at, link);
   }
 
   /** True if the message was still pending (the caller then gives its cap slot back). */
@@ -36,8 +37,16 @@ export class InvitationsService {
     return this.invitations.cancel(manager, ref, as);
   }
 
-  /** Cancels what the campaign has not sent; returns the messages whose cap slots are to be released. */
-  cancelUnsent(manager: EntityManager, campaignId: string, now = new Date()): Promise<MessageRef[]> {
+  /**
+   * A message the frequency cap no longer allows at send time: the customer is as if never invited
+   * (or reminded). True if it was still unsent; the caller gives its cap slot back in the same transaction.
+   */
+  withdraw(manager: EntityManager, ref: MessageRef): Promise<boolean> {
+    return this.invitations.withdraw(manager, ref);
+  }
+
+  /** Cancels what the campaign has not sent and gives back those messages' cap slots (one statement). */
+  cancelUnsent(manager: EntityManager, campaignId: string, now = new Date()): Promise<void> {
     return this.invitations.cancelUnsent(manager, campaignId, now);
   }
 

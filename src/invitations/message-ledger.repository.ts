@@ -85,6 +85,35 @@ export class MessageLedger {
     return (await this.claimMessageSlots(manager, [claim], cap, now)).length === 1;
   }
 
+  /**
+   * Right before a message is sent: under the customer's lock, counts the customer's other messages
+   * in the 30 days up to `now` and, if one more still fits under `cap`, moves this message's row to
+   * `now` (writing it if missing). Counting a message at its send time, not at its claim, is what
+   * keeps the cap when a claim waits (paused campaign, sending hours) past the window's start: the
+   * claim's old time no longer counts, so others may have been sent meanwhile. Returns false when the
+   * message may not be sent now. `manager` must be a transaction (the lock is held to its end).
+   */
+  async countAtSend(claim: MessageClaim, cap: number, now: Date, manager: EntityManager): Promise<boolean> {
+    if (cap <= 0) return false;
+    await this.lockCustomers(manager, [claim.customerId]);
+    const p = new SqlParams(dialectOf(manager));
+    const cast = (placeholder: string, type: string) => (p.dialect === 'postgres' ? `${placeholder}::${type}` : placeholder);
+    // One statement after the lock (a statement's snapshot is taken when it starts, so it sees every
+    // send committed by whoever held the lock before).
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO marketing_message (id, customer_id, campaign_id, invitation_id, kind, counted_at)
+       SELECT ${cast(p.add(randomUUID()), 'uuid')}, ${cast(p.add(claim.customerId), 'uuid')}, ${cast(p.add(claim.campaignId), 'uuid')},
+              ${cast(p.add(claim.invitationId), 'uuid')}, ${cast(p.add(claim.kind), 'varchar')}, ${cast(p.time(now), 'timestamptz')}
+       WHERE (SELECT count(*) FROM marketing_message
+              WHERE customer_id = ${p.add(claim.customerId)} AND counted_at > ${p.time(new Date(now.getTime() - CAP_WINDOW_MS))}
+                AND NOT (invitation_id = ${p.add(claim.invitationId)} AND kind = ${p.add(claim.kind)})) < ${p.add(cap)}
+       ON CONFLICT (invitation_id, kind) DO UPDATE SET counted_at = excluded.counted_at
+       RETURNING id`,
+      p.values,
+    );
+    return rows.length > 0;
+  }
+
   /** Gives a slot back: the message it was claimed for will never be sent. */
   async release(manager: EntityManager, invitationId: string, kind: MarketingMessageKind): Promise<void> {
     await manager.delete(MarketingMessage, { invitationId, kind });

@@ -4,7 +4,7 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { LocationsService } from '../../src/locations/locations.service';
 import { checkXStatus, composeXStatus } from '../../src/sharing/x/x-status';
-import { ALL_DAY, linkIn, pathOf, seedCustomers, setup, staffHeader } from '../campaign-fixtures';
+import { ALL_DAY, linkIn, pathOf, seedCustomers, sendsRecorded, setup, staffHeader } from '../campaign-fixtures';
 import { createTestApp, TestApp } from '../support/app';
 import { horizontalOverflow, launchChromium, PHONE, SCREENSHOTS, seriousViolations } from '../support/browser';
 import { TestSmtpServer } from '../support/smtp-server';
@@ -90,7 +90,9 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
     expect(created.statusCode).toBe(201);
     const launched = await t.app.inject({ method: 'POST', url: `/api/campaigns/${created.json().id}/launch`, headers: marketer.headers });
     expect(launched.statusCode).toBeLessThan(300);
-    for (const message of await smtp.waitFor(2, 20_000)) {
+    const messages = await smtp.waitFor(2, 20_000);
+    await sendsRecorded(t.app.get(DataSource));
+    for (const message of messages) {
       const who = message.envelope.to[0].split('@')[0];
       links.set(who, { invite: linkIn(message.parsed.text!, 'i'), preferences: linkIn(message.parsed.text!, 'preferences') });
     }

@@ -30,6 +30,9 @@ export class TestSmtpServer {
   dataStarted = 0;
   private readonly rejections = new Map<string, { code: number; message: string }>();
   private waiters: Waiter[] = [];
+  private holding = false;
+  /** Messages taken in but never answered since `holdReplies()`. */
+  held = 0;
   private server: SMTPServer;
   private port = 0;
 
@@ -70,6 +73,16 @@ export class TestSmtpServer {
   /** Refuse `address` at RCPT TO with `code`: 5xx is a permanent rejection (hard bounce), 4xx a transient one. */
   reject(address: string, code: number, message = code >= 500 ? 'Mailbox unavailable' : 'Try again later'): void {
     this.rejections.set(address.toLowerCase(), { code, message });
+  }
+
+  /**
+   * From now on, takes each message in but never answers its end of data: the client stays stuck
+   * mid-send, and the message is neither accepted nor kept (as a real server drops a message whose
+   * client goes away before the reply). For killing a sender at a moment when nothing it sent is
+   * accepted but unrecorded.
+   */
+  holdReplies(): void {
+    this.holding = true;
   }
 
   /** Resolves with all messages once at least `count` have arrived; rejects after `timeoutMs`. */
@@ -116,7 +129,12 @@ export class TestSmtpServer {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const raw = Buffer.concat(chunks);
-    this.messages.push({ envelope, raw, parsed: await simpleParser(raw) });
+    const parsed = await simpleParser(raw);
+    if (this.holding) {
+      this.held++;
+      return new Promise(() => undefined); // never answered
+    }
+    this.messages.push({ envelope, raw, parsed });
     const ready = this.waiters.filter((w) => this.messages.length >= w.count);
     this.waiters = this.waiters.filter((w) => this.messages.length < w.count);
     for (const waiter of ready) waiter.resolve([...this.messages]);
