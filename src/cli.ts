@@ -120,6 +120,7 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
         `(created ${result.created}, updated ${result.updated}, unchanged ${result.unchanged}); ` +
         `detractor alerts ${result.alerts}; import ${result.id}`,
     );
+    if (result.notice) console.log(`note: ${result.notice}`);
     for (const r of rejected) console.log(`  line ${r.line}${r.responseId ? ` (${r.responseId})` : ''}: ${r.reason}`);
     if (result.rejected > shown) console.log(`  … and ${result.rejected - shown} more: GET /api/imports/${result.id}/errors?format=csv`);
     if (result.rejected > 0) process.exitCode = 1;

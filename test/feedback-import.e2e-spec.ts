@@ -265,6 +265,78 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
     ]);
   });
 
+  /** `YYYY-MM-DD HH:MM:SS UTC`, as Delighted writes its `Created At` column. */
+  const delightedTime = (days: number) => daysAgo(days).replace('T', ' ').replace('Z', ' UTC');
+  /** The same moment written with a zone offset (`+0100`), as other tools export it. */
+  const offsetTime = (days: number) => {
+    const d = new Date(Date.parse(daysAgo(days)) + 3_600_000);
+    return `${d.toISOString().slice(0, 19).replace('T', ' ')} +0100`;
+  };
+  const DELIGHTED_HEADER = 'Response ID,Email,Name,Score,Comment,Permalink,Created At,Updated At,Location,Marketing Opt-In';
+
+  it('takes response times from a survey export (Delighted Created At): the newest answer judges, old ones raise no alert', async () => {
+    // Newest first, as exports often are: line order is not time order.
+    const text = [
+      DELIGHTED_HEADER,
+      `D-3,kim@example.com,Kim,10,Still great,,${delightedTime(2)},${delightedTime(2)},${OWN},No`,
+      `D-2,kim@example.com,Kim,10,Great,,${offsetTime(20)},${delightedTime(20)},${OWN},Yes`,
+      `D-1,kim@example.com,Kim,3,Poor,,${delightedTime(60)},${delightedTime(60)},${OWN},Yes`,
+      `D-5,lee@example.com,Lee,1,Awful,,${delightedTime(1)},${delightedTime(1)},${OTHER},No`,
+      `D-4,lee@example.com,Lee,2,Bad,,${delightedTime(45)},${delightedTime(45)},${OTHER},No`,
+      `D-6,mo@example.com,Mo,0,Terrible,,${offsetTime(50)},${delightedTime(50)},${OWN},No`,
+    ].join('\n');
+    const result = await importText(text);
+    expect(result).toMatchObject({ status: 'done', rows: 6, accepted: 6, rejected: 0, undated: 0, notice: null, alerts: 1 });
+    const { responses, customers, alerts } = await snapshot(db);
+    expect(responses.find((r: { response_id: string }) => r.response_id === 'D-2').responded_at).toBe(daysAgo(20).replace('Z', '.000Z'));
+    // Kim's newest answer (D-3, two days ago) said no to contact: the older "yes" lines below it don't count.
+    expect(customers.find((c: { email: string }) => c.email === 'kim@example.com')).toMatchObject({
+      latest: 'D-3',
+      marketing_consent: false,
+      latest_responded_at: daysAgo(2).replace('Z', '.000Z'),
+    });
+    expect(customers.find((c: { email: string }) => c.email === 'lee@example.com')).toMatchObject({ latest: 'D-5' });
+    // Only the detractor answer of yesterday is within the alert window; weeks-old ones (D-1, D-4, D-6) raise none.
+    expect(alerts.map((a: { response_id: string }) => a.response_id)).toEqual(['D-5']);
+    expect(await count(db, 'SELECT COUNT(*) FROM job_outbox')).toBe(1);
+  });
+
+  it('says so when the file has no response-time column: API, result page and CLI', async () => {
+    const text = `response_id,email,location_code,score,name\nN-1,nia@example.com,${OWN},10,Nia\nN-2,nia@example.com,${OWN},2,Nia\nN-3,ola@example.com,${OTHER},9,Ola\n`;
+    const res = await upload(text);
+    expect(res.statusCode).toBe(201);
+    const result = res.json();
+    expect(result).toMatchObject({ status: 'done', created: 3, undated: 3, notice: expect.stringContaining('no response-time column') });
+    const asCsv = await t.app.inject({ method: 'GET', url: '/api/imports?format=csv', headers: staff.marketer });
+    expect(asCsv.body.split('\n')[0]).toContain('undated,notice');
+    expect(asCsv.body).toContain('no response-time column');
+    const page = await t.app.inject({ method: 'GET', url: `/dashboard/feedback/imports/${result.id}`, headers: { ...staff.marketer, accept: 'text/html' } });
+    expect(page.body).toContain('The file has no response-time column');
+
+    // A file with the column but a row without a time: counted, and said in a shorter note.
+    const partly = await importText(csv(csvRow('U-1', 'una@example.com', OWN, 9, '', '', '', '', '', 'yes'), csvRow('U-2', 'uli@example.com', OWN, 9, '', '', '', daysAgo(3))));
+    expect(partly).toMatchObject({ undated: 1, notice: '1 new response has no response time in the file: dated at the time of import.' });
+    // A timed file says nothing.
+    expect(await importText(GOOD)).toMatchObject({ undated: 0, notice: null });
+
+    const file = join(t.config.dataDir, 'untimed.csv');
+    writeFileSync(file, 'response_id,email,location_code,score\nV-1,vic@example.com,' + OWN + ',10\n');
+    const cli = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'feedback:import', file], {
+      cwd: join(__dirname, '..'),
+      env: {
+        PATH: process.env.PATH!,
+        DATA_DIR: t.config.dataDir,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}),
+      },
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(cli.stdout).toContain('note: The file has no response-time column');
+    expect(cli.status).toBe(0);
+  });
+
   it('audits each import with counts and consent changes with ids only', async () => {
     await importText(GOOD);
     await importText(csv(csvRow('R-7b', 'ben@example.com', OWN, 10, 'Ben Ode', '', '', daysAgo(1), '', 'no')));

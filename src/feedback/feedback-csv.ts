@@ -16,7 +16,13 @@ export const FEEDBACK_CSV_COLUMNS: Record<string, string[]> = {
   name: ['customer name', 'full name', 'respondent name'],
   phone: ['phone number', 'mobile', 'mobile number', 'telephone'],
   comment: ['comments', 'feedback', 'verbatim', 'open comment', 'feedback comment'],
-  responded_at: ['response date', 'responded', 'submitted at', 'submission date', 'date submitted', 'completed at', 'end date', 'recorded date', 'timestamp', 'date'],
+  // When the response was given, as survey tools name it: Delighted `Created At`, Qualtrics `RecordedDate`
+  // and `EndDate`, SurveyMonkey `End Date`, Typeform `Submit Date (UTC)`, Google Forms `Timestamp`.
+  responded_at: [
+    'response date', 'response time', 'responded', 'created at', 'recorded date', 'end date', 'submit date',
+    'submit date (utc)', 'submitted at', 'submission date', 'date submitted', 'completed at',
+    'completion date', 'timestamp', 'date',
+  ],
   visited_at: ['visit date', 'date of visit', 'service date', 'purchase date', 'transaction date'],
   marketing_consent: ['consent', 'marketing opt in', 'marketing opt-in', 'opt in', 'marketing', 'contact consent', 'may we contact you*'],
 };

@@ -1,7 +1,8 @@
 import { isEmail } from 'class-validator';
 import { validatePlain } from '../common/validation/validate-plain';
 import { FeedbackItemDto } from './dto/feedback-item.dto';
-import { parseCsvRecord } from './feedback-csv';
+import { mapHeaders } from '../common/csv/header.util';
+import { FEEDBACK_CSV_COLUMNS, parseCsvRecord } from './feedback-csv';
 import { checkConsent, checkDate, checkScore, isValidEmail, parseFeedback, JSON_LABELS, segmentOf } from './feedback-fields';
 
 describe('feedback field rules', () => {
@@ -36,12 +37,18 @@ describe('feedback field rules', () => {
     ['2026-11-20T10:00:00.5+01:00', '2026-11-20T09:00:00.500Z'],
     ['2026-11-20T10:00:00-0530', '2026-11-20T15:30:00.000Z'],
     ['2024-02-29', '2024-02-29T00:00:00.000Z'],
+    // As survey tools export them: Delighted's `Created At`, zone offsets without a colon.
+    ['2026-10-31 05:29:00 UTC', '2026-10-31T05:29:00.000Z'],
+    ['2026-10-31 05:29:00 utc', '2026-10-31T05:29:00.000Z'],
+    ['2026-10-31 05:29:00 GMT', '2026-10-31T05:29:00.000Z'],
+    ['2026-10-31 05:29:00 +0100', '2026-10-31T04:29:00.000Z'],
+    ['2026-10-31 05:29:00 -0700', '2026-10-31T12:29:00.000Z'],
   ])('reads the date %s', (value, iso) => {
     const result = checkDate('responded_at', value, Date.parse('2026-11-24T00:00:00Z'));
     expect(result.ok && result.value?.toISOString()).toBe(iso);
   });
 
-  it.each([['20/11/2026'], ['11/20/2026'], ['2026-02-30'], ['2025-02-29'], ['2026-11-20T25:00'], ['yesterday'], ['2027-01-01']])(
+  it.each([['20/11/2026'], ['11/20/2026'], ['2026-02-30'], ['2025-02-29'], ['2026-11-20T25:00'], ['yesterday'], ['2027-01-01'], ['2026-10-31 05:29:00 CET'], ['2026-10-31 05:29:00 +01:00:00']])(
     'refuses the date %s',
     (value) => {
       expect(checkDate('responded_at', value, Date.parse('2026-11-24T00:00:00Z')).ok).toBe(false);
@@ -78,5 +85,17 @@ describe('feedback field rules', () => {
       responseId: 'R-1', email: 'ana@example.com', locationCode: 'DLR-1', score: 9, name: null, phone: null, comment: null,
       respondedAt: null, visitedAt: null, marketingConsent: null,
     });
+  });
+
+  it.each([
+    ['Delighted', ['Response ID', 'Email', 'Score', 'Comment', 'Permalink', 'Created At', 'Updated At'], 'Created At'],
+    ['Qualtrics', ['StartDate', 'EndDate', 'Status', 'Progress', 'Finished', 'RecordedDate', 'ResponseId'], 'EndDate'],
+    ['Qualtrics (recorded date only)', ['StartDate', 'Status', 'RecordedDate', 'ResponseId'], 'RecordedDate'],
+    ['SurveyMonkey', ['Respondent ID', 'Collector ID', 'Start Date', 'End Date', 'Email Address'], 'End Date'],
+    ['Typeform', ['#', 'How likely are you to recommend us?', 'Start Date (UTC)', 'Submit Date (UTC)', 'Network ID'], 'Submit Date (UTC)'],
+    ['Google Forms', ['Timestamp', 'Email Address', 'How likely are you to recommend us?'], 'Timestamp'],
+  ])('recognises the response-time column of a %s export', (_tool, headers, expected) => {
+    const fields = mapHeaders(headers, FEEDBACK_CSV_COLUMNS);
+    expect(headers.filter((_, i) => fields[i] === 'responded_at')).toEqual([expected]);
   });
 });

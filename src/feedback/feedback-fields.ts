@@ -92,14 +92,15 @@ export function checkConsent(label: string, value: unknown): Check<boolean | nul
   return answer === undefined ? fail(`${label} must be yes, no, true, false, 1 or 0`) : ok(answer);
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 /** A response cannot come from the future; a day of slack covers clocks and time zones. */
 const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
 /**
  * ISO 8601 dates and date-times: `2026-11-20`, `2026-11-20 10:00`, `2026-11-20T10:00:00Z`,
- * `2026-11-20T10:00:00.123+01:00`. Without a zone the time is UTC. Calendar-checked (no 30 February).
- * Other spellings (`11/20/2026`) are refused: their day/month order is ambiguous.
+ * `2026-11-20T10:00:00.123+01:00`, and the spellings survey tools export: `2026-10-31 05:29:00 UTC`
+ * (Delighted), `2026-10-31 05:29:00 +0100`. Without a zone the time is UTC. Calendar-checked (no 30
+ * February). Other spellings (`11/20/2026`) are refused: their day/month order is ambiguous.
  */
 export function checkDate(label: string, value: unknown, now = Date.now()): Check<Date | null> {
   if (blank(value)) return ok(null);
@@ -116,7 +117,7 @@ export function checkDate(label: string, value: unknown, now = Date.now()): Chec
     check.getUTCDate() === Number(d) &&
     Number(h) < 24 && Number(mi) < 60 && Number(s) < 60 && Number(y) >= 1900;
   if (!valid) return fail(`${label} is not a date: ${value.trim()} does not exist`);
-  if (zone && zone.toUpperCase() !== 'Z') {
+  if (zone && /^[+-]/.test(zone)) {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
     time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0')) * 60_000;

@@ -50,6 +50,17 @@ export class FeedbackImport {
   @Column({ type: 'integer', default: 0 })
   alerts: number;
 
+  /** New responses whose row gave no response time: dated at the time of import. */
+  @Column({ type: 'integer', default: 0 })
+  undated: number;
+
+  /**
+   * What the staff should know about a finished import that is not a rejected row: above all a file
+   * without a response-time column, whose responses were all dated at the time of import.
+   */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  notice: string | null;
+
   @Column({ name: 'actor_type', type: 'varchar', length: 16 })
   actorType: string;
 

@@ -43,6 +43,8 @@ export interface IngestOutcome {
   updated: number;
   unchanged: number;
   alerts: number;
+  /** New responses the source gave no response time: dated at the time of import. */
+  undated: number;
   /** Items refused here (unknown location code); format problems are refused by the caller. */
   rejected: IngestRejection[];
 }
@@ -102,7 +104,7 @@ export class FeedbackIngestService {
           if (context.deferFlush && dialectOf(manager) === 'postgres') await manager.query('SET LOCAL synchronous_commit = off');
           const outcome = located.length
             ? await this.write(manager, located, ticket, context)
-            : { created: 0, updated: 0, unchanged: 0, alerts: 0, rejected: [] };
+            : { created: 0, updated: 0, unchanged: 0, alerts: 0, undated: 0, rejected: [] };
           outcome.rejected = rejected;
           await alsoInTransaction?.(manager, outcome);
           return outcome;
@@ -126,7 +128,7 @@ export class FeedbackIngestService {
     context: IngestContext,
   ): Promise<IngestOutcome> {
     const now = new Date();
-    const outcome: IngestOutcome = { created: 0, updated: 0, unchanged: 0, alerts: 0, rejected: [] };
+    const outcome: IngestOutcome = { created: 0, updated: 0, unchanged: 0, alerts: 0, undated: 0, rejected: [] };
     const stored = await this.responses.findByResponseIds([...new Set(located.map((l) => l.item.input.responseId))], manager);
     const known = await this.customers.resolveIds([...new Set(located.map((l) => l.item.input.email))], manager);
     const provisional = new Map<string, string>(); // email → id of a customer this batch creates
@@ -162,8 +164,10 @@ export class FeedbackIngestService {
         marketingConsent: input.marketingConsent,
         importSeq: ticket * SEQ_PER_TICKET + position,
       };
-      if (!previous) outcome.created++;
-      else if (sameResponse(previous, next)) {
+      if (!previous) {
+        outcome.created++;
+        if (!input.respondedAt) outcome.undated++;
+      } else if (sameResponse(previous, next)) {
         outcome.unchanged++;
         return;
       } else outcome.updated++;

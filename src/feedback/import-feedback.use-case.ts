@@ -45,6 +45,22 @@ interface Batch {
   errors: RejectedRow[];
 }
 
+/** Said on the result of an import whose file has no response-time column (DESIGN.md, Response time). */
+export const NO_RESPONSE_TIME_NOTICE =
+  'The file has no response-time column (responded_at, or an export\'s Created At, RecordedDate, End Date, ' +
+  'Submit Date (UTC) or Timestamp): its new responses were dated at the time of import, so each customer is judged ' +
+  'by the last line of the file that names them, and detractor alerts were raised as if the answers were new.';
+
+/** What the result says beyond counts and rejected rows. */
+function noticeOf(result: FeedbackImport, timed: boolean): string | null {
+  if (result.rows === 0) return null;
+  if (!timed) return NO_RESPONSE_TIME_NOTICE;
+  if (result.undated > 0) {
+    return `${result.undated} new response${result.undated === 1 ? ' has' : 's have'} no response time in the file: dated at the time of import.`;
+  }
+  return null;
+}
+
 /**
  * Imports a Feedback CSV — the one flow behind the staff upload page, `POST /api/imports` and
  * `feedback:import`. The file is streamed through the parser (never held whole); rows are validated
@@ -89,15 +105,17 @@ export class ImportFeedbackUseCase {
       this.imports.heartbeat(id).catch((error: unknown) => this.logger.warn({ msg: 'import heartbeat failed', importId: id, error: String(error) }));
     }, IMPORT_HEARTBEAT_MS);
     heartbeat.unref();
+    let timed = false;
     try {
-      await this.readAndWrite(id, request.input, context);
+      timed = await this.readAndWrite(id, request.input, context);
     } catch (error) {
       failure = error as Error;
     } finally {
       clearInterval(heartbeat);
     }
     const message = !failure ? null : failure instanceof CsvFormatError ? failure.message : describeFailure(failure, id);
-    await this.imports.finish(id, failure ? 'failed' : 'done', message);
+    const counted = (await this.imports.findById(id))!;
+    await this.imports.finish(id, failure ? 'failed' : 'done', message, failure ? null : noticeOf(counted, timed));
     const result = (await this.imports.findById(id))!;
     await this.audit.record(request.actor, {
       action: 'feedback.import',
@@ -113,6 +131,7 @@ export class ImportFeedbackUseCase {
         updated: result.updated,
         unchanged: result.unchanged,
         alerts: result.alerts,
+        undated: result.undated,
       },
     });
     if (failure) {
@@ -123,7 +142,8 @@ export class ImportFeedbackUseCase {
     return result;
   }
 
-  private async readAndWrite(id: string, input: Readable, context: IngestContext): Promise<void> {
+  /** Returns whether the file has a response-time column. */
+  private async readAndWrite(id: string, input: Readable, context: IngestContext): Promise<boolean> {
     let batch: Batch = { items: [], errors: [] };
     let writing: Promise<void> = Promise.resolve();
     let writeError: unknown;
@@ -151,13 +171,15 @@ export class ImportFeedbackUseCase {
       onRowError: (error) => batch.errors.push({ line: error.line, responseId: null, reason: error.reason }),
     });
     const now = Date.now();
+    let timed: boolean;
     try {
-      await this.readRows(rows, () => batch, flush, now);
+      timed = await this.readRows(rows, () => batch, flush, now);
       await flush();
     } finally {
       await writing; // never leave a batch transaction running behind the import's final status
     }
     if (writeError) throw writeError;
+    return timed;
   }
 
   private async readRows(
@@ -165,8 +187,11 @@ export class ImportFeedbackUseCase {
     current: () => Batch,
     flush: () => Promise<void>,
     now: number,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    // The reader keys fields by recognised column, so a row with the key came from a file that has one.
+    let timed = false;
     for await (const row of rows) {
+      timed ||= 'responded_at' in row.fields;
       const batch = current();
       const result = parseCsvRecord(row.fields, now);
       if (result.value) batch.items.push({ ref: row.line, input: result.value });
@@ -178,6 +203,7 @@ export class ImportFeedbackUseCase {
         });
       if (batch.items.length + batch.errors.length >= IMPORT_BATCH_ROWS) await flush();
     }
+    return timed;
   }
 
   private async writeBatch(id: string, batch: Batch, context: IngestContext): Promise<void> {
@@ -196,6 +222,7 @@ export class ImportFeedbackUseCase {
         updated: outcome.updated,
         unchanged: outcome.unchanged,
         alerts: outcome.alerts,
+        undated: outcome.undated,
       };
       await this.imports.insertErrors(id, errors, manager);
       await this.imports.addCounts(id, counts, manager);

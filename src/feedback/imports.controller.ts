@@ -18,7 +18,7 @@ import { InterruptedImports } from './interrupted-imports';
 
 export const IMPORT_CSV_COLUMNS = [
   'id', 'source', 'filename', 'status', 'error', 'rows', 'accepted', 'rejected', 'created', 'updated', 'unchanged',
-  'alerts', 'startedAt', 'finishedAt',
+  'alerts', 'undated', 'notice', 'startedAt', 'finishedAt',
 ] as const;
 const ERROR_CSV_COLUMNS = ['line', 'responseId', 'reason'] as const;
 

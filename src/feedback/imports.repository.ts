@@ -13,6 +13,7 @@ export interface ImportCounts {
   updated: number;
   unchanged: number;
   alerts: number;
+  undated: number;
 }
 
 export interface RejectedRow {
@@ -53,7 +54,7 @@ export class ImportsRepository {
 
   /** Adds one batch's counts, in the batch's transaction, so a poll never sees counts ahead of the data. */
   async addCounts(id: string, delta: ImportCounts, manager: EntityManager): Promise<void> {
-    const columns: (keyof ImportCounts)[] = ['rows', 'accepted', 'rejected', 'created', 'updated', 'unchanged', 'alerts'];
+    const columns: (keyof ImportCounts)[] = ['rows', 'accepted', 'rejected', 'created', 'updated', 'unchanged', 'alerts', 'undated'];
     const name = (c: keyof ImportCounts) => (c === 'rows' ? 'rows_total' : c);
     const pg = dialectOf(manager) === 'postgres';
     const set = columns.map((c, i) => `${name(c)} = ${name(c)} + ${pg ? `$${i + 1}` : '?'}`).join(', ');
@@ -82,13 +83,13 @@ export class ImportsRepository {
     }
   }
 
-  async finish(id: string, status: Extract<ImportStatus, 'done' | 'failed'>, error: string | null): Promise<void> {
+  async finish(id: string, status: Extract<ImportStatus, 'done' | 'failed'>, error: string | null, notice: string | null = null): Promise<void> {
     const dialect = dialectOf(this.dataSource.manager);
     await this.dataSource.query(
       dialect === 'postgres'
-        ? 'UPDATE feedback_import SET status = $1, error = $2, finished_at = $3 WHERE id = $4'
-        : 'UPDATE feedback_import SET status = ?, error = ?, finished_at = ? WHERE id = ?',
-      [status, error?.slice(0, 500) ?? null, dbTime(dialect, new Date()), id],
+        ? 'UPDATE feedback_import SET status = $1, error = $2, notice = $3, finished_at = $4 WHERE id = $5'
+        : 'UPDATE feedback_import SET status = ?, error = ?, notice = ?, finished_at = ? WHERE id = ?',
+      [status, error?.slice(0, 500) ?? null, notice?.slice(0, 500) ?? null, dbTime(dialect, new Date()), id],
     );
   }
 
