@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../common/actor';
 import { AppConfig } from '../config/app-config';
+import { AudienceChanges } from '../customers/audience-changes';
 import { JobQueue } from '../jobs/job-queue.service';
 import { LinkRateLimiter } from '../preferences/link-rate-limiter.service';
 import { CAMPAIGN_FAN_OUT_JOB, CAMPAIGN_TICK_JOB } from './campaign.jobs';
@@ -32,9 +33,12 @@ export class CampaignTick {
     private readonly jobs: JobQueue,
   ) {}
 
-  /** `requeueUnsent`: Redis lost its jobs, so unsent messages are queued again now, not after the grace period. */
-  async run(now = new Date(), options: { requeueUnsent?: boolean } = {}): Promise<void> {
-    const round = Math.floor(now.getTime() / TICK_INTERVAL_MS);
+  /**
+   * `requeueUnsent`: Redis lost its jobs, so unsent messages are queued again now, not after the grace
+   * period. `key` names the round or kick; the fan-out job id carries it (one fan-out per campaign and key).
+   */
+  async run(now = new Date(), options: { requeueUnsent?: boolean; key?: string } = {}): Promise<void> {
+    const key = options.key ?? `t${Math.floor(now.getTime() / TICK_INTERVAL_MS)}`;
     const requeueUnsent = options.requeueUnsent === true;
     for (const campaign of await this.campaigns.findByStatus(['running'])) {
       try {
@@ -43,7 +47,7 @@ export class CampaignTick {
           continue;
         }
         if (campaign.startsAt && campaign.startsAt > now) continue;
-        const jobId = requeueUnsent ? `fanout-${campaign.id}-lost${now.getTime()}` : `fanout-${campaign.id}-t${round}`;
+        const jobId = requeueUnsent ? `fanout-${campaign.id}-lost${now.getTime()}` : `fanout-${campaign.id}-${key}`;
         await this.jobs.enqueue(CAMPAIGN_FAN_OUT_JOB, { campaignId: campaign.id, requeueUnsent }, { jobId });
         await this.reminders.execute(campaign, now);
         await this.fanOut.requeueUnsent(campaign.id, new Date(now.getTime() - UNSENT_GRACE_MS), now);
@@ -56,19 +60,27 @@ export class CampaignTick {
   }
 }
 
+/** Kicks closer together than this (in one process) are answered by one tick at the end of the gap. */
+export const KICK_GAP_MS = 5_000;
+
 /**
  * Starts a tick every TICK_INTERVAL_MS in processes that run workers. Every such process asks;
- * the job id (the round number) makes it one tick per round. `kick()` asks for one now (after
- * imports, say: new customers may be eligible).
+ * the job id (the round number) makes it one tick per round. `kick()` asks for one now: it runs
+ * whenever customers may have become eligible (a feedback import batch, a webhook call, marketing
+ * email turned back on or off — AudienceChanges), so new promoters are invited within seconds.
  */
 @Injectable()
 export class CampaignScheduler implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CampaignScheduler.name);
   private timer?: NodeJS.Timeout;
+  private trailing?: NodeJS.Timeout;
+  private lastKick = 0;
+  private unlisten?: () => void;
 
   constructor(
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
+    private readonly audience: AudienceChanges,
   ) {}
 
   onModuleInit(): void {
@@ -76,6 +88,7 @@ export class CampaignScheduler implements OnModuleInit, OnApplicationBootstrap, 
     // not invited yet and queues every unsent message again at once (sending twice is prevented by the
     // invitation's state and lease), instead of after UNSENT_GRACE_MS.
     this.jobs.onDataLoss(() => this.jobs.enqueue(CAMPAIGN_TICK_JOB, { requeueUnsent: true }, { jobId: `tick-lost-${Date.now()}` }));
+    this.unlisten = this.audience.listen(() => this.kick());
   }
 
   onApplicationBootstrap(): void {
@@ -85,17 +98,37 @@ export class CampaignScheduler implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   onModuleDestroy(): void {
+    this.unlisten?.();
     clearInterval(this.timer);
+    clearTimeout(this.trailing);
   }
 
-  /** Asks for a tick now (at most one per second across processes). */
-  kick(): Promise<void> {
-    return this.tick(`k${Math.floor(Date.now() / 1000)}`);
+  /**
+   * Asks for a tick now. A large import calls this after every batch: kicks within KICK_GAP_MS of the
+   * last one become one tick at the end of the gap (so the last batch is still seen), and the job id
+   * (the second) makes it at most one per second across processes.
+   */
+  kick(): void {
+    if (this.trailing) return;
+    const wait = this.lastKick + KICK_GAP_MS - Date.now();
+    if (wait <= 0) return this.kickNow();
+    this.trailing = setTimeout(() => {
+      this.trailing = undefined;
+      this.kickNow();
+    }, wait);
+    this.trailing.unref();
   }
 
-  private async tick(id: string): Promise<void> {
+  private kickNow(): void {
+    this.lastKick = Date.now();
+    // A CLI import without Redis has no queue that outlives it: the workers' next round finds the customers.
+    if (!this.config.runsWorker && !this.config.redisUrl) return;
+    void this.tick(`k${Math.floor(this.lastKick / 1000)}`);
+  }
+
+  private async tick(key: string): Promise<void> {
     try {
-      await this.jobs.enqueue(CAMPAIGN_TICK_JOB, {}, { jobId: `tick-${id}` });
+      await this.jobs.enqueue(CAMPAIGN_TICK_JOB, { key }, { jobId: `tick-${key}` });
     } catch (error) {
       this.logger.warn({ msg: 'could not queue the campaign tick', error: (error as Error).message });
     }

@@ -7,6 +7,8 @@ export interface CampaignTickData {
   at?: string;
   /** After Redis lost its data: every running campaign's claimed-but-unsent messages are queued again now. */
   requeueUnsent?: boolean;
+  /** The round (`t…`) or kick (`k…`) this tick is for: its fan-outs carry it, so a kick is not swallowed by the round's. */
+  key?: string;
 }
 export const CAMPAIGN_TICK_JOB = defineJob<CampaignTickData>('campaigns.tick', { attempts: 1, concurrency: 1 });
 

@@ -24,7 +24,7 @@ export class CampaignTickProcessor implements JobProcessor<CampaignTickData> {
   constructor(private readonly tick: CampaignTick) {}
 
   async process(data: CampaignTickData): Promise<void> {
-    await this.tick.run(new Date(), { requeueUnsent: data?.requeueUnsent });
+    await this.tick.run(new Date(), { requeueUnsent: data?.requeueUnsent, key: data?.key });
   }
 }
 

@@ -31,7 +31,8 @@ import { TestSendCampaign } from './test-send-campaign';
 /**
  * Campaigns: definitions and life cycle, dry run, launch, the queue fan-out that invites eligible
  * promoters (once each, under the frequency cap), sending, reminders, the funnel, the JSON API and
- * the staff pages. `CampaignScheduler.kick()` asks for a round now (e.g. after a feedback import).
+ * the staff pages. `CampaignScheduler.kick()` asks for a round now: it listens to AudienceChanges
+ * (feedback imports and webhook calls, marketing email turned back on).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Campaign]), CustomersModule, InvitationsModule, PreferencesModule, LocationsModule, SettingsModule, UsersModule, NotificationsCoreModule],

@@ -110,7 +110,8 @@ export class FeedbackIngestService {
           return outcome;
         });
         if (outcome.alerts > 0) this.outbox.kick();
-        // Committed: campaign audience counts cached in this process are out of date.
+        // Committed: campaign audience counts cached in this process are out of date, and running
+        // campaigns look for new promoters now (CampaignScheduler listens).
         if (outcome.created + outcome.updated > 0) this.audience.changed();
         return outcome;
       } catch (error) {
