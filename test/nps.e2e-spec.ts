@@ -3,7 +3,8 @@ import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
 import { cliActor } from '../src/common/actor';
 import { ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
-import { csv, csvRow, OTHER, OWN, seedStaff, Staff } from './feedback-fixtures';
+import { PreferenceTokens } from '../src/preferences/preference-tokens.service';
+import { csv, csvRow, daysAgo, OTHER, OWN, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
 
 /**
@@ -107,6 +108,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('NPS and promoters (%s)', (dialec
       locationCode: OWN,
       respondedAt: '2026-10-20T00:00:00.000Z',
       marketingConsent: true,
+      optedOut: false,
     });
     const emails = async (query: string, headers?: Record<string, string>) =>
       (await get(`/api/promoters?${query}`, headers)).json().map((p: { email: string }) => p.email);
@@ -121,7 +123,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('NPS and promoters (%s)', (dialec
     expect(asCsv.headers['content-disposition']).toContain('promoters.csv');
     const rows = parse(asCsv.body, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.email)).toEqual(['gus@example.com', 'cara@example.com']);
-    expect(Object.keys(rows[0])).toEqual(['customerId', 'email', 'name', 'phone', 'score', 'locationCode', 'respondedAt', 'marketingConsent']);
+    expect(Object.keys(rows[0])).toEqual(['customerId', 'email', 'name', 'phone', 'score', 'locationCode', 'respondedAt', 'marketingConsent', 'optedOut']);
   });
 
   it('exports every promoter as CSV, page by page', async () => {
@@ -152,5 +154,76 @@ describe.each<Dialect>(['postgres', 'sqlite'])('NPS and promoters (%s)', (dialec
     const bad = await get('/dashboard/promoters?minScore=3', { ...staff.marketer, accept: 'text/html' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('minScore must be 9 or 10');
+  });
+
+  it('tells one truth about consent: an opt-out, even one made before an erasure, shows and filters as no consent', async () => {
+    const db = t.app.get(DataSource);
+    const load = (text: string) =>
+      t.app.get(ImportFeedbackUseCase).run({ source: 'cli', filename: 'c.csv', input: Readable.from([Buffer.from(text)]), actor: cliActor('test') });
+    const unsubscribe = async (email: string) => {
+      const [customer] = await db.query(`SELECT id FROM customer WHERE email = '${email}'`);
+      const token = await t.app.get(PreferenceTokens).reveal(customer.id);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/preferences/${token}/unsubscribe`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
+      expect(res.statusCode).toBe(200);
+    };
+    const window = 'from=2025-06-01&to=2025-06-30';
+    const promoters = async (query = '') => (await get(`/api/promoters?${window}${query}`)).json() as { email: string; marketingConsent: boolean; optedOut: boolean }[];
+    const consentOf = async () => Object.fromEntries((await promoters()).map((p) => [p.email, [p.marketingConsent, p.optedOut]]));
+    const emails = async (query: string) => (await promoters(query)).map((p) => p.email);
+
+    await load(csv(
+      csvRow('C-1', 'kay@example.com', OWN, 10, 'Kay', '', '', '2025-06-10', '', 'yes'),
+      csvRow('C-2', 'lou@example.com', OWN, 9, 'Lou', '', '', '2025-06-11', '', 'yes'),
+      csvRow('C-3', 'mia@example.com', OWN, 2, 'Mia', '', 'Rude staff', daysAgo(1), '', 'yes'),
+    ));
+    expect(await consentOf()).toEqual({ 'kay@example.com': [true, false], 'lou@example.com': [true, false] });
+    const alertOf = async (headers = staff.marketer) =>
+      (await get('/api/alerts', headers)).json().find((a: { responseId: string }) => a.responseId === 'C-3');
+    expect(await alertOf()).toMatchObject({ customerName: 'Mia', customerEmail: 'mia@example.com' });
+
+    await unsubscribe('kay@example.com');
+    await unsubscribe('mia@example.com');
+    // API, its consent filter, the CSV and the staff page.
+    expect(await consentOf()).toEqual({ 'kay@example.com': [false, true], 'lou@example.com': [true, false] });
+    expect(await emails('&consent=true')).toEqual(['lou@example.com']);
+    expect(await emails('&consent=false')).toEqual(['kay@example.com']);
+    const rows = parse((await get(`/api/promoters?${window}&format=csv`)).body, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.email, r.marketingConsent, r.optedOut])).toEqual([
+      ['lou@example.com', 'true', 'false'],
+      ['kay@example.com', 'false', 'true'],
+    ]);
+    const page = (await get(`/dashboard/promoters?${window}`, { ...staff.marketer, accept: 'text/html' })).body;
+    const rowOf = (html: string, email: string) => html.split('<tr>').find((row) => row.includes(email)) ?? '';
+    expect(rowOf(page, 'kay@example.com')).toContain('No (opted out)');
+    expect(rowOf(page, 'lou@example.com')).toMatch(/<td>Yes<\/td>/);
+    const consenting = (await get(`/dashboard/promoters?${window}&consent=true`, { ...staff.marketer, accept: 'text/html' })).body;
+    expect(consenting).not.toContain('kay@example.com');
+    // The detractor alert no longer names the customer who withdrew consent, nor does the email of a new one.
+    expect(await alertOf()).toMatchObject({ customerName: null, customerEmail: null });
+    await load(csv(csvRow('C-5', 'mia@example.com', OWN, 1, 'Mia', '', 'Worse', daysAgo(0), '', 'yes')));
+    const emailsOut = (await db.query(`SELECT payload FROM job_outbox`)).map((r: { payload: unknown }) =>
+      typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+    );
+    const alertEmails = emailsOut.filter((p: { template?: string }) => p.template === 'detractor-alert');
+    expect(alertEmails.map((p: { context: { comment: string; consented: boolean; customerEmail: string | null } }) => [p.context.comment, p.context.consented, p.context.customerEmail]))
+      .toEqual(expect.arrayContaining([['Rude staff', true, 'mia@example.com'], ['Worse', false, null]]));
+
+    // Erased (the row goes, the HMAC entry stays), then imported again with a survey "yes": still opted out.
+    await db.query(`DELETE FROM feedback_response WHERE response_id = 'C-1'`);
+    await db.query(`DELETE FROM customer WHERE email = 'kay@example.com'`);
+    await load(csv(csvRow('C-4', 'kay@example.com', OWN, 10, 'Kay', '', '', '2025-06-12', '', 'yes')));
+    expect(await consentOf()).toEqual({ 'kay@example.com': [false, true], 'lou@example.com': [true, false] });
+    expect(await emails('&consent=true')).toEqual(['lou@example.com']);
+
+    for (const id of ['C-2', 'C-3', 'C-4', 'C-5']) {
+      await db.query(`DELETE FROM detractor_alert WHERE response_id IN (SELECT id FROM feedback_response WHERE response_id = '${id}')`);
+      await db.query(`DELETE FROM feedback_response WHERE response_id = '${id}'`);
+    }
+    await db.query(`DELETE FROM customer WHERE email IN ('kay@example.com', 'lou@example.com', 'mia@example.com')`);
   });
 });

@@ -21,20 +21,6 @@ export interface CustomerState {
   latestRespondedAt: Date | null;
 }
 
-export interface PromoterFilter {
-  locationIds?: string[];
-  from?: Date;
-  to?: Date;
-  minScore: number;
-  consent?: boolean;
-}
-
-/** A page boundary for keyset pagination: newest first, then id. */
-export interface PromoterCursor {
-  respondedAt: Date;
-  id: string;
-}
-
 const STATE_COLUMNS = `id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
   latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at`;
 
@@ -292,37 +278,5 @@ export class CustomersRepository {
       );
     }
     return changed;
-  }
-
-  /**
-   * Customers whose latest response is a promoter, newest first, one page after `cursor`
-   * (keyset pagination, so a CSV export of any size reads page by page).
-   */
-  async promoters(filter: PromoterFilter, limit: number, cursor?: PromoterCursor, offset = 0): Promise<CustomerState[]> {
-    const dialect = dialectOf(this.dataSource.manager);
-    const where: string[] = [`latest_segment = 'promoter'`];
-    const params: unknown[] = [];
-    const p = (value: unknown) => {
-      params.push(value);
-      return dialect === 'postgres' ? `$${params.length}` : '?';
-    };
-    if (filter.locationIds) {
-      if (filter.locationIds.length === 0) return [];
-      where.push(`latest_location_id IN (${filter.locationIds.map((id) => p(id)).join(', ')})`);
-    }
-    if (filter.minScore > 9) where.push(`latest_score >= ${p(filter.minScore)}`);
-    if (filter.from) where.push(`latest_responded_at >= ${p(dbTime(dialect, filter.from))}`);
-    if (filter.to) where.push(`latest_responded_at < ${p(dbTime(dialect, filter.to))}`);
-    if (filter.consent !== undefined) where.push(`marketing_consent = ${p(filter.consent)}`);
-    if (cursor) {
-      const at = dbTime(dialect, cursor.respondedAt);
-      where.push(`(latest_responded_at < ${p(at)} OR (latest_responded_at = ${p(at)} AND id > ${p(cursor.id)}))`);
-    }
-    const rows = await this.dataSource.query(
-      `SELECT ${STATE_COLUMNS} FROM customer WHERE ${where.join(' AND ')}
-       ORDER BY latest_responded_at DESC, id ASC LIMIT ${p(limit)} OFFSET ${p(offset)}`,
-      params,
-    );
-    return rows.map(toState);
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
-import { CustomersRepository, CustomerState, PromoterCursor, PromoterFilter } from './customers.repository';
+import { CustomersRepository, CustomerState } from './customers.repository';
 
-export type { CustomerState, PromoterCursor, PromoterFilter } from './customers.repository';
+export type { CustomerState } from './customers.repository';
 import { LatestResponse } from './latest-response';
 
 export interface NewCustomer {
@@ -91,10 +91,6 @@ export class CustomersService {
       now,
     );
     return changed.length;
-  }
-
-  promoters(filter: PromoterFilter, limit: number, cursor?: PromoterCursor, offset?: number): Promise<CustomerState[]> {
-    return this.customers.promoters(filter, limit, cursor, offset);
   }
 }
 

@@ -4,8 +4,9 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { AppConfig } from '../config/app-config';
-import { CustomersService } from '../customers/customers.service';
+import { CustomersService, CustomerState } from '../customers/customers.service';
 import { OutboxService } from '../jobs/outbox.service';
+import { SuppressionList } from '../preferences/suppression-list.service';
 import { LocationsService } from '../locations/locations.service';
 import { SEND_EMAIL_JOB } from '../notifications/send-email.job';
 import { AlertsRepository } from './alerts.repository';
@@ -65,7 +66,18 @@ export class AlertsService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly suppression: SuppressionList,
   ) {}
+
+  /**
+   * The customers by id, each with whether they may be named to the manager: the survey recorded
+   * consent and the address has not opted out since (the same truth as the promoter list).
+   */
+  private async consenting(ids: string[], manager?: EntityManager): Promise<Map<string, { customer: CustomerState; consented: boolean }>> {
+    const customers = await this.customers.findByIds(ids, manager);
+    const optedOut = await this.suppression.optedOutAmong(customers.filter((c) => c.marketingConsent), manager);
+    return new Map(customers.map((c) => [c.id, { customer: c, consented: c.marketingConsent && !optedOut.has(c.id) }]));
+  }
 
   /**
    * Raises alerts for these candidates in the caller's transaction (customers must already be up to
@@ -86,14 +98,11 @@ export class AlertsService {
     );
     if (created.size === 0) return 0;
     const fresh = candidates.filter((c) => created.has(c.responseId));
-    const customers = new Map(
-      (await this.customers.findByIds([...new Set(fresh.map((c) => c.customerId))], manager)).map((c) => [c.id, c]),
-    );
+    const customers = await this.consenting([...new Set(fresh.map((c) => c.customerId))], manager);
     for (const candidate of fresh) {
       const location = directory.get(candidate.locationId);
       if (!location?.managerEmail) continue;
-      const customer = customers.get(candidate.customerId);
-      const consented = customer?.marketingConsent === true;
+      const { customer, consented = false } = customers.get(candidate.customerId) ?? {};
       await this.outbox.add(manager, SEND_EMAIL_JOB, {
         to: location.managerEmail,
         template: 'detractor-alert',
@@ -170,11 +179,10 @@ export class AlertsService {
     const directory = await LocationDirectory.load(this.locations);
     const responses = await this.responses.findByIds(alerts.map((a) => a.responseId));
     const customerIds = [...new Set([...responses.values()].map((r) => r.customerId))];
-    const customers = new Map((await this.customers.findByIds(customerIds)).map((c) => [c.id, c]));
+    const customers = await this.consenting(customerIds);
     return alerts.map((alert) => {
       const response = responses.get(alert.responseId)!;
-      const customer = customers.get(response.customerId);
-      const consented = customer?.marketingConsent === true;
+      const { customer, consented = false } = customers.get(response.customerId) ?? {};
       const location = directory.get(alert.locationId);
       return {
         id: alert.id,

@@ -7,6 +7,7 @@ import { AudienceChanges } from '../customers/audience-changes';
 import { CustomersService, LatestResponse, NewCustomer } from '../customers/customers.service';
 import { dialectOf } from '../database/sql';
 import { OutboxService } from '../jobs/outbox.service';
+import { SuppressionList } from '../preferences/suppression-list.service';
 import { AlertCandidate, AlertsService } from './alerts.service';
 import { FeedbackInput, segmentOf } from './feedback-fields';
 import { FeedbackRepository, ResponseRecord, StoredResponse } from './feedback.repository';
@@ -76,6 +77,7 @@ export class FeedbackIngestService {
     private readonly alerts: AlertsService,
     private readonly outbox: OutboxService,
     private readonly audience: AudienceChanges,
+    private readonly suppression: SuppressionList,
   ) {}
 
   /**
@@ -209,6 +211,12 @@ export class FeedbackIngestService {
     }
     if (fresh.size > 0) {
       const inserted = await this.customers.createMany(context.actor, [...fresh.values()].map((f) => f.customer), now, manager);
+      // An address that opted out before its customer was erased comes back opted out: link its entry now,
+      // so every view and filter of consent sees it (checked by HMAC only while unlinked entries exist).
+      if (inserted.size > 0 && (await this.suppression.hasUnlinked(manager))) {
+        const created = [...fresh.values()].filter((f) => inserted.has(f.customer.email)).map((f) => f.customer);
+        await this.suppression.suppressedAmong(created, manager);
+      }
       const lost = [...fresh.keys()].filter((email) => !inserted.has(email));
       if (lost.length > 0) {
         // Another transaction created these customers meanwhile: use theirs and bring it up to date.

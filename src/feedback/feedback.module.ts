@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { LocationsModule } from '../locations/locations.module';
+import { PreferencesModule } from '../preferences/preferences.module';
 import { SettingsModule } from '../settings/settings.module';
 import { AlertsController } from './alerts.controller';
 import { AlertsRepository } from './alerts.repository';
@@ -14,6 +15,7 @@ import { ImportFeedbackUseCase } from './import-feedback.use-case';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { InterruptedImports } from './interrupted-imports';
+import { PromotersReadModel } from './promoters.read-model';
 import { SegmentsController } from './segments.controller';
 import { SegmentsService } from './segments.service';
 import { WebhookThrottleGuard } from './webhook-throttle.guard';
@@ -23,7 +25,7 @@ import { WebhookThrottleGuard } from './webhook-throttle.guard';
  * and detractor alerts (the closed loop to location managers).
  */
 @Module({
-  imports: [CustomersModule, LocationsModule, SettingsModule],
+  imports: [CustomersModule, LocationsModule, SettingsModule, PreferencesModule],
   controllers: [ImportsController, FeedbackWebhookController, SegmentsController, AlertsController, FeedbackPagesController],
   providers: [
     FeedbackRepository,
@@ -34,6 +36,7 @@ import { WebhookThrottleGuard } from './webhook-throttle.guard';
     InterruptedImports,
     FeedbackWebhookService,
     SegmentsService,
+    PromotersReadModel,
     AlertsService,
     WebhookThrottleGuard,
   ],

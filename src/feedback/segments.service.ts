@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
-import { CustomersService, PromoterCursor } from '../customers/customers.service';
 import { LocationsService } from '../locations/locations.service';
 import { windowOf } from './dto/segments.dto';
 import { FeedbackRepository, Interval, SegmentCounts } from './feedback.repository';
 import { LocationDirectory } from './location-directory';
+import { PromoterCursor, PromoterRow, PromotersReadModel } from './promoters.read-model';
 import { scopedLocationIds } from './scope';
 
 export interface NpsFigures extends SegmentCounts {
@@ -30,11 +30,14 @@ export interface PromoterView {
   score: number;
   locationCode: string;
   respondedAt: Date;
+  /** May be contacted for marketing: the survey's consent, unless they opted out (or did before an erasure) since. */
   marketingConsent: boolean;
+  /** They opted out of marketing email (preference page or one-click unsubscribe). */
+  optedOut: boolean;
 }
 
 export const PROMOTER_CSV_COLUMNS = [
-  'customerId', 'email', 'name', 'phone', 'score', 'locationCode', 'respondedAt', 'marketingConsent',
+  'customerId', 'email', 'name', 'phone', 'score', 'locationCode', 'respondedAt', 'marketingConsent', 'optedOut',
 ] as const;
 export const NPS_CSV_COLUMNS = ['period', 'responses', 'promoters', 'passives', 'detractors', 'nps'] as const;
 
@@ -65,7 +68,7 @@ const MAX_FILLED_PERIODS = 520;
 export class SegmentsService {
   constructor(
     private readonly responses: FeedbackRepository,
-    private readonly customers: CustomersService,
+    private readonly promoterList: PromotersReadModel,
     private readonly locations: LocationsService,
   ) {}
 
@@ -103,7 +106,7 @@ export class SegmentsService {
   /** One page, newest latest response first. */
   async promoters(actor: Actor, query: PromotersQuery, limit: number, offset: number): Promise<PromoterView[]> {
     const { filter, directory } = await this.promoterFilter(actor, query);
-    const rows = await this.customers.promoters(filter, limit, undefined, offset);
+    const rows = await this.promoterList.page(filter, limit, undefined, offset);
     return rows.map((c) => toPromoterView(c, directory));
   }
 
@@ -112,11 +115,11 @@ export class SegmentsService {
     const { filter, directory } = await this.promoterFilter(actor, query);
     let cursor: PromoterCursor | undefined;
     for (;;) {
-      const page = await this.customers.promoters(filter, pageSize, cursor);
+      const page = await this.promoterList.page(filter, pageSize, cursor);
       for (const row of page) yield toPromoterView(row, directory);
       if (page.length < pageSize) return;
       const last = page[page.length - 1];
-      cursor = { respondedAt: last.latestRespondedAt!, id: last.id };
+      cursor = { respondedAt: last.respondedAt, id: last.id };
     }
   }
 
@@ -141,19 +144,17 @@ function figures(counts: SegmentCounts): NpsFigures {
   };
 }
 
-function toPromoterView(
-  c: Awaited<ReturnType<CustomersService['promoters']>>[number],
-  directory: LocationDirectory,
-): PromoterView {
+function toPromoterView(c: PromoterRow, directory: LocationDirectory): PromoterView {
   return {
     customerId: c.id,
     email: c.email,
     name: c.name,
     phone: c.phone,
-    score: c.latestScore!,
-    locationCode: directory.get(c.latestLocationId!)?.code ?? '',
-    respondedAt: c.latestRespondedAt!,
+    score: c.score,
+    locationCode: directory.get(c.locationId)?.code ?? '',
+    respondedAt: c.respondedAt,
     marketingConsent: c.marketingConsent,
+    optedOut: c.optedOut,
   };
 }
 

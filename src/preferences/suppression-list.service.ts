@@ -54,6 +54,11 @@ export class SuppressionList {
     return suppressed;
   }
 
+  /** As `suppressedAmong`, but only reads (pages and views): which of these customers' addresses are suppressed. */
+  async optedOutAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+    return new Set((await this.entriesFor(customers, manager)).map((entry) => entry.customerId));
+  }
+
   /** As `suppressedAmong`, but only reads: the ids of those customers whose entry is not linked to them. */
   async unlinkedAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     return (await this.entriesFor(customers, manager)).filter((entry) => !entry.linked).map((entry) => entry.customerId);
