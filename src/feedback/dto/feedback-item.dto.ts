@@ -49,7 +49,7 @@ export class FeedbackItemDto {
   @Follows('comment')
   comment?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-20T10:00:00Z', description: 'ISO 8601; when absent, the time it arrives' })
+  @ApiPropertyOptional({ example: '2026-11-20T10:00:00Z', description: 'ISO 8601 (also `2026-11-20 10:00:00 UTC` or `+0100`); when absent, the time it arrives' })
   @Follows('respondedAt')
   respondedAt?: string;
 

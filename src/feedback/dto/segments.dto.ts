@@ -33,7 +33,7 @@ export class PromotersQueryDto extends SegmentWindowDto {
   @IsInt({ message: 'minScore must be 9 or 10' }) @Min(9, { message: 'minScore must be 9 or 10' }) @Max(10, { message: 'minScore must be 9 or 10' })
   minScore?: number;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only customers who did (true) or did not (false) consent to marketing' })
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only customers who may (true) or may not (false) be contacted for marketing: the survey\'s consent, unless they opted out since' })
   @Transform(({ value }) => (value === '' || value === undefined ? undefined : CONSENT_WORDS[String(value).toLowerCase()] ?? value))
   @IsOptional() @IsBoolean({ message: 'consent must be true or false' })
   consent?: boolean;
