@@ -100,12 +100,11 @@ export class CampaignScheduler implements OnModuleInit, OnApplicationBootstrap, 
   async onModuleDestroy(): Promise<void> {
     this.unlisten?.();
     clearInterval(this.timer);
-    if (this.trailing) {
-      // A CLI import ending within the gap: its last batches still get their round.
-      clearTimeout(this.trailing);
-      this.trailing = undefined;
-      await this.kickNow();
-    }
+    clearTimeout(this.trailing);
+    // A producer-only process (the CLI, an api process) leaving within the gap: its last changes still get
+    // their round. A process with workers leaves that to the next round rather than start one while closing.
+    if (this.trailing && !this.config.runsWorker) await this.kickNow();
+    this.trailing = undefined;
   }
 
   /**
