@@ -16,6 +16,8 @@ export interface AlertFilter {
   status?: AlertStatus;
   /** Undefined: every location. */
   locationIds?: string[];
+  /** By the date the alert was raised; newest first unless asked otherwise. */
+  order?: 'newest' | 'oldest';
 }
 
 @Injectable()
@@ -58,9 +60,10 @@ export class AlertsRepository {
     return this.dataSource.getRepository(DetractorAlert).findOneBy({ id });
   }
 
-  /** Newest first. */
+  /** Newest first, or oldest first (what waits longest). */
   list(filter: AlertFilter, limit: number, offset: number): Promise<DetractorAlert[]> {
-    const query = this.dataSource.getRepository(DetractorAlert).createQueryBuilder('a').orderBy('a.createdAt', 'DESC').addOrderBy('a.id', 'ASC');
+    const direction = filter.order === 'oldest' ? 'ASC' : 'DESC';
+    const query = this.dataSource.getRepository(DetractorAlert).createQueryBuilder('a').orderBy('a.createdAt', direction).addOrderBy('a.id', direction);
     if (filter.status) query.andWhere('a.status = :status', { status: filter.status });
     if (filter.locationIds) {
       if (filter.locationIds.length === 0) return Promise.resolve([]);

@@ -135,9 +135,14 @@ export class AlertsService {
     return created.size;
   }
 
-  async list(actor: Actor, filter: { status?: AlertStatus; location?: string }, limit: number, offset: number): Promise<AlertView[]> {
+  async list(
+    actor: Actor,
+    filter: { status?: AlertStatus; location?: string; order?: 'newest' | 'oldest' },
+    limit: number,
+    offset: number,
+  ): Promise<AlertView[]> {
     const locationIds = await scopedLocationIds(this.locations, actor, filter.location);
-    const alerts = await this.alerts.list({ status: filter.status, locationIds }, limit, offset);
+    const alerts = await this.alerts.list({ status: filter.status, locationIds, order: filter.order }, limit, offset);
     return this.views(alerts);
   }
 

@@ -164,7 +164,7 @@ export class FeedbackPagesController {
     @Res() reply: FastifyReply,
   ) {
     const check = validatePlain(ResolveAlertDto, { note: field(body, 'note') });
-    const back = { status: field(body, 'status'), location: field(body, 'location') };
+    const back = { status: field(body, 'status'), location: field(body, 'location'), order: field(body, 'order') };
     if (check.errors) return this.renderAlerts(reply, actor, back, { id, messages: ['Write a note saying what was done (up to 2,000 characters).'] });
     try {
       await this.alerts.resolve(actor, id, check.value.note);
@@ -186,12 +186,13 @@ export class FeedbackPagesController {
   }
 
   private async renderAlerts(reply: FastifyReply, actor: Actor, raw: FormBody, failed?: { id: string; messages: string[] }) {
-    const input = { status: field(raw, 'status') || 'open', location: field(raw, 'location') };
+    const input = { status: field(raw, 'status') || 'open', location: field(raw, 'location'), order: field(raw, 'order') || 'newest' };
     const check = validatePlain(AlertsQueryDto, input);
     const data: Record<string, unknown> = {
       filters: input,
       locations: await this.locations.list(actor),
-      statuses: ['open', 'resolved'],
+      statuses: [{ value: 'open', label: 'Open' }, { value: 'resolved', label: 'Resolved' }],
+      orders: [{ value: 'newest', label: 'Newest first' }, { value: 'oldest', label: 'Oldest first' }],
       notice: noticeFor(field(raw, 'notice'), ALERT_NOTICES),
     };
     if (check.errors) data.errors = check.errors;

@@ -5,6 +5,7 @@ import { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
 import { validatePlain } from '../common/validation/validate-plain';
+import { CampaignsService } from '../campaigns/campaigns.service';
 import { LocationsService } from '../locations/locations.service';
 import { CHANNEL_LABELS } from '../sharing/intent-links';
 import { ShareChannel } from '../sharing/share.entity';
@@ -30,6 +31,12 @@ function queryString(values: Record<string, string | number | undefined>): strin
   return params.toString();
 }
 
+/** The list's filters, from the query string or a form's hidden fields (a post comes back to the same list). */
+function filtersOf(raw: FormBody) {
+  const names = ['location', 'campaign', 'status', 'from', 'to', 'offset'] as const;
+  return Object.fromEntries(names.map((name) => [name, field(raw, name)])) as Record<(typeof names)[number], string>;
+}
+
 /**
  * The staff page of approved recommendations: every role reads (dealers their locations' only); admins and
  * marketers may hide one from public pages with a reason, and show it again (CSRF, audited by the service).
@@ -41,6 +48,7 @@ export class RecommendationsPagesController {
   constructor(
     private readonly recommendations: RecommendationsService,
     private readonly locations: LocationsService,
+    private readonly campaigns: CampaignsService,
   ) {}
 
   @Get()
@@ -54,7 +62,7 @@ export class RecommendationsPagesController {
   @RouteConfig({ csrf: true })
   @HttpCode(200)
   async hide(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
-    const back = { location: field(body, 'location'), offset: field(body, 'offset') };
+    const back = filtersOf(body);
     const reason = field(body, 'reason');
     const check = validatePlain(HideRecommendationDto, { reason });
     if (check.errors) return this.render(reply, actor, back, { id, messages: humanise(check.errors, LABELS), status: 400, reason });
@@ -72,7 +80,7 @@ export class RecommendationsPagesController {
   @RouteConfig({ csrf: true })
   @HttpCode(200)
   async unhide(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
-    const back = { location: field(body, 'location'), offset: field(body, 'offset') };
+    const back = filtersOf(body);
     try {
       await this.recommendations.unhide(actor, id);
     } catch (error) {
@@ -88,12 +96,16 @@ export class RecommendationsPagesController {
     raw: FormBody,
     failed?: { id: string; messages: string[]; status: number; reason?: string },
   ) {
-    const input = { location: field(raw, 'location'), offset: field(raw, 'offset') };
+    const input = filtersOf(raw);
     const check = validatePlain(RecommendationsQueryDto, input);
+    const { offset: _offset, ...kept } = input;
     const canModerate = actor.role === 'admin' || actor.role === 'marketer';
     const data: Record<string, unknown> = {
       filters: input,
       locations: await this.locations.list(actor),
+      campaigns: (await this.campaigns.list(actor)).map((c) => ({ id: c.id, name: c.name })),
+      statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
+      filtered: Boolean(input.location || input.campaign || input.status || input.from || input.to),
       canModerate,
       notice: noticeFor(field(raw, 'notice'), NOTICES),
     };
@@ -101,7 +113,8 @@ export class RecommendationsPagesController {
       data.errors = check.errors;
     } else {
       const offset = check.value.offset ?? 0;
-      const rows = await this.recommendations.list(actor, { location: check.value.location, limit: PAGE_SIZE + 1, offset });
+      const { offset: _ignored, limit: _limit, ...query } = check.value;
+      const rows = await this.recommendations.list(actor, { ...query, limit: PAGE_SIZE + 1, offset });
       const pageRows = rows.slice(0, PAGE_SIZE);
       data.recommendations = pageRows.map((r) => ({
         ...r,
@@ -117,11 +130,11 @@ export class RecommendationsPagesController {
       if (failed && !pageRows.some((r) => r.id === failed.id)) data.errors = failed.messages;
       data.first = offset + 1;
       data.last = offset + Math.min(rows.length, PAGE_SIZE);
-      data.next = rows.length > PAGE_SIZE ? `/dashboard/recommendations?${queryString({ location: input.location, offset: offset + PAGE_SIZE })}` : null;
+      data.next = rows.length > PAGE_SIZE ? `/dashboard/recommendations?${queryString({ ...kept, offset: offset + PAGE_SIZE })}` : null;
       data.previous =
-        offset > 0 ? `/dashboard/recommendations?${queryString({ location: input.location, offset: Math.max(0, offset - PAGE_SIZE) || undefined })}` : null;
+        offset > 0 ? `/dashboard/recommendations?${queryString({ ...kept, offset: Math.max(0, offset - PAGE_SIZE) || undefined })}` : null;
       data.paged = Boolean(data.next || data.previous);
-      data.csvLink = `/api/recommendations?${queryString({ location: input.location, format: 'csv' })}`;
+      data.csvLink = `/api/recommendations?${queryString({ ...kept, format: 'csv' })}`;
     }
     const status = check.errors ? 400 : failed ? failed.status : 200;
     const context = staffContext(reply, actor, { title: 'Recommendations', section: 'recommendations' }, data);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { InvitationPagesModule } from '../invitations/invitation-pages.module';
 import { LocationsModule } from '../locations/locations.module';
 import { PreferencesModule } from '../preferences/preferences.module';
@@ -21,7 +22,7 @@ import { XLengthController } from './x-length.controller';
  * withdrawal page, the public pages (`/p/:id`, `/l/:code`), the staff API and the staff page (read, hide, unhide).
  */
 @Module({
-  imports: [InvitationPagesModule, PreferencesModule, LocationsModule, SettingsModule, SharingModule],
+  imports: [CampaignsModule, InvitationPagesModule, PreferencesModule, LocationsModule, SettingsModule, SharingModule],
   controllers: [AdvocatePagesController, MyRecommendationsController, PublicPagesController, RecommendationsController, RecommendationsPagesController, XLengthController],
   providers: [RecommendationsRepository, RecommendationsService, ApproveRecommendation, PostToXForCustomer, SharePage],
   exports: [RecommendationsService, ApproveRecommendation],

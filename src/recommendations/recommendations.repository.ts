@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, SelectQueryBuilder } from 'typeorm';
+import { dbTime, dialectOf } from '../database/sql';
 import { Recommendation } from './recommendation.entity';
 
 export interface RecommendationFilter {
   locationIds?: string[];
   campaignId?: string;
-  limit: number;
-  offset: number;
+  status?: 'public' | 'hidden' | 'withdrawn';
+  /** Approved at or after. */
+  from?: Date;
+  /** Approved before. */
+  to?: Date;
 }
 
 /** Public means: approved, and not withdrawn, hidden or erased. */
@@ -48,18 +52,35 @@ export class RecommendationsRepository {
   }
 
   /** For staff, newest first, with the location (code and name). */
-  list(filter: RecommendationFilter): Promise<Recommendation[]> {
-    return this.dataSource.manager.find(Recommendation, {
-      where: {
-        erasedAt: IsNull(),
-        ...(filter.locationIds ? { locationId: In(filter.locationIds) } : {}),
-        ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
-      },
-      relations: { location: true },
-      order: { approvedAt: 'DESC', id: 'ASC' },
-      take: filter.limit,
-      skip: filter.offset,
-    });
+  list(filter: RecommendationFilter & { limit: number; offset: number }): Promise<Recommendation[]> {
+    if (filter.locationIds?.length === 0) return Promise.resolve([]);
+    return this.staffQuery(filter)
+      .leftJoinAndSelect('r.location', 'location')
+      .orderBy('r.approvedAt', 'DESC')
+      .addOrderBy('r.id', 'ASC')
+      .take(filter.limit)
+      .skip(filter.offset)
+      .getMany();
+  }
+
+  /** How many match (the home page's "approved in the last 30 days"). */
+  count(filter: RecommendationFilter): Promise<number> {
+    if (filter.locationIds?.length === 0) return Promise.resolve(0);
+    return this.staffQuery(filter).getCount();
+  }
+
+  private staffQuery(filter: RecommendationFilter): SelectQueryBuilder<Recommendation> {
+    const dialect = dialectOf(this.dataSource.manager);
+    const query = this.dataSource.getRepository(Recommendation).createQueryBuilder('r').where('r.erasedAt IS NULL');
+    if (filter.locationIds) query.andWhere('r.locationId IN (:...locationIds)', { locationIds: filter.locationIds });
+    if (filter.campaignId) query.andWhere('r.campaignId = :campaignId', { campaignId: filter.campaignId });
+    if (filter.status === 'public') query.andWhere('r.withdrawnAt IS NULL AND r.hiddenAt IS NULL');
+    if (filter.status === 'hidden') query.andWhere('r.withdrawnAt IS NULL AND r.hiddenAt IS NOT NULL');
+    if (filter.status === 'withdrawn') query.andWhere('r.withdrawnAt IS NOT NULL');
+    // Bound as the dialect stores times (SQLite compares text), as the raw-SQL repositories do.
+    if (filter.from) query.andWhere('r.approvedAt >= :from', { from: dbTime(dialect, filter.from) });
+    if (filter.to) query.andWhere('r.approvedAt < :to', { to: dbTime(dialect, filter.to) });
+    return query;
   }
 
   /** With its location, for the public page. */

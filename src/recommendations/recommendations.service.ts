@@ -3,6 +3,7 @@ import { isUUID } from 'class-validator';
 import { EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { windowOf } from '../feedback/dto/segments.dto';
 import { scopedLocationIds } from '../feedback/scope';
 import { Location } from '../locations/location.entity';
 import { LocationsService } from '../locations/locations.service';
@@ -12,6 +13,15 @@ import { Recommendation } from './recommendation.entity';
 import { isPublic, RecommendationsRepository } from './recommendations.repository';
 
 export type RecommendationStatus = 'public' | 'withdrawn' | 'hidden';
+
+/** The staff filters: location code, campaign id, status, and approval dates (`from`/`to` as for NPS). */
+export interface RecommendationsQuery {
+  location?: string;
+  campaign?: string;
+  status?: RecommendationStatus;
+  from?: string;
+  to?: string;
+}
 
 export interface RecommendationView {
   id: string;
@@ -51,10 +61,20 @@ export class RecommendationsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(actor: Actor, query: { location?: string; campaign?: string; limit?: number; offset?: number }): Promise<RecommendationView[]> {
-    const locationIds = await scopedLocationIds(this.locations, actor, query.location);
-    const rows = await this.recommendations.list({ locationIds, campaignId: query.campaign, limit: query.limit ?? 100, offset: query.offset ?? 0 });
+  async list(actor: Actor, query: RecommendationsQuery & { limit?: number; offset?: number }): Promise<RecommendationView[]> {
+    const filter = await this.filter(actor, query);
+    const rows = await this.recommendations.list({ ...filter, limit: query.limit ?? 100, offset: query.offset ?? 0 });
     return rows.map(toView);
+  }
+
+  /** How many match: approved in a window, for a location's or the home page's figures. */
+  async count(actor: Actor, query: RecommendationsQuery): Promise<number> {
+    return this.recommendations.count(await this.filter(actor, query));
+  }
+
+  private async filter(actor: Actor, query: RecommendationsQuery) {
+    const locationIds = await scopedLocationIds(this.locations, actor, query.location);
+    return { locationIds, campaignId: query.campaign, status: query.status, ...windowOf(query) };
   }
 
   /** True when the invitation's customer approved a recommendation through it. */

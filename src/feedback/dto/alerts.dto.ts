@@ -12,6 +12,10 @@ export class AlertsQueryDto extends PagedQueryDto {
   @ApiPropertyOptional({ example: 'DLR-001' })
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(32)
   location?: string;
+
+  @ApiPropertyOptional({ enum: ['newest', 'oldest'], default: 'newest', description: 'By the date the alert was raised' })
+  @Transform(emptyToUndefined) @IsOptional() @IsIn(['newest', 'oldest'], { message: 'order must be newest or oldest' })
+  order?: 'newest' | 'oldest';
 }
 
 export class ResolveAlertDto {
