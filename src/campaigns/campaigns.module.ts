@@ -60,6 +60,6 @@ import { TestSendCampaign } from './test-send-campaign';
     InviteBatchProcessor,
     SendInvitationsProcessor,
   ],
-  exports: [CampaignsService, LaunchCampaign, SendInvitations, CampaignScheduler],
+  exports: [CampaignsService, CampaignFunnel, LaunchCampaign, SendInvitations, CampaignScheduler],
 })
 export class CampaignsModule {}

@@ -15,7 +15,8 @@ import { LocationsImportService } from './locations-import.service';
 import { LocationsService } from './locations.service';
 
 /** Form fields in display order, with the labels that also replace field names in error messages. */
-const FIELDS = [
+/** The location's fields, in the order forms and its page show them. */
+export const LOCATION_FIELDS = [
   { name: 'code', label: 'Code' },
   { name: 'name', label: 'Name' },
   { name: 'address', label: 'Address' },
@@ -26,12 +27,13 @@ const FIELDS = [
   { name: 'reviewUrl', label: 'Review link' },
   { name: 'managerEmail', label: 'Manager email' },
 ] as const;
-type FieldName = (typeof FIELDS)[number]['name'];
-const LABELS: Record<string, string> = Object.fromEntries(FIELDS.map((f) => [f.name, f.label]));
+type FieldName = (typeof LOCATION_FIELDS)[number]['name'];
+const LABELS: Record<string, string> = Object.fromEntries(LOCATION_FIELDS.map((f) => [f.name, f.label]));
 /** Optional fields an editor may empty; an emptied field is cleared (the API's PATCH leaves it as it was). */
 const CLEARABLE: FieldName[] = ['address', 'city', 'websiteUrl', 'reviewUrl', 'managerEmail'];
 
-const NOTICES: Record<string, string> = { created: 'Location created.', updated: 'Location saved.' };
+/** After a create or an edit, the location's page (in the web module: it shows numbers of several modules) says so. */
+export const LOCATION_NOTICES: Record<string, string> = { created: 'Location created.', updated: 'Location saved.' };
 
 const EDITORS = ['admin', 'marketer'] as const;
 
@@ -51,7 +53,7 @@ export class LocationsPagesController {
     const context = staffContext(reply, actor, { title: 'Locations', section: 'locations' }, {
       locations,
       canEdit: mayEdit(actor),
-      notice: noticeFor(notice, NOTICES),
+      notice: noticeFor(notice, LOCATION_NOTICES),
     });
     return renderPage(reply, 'pages/staff/locations.hbs', context);
   }
@@ -67,7 +69,7 @@ export class LocationsPagesController {
   @RouteConfig({ csrf: true })
   @HttpCode(200)
   async create(@CurrentActor() actor: Actor, @Body() body: FormBody, @Res() reply: FastifyReply) {
-    const values = formValues(body, FIELDS.map((f) => f.name));
+    const values = formValues(body, LOCATION_FIELDS.map((f) => f.name));
     const check = validatePlain(CreateLocationDto, dropEmpty(values));
     try {
       if (check.errors) return this.renderForm(reply, actor, null, values, humanise(check.errors, LABELS), 400);
@@ -121,20 +123,6 @@ export class LocationsPagesController {
     }
   }
 
-  /** Details; dealers see only their own locations (another one is a 404, as in the API). */
-  @Get(':code')
-  @Roles('admin', 'marketer', 'dealer')
-  async show(@CurrentActor() actor: Actor, @Param('code') code: string, @Res() reply: FastifyReply, @Query('notice') notice?: string) {
-    const location = await this.locations.get(actor, code);
-    const context = staffContext(reply, actor, { title: location.name, section: 'locations' }, {
-      location,
-      facts: FIELDS.map((f) => ({ label: f.label, value: location[f.name] ?? '' })),
-      canEdit: mayEdit(actor),
-      notice: noticeFor(notice, NOTICES),
-    });
-    return renderPage(reply, 'pages/staff/location.hbs', context);
-  }
-
   @Get(':code/edit')
   @Roles(...EDITORS)
   async editForm(@CurrentActor() actor: Actor, @Param('code') code: string, @Res() reply: FastifyReply) {
@@ -148,7 +136,7 @@ export class LocationsPagesController {
   @HttpCode(200)
   async update(@CurrentActor() actor: Actor, @Param('code') code: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
     const location = await this.locations.get(actor, code);
-    const names = FIELDS.map((f) => f.name).filter((name) => name !== 'code');
+    const names = LOCATION_FIELDS.map((f) => f.name).filter((name) => name !== 'code');
     const values = formValues(body, names);
     const check = validatePlain(UpdateLocationDto, dropEmpty(values));
     if (check.errors) {
@@ -203,5 +191,5 @@ function dropEmpty(values: Partial<Record<FieldName, string>>): Record<string, s
 }
 
 function stringValues(location: Location): Partial<Record<FieldName, string>> {
-  return Object.fromEntries(FIELDS.map((f) => [f.name, location[f.name] ?? ''])) as Partial<Record<FieldName, string>>;
+  return Object.fromEntries(LOCATION_FIELDS.map((f) => [f.name, location[f.name] ?? ''])) as Partial<Record<FieldName, string>>;
 }

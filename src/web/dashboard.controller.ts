@@ -3,30 +3,54 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
+import { SegmentsService } from '../feedback/segments.service';
 import { UsersService } from '../users/users.service';
+import { overviewView } from './overview-view';
 import { renderPage } from './pages';
 import { staffContext } from './staff-page';
+import { StaffOverview, WINDOW_DAYS } from './staff-overview';
 
-const ROLE_NAMES = { admin: 'admin', marketer: 'marketer', dealer: 'location manager' } as const;
+/** Shown on the home page; the NPS page has every location. */
+const LOCATIONS_SHOWN = 8;
 
-/** The staff home: a card for each section the signed-in role can use. */
+/**
+ * The staff home: the last 30 days in numbers (NPS and its trend, new promoters, approvals, open alerts
+ * oldest first, running campaigns with their funnel) for what the role may see, then the sections it may use.
+ */
 @ApiExcludeController()
 @Controller('dashboard')
 export class DashboardController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly overview: StaffOverview,
+    private readonly segments: SegmentsService,
+  ) {}
 
   @Get()
   @Roles('admin', 'marketer', 'dealer')
   async dashboard(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const user = await this.users.get(actor.id!);
-    const context = staffContext(reply, actor, { title: 'Dashboard', section: 'dashboard' });
-    const cards = context.staff.nav.filter((item) => item.section !== 'dashboard' && item.description);
+    const now = new Date();
+    const [user, overview, byLocation] = await Promise.all([
+      this.users.get(actor.id!),
+      this.overview.execute(actor, {}, now),
+      this.segments.npsByLocation(actor, { from: new Date(now.getTime() - WINDOW_DAYS * 86_400_000).toISOString(), to: now.toISOString() }),
+    ]);
+    const context = staffContext(reply, actor, { title: 'Home', section: 'dashboard' });
+    const locations = byLocation.sort((a, b) => b.responses - a.responses || a.code.localeCompare(b.code));
     return renderPage(reply, 'pages/staff/dashboard.hbs', {
       ...context,
-      cards,
+      ...overviewView(overview, {
+        nps: '/dashboard/nps',
+        promoters: '/dashboard/promoters',
+        recommendations: '/dashboard/recommendations',
+        alerts: '/dashboard/alerts?status=open&order=oldest',
+      }),
+      cards: context.staff.nav.filter((item) => item.section !== 'dashboard' && item.description),
       email: user.email,
-      roleName: ROLE_NAMES[actor.role!],
-      locationCodes: actor.locationCodes?.join(', '),
+      windowDays: WINDOW_DAYS,
+      locations: locations.slice(0, LOCATIONS_SHOWN).map((l) => ({ ...l, npsText: l.nps === null ? '—' : String(l.nps) })),
+      moreLocations: Math.max(0, locations.length - LOCATIONS_SHOWN),
+      canCreateCampaign: actor.role !== 'dealer',
     });
   }
 }

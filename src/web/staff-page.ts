@@ -5,32 +5,65 @@ export type StaffSection =
   | 'dashboard' | 'feedback' | 'nps' | 'promoters' | 'alerts' | 'campaigns' | 'recommendations' | 'reports'
   | 'locations' | 'users' | 'api-keys' | 'settings' | 'audit' | 'account';
 
+/** Headings of the sidebar; sections appear in this order, a group without a section for the role is left out. */
+export type NavGroup = 'Overview' | 'Customers' | 'Advocacy' | 'Administration';
+
 interface NavItem {
   section: StaffSection;
   label: string;
   href: string;
+  group: NavGroup;
   roles: StaffRole[];
-  /** One line on the dashboard card that links to the section. */
-  description?: string;
+  /**
+   * One line on the dashboard card that links to the section, per role where roles may do different things
+   * there: a card never promises what the reader can't do (a dealer can't import, hide or launch).
+   */
+  description?: Partial<Record<StaffRole, string>> & { default: string };
 }
 
 const ALL: StaffRole[] = ['admin', 'marketer', 'dealer'];
+const GROUPS: NavGroup[] = ['Overview', 'Customers', 'Advocacy', 'Administration'];
 
 /** The staff navigation; each capability adds its entry here. Shown per role, enforced again on the server. */
 export const STAFF_NAV: NavItem[] = [
-  { section: 'dashboard', label: 'Dashboard', href: '/dashboard', roles: ALL },
-  { section: 'locations', label: 'Locations', href: '/dashboard/locations', roles: ALL, description: 'The places customers visit: details, review links, CSV import.' },
-  { section: 'feedback', label: 'Feedback', href: '/dashboard/feedback', roles: ['admin', 'marketer'], description: 'Import survey responses from a CSV file; past imports and rejected rows.' },
-  { section: 'nps', label: 'NPS', href: '/dashboard/nps', roles: ALL, description: 'Net Promoter Score per location and over time.' },
-  { section: 'promoters', label: 'Promoters', href: '/dashboard/promoters', roles: ALL, description: 'Customers whose latest response is a promoter; CSV export.' },
-  { section: 'alerts', label: 'Alerts', href: '/dashboard/alerts', roles: ALL, description: 'Detractor responses routed to location managers: follow up and resolve.' },
-  { section: 'campaigns', label: 'Campaigns', href: '/dashboard/campaigns', roles: ALL, description: 'Invite promoters to put in a good word: dry run, launch, live funnel.' },
-  { section: 'recommendations', label: 'Recommendations', href: '/dashboard/recommendations', roles: ALL, description: 'What customers wrote and approved; hide one from public pages if it must go.' },
-  { section: 'users', label: 'Users', href: '/dashboard/users', roles: ['admin'], description: 'Invite staff, set their role and locations, deactivate accounts.' },
-  { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', roles: ['admin'], description: 'Keys for machines that send feedback or redeem rewards.' },
-  { section: 'settings', label: 'Settings', href: '/dashboard/settings', roles: ['admin', 'marketer'], description: 'Brand name, postal address, message cap and data retention.' },
-  { section: 'account', label: 'Account', href: '/dashboard/account', roles: ALL, description: 'Your password and your sessions.' },
+  { section: 'dashboard', label: 'Home', href: '/dashboard', group: 'Overview', roles: ALL },
+  { section: 'nps', label: 'NPS', href: '/dashboard/nps', group: 'Overview', roles: ALL, description: { default: 'Net Promoter Score per location and over time.' } },
+  { section: 'alerts', label: 'Alerts', href: '/dashboard/alerts', group: 'Customers', roles: ALL, description: { default: 'Detractor responses routed to location managers: follow up and resolve.' } },
+  { section: 'promoters', label: 'Promoters', href: '/dashboard/promoters', group: 'Customers', roles: ALL, description: { default: 'Customers whose latest response is a promoter; CSV export.' } },
+  { section: 'feedback', label: 'Feedback', href: '/dashboard/feedback', group: 'Customers', roles: ['admin', 'marketer'], description: { default: 'Import survey responses from a CSV file; past imports and rejected rows.' } },
+  {
+    section: 'campaigns', label: 'Campaigns', href: '/dashboard/campaigns', group: 'Advocacy', roles: ALL,
+    description: { default: 'Invite promoters to put in a good word: dry run, launch, live funnel.', dealer: 'Campaigns that include your locations and how far each has come.' },
+  },
+  {
+    section: 'recommendations', label: 'Recommendations', href: '/dashboard/recommendations', group: 'Advocacy', roles: ALL,
+    description: { default: 'What customers wrote and approved; hide one from public pages if it must go.', dealer: 'What customers of your locations wrote and approved.' },
+  },
+  {
+    section: 'locations', label: 'Locations', href: '/dashboard/locations', group: 'Administration', roles: ALL,
+    description: { default: 'The places customers visit: details, review links, CSV import.', dealer: 'Your locations: their numbers, details and public pages.' },
+  },
+  { section: 'users', label: 'Users', href: '/dashboard/users', group: 'Administration', roles: ['admin'], description: { default: 'Invite staff, set their role and locations, deactivate accounts.' } },
+  { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', group: 'Administration', roles: ['admin'], description: { default: 'Keys for machines that send feedback or redeem rewards.' } },
+  { section: 'settings', label: 'Settings', href: '/dashboard/settings', group: 'Administration', roles: ['admin', 'marketer'], description: { default: 'Brand name, postal address, message cap and data retention.' } },
 ];
+
+/** The account link lives at the foot of the sidebar, next to "Sign out", not among the sections. */
+export const ACCOUNT_NAV = { section: 'account' as const, label: 'Your account', href: '/dashboard/account' };
+
+export const ROLE_NAMES: Record<StaffRole, string> = { admin: 'Admin', marketer: 'Marketer', dealer: 'Location manager' };
+
+/** The sections a role may use, each with the card line written for that role. */
+export function navFor(role: StaffRole, current?: StaffSection) {
+  return STAFF_NAV.filter((item) => item.roles.includes(role)).map((item) => ({
+    section: item.section,
+    label: item.label,
+    href: item.href,
+    group: item.group,
+    description: item.description ? item.description[role] ?? item.description.default : undefined,
+    current: item.section === current,
+  }));
+}
 
 /**
  * The context every staff page renders with: the navigation for the actor's role, and a CSRF token that
@@ -44,18 +77,19 @@ export function staffContext(
 ) {
   const role = actor.role!;
   reply.header('Cache-Control', 'no-store');
+  const nav = navFor(role, page.section);
   return {
     ...data,
     title: page.title,
     csrfToken: reply.generateCsrf(),
     staff: {
       role,
+      roleName: ROLE_NAMES[role],
       isAdmin: role === 'admin',
       isDealer: role === 'dealer',
-      nav: STAFF_NAV.filter((item) => item.roles.includes(role)).map((item) => ({
-        ...item,
-        current: item.section === page.section,
-      })),
+      nav,
+      groups: GROUPS.map((name) => ({ name, items: nav.filter((item) => item.group === name) })).filter((g) => g.items.length > 0),
+      account: { ...ACCOUNT_NAV, current: page.section === 'account' },
     },
   };
 }

@@ -53,7 +53,17 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Phone-first: nothing wider than the screen (wide tables scroll inside their own box). */
+/** A common laptop screen: the staff shell's sidebar layout. */
+export const DESKTOP = { viewport: { width: 1366, height: 900 } } as const;
+
+/**
+ * How many pixels the page is wider than the screen (0 or less: it fits). Compared with the viewport's
+ * width, not `window.innerWidth`: a mobile browser widens its layout viewport to fit an overflowing page,
+ * so `innerWidth` grows with the page and a check against it can't fail.
+ */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  return (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error('horizontalOverflow needs a context with a fixed viewport');
+  const width = (await page.evaluate('Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0)')) as number;
+  return width - viewport.width;
 }

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { CampaignsService } from '../../src/campaigns/campaigns.service';
+import { LaunchCampaign } from '../../src/campaigns/launch-campaign';
+import { cliActor } from '../../src/common/actor';
+import { DemoSeedService } from '../../src/demo/demo-seed.service';
+import { ImportsRepository } from '../../src/feedback/imports.repository';
+import { UsersService } from '../../src/users/users.service';
+import { ACCOUNT_NAV, navFor, STAFF_NAV } from '../../src/web/staff-page';
+import { createTestApp, TestApp } from '../support/app';
+import { DESKTOP, horizontalOverflow, launchChromium, PHONE, SCREENSHOTS, seriousViolations } from '../support/browser';
+import { staffPageRoutes } from '../support/staff-routes';
+
+const SCREENS = [
+  { name: 'phone', options: PHONE },
+  { name: 'desktop', options: DESKTOP },
+] as const;
+
+/**
+ * The staff shell with demo data (the pages at their fullest): every staff page, detail pages included, on a
+ * 390 px phone and a 1366 px screen — no horizontal overflow, no serious axe violation, a title, a way back.
+ */
+describe('staff shell: every staff page on a phone and at 1366 px', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let credentials: Record<string, { email: string; password: string }>;
+  let samples: Record<string, string>;
+  const contexts: BrowserContext[] = [];
+
+  async function signIn(options: object, who: 'admin' | 'dealer', extra: object = {}): Promise<Page> {
+    const context = await browser.newContext({ ...options, ...extra });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Email address').fill(credentials[who].email);
+    await page.getByLabel('Password').fill(credentials[who].password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/dashboard`);
+    return page;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect: 'postgres' });
+    const report = await t.app.get(DemoSeedService).seed(cliActor('test'));
+    credentials = Object.fromEntries(report.credentials.map((c) => [c.role, c]));
+    // A running campaign, so the home page and the location page show a funnel.
+    const campaign = (await t.app.get(CampaignsService).list(cliActor('test')))[0];
+    await t.app.get(LaunchCampaign).execute(cliActor('test'), campaign.id);
+    const dealer = await t.app.get(UsersService).findByEmail(credentials.dealer.email);
+    const [feedbackImport] = await t.app.get(ImportsRepository).recent(1);
+    samples = {
+      '/dashboard/locations/:code': '/dashboard/locations/DLR-001',
+      '/dashboard/locations/:code/edit': '/dashboard/locations/DLR-001/edit',
+      '/dashboard/users/:id': `/dashboard/users/${dealer!.id}`,
+      '/dashboard/campaigns/:id': `/dashboard/campaigns/${campaign.id}`,
+      '/dashboard/campaigns/:id/edit': `/dashboard/campaigns/${campaign.id}/edit`,
+      '/dashboard/campaigns/:id/dry-run': `/dashboard/campaigns/${campaign.id}/dry-run`,
+      '/dashboard/feedback/imports/:id': `/dashboard/feedback/imports/${feedbackImport.id}`,
+    };
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('the overflow check fails on a page wider than the phone (a mobile browser widens innerWidth to fit it)', async () => {
+    const context = await browser.newContext(PHONE);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    // A block 542 px wide (as /dashboard/locations/:code was): set through the CSSOM, which the CSP allows.
+    await page.evaluate('const d = document.createElement("div"); d.style.width = "542px"; d.style.height = "1px"; document.querySelector("main").append(d)');
+    expect(await horizontalOverflow(page)).toBeGreaterThan(100);
+  });
+
+  for (const screen of SCREENS) {
+    it(`every staff page fits a ${screen.name} screen, passes axe, has a title and a way back`, async () => {
+      const page = await signIn(screen.options, 'admin');
+      const routes = staffPageRoutes(t.app);
+      const unvisited = routes.filter((r) => r.includes(':') && !samples[r]);
+      expect(unvisited).toEqual([]);
+      const sections = new Set([...STAFF_NAV.map((i) => i.href), ACCOUNT_NAV.href]);
+      const problems: string[] = [];
+      for (const route of routes) {
+        const url = samples[route] ?? route;
+        const response = await page.goto(`${base}${url}`);
+        if (response?.status() !== 200) problems.push(`${url}: status ${response?.status()}`);
+        const h1 = (await page.locator('main h1').first().textContent())?.trim();
+        const title = await page.title();
+        if (!h1) problems.push(`${url}: no h1`);
+        if (!/^\S.* · \S/.test(title)) problems.push(`${url}: title "${title}" does not name the page`);
+        if (!sections.has(route) && (await page.locator('main a', { hasText: /^←/ }).count()) === 0) problems.push(`${url}: no way back`);
+        const overflow = await horizontalOverflow(page);
+        if (overflow > 0) problems.push(`${url}: ${overflow} px wider than the ${screen.name} screen`);
+        for (const violation of await seriousViolations(page)) problems.push(`${url}: ${violation}`);
+        const name = url.replace(/^\/dashboard\/?/, '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'id').replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || 'home';
+        await page.screenshot({ path: join(SCREENSHOTS, `shell-${screen.name}-${name}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+    }, 300_000);
+  }
+
+  it('a dealer sees only what they may use: navigation, cards and numbers of their own locations', async () => {
+    const page = await signIn(PHONE, 'dealer');
+    await page.getByText('Menu', { exact: true }).click();
+    const links = page.locator('.phone-menu .staff-nav a');
+    const expected = navFor('dealer').map((i) => i.label);
+    expect(await links.allTextContents()).toEqual(expected);
+    expect(expected).not.toEqual(expect.arrayContaining(['Feedback']));
+    expect(expected).not.toEqual(expect.arrayContaining(['Users']));
+    // Every section offered answers the dealer (none is a 403 behind a link).
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      const response = await page.request.get(`${base}${href}`);
+      expect({ href, status: response.status() }).toEqual({ href, status: 200 });
+    }
+    await page.goto(`${base}/dashboard`);
+    const cards = (await page.locator('.cards').textContent()) ?? '';
+    expect(cards).not.toMatch(/import|hide|launch/i);
+    // Numbers for their locations only.
+    expect(await page.locator('#locations-heading').textContent()).toBe('Your locations');
+    expect(await page.locator('section[aria-labelledby="locations-heading"] tbody tr').allTextContents()).toEqual([expect.stringContaining('DLR-001')]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'shell-phone-dealer-home.png'), fullPage: true });
+  });
+
+  it('the phone menu opens and navigates without any script', async () => {
+    const page = await signIn(PHONE, 'admin', { javaScriptEnabled: false });
+    expect(await page.locator('.sidebar').isVisible()).toBe(false);
+    const menu = page.locator('.phone-menu');
+    expect(await menu.getByRole('link', { name: 'Alerts', exact: true }).isVisible()).toBe(false);
+    await page.getByText('Menu', { exact: true }).click();
+    await menu.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.waitForURL(`${base}/dashboard/alerts`);
+    expect(await page.locator('h1').textContent()).toBe('Detractor alerts');
+  });
+});
