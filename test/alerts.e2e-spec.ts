@@ -169,4 +169,35 @@ describe.each<Dialect>(['postgres', 'sqlite'])('detractor alerts (%s)', (dialect
     const resolved = (await api('GET', '/api/alerts?status=resolved', staff.dealer)).json();
     expect(resolved[0]).toMatchObject({ responseId: 'P-1', resolutionNote: 'Apologised and booked a free check' });
   });
+
+  it('sorts alerts by date, newest or oldest first, on the page and in the API, and keeps the order after resolving', async () => {
+    // Three imports, one detractor each: three alerts raised one after the other.
+    for (const [id, email] of [['S-1', 'sa@example.com'], ['S-2', 'sb@example.com'], ['S-3', 'sc@example.com']]) {
+      await importText(csv(csvRow(id, email, OWN, 2, '', '', `Sorted ${id}`, daysAgo(1), '', '')));
+    }
+    const ids = (order: string) => api('GET', `/api/alerts?status=open${order}`, staff.marketer).then((r) => r.json().map((a: { responseId: string }) => a.responseId));
+    expect(await ids('')).toEqual(['S-3', 'S-2', 'S-1']);
+    expect(await ids('&order=newest')).toEqual(['S-3', 'S-2', 'S-1']);
+    expect(await ids('&order=oldest')).toEqual(['S-1', 'S-2', 'S-3']);
+    expect((await api('GET', '/api/alerts?order=sideways', staff.marketer)).statusCode).toBe(400);
+
+    const page = await t.app.inject({ method: 'GET', url: '/dashboard/alerts?status=open&order=oldest', headers: { ...staff.marketer, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<label for="order">Sort by date</label>');
+    expect(page.body).toContain('<option value="oldest" selected>Oldest first</option>');
+    expect(page.body.indexOf('Sorted S-1')).toBeLessThan(page.body.indexOf('Sorted S-3'));
+    const newest = await t.app.inject({ method: 'GET', url: '/dashboard/alerts?status=open', headers: { ...staff.marketer, accept: 'text/html' } });
+    expect(newest.body.indexOf('Sorted S-3')).toBeLessThan(newest.body.indexOf('Sorted S-1'));
+
+    const action = /action="(\/dashboard\/alerts\/[0-9a-f-]+\/resolve)"/.exec(page.body)![1];
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
+    const cookie = [page.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]).join('; ');
+    const posted = await t.app.inject({
+      method: 'POST',
+      url: action,
+      headers: { ...staff.marketer, accept: 'text/html', cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: token, note: 'Called back', status: 'open', order: 'oldest' }).toString(),
+    });
+    expect(posted.headers.location).toBe('/dashboard/alerts?status=open&order=oldest&notice=resolved');
+  });
 });

@@ -136,6 +136,52 @@ describe('recommendations page (SQLite)', () => {
     expect((await browser.get(`${PAGE}?location=REC-OTHER`)).statusCode).toBe(404);
   });
 
+  it('filters by campaign, status and approval time, and keeps the filters through a hide', async () => {
+    const browser = await as('marketer');
+    const campaignOf = async (id: string) => (await row(id)).campaignId;
+    const byCampaign = await browser.get(`${PAGE}?campaign=${await campaignOf(rec.script)}`);
+    expect(byCampaign.statusCode).toBe(200);
+    expect(byCampaign.body).toContain(`rec-${rec.script}`);
+    expect(byCampaign.body).not.toContain(`rec-${rec.plain}`);
+    expect(byCampaign.body).not.toContain(`rec-${rec.other}`);
+    // The campaign select names the campaigns, and shows which one is chosen.
+    expect(byCampaign.body).toMatch(new RegExp(`<option value="${await campaignOf(rec.script)}" selected>`));
+
+    // Approved within the last 2½ hours: the two newer ones.
+    const since = new Date(Date.now() - 150 * 60 * 1000).toISOString();
+    const recent = await browser.get(`${PAGE}?from=${encodeURIComponent(since)}`);
+    expect(recent.statusCode).toBe(200);
+    expect([rec.plain, rec.script, rec.other].filter((id) => recent.body.includes(`rec-${id}`))).toEqual([rec.script, rec.other]);
+    const older = await browser.get(`${PAGE}?to=${encodeURIComponent(since)}`);
+    expect([rec.plain, rec.script, rec.other].filter((id) => older.body.includes(`rec-${id}`))).toEqual([rec.plain]);
+    expect((await browser.get(`${PAGE}?from=yesterday`)).statusCode).toBe(400);
+
+    // Hidden ones only; the hide keeps the list's filters.
+    const hidden = await browser.submit(`${PAGE}?status=public&location=REC-OTHER`, `${PAGE}/${rec.other}/hide`, { reason: 'Test of the filters', location: 'REC-OTHER', status: 'public' });
+    expect(hidden.statusCode).toBe(303);
+    expect(hidden.headers.location).toBe(`${PAGE}?location=REC-OTHER&status=public&notice=hidden`);
+    const onlyHidden = await browser.get(`${PAGE}?status=hidden`);
+    expect([rec.plain, rec.script, rec.other].filter((id) => onlyHidden.body.includes(`rec-${id}`))).toEqual([rec.other]);
+    const onlyPublic = await browser.get(`${PAGE}?status=public`);
+    expect(onlyPublic.body).not.toContain(`rec-${rec.other}`);
+    await browser.submit(PAGE, `${PAGE}/${rec.other}/unhide`, {});
+  });
+
+  it('keeps the hide form behind a button: no open reason box on every card', async () => {
+    const page = await (await as('marketer')).get(PAGE);
+    const cards = page.body.split('<article').slice(1);
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) {
+      if (!card.includes('/hide"')) continue;
+      // The form sits inside a closed <details> whose summary is the button.
+      expect(card).toMatch(/<details class="disclosure hide-form">\s*<summary>Hide from public pages…/);
+      expect(card.indexOf('<details')).toBeLessThan(card.indexOf('name="reason"'));
+    }
+    // A failed try opens it, with the message next to the field.
+    const failed = await (await as('marketer')).submit(PAGE, `${PAGE}/${rec.plain}/hide`, { reason: ' ' });
+    expect(failed.body).toMatch(/<details class="disclosure hide-form" open>/);
+  });
+
   it('escapes the customer’s text', async () => {
     const page = await (await as('marketer')).get(PAGE);
     expect(page.body).toContain('Loved it &lt;script&gt;alert(1)&lt;/script&gt; really');
