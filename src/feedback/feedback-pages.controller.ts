@@ -108,7 +108,7 @@ export class FeedbackPagesController {
       const total = await this.segments.nps(actor, check.value);
       data.total = total;
       data.series = total.series ?? [];
-      data.chart = npsChart(total.series ?? []);
+      data.chart = npsChart(total.series ?? [], check.value.interval ?? 'month');
       data.perLocation = await this.segments.npsByLocation(actor, check.value);
       data.csvLink = `/api/nps?${queryString({ ...input, format: 'csv' })}`;
     }

@@ -11,6 +11,25 @@ import { createTestApp, TestApp } from '../support/app';
 import { DESKTOP, horizontalOverflow, launchChromium, PHONE, SCREENSHOTS, seriousViolations } from '../support/browser';
 import { staffPageRoutes } from '../support/staff-routes';
 
+/** The NPS chart's period labels as drawn: each must stand clear of the next and inside the chart. */
+async function chartTickProblems(page: Page): Promise<string[]> {
+  const { svg, ticks } = (await page.evaluate(`(() => {
+    const svg = document.querySelector('.chart svg').getBoundingClientRect();
+    const ticks = [...document.querySelectorAll('.chart svg text[text-anchor="middle"]')].map((t) => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent, left: r.left, right: r.right };
+    });
+    return { svg: { left: svg.left, right: svg.right }, ticks };
+  })()`)) as { svg: { left: number; right: number }; ticks: { text: string; left: number; right: number }[] };
+  const problems: string[] = [];
+  if (ticks.length < 2) problems.push(`chart has ${ticks.length} period labels`);
+  for (let i = 1; i < ticks.length; i++) {
+    if (ticks[i].left < ticks[i - 1].right + 2) problems.push(`chart labels "${ticks[i - 1].text}" and "${ticks[i].text}" touch`);
+  }
+  for (const tick of ticks) if (tick.left < svg.left || tick.right > svg.right) problems.push(`chart label "${tick.text}" is cut`);
+  return problems;
+}
+
 const SCREENS = [
   { name: 'phone', options: PHONE },
   { name: 'desktop', options: DESKTOP },
@@ -45,7 +64,7 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     const report = await t.app.get(DemoSeedService).seed(cliActor('test'));
     credentials = Object.fromEntries(report.credentials.map((c) => [c.role, c]));
     // A running campaign, so the home page and the location page show a funnel.
-    const campaign = (await t.app.get(CampaignsService).list(cliActor('test')))[0];
+    const campaign = (await t.app.get(CampaignsService).list(cliActor('test'))).find((c) => c.status === 'draft')!;
     await t.app.get(LaunchCampaign).execute(cliActor('test'), campaign.id);
     const dealer = await t.app.get(UsersService).findByEmail(credentials.dealer.email);
     const [feedbackImport] = await t.app.get(ImportsRepository).recent(1);
@@ -97,6 +116,7 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
         if (!h1) problems.push(`${url}: no h1`);
         if (!/^\S.* · \S/.test(title)) problems.push(`${url}: title "${title}" does not name the page`);
         if (!sections.has(route) && (await page.locator('main a', { hasText: /^←/ }).count()) === 0) problems.push(`${url}: no way back`);
+        if (route === '/dashboard/nps') problems.push(...(await chartTickProblems(page)).map((p) => `${url}: ${p}`));
         const overflow = await horizontalOverflow(page);
         if (overflow > 0) problems.push(`${url}: ${overflow} px wider than the ${screen.name} screen`);
         for (const violation of await seriousViolations(page)) problems.push(`${url}: ${violation}`);
