@@ -56,6 +56,17 @@ describe('web shell (PostgreSQL + Redis)', () => {
     expect(css.headers['content-type']).toContain('text/css');
   });
 
+  it('has a favicon: /favicon.ico leads to the local SVG icon every page links to', async () => {
+    const page = await inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+    expect(page.body).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">');
+    const ico = await inject({ method: 'GET', url: '/favicon.ico' });
+    expect(ico.statusCode).toBe(301);
+    expect(ico.headers.location).toBe('/assets/favicon.svg');
+    const svg = await inject({ method: 'GET', url: '/assets/favicon.svg' });
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+  });
+
   it('shows the brand name an admin set in the settings', async () => {
     await t.app.get(SettingsService).update(SYSTEM_ACTOR, { brandName: 'Riverside Auto Group' });
     const page = await inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
@@ -73,6 +84,18 @@ describe('web shell (PostgreSQL + Redis)', () => {
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('We could not find that page.');
+  });
+
+  it('speaks with one voice on every error page: the same title for the same error, wherever it is rendered', async () => {
+    const titleOf = async (url: string) => {
+      const res = await inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+      return { status: res.statusCode, title: /<title>([^<·]*) · [^<]+<\/title>/.exec(res.body)?.[1], h1: /<h1>([^<]*)<\/h1>/.exec(res.body)?.[1] };
+    };
+    const notFound = { status: 404, title: 'Page not found', h1: 'Page not found' };
+    expect(await titleOf('/nothing-here')).toEqual(notFound); // the exception filter
+    expect(await titleOf('/p/00000000-0000-4000-8000-000000000000')).toEqual(notFound); // a public page
+    expect(await titleOf('/l/NO-SUCH-PLACE')).toEqual(notFound);
+    expect(await titleOf('/r/nosuchlink')).toEqual(notFound); // the redirect route
   });
 
   it('rejects unknown and invalid fields with every reason listed', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance, FastifyReply } from 'fastify';
+import { errorPage } from '../common/http/error-page';
 import { AppConfig } from '../config/app-config';
 import { ClickRecorder } from './click-recorder.service';
 import { TrackedLinksService } from './tracked-links.service';
@@ -26,8 +27,8 @@ export class RedirectRoute implements OnModuleInit {
     // No helmet: it rebuilds its middleware on every request, and a bodiless 302 needs none of its headers.
     fastify.get<{ Params: { code: string } }>('/r/:code', { helmet: false, config: { accessLog: false } }, async (request, reply) => {
       const link = await this.links.resolve(request.params.code);
-      if (!link) return this.page(reply, 404, 'Not Found', 'We could not find that link.');
-      if (link.disabled) return this.page(reply, 410, 'Gone', 'This recommendation is no longer available.');
+      if (!link) return this.page(reply, 404, 'We could not find that link.');
+      if (link.disabled) return this.page(reply, 410, 'This recommendation is no longer available.');
       this.clicks.record(link.id, {
         ip: request.ip,
         userAgent: request.headers['user-agent'],
@@ -38,7 +39,7 @@ export class RedirectRoute implements OnModuleInit {
     });
   }
 
-  private page(reply: FastifyReply, statusCode: number, title: string, message: string) {
-    return reply.code(statusCode).type('text/html; charset=utf-8').view('pages/error.hbs', { title, statusCode, message });
+  private page(reply: FastifyReply, statusCode: number, message: string) {
+    return reply.code(statusCode).type('text/html; charset=utf-8').view('pages/error.hbs', errorPage(statusCode, message));
   }
 }

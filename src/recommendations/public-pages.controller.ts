@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { errorPage } from '../common/http/error-page';
 import { Public } from '../auth/decorators/auth.decorators';
 import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { AppConfig } from '../config/app-config';
@@ -28,10 +29,10 @@ export class PublicPagesController {
   @Get('p/:id')
   async recommendation(@Param('id') id: string, @Res() reply: FastifyReply) {
     const found = await this.recommendations.publicView(id);
-    if (found.state === 'missing') return renderPage(reply, 'pages/error.hbs', { title: 'Not found', statusCode: 404, message: 'We could not find that recommendation.' }, 404);
+    if (found.state === 'missing') return renderPage(reply, 'pages/error.hbs', errorPage(404, 'We could not find that recommendation.'), 404);
     if (found.state === 'gone') {
       reply.header('Cache-Control', 'no-store');
-      return renderPage(reply, 'pages/public/gone.hbs', { title: 'No longer available' }, 410);
+      return renderPage(reply, 'pages/public/gone.hbs', { title: errorPage(410).title }, 410);
     }
     const { recommendation, location } = found;
     const author = recommendation.authorName ?? 'A customer';
@@ -61,7 +62,7 @@ export class PublicPagesController {
   @Get('l/:code')
   async location(@Param('code') code: string, @Res() reply: FastifyReply) {
     const page = await this.recommendations.locationPage(code);
-    if (!page) return renderPage(reply, 'pages/error.hbs', { title: 'Not found', statusCode: 404, message: 'We could not find that place.' }, 404);
+    if (!page) return renderPage(reply, 'pages/error.hbs', errorPage(404, 'We could not find that place.'), 404);
     reply.header('Cache-Control', PUBLIC_CACHE);
     const { location, recommendations } = page;
     return renderPage(reply, 'pages/public/location.hbs', {

@@ -2,16 +2,8 @@ import '@fastify/view';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { errorPage } from './error-page';
 import { wantsHtml } from './wants-html';
-
-const FRIENDLY: Record<number, string> = {
-  400: 'Something in that request was not right.',
-  401: 'Please sign in to continue.',
-  403: 'You do not have access to this page.',
-  404: 'We could not find that page.',
-  410: 'This page is no longer available.',
-  429: 'Too many requests. Please wait a moment and try again.',
-};
 
 /**
  * One error shape for the API — `{statusCode, message: string[], error}` — and a kind page for browsers.
@@ -42,13 +34,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       void reply
         .status(statusCode)
         .type('text/html; charset=utf-8')
-        .view('pages/error.hbs', {
-          title: error,
-          statusCode,
-          message: csrfFailure
-            ? 'This form has expired or came from another site. Please go back, reload the page and try again.'
-            : FRIENDLY[statusCode] ?? (statusCode >= 500 ? 'Something went wrong on our side.' : error),
-        });
+        .view(
+          'pages/error.hbs',
+          errorPage(statusCode, csrfFailure ? 'This form has expired or came from another site. Please go back, reload the page and try again.' : undefined),
+        );
       return;
     }
     void reply.status(statusCode).send({ statusCode, message: messages, error });

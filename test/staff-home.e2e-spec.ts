@@ -1,0 +1,126 @@
+import { CampaignsService } from '../src/campaigns/campaigns.service';
+import { LaunchCampaign } from '../src/campaigns/launch-campaign';
+import { Actor, cliActor } from '../src/common/actor';
+import { DemoSeedService } from '../src/demo/demo-seed.service';
+import { SegmentsService } from '../src/feedback/segments.service';
+import { RecommendationsService } from '../src/recommendations/recommendations.service';
+import { UsersService } from '../src/users/users.service';
+import { createTestApp, Dialect, TestApp } from './support/app';
+import { decodeHtml, FormBrowser } from './support/form-browser';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The figures of the home page's key-figure tiles, by label. */
+function kpis(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of html.matchAll(/<span class="label">([^<]+)<\/span><span class="value">([^<]+)<\/span>/g)) out[decodeHtml(m[1])] = m[2];
+  return out;
+}
+
+describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page with numbers (%s)', (dialect) => {
+  let t: TestApp;
+  const browsers: Partial<Record<'admin' | 'dealer', FormBrowser>> = {};
+  let actors: Record<'admin' | 'dealer', Actor>;
+  let runningName: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    const report = await t.app.get(DemoSeedService).seed(cliActor('test'));
+    const campaign = (await t.app.get(CampaignsService).list(cliActor('test'))).find((c) => c.status === 'draft')!;
+    await t.app.get(LaunchCampaign).execute(cliActor('test'), campaign.id);
+    runningName = campaign.name;
+    const users = t.app.get(UsersService);
+    actors = {} as typeof actors;
+    for (const role of ['admin', 'dealer'] as const) {
+      const c = report.credentials.find((x) => x.role === role)!;
+      const browser = new FormBrowser(t.app);
+      expect((await browser.signIn(c.email, c.password)).statusCode).toBe(303);
+      browsers[role] = browser;
+      const user = await users.findByEmail(c.email);
+      actors[role] = { type: 'staff', id: user!.id, role, locationCodes: role === 'dealer' ? ['DLR-001'] : undefined };
+    }
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  /** What the services say for the last 30 days, for this actor (and location). */
+  async function expected(actor: Actor, location?: string) {
+    const now = Date.now();
+    const from = new Date(now - 30 * DAY).toISOString();
+    const to = new Date(now).toISOString();
+    const nps = await t.app.get(SegmentsService).nps(actor, { location, from, to });
+    const approved = await t.app.get(RecommendationsService).count(actor, { location, from, to });
+    const open = (await t.app.inject({ method: 'GET', url: `/api/alerts?status=open&limit=500${location ? `&location=${location}` : ''}`, headers: { accept: 'application/json' }, cookies: browsers.admin!.cookies })).json();
+    return { nps, approved, open };
+  }
+
+  it('shows an admin the last 30 days across every location: NPS, promoters, approvals, open alerts oldest first, running campaigns', async () => {
+    const page = await browsers.admin!.get('/dashboard');
+    expect(page.statusCode).toBe(200);
+    const figures = kpis(page.body);
+    const want = await expected(actors.admin);
+    expect(want.nps.responses).toBeGreaterThan(0);
+    expect(want.approved).toBeGreaterThan(0);
+    expect(figures).toEqual({
+      'NPS, last 30 days': String(want.nps.nps),
+      'New promoters': String(want.nps.promoters),
+      'Recommendations approved': String(want.approved),
+      'Open detractor alerts': String(want.open.length),
+    });
+    // The trend against the 30 days before.
+    expect(page.body).toMatch(/vs the previous 30 days/);
+    // Oldest open alerts first (the five that waited longest).
+    const oldest = (await t.app.inject({ method: 'GET', url: '/api/alerts?status=open&order=oldest&limit=5', cookies: browsers.admin!.cookies })).json();
+    const places = oldest.map((a: { comment: string | null; locationName: string }) => a.locationName);
+    const section = page.body.slice(page.body.indexOf('id="alerts-heading"'), page.body.indexOf('id="campaigns-heading"'));
+    expect([...section.matchAll(/<\/strong> at ([^<]+?) <span class="meta">/g)].map((m) => decodeHtml(m[1]))).toEqual(places);
+    // The running campaign with its funnel.
+    expect(decodeHtml(page.body)).toContain(runningName);
+    expect(page.body).toMatch(/<dt>Invited<\/dt><dd>[1-9]\d*<\/dd>/);
+    expect(page.body).toContain('href="/dashboard/locations/DLR-002"');
+  });
+
+  it('shows a dealer the numbers of their own locations only', async () => {
+    const page = await browsers.dealer!.get('/dashboard');
+    expect(page.statusCode).toBe(200);
+    const want = await expected(actors.dealer);
+    const all = await expected(actors.admin);
+    expect(want.nps.responses).toBeLessThan(all.nps.responses);
+    expect(kpis(page.body)).toEqual({
+      'NPS, last 30 days': String(want.nps.nps),
+      'New promoters': String(want.nps.promoters),
+      'Recommendations approved': String(want.approved),
+      'Open detractor alerts': String(want.open.filter((a: { locationCode: string }) => a.locationCode === 'DLR-001').length),
+    });
+    expect(page.body).toContain('href="/dashboard/locations/DLR-001"');
+    expect(page.body).not.toContain('DLR-002');
+    expect(page.body).not.toContain('DLR-003');
+    // No card promises what a dealer can't do.
+    expect(page.body.slice(page.body.indexOf('class="cards"'))).not.toMatch(/import|hide|launch/i);
+  });
+
+  it('shows a location: its numbers, latest recommendations, open alerts, campaigns, public page and settings', async () => {
+    const page = await browsers.admin!.get('/dashboard/locations/DLR-001');
+    expect(page.statusCode).toBe(200);
+    const want = await expected(actors.admin, 'DLR-001');
+    expect(kpis(page.body)).toEqual({
+      'NPS, last 30 days': String(want.nps.nps),
+      'New promoters': String(want.nps.promoters),
+      'Recommendations approved': String(want.approved),
+      'Open detractor alerts': String(want.open.length),
+    });
+    expect(page.body).toContain('href="/l/DLR-001"');
+    expect(page.body).toContain('href="/dashboard/locations/DLR-001/edit"');
+    const latest = await t.app.get(RecommendationsService).list(actors.admin, { location: 'DLR-001', status: 'public', limit: 3 });
+    expect(latest.length).toBeGreaterThan(0);
+    for (const r of latest) expect(page.body).toContain(`href="/p/${r.id}"`);
+    const others = await t.app.get(RecommendationsService).list(actors.admin, { location: 'DLR-002', limit: 100 });
+    for (const r of others) expect(page.body).not.toContain(r.id);
+    expect(decodeHtml(page.body)).toContain(runningName);
+
+    // A dealer reads their own location (no settings link) and gets a 404 for another.
+    const own = await browsers.dealer!.get('/dashboard/locations/DLR-001');
+    expect(own.statusCode).toBe(200);
+    expect(own.body).not.toContain('/dashboard/locations/DLR-001/edit');
+    expect((await browsers.dealer!.get('/dashboard/locations/DLR-002')).statusCode).toBe(404);
+  });
+});
