@@ -13,6 +13,7 @@ import { describeErrorSafely } from './common/logging/safe-error';
 import { AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { runMigrations } from './database/migrate';
+import { readDemoCredentials, saveDemoCredentials } from './demo/demo-credentials';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
@@ -32,6 +33,7 @@ export const USAGE = `usage: npm run cli -- <command>
   locations:import FILE        import or update locations from a CSV file
   feedback:import FILE         import feedback responses from a CSV file (prints accepted and rejected counts)
   demo:seed                    add demo data (locations, staff users, feedback, a campaign, recommendations)
+  demo:credentials             show the demo users and passwords printed at the first start
   user:create --email E --role admin|marketer|dealer [--locations CODE,CODE] [--password-stdin]
                                create a staff user (prints a generated password once)
   apikey:create --name N       create an API key (prints it once)`;
@@ -132,6 +134,14 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     console.log(`demo feedback responses added: ${report.feedback || 'none (already there)'}`);
     console.log(`demo recommendations added: ${report.recommendations || 'none (already there)'}`);
     for (const c of report.credentials) console.log(`  ${c.role.padEnd(8)} ${c.email}  password: ${c.password}`);
+    if (!config.isProduction) saveDemoCredentials(config.dataDir, report.credentials);
+  },
+
+  async 'demo:credentials'(config) {
+    const saved = config.isProduction ? null : readDemoCredentials(config.dataDir);
+    if (!saved) throw new CliError(`no demo sign-ins saved in ${config.dataDir} (they are saved when the demo data is added, outside production)`);
+    console.log('demo sign-ins as first printed (a password changed since then no longer works):');
+    for (const c of saved) console.log(`  ${c.role.padEnd(8)} ${c.email}  password: ${c.password}`);
   },
 
   async 'user:create'(config, _args, options) {

@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { cliActor } from './common/actor';
 import { loadConfigOrExit, lockDataDirOrExit } from './common/boot';
+import { startupBanner } from './common/startup-banner';
+import { readDemoCredentials, saveDemoCredentials } from './demo/demo-credentials';
 
 async function main() {
   // Configuration first, before the module graph loads: a bad value fails in milliseconds.
@@ -18,14 +20,14 @@ async function main() {
   const app = await createApp(config);
   app.enableShutdownHooks();
 
-  // A newcomer's first start gets demo data and the passwords to log in with; production never does.
+  // A newcomer's first start gets demo data and the passwords to log in with; production never does. The
+  // passwords are kept (DATA_DIR, this user only) so `demo:credentials` can show them again.
+  let credentials: { email: string; role: string; password: string }[] = [];
   if (!config.isProduction) {
     const demo = app.get(DemoSeedService);
     if (await demo.isFresh()) {
-      const report = await demo.seed(cliActor('start'));
-      for (const c of report.credentials) {
-        process.stdout.write(`  demo ${c.role.padEnd(8)} ${c.email}  password: ${c.password}\n`);
-      }
+      credentials = (await demo.seed(cliActor('start'))).credentials;
+      saveDemoCredentials(config.dataDir, credentials);
     }
   }
 
@@ -36,10 +38,21 @@ async function main() {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') portInUse(config.port);
     throw error;
   }
-  const storage = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
-  const jobs = config.redisUrl ? 'BullMQ on Redis' : 'in-process jobs';
-  const mail = config.smtpUrl ? 'SMTP' : `email files in ${config.dataDir}/outbox`;
-  process.stdout.write(`\nGoodword is running at ${config.publicUrl} (${storage}, ${jobs}, ${mail})\n\n`);
+  // Nest's start-up chatter is logged at debug, and the logs buffered so far are written out first: the last
+  // thing on the screen is this block.
+  const log = app.getHttpAdapter().getInstance().log as { flush?: (done: () => void) => void };
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => (log.flush ? log.flush(() => resolve()) : resolve()));
+  process.stdout.write(
+    startupBanner({
+      url: config.publicUrl,
+      storage: config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`,
+      jobs: config.redisUrl ? 'BullMQ on Redis' : 'in-process jobs',
+      mail: config.smtpUrl ? 'SMTP' : `email files in ${config.dataDir}/outbox`,
+      credentials,
+      demoSaved: !config.isProduction && readDemoCredentials(config.dataDir) !== null,
+    }),
+  );
 }
 
 /** One line saying what to do, not a stack. */

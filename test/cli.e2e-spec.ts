@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDataDir } from './support/database';
@@ -19,7 +19,10 @@ describe('npm run cli -- user:create, apikey:create, demo:seed (SQLite default)'
     });
   const db = () => new Database(join(dataDir, 'goodword.sqlite'), { readonly: true });
 
-  it('demo:seed adds locations and one user per role with passwords printed once; a second run adds nothing', () => {
+  it('demo:seed adds locations and one user per role with passwords printed once; a second run adds nothing; demo:credentials shows them again', () => {
+    const none = cli(['demo:credentials']);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('no demo sign-ins saved');
     const first = cli(['demo:seed']);
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('demo locations added: DLR-001, DLR-002, DLR-003');
@@ -30,6 +33,13 @@ describe('npm run cli -- user:create, apikey:create, demo:seed (SQLite default)'
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('none (already there)');
     expect(second.stdout).not.toContain('password:');
+
+    const again = cli(['demo:credentials']);
+    expect(again.status).toBe(0);
+    const shown = [...again.stdout.matchAll(/(admin|marketer|dealer)\s+\S+@example\.com\s+password: (\S{16,})/g)];
+    expect(shown.map((m) => [m[1], m[2]])).toEqual(passwords.map((m) => [m[1], m[2]]));
+    // Kept for this user only, next to the generated secrets.
+    expect(statSync(join(dataDir, 'demo-credentials.json')).mode & 0o077).toBe(0);
   });
 
   it('user:create generates a strong password when none is piped in, and never stores it in plain text', () => {

@@ -67,4 +67,23 @@ describe(PinoNestLogger.name, () => {
     expect(entries[1]).toMatchObject({ msg: 'batch failed', err: { type: 'QueryFailedError' } });
     expect(lines.join('')).not.toMatch(/ana@example\.com|Ana Silva|SELECT/);
   });
+
+  it('keeps Nest\'s start-up chatter (modules loaded, routes mapped) out of an info-level log, and everything else in', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const sut = new PinoNestLogger(createRootLogger('info', sink));
+    sut.log('AppModule dependencies initialized', 'InstanceLoader');
+    sut.log('LocationsController {/api/locations}:', 'RoutesResolver');
+    sut.log('Mapped {/api/locations, GET} route', 'RouterExplorer');
+    sut.log('Starting Nest application...', 'NestFactory');
+    sut.log('Nest application successfully started', 'NestApplication');
+    sut.log('demo data seeded', 'DemoSeedService');
+    sut.warn('Mapped twice', 'RouterExplorer');
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['demo data seeded', 'Mapped twice']);
+
+    const debug: string[] = [];
+    const verbose = new PinoNestLogger(createRootLogger('debug', new Writable({ write: (c, _e, done) => (debug.push(String(c)), done()) })));
+    verbose.log('Mapped {/api/locations, GET} route', 'RouterExplorer');
+    expect(debug).toHaveLength(1);
+  });
 });

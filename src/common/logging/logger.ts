@@ -81,12 +81,19 @@ export function createRootLogger(level: string, destination?: DestinationStream)
   }, destination ?? pino.destination(1));
 }
 
+/**
+ * Nest's own start-up lines: a module loaded, each of ~200 routes mapped. Useful when debugging, noise at a
+ * normal start (they scrolled the demo passwords away), so they are logged at debug.
+ */
+const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
 /** Nest's logger interface over the same pino instance Fastify logs requests with: one JSON stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly pino: Logger) {}
 
   private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace', message: unknown, params: unknown[]) {
     const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    if (level === 'info' && context && BOOT_CONTEXTS.has(context)) level = 'debug';
     if (message instanceof Error) {
       // No message argument: pino takes the serialised (safe) error's.
       this.pino[level]({ context, err: message });
