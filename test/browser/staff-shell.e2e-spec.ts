@@ -135,11 +135,16 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     expect(await links.allTextContents()).toEqual(expected);
     expect(expected).not.toEqual(expect.arrayContaining(['Feedback']));
     expect(expected).not.toEqual(expect.arrayContaining(['Users']));
-    // Every section offered answers the dealer (none is a 403 behind a link).
+    // Every section offered answers the dealer (none is a 403 behind a link), fits the phone and passes axe.
+    const problems: string[] = [];
     for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
-      const response = await page.request.get(`${base}${href}`);
-      expect({ href, status: response.status() }).toEqual({ href, status: 200 });
+      const response = await page.goto(`${base}${href}`);
+      if (response?.status() !== 200) problems.push(`${href}: status ${response?.status()}`);
+      const overflow = await horizontalOverflow(page);
+      if (overflow > 0) problems.push(`${href}: ${overflow} px wider than the phone`);
+      for (const violation of await seriousViolations(page)) problems.push(`${href}: ${violation}`);
     }
+    expect(problems).toEqual([]);
     await page.goto(`${base}/dashboard`);
     const cards = (await page.locator('.cards').textContent()) ?? '';
     expect(cards).not.toMatch(/import|hide|launch/i);
