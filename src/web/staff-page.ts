@@ -28,6 +28,10 @@ const GROUPS: NavGroup[] = ['Overview', 'Customers', 'Advocacy', 'Administration
 export const STAFF_NAV: NavItem[] = [
   { section: 'dashboard', label: 'Home', href: '/dashboard', group: 'Overview', roles: ALL },
   { section: 'nps', label: 'NPS', href: '/dashboard/nps', group: 'Overview', roles: ALL, description: { default: 'Net Promoter Score per location and over time.' } },
+  {
+    section: 'locations', label: 'Locations', href: '/dashboard/locations', group: 'Overview', roles: ALL,
+    description: { default: 'The places customers visit: details, review links, CSV import.', dealer: 'Your locations: their numbers, details and public pages.' },
+  },
   { section: 'alerts', label: 'Alerts', href: '/dashboard/alerts', group: 'Customers', roles: ALL, description: { default: 'Detractor responses routed to location managers: follow up and resolve.' } },
   { section: 'promoters', label: 'Promoters', href: '/dashboard/promoters', group: 'Customers', roles: ALL, description: { default: 'Customers whose latest response is a promoter; CSV export.' } },
   { section: 'feedback', label: 'Feedback', href: '/dashboard/feedback', group: 'Customers', roles: ['admin', 'marketer'], description: { default: 'Import survey responses from a CSV file; past imports and rejected rows.' } },
@@ -38,10 +42,6 @@ export const STAFF_NAV: NavItem[] = [
   {
     section: 'recommendations', label: 'Recommendations', href: '/dashboard/recommendations', group: 'Advocacy', roles: ALL,
     description: { default: 'What customers wrote and approved; hide one from public pages if it must go.', dealer: 'What customers of your locations wrote and approved.' },
-  },
-  {
-    section: 'locations', label: 'Locations', href: '/dashboard/locations', group: 'Administration', roles: ALL,
-    description: { default: 'The places customers visit: details, review links, CSV import.', dealer: 'Your locations: their numbers, details and public pages.' },
   },
   { section: 'users', label: 'Users', href: '/dashboard/users', group: 'Administration', roles: ['admin'], description: { default: 'Invite staff, set their role and locations, deactivate accounts.' } },
   { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', group: 'Administration', roles: ['admin'], description: { default: 'Keys for machines that send feedback or redeem rewards.' } },

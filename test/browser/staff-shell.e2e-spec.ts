@@ -130,6 +130,7 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
   it('a dealer sees only what they may use: navigation, cards and numbers of their own locations', async () => {
     const page = await signIn(PHONE, 'dealer');
     await page.getByText('Menu', { exact: true }).click();
+    await page.screenshot({ path: join(SCREENSHOTS, 'shell-phone-dealer-menu-open.png') });
     const links = page.locator('.phone-menu .staff-nav a');
     const expected = navFor('dealer').map((i) => i.label);
     expect(await links.allTextContents()).toEqual(expected);
