@@ -30,6 +30,23 @@ async function chartTickProblems(page: Page): Promise<string[]> {
   return problems;
 }
 
+/** At 1366 px: a sidebar, content using the width up to 1280 px, tables as wide as their box with a sticky header. */
+async function layoutProblems(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const problems = [];
+    if (getComputedStyle(document.querySelector('.sidebar')).display === 'none') problems.push('no sidebar');
+    const main = document.querySelector('main.content').getBoundingClientRect();
+    if (main.width > 1280 || main.width < 1000) problems.push('content is ' + Math.round(main.width) + ' px wide');
+    for (const table of document.querySelectorAll('main table')) {
+      const box = table.parentElement.getBoundingClientRect().width;
+      if (table.getBoundingClientRect().width < box - 2) problems.push('a table leaves its box half empty');
+      const th = table.querySelector('thead th');
+      if (th && getComputedStyle(th).position !== 'sticky') problems.push('a table header scrolls away');
+    }
+    return problems;
+  })()`)) as string[];
+}
+
 const SCREENS = [
   { name: 'phone', options: PHONE },
   { name: 'desktop', options: DESKTOP },
@@ -117,6 +134,7 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
         if (!/^\S.* · \S/.test(title)) problems.push(`${url}: title "${title}" does not name the page`);
         if (!sections.has(route) && (await page.locator('main a', { hasText: /^←/ }).count()) === 0) problems.push(`${url}: no way back`);
         if (route === '/dashboard/nps') problems.push(...(await chartTickProblems(page)).map((p) => `${url}: ${p}`));
+        if (screen.name === 'desktop') problems.push(...(await layoutProblems(page)).map((p) => `${url}: ${p}`));
         const overflow = await horizontalOverflow(page);
         if (overflow > 0) problems.push(`${url}: ${overflow} px wider than the ${screen.name} screen`);
         for (const violation of await seriousViolations(page)) problems.push(`${url}: ${violation}`);
