@@ -25,6 +25,8 @@ export const SEND_LEASE_MS = 5 * 60_000;
  */
 export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'withdrawn' | 'deferred' | 'failed';
 
+type Readiness = { outcome: SendOutcome; at?: undefined } | { outcome?: undefined; at: Date };
+
 /**
  * Sends invitations or reminders whose cap slots were claimed, one after the other. Right before
  * sending, one statement (DeliveryRepository.claim) re-checks what may have changed since they were
@@ -76,28 +78,29 @@ export class SendInvitations {
     }
     const cap = claimed.length > 0 ? (await this.settings.get()).frequencyCap : 0;
 
-    // Recording a message as sent overlaps with sending the next one; all are recorded before the job ends.
+    // Two things overlap with sending a message: recording the previous one as sent, and getting the
+    // next one ready (its sending hours and its cap count, under the customer's lock) — so the count
+    // still happens right before its send, but its round trips are not on the send loop's path.
     const recorded: Promise<void>[] = [];
+    const ready = (message: ClaimedMessage): Promise<Readiness> => this.prepare(message, kind, now, cap);
+    let next: Promise<Readiness> | undefined = claimed.length > 0 ? ready(claimed[0]) : undefined;
     try {
       for (let i = 0; i < claimed.length; i++) {
         const message = claimed[i];
         const ref = { invitationId: message.invitationId, kind };
-        const wait = msUntilSendingHours({ start: message.sendingHourStart, end: message.sendingHourEnd }, message.timezone, now);
-        if (wait > 0) {
-          outcomes.set(ref.invitationId, await this.defer(ref, now, wait));
-          continue;
-        }
-        const at = new Date();
-        if (!(await this.countAtSend(message, ref, cap, at))) {
-          outcomes.set(ref.invitationId, 'withdrawn');
+        const readiness = await next!;
+        next = i + 1 < claimed.length ? ready(claimed[i + 1]) : undefined;
+        if (readiness.outcome) {
+          outcomes.set(ref.invitationId, readiness.outcome);
           continue;
         }
         const token = newToken();
-        const expiresAt = new Date(at.getTime() + INVITATION_LINK_TTL_MS);
+        const expiresAt = new Date(readiness.at.getTime() + INVITATION_LINK_TTL_MS);
         try {
           await this.send(message, kind, token, expiresAt);
         } catch (error) {
           if (!isPermanentMailError(error)) {
+            await next?.catch(() => undefined); // settle the next message's count before giving its lease back
             await this.invitations.releaseLeases(claimed.slice(i).map((m) => m.invitationId));
             throw error; // the queue retries the job; the retry skips what was sent
           }
@@ -112,9 +115,20 @@ export class SendInvitations {
         outcomes.set(ref.invitationId, 'sent');
       }
     } finally {
+      await next?.catch(() => undefined);
       await Promise.all(recorded);
     }
     return outcomes;
+  }
+
+  /** A message about to be sent: deferred to its sending hours, withdrawn by the cap, or counted now. */
+  private async prepare(message: ClaimedMessage, kind: MessageRef['kind'], now: Date, cap: number): Promise<Readiness> {
+    const ref = { invitationId: message.invitationId, kind };
+    const wait = msUntilSendingHours({ start: message.sendingHourStart, end: message.sendingHourEnd }, message.timezone, now);
+    if (wait > 0) return { outcome: await this.defer(ref, now, wait) };
+    const at = new Date();
+    if (!(await this.countAtSend(message, ref, cap, at))) return { outcome: 'withdrawn' };
+    return { at };
   }
 
   /**
