@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { RewardCode } from './reward-code.entity';
+import { RewardOffer } from './reward-offer.entity';
+
+const INSERT_BATCH = 500;
+
+/** What an offer says (not its bookkeeping). */
+export type OfferFields = Pick<RewardOffer, 'description' | 'terms' | 'expiresAt' | 'budget' | 'codeSource' | 'codePrefix' | 'disclosure'>;
+
+/** Data access for offers and codes; the rules live in the services. */
+@Injectable()
+export class RewardsRepository {
+  constructor(@InjectRepository(RewardOffer) private readonly offers: Repository<RewardOffer>) {}
+
+  offerForCampaign(campaignId: string, manager: EntityManager = this.offers.manager): Promise<RewardOffer | null> {
+    return manager.findOneBy(RewardOffer, { campaignId });
+  }
+
+  async insertOffer(manager: EntityManager, values: Partial<RewardOffer>): Promise<RewardOffer> {
+    const saved = await manager.save(RewardOffer, manager.create(RewardOffer, values));
+    return (await manager.findOneBy(RewardOffer, { id: saved.id }))!;
+  }
+
+  /**
+   * Any change while no code is out: false when a code was issued meanwhile (the condition is checked by
+   * the database in the same statement, so a racing issue can't slip between check and write).
+   */
+  async updateUnlocked(manager: EntityManager, id: string, values: Partial<OfferFields>): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardOffer)
+      .set({ ...values, updatedAt: new Date() })
+      .where('id = :id AND reserved = 0', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** What may change once codes are out: a budget that doesn't go down, an expiry that doesn't come sooner. */
+  async updateLocked(manager: EntityManager, id: string, values: Pick<RewardOffer, 'budget' | 'expiresAt'>): Promise<void> {
+    await manager.update(RewardOffer, { id }, { ...values, updatedAt: new Date() });
+  }
+
+  /** Deletes the offer (and its pool) while no code is out; false otherwise. */
+  async deleteUnlocked(manager: EntityManager, id: string): Promise<boolean> {
+    await manager.delete(RewardCode, { offerId: id, status: 'available' });
+    const result = await manager.createQueryBuilder().delete().from(RewardOffer).where('id = :id AND reserved = 0', { id }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Drops a pool's unissued codes (the offer switched to generated codes). */
+  async deleteAvailableCodes(manager: EntityManager, offerId: string): Promise<number> {
+    const result = await manager.delete(RewardCode, { offerId, status: 'available' });
+    return result.affected ?? 0;
+  }
+
+  async countAvailable(offerId: string, manager: EntityManager = this.offers.manager): Promise<number> {
+    return manager.countBy(RewardCode, { offerId, status: 'available' });
+  }
+
+  /** Which of these codes exist already (in any offer). */
+  async existingCodes(codes: string[], manager: EntityManager = this.offers.manager): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < codes.length; i += INSERT_BATCH) {
+      const rows = await manager.find(RewardCode, { select: { code: true }, where: { code: In(codes.slice(i, i + INSERT_BATCH)) } });
+      for (const row of rows) found.add(row.code);
+    }
+    return found;
+  }
+
+  async insertPoolCodes(manager: EntityManager, offerId: string, codes: string[]): Promise<void> {
+    for (let i = 0; i < codes.length; i += INSERT_BATCH) {
+      await manager.insert(RewardCode, codes.slice(i, i + INSERT_BATCH).map((code) => ({ offerId, code, status: 'available' as const })));
+    }
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.offers.manager.transaction(work);
+  }
+}
