@@ -8,6 +8,7 @@ import { RewardOffersController } from './reward-offers.controller';
 import { RewardOffersService } from './reward-offers.service';
 import { RewardsPagesController } from './rewards-pages.controller';
 import { RewardsRepository } from './rewards.repository';
+import { RewardsService } from './rewards.service';
 
 /**
  * Rewards (principle 4): each campaign's offer and its codes. An offer thanks every approved
@@ -16,7 +17,7 @@ import { RewardsRepository } from './rewards.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule],
   controllers: [RewardOffersController, RewardsPagesController],
-  providers: [RewardsRepository, RewardOffersService],
-  exports: [RewardOffersService],
+  providers: [RewardsRepository, RewardOffersService, RewardsService],
+  exports: [RewardOffersService, RewardsService],
 })
 export class RewardsModule {}

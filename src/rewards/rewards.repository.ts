@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { dbTime, dialectOf } from '../database/sql';
 import { RewardCode } from './reward-code.entity';
 import { RewardOffer } from './reward-offer.entity';
 
 const INSERT_BATCH = 500;
+
+/** Who an issued code belongs to, and why. */
+export interface CodeOwner {
+  customerId: string;
+  recommendationId: string;
+  locationId: string;
+  issuedAt: Date;
+}
 
 /** What an offer says (not its bookkeeping). */
 export type OfferFields = Pick<RewardOffer, 'description' | 'terms' | 'expiresAt' | 'budget' | 'codeSource' | 'codePrefix' | 'disclosure'>;
@@ -73,6 +82,46 @@ export class RewardsRepository {
     for (let i = 0; i < codes.length; i += INSERT_BATCH) {
       await manager.insert(RewardCode, codes.slice(i, i + INSERT_BATCH).map((code) => ({ offerId, code, status: 'available' as const })));
     }
+  }
+
+  /**
+   * Takes one unit of the offer's budget: a single conditional UPDATE, so however many workers race, no
+   * more than `budget` succeed (and the check constraint would refuse it anyway). On PostgreSQL the row
+   * stays locked until the caller's transaction ends, which also serialises the pool claims below.
+   */
+  async takeBudget(manager: EntityManager, offerId: string): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardOffer)
+      .set({ reserved: () => 'reserved + 1' })
+      .where('id = :offerId AND reserved < budget', { offerId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Hands an available pool code to the owner; null when the pool is empty. */
+  async claimPoolCode(manager: EntityManager, offerId: string, owner: CodeOwner): Promise<RewardCode | null> {
+    const postgres = dialectOf(manager) === 'postgres';
+    const p = postgres ? (n: number) => `$${n}` : () => '?';
+    const rows: { id: string }[] = await manager.query(
+      `UPDATE reward_code SET status = 'issued', customer_id = ${p(1)}, recommendation_id = ${p(2)}, location_id = ${p(3)}, issued_at = ${p(4)}
+        WHERE id = (SELECT id FROM reward_code WHERE offer_id = ${p(5)} AND status = 'available'
+                    ORDER BY created_at, code LIMIT 1${postgres ? ' FOR UPDATE SKIP LOCKED' : ''})
+        RETURNING id`,
+      [owner.customerId, owner.recommendationId, owner.locationId, dbTime(dialectOf(manager), owner.issuedAt), offerId],
+    );
+    const id = (Array.isArray(rows[0]) ? (rows[0] as { id: string }[])[0] : rows[0])?.id;
+    return id ? manager.findOneBy(RewardCode, { id }) : null;
+  }
+
+  async insertIssuedCode(manager: EntityManager, offerId: string, code: string, owner: CodeOwner): Promise<RewardCode> {
+    const values = { offerId, code, status: 'issued' as const, ...owner };
+    await manager.insert(RewardCode, values);
+    return (await manager.findOneBy(RewardCode, { code }))!;
+  }
+
+  codeOf(manager: EntityManager, offerId: string, customerId: string): Promise<RewardCode | null> {
+    return manager.findOneBy(RewardCode, { offerId, customerId });
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
