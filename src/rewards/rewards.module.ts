@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { CustomersModule } from '../customers/customers.module';
+import { PreferencesModule } from '../preferences/preferences.module';
 import { SettingsModule } from '../settings/settings.module';
+import { SendRewardCodeProcessor } from './reward.processors';
+import { SendRewardCode } from './send-reward-code';
 import { RewardCode } from './reward-code.entity';
 import { RewardOffer } from './reward-offer.entity';
 import { RewardOffersController } from './reward-offers.controller';
 import { RewardOffersService } from './reward-offers.service';
+import { MyRewardsController } from './my-rewards.controller';
 import { RewardsPagesController } from './rewards-pages.controller';
 import { RewardsRepository } from './rewards.repository';
 import { RewardsService } from './rewards.service';
@@ -15,9 +20,9 @@ import { RewardsService } from './rewards.service';
  * recommendation the same way, whatever it says; codes are reserved when the advocate approves.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule],
-  controllers: [RewardOffersController, RewardsPagesController],
-  providers: [RewardsRepository, RewardOffersService, RewardsService],
+  imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule, CustomersModule, PreferencesModule],
+  controllers: [RewardOffersController, RewardsPagesController, MyRewardsController],
+  providers: [RewardsRepository, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor],
   exports: [RewardOffersService, RewardsService],
 })
 export class RewardsModule {}

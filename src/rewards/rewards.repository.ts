@@ -124,6 +124,30 @@ export class RewardsRepository {
     return manager.findOneBy(RewardCode, { offerId, customerId });
   }
 
+  /** Marks the code emailed unless it was (or it is no longer issued); true when this call did. */
+  async markEmailed(manager: EntityManager, codeId: string, at: Date): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardCode)
+      .set({ emailedAt: at })
+      .where("id = :codeId AND emailed_at IS NULL AND status = 'issued'", { codeId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  codeById(id: string, manager: EntityManager = this.offers.manager): Promise<RewardCode | null> {
+    return manager.findOneBy(RewardCode, { id });
+  }
+
+  offerById(id: string, manager: EntityManager = this.offers.manager): Promise<RewardOffer | null> {
+    return manager.findOneBy(RewardOffer, { id });
+  }
+
+  /** A customer's codes with their offers, newest first (their preference page). */
+  codesOfCustomer(customerId: string): Promise<RewardCode[]> {
+    return this.offers.manager.find(RewardCode, { where: { customerId }, relations: { offer: true }, order: { issuedAt: 'DESC' } });
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.offers.manager.transaction(work);
   }

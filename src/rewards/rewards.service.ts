@@ -1,12 +1,14 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { OutboxService } from '../jobs/outbox.service';
 import { SettingsService } from '../settings/settings.service';
 import { RewardCode } from './reward-code.entity';
 import { generateCode } from './reward-codes';
 import { disclosureTextOf } from './reward-offers.service';
 import { RewardOffer } from './reward-offer.entity';
 import { CodeOwner, RewardsRepository } from './rewards.repository';
+import { SEND_REWARD_CODE_JOB } from './rewards.jobs';
 
 /** What the advocate's page may offer: the same for every approved recommendation of the campaign. */
 export interface OfferForAdvocate {
@@ -18,6 +20,14 @@ export interface OfferForAdvocate {
   disclosure: string;
   /** A code can still be issued (budget and pool left, not expired). */
   available: boolean;
+}
+
+export interface CustomerRewardCode {
+  code: string;
+  description: string;
+  terms: string;
+  expiresAt: Date | null;
+  status: 'issued' | 'redeemed' | 'voided' | 'expired';
 }
 
 /** The gifts ran out between the write step and approval: nothing is approved; the customer may approve without it. */
@@ -39,6 +49,7 @@ export class RewardsService {
     private readonly rewards: RewardsRepository,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async offerFor(campaignId: string, now = new Date()): Promise<OfferForAdvocate | null> {
@@ -73,7 +84,20 @@ export class RewardsService {
       { action: 'reward.reserve', subjectType: 'reward_code', subjectId: code.id, details: { offerId: offer.id, recommendationId: owner.recommendationId } },
       manager,
     );
+    // Emailed after the commit (the outbox row commits with the approval, or not at all).
+    await this.outbox.add(manager, SEND_REWARD_CODE_JOB, { codeId: code.id });
     return code;
+  }
+
+  /** A customer's codes, with what they are for: their preference page shows them. */
+  async codesOf(customerId: string, now = new Date()): Promise<CustomerRewardCode[]> {
+    return (await this.rewards.codesOfCustomer(customerId)).map((c) => ({
+      code: c.code,
+      description: c.offer!.description,
+      terms: c.offer!.terms,
+      expiresAt: c.offer!.expiresAt,
+      status: c.status === 'issued' && c.offer!.expiresAt && new Date(c.offer!.expiresAt).getTime() <= now.getTime() ? 'expired' : (c.status as CustomerRewardCode['status']),
+    }));
   }
 
   private async available(offer: RewardOffer, now: Date): Promise<boolean> {
