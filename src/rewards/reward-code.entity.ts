@@ -60,6 +60,13 @@ export class RewardCode {
   @TimestampColumn({ name: 'redeemed_at', nullable: true })
   redeemedAt: Date | null;
 
+  /** Who redeemed it (an API key or staff id), and the Idempotency-Key they sent: a retry gets the first answer. */
+  @Column({ name: 'redeemed_by', type: 'varchar', length: 64, nullable: true })
+  redeemedBy: string | null;
+
+  @Column({ name: 'redeem_key', type: 'varchar', length: 200, nullable: true })
+  redeemKey: string | null;
+
   @TimestampColumn({ name: 'voided_at', nullable: true })
   voidedAt: Date | null;
 

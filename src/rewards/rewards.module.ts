@@ -11,6 +11,8 @@ import { RewardOffer } from './reward-offer.entity';
 import { RewardOffersController } from './reward-offers.controller';
 import { RewardOffersService } from './reward-offers.service';
 import { MyRewardsController } from './my-rewards.controller';
+import { RewardCodesController } from './reward-codes.controller';
+import { RewardCodesService } from './reward-codes.service';
 import { RewardsPagesController } from './rewards-pages.controller';
 import { RewardsRepository } from './rewards.repository';
 import { RewardsService } from './rewards.service';
@@ -21,8 +23,8 @@ import { RewardsService } from './rewards.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule, CustomersModule, PreferencesModule],
-  controllers: [RewardOffersController, RewardsPagesController, MyRewardsController],
-  providers: [RewardsRepository, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor],
+  controllers: [RewardOffersController, RewardCodesController, RewardsPagesController, MyRewardsController],
+  providers: [RewardsRepository, RewardCodesService, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor],
   exports: [RewardOffersService, RewardsService],
 })
 export class RewardsModule {}

@@ -148,6 +148,32 @@ export class RewardsRepository {
     return this.offers.manager.find(RewardCode, { where: { customerId }, relations: { offer: true }, order: { issuedAt: 'DESC' } });
   }
 
+  codeByValue(code: string): Promise<RewardCode | null> {
+    return this.offers.manager.findOneBy(RewardCode, { code });
+  }
+
+  /** Issued → redeemed, once: false when it wasn't issued any more (a racing till, a void). */
+  async markRedeemed(manager: EntityManager, codeId: string, at: Date, by: string, key: string | null): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardCode)
+      .set({ status: 'redeemed', redeemedAt: at, redeemedBy: by.slice(0, 64), redeemKey: key })
+      .where("id = :codeId AND status = 'issued'", { codeId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Issued → voided: false when it was redeemed or voided already. */
+  async markVoided(manager: EntityManager, codeId: string, at: Date, reason: string): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardCode)
+      .set({ status: 'voided', voidedAt: at, voidReason: reason })
+      .where("id = :codeId AND status = 'issued'", { codeId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.offers.manager.transaction(work);
   }
