@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * constraints here, not only code: reserved <= budget, one code per customer per offer and per
  * recommendation, codes unique across offers.
  */
-export class Rewards1796286821701 implements MigrationInterface {
-    name = 'Rewards1796286821701'
+export class Rewards1796310000000 implements MigrationInterface {
+    name = 'Rewards1796310000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "reward_offer" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "campaign_id" uuid NOT NULL, "description" character varying(200) NOT NULL, "terms" character varying(1000) NOT NULL DEFAULT '', "expires_at" TIMESTAMP WITH TIME ZONE, "budget" integer NOT NULL, "reserved" integer NOT NULL DEFAULT '0', "code_source" character varying(16) NOT NULL, "code_prefix" character varying(12), "disclosure" character varying(300) NOT NULL, "created_by" character varying(64), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "ck_reward_offer_code_source" CHECK ("code_source" IN ('generated', 'pool')), CONSTRAINT "ck_reward_offer_budget" CHECK ("budget" >= 1 AND "reserved" >= 0 AND "reserved" <= "budget"), CONSTRAINT "PK_b1204d8bf2a554d5d7c64390e15" PRIMARY KEY ("id"))`);

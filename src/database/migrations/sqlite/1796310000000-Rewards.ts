@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * constraints here, not only code: reserved <= budget, one code per customer per offer and per
  * recommendation, codes unique across offers.
  */
-export class Rewards1796286821701 implements MigrationInterface {
-    name = 'Rewards1796286821701'
+export class Rewards1796310000000 implements MigrationInterface {
+    name = 'Rewards1796310000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "reward_offer" ("id" varchar PRIMARY KEY NOT NULL, "campaign_id" varchar NOT NULL, "description" varchar(200) NOT NULL, "terms" varchar(1000) NOT NULL DEFAULT (''), "expires_at" datetime, "budget" integer NOT NULL, "reserved" integer NOT NULL DEFAULT (0), "code_source" varchar(16) NOT NULL, "code_prefix" varchar(12), "disclosure" varchar(300) NOT NULL, "created_by" varchar(64), "created_at" datetime NOT NULL DEFAULT (datetime('now')), "updated_at" datetime NOT NULL DEFAULT (datetime('now')), CONSTRAINT "ck_reward_offer_code_source" CHECK ("code_source" IN ('generated', 'pool')), CONSTRAINT "ck_reward_offer_budget" CHECK ("budget" >= 1 AND "reserved" >= 0 AND "reserved" <= "budget"), CONSTRAINT "fk_reward_offer_campaign" FOREIGN KEY ("campaign_id") REFERENCES "campaign" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
