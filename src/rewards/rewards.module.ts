@@ -25,6 +25,6 @@ import { RewardsService } from './rewards.service';
   imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule, CustomersModule, PreferencesModule],
   controllers: [RewardOffersController, RewardCodesController, RewardsPagesController, MyRewardsController],
   providers: [RewardsRepository, RewardCodesService, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor],
-  exports: [RewardOffersService, RewardsService],
+  exports: [RewardOffersService, RewardsService, RewardCodesService],
 })
 export class RewardsModule {}

@@ -124,13 +124,13 @@ export class RewardsRepository {
     return manager.findOneBy(RewardCode, { offerId, customerId });
   }
 
-  /** Marks the code emailed unless it was (or it is no longer issued); true when this call did. */
+  /** Marks the code emailed unless it was (or it was voided); true when this call did. A code used before its email went out is still sent: it is the customer's record. */
   async markEmailed(manager: EntityManager, codeId: string, at: Date): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
       .update(RewardCode)
       .set({ emailedAt: at })
-      .where("id = :codeId AND emailed_at IS NULL AND status = 'issued'", { codeId })
+      .where("id = :codeId AND emailed_at IS NULL AND status IN ('issued', 'redeemed')", { codeId })
       .execute();
     return (result.affected ?? 0) > 0;
   }
