@@ -60,6 +60,13 @@ export class RewardOffer {
   @Column({ type: 'varchar', length: 300 })
   disclosure: string;
 
+  /** Marketers were told that few codes are left / none: once each, until the budget or pool grows again. */
+  @TimestampColumn({ name: 'low_alerted_at', nullable: true })
+  lowAlertedAt: Date | null;
+
+  @TimestampColumn({ name: 'out_alerted_at', nullable: true })
+  outAlertedAt: Date | null;
+
   @Column({ name: 'created_by', type: 'varchar', length: 64, nullable: true })
   createdBy: string | null;
 

@@ -82,6 +82,7 @@ export class RewardOffersService {
         if (next.budget < locked!.budget) throw new ConflictException('A code has been issued: the budget can grow but not shrink');
         if (!expiresNoSooner(locked!.expiresAt, next.expiresAt)) throw new ConflictException('A code has been issued: the expiry can move later but not sooner');
         await this.rewards.updateLocked(manager, current.id, { budget: next.budget, expiresAt: next.expiresAt });
+        if (next.budget > locked!.budget) await this.rewards.resetAlerts(manager, current.id);
       } else if (switchedFromPool) {
         await this.rewards.deleteAvailableCodes(manager, current.id);
       }
@@ -115,6 +116,7 @@ export class RewardOffersService {
     try {
       await this.rewards.transaction(async (manager) => {
         await this.rewards.insertPoolCodes(manager, offer.id, codes.map((c) => c.code));
+        await this.rewards.resetAlerts(manager, offer.id);
         await this.audit.record(actor, { action: 'reward_offer.pool_upload', subjectType: 'reward_offer', subjectId: offer.id, details: { campaignId, added: codes.length } }, manager);
       });
     } catch (error) {

@@ -4,7 +4,9 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CustomersModule } from '../customers/customers.module';
 import { PreferencesModule } from '../preferences/preferences.module';
 import { SettingsModule } from '../settings/settings.module';
-import { SendRewardCodeProcessor } from './reward.processors';
+import { RewardBudgetAlertProcessor, SendRewardCodeProcessor } from './reward.processors';
+import { RewardBudgetAlert } from './reward-budget-alert';
+import { UsersModule } from '../users/users.module';
 import { SendRewardCode } from './send-reward-code';
 import { RewardCode } from './reward-code.entity';
 import { RewardOffer } from './reward-offer.entity';
@@ -22,9 +24,9 @@ import { RewardsService } from './rewards.service';
  * recommendation the same way, whatever it says; codes are reserved when the advocate approves.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule, CustomersModule, PreferencesModule],
+  imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule, CustomersModule, PreferencesModule, UsersModule],
   controllers: [RewardOffersController, RewardCodesController, RewardsPagesController, MyRewardsController],
-  providers: [RewardsRepository, RewardCodesService, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor],
+  providers: [RewardsRepository, RewardCodesService, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor, RewardBudgetAlert, RewardBudgetAlertProcessor],
   exports: [RewardOffersService, RewardsService, RewardCodesService],
 })
 export class RewardsModule {}

@@ -15,6 +15,21 @@ export interface CodeOwner {
   issuedAt: Date;
 }
 
+/** What is left to give. */
+export interface OfferSupply {
+  budgetLeft: number;
+  budget: number;
+  poolLeft: number | null;
+  poolSize: number | null;
+}
+
+/** Below 10% of the budget or the pool, or spent. */
+export function supplyLevel(s: OfferSupply): 'ok' | 'low' | 'out' {
+  if (s.budgetLeft <= 0 || s.poolLeft === 0) return 'out';
+  if (s.budgetLeft < s.budget * 0.1 || (s.poolLeft !== null && s.poolSize !== null && s.poolLeft < s.poolSize * 0.1)) return 'low';
+  return 'ok';
+}
+
 /** What an offer says (not its bookkeeping). */
 export type OfferFields = Pick<RewardOffer, 'description' | 'terms' | 'expiresAt' | 'budget' | 'codeSource' | 'codePrefix' | 'disclosure'>;
 
@@ -172,6 +187,35 @@ export class RewardsRepository {
       .where("id = :codeId AND status = 'issued'", { codeId })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** What is left of an offer: budget, and for a pool its unissued codes and size. */
+  async supply(manager: EntityManager, offer: RewardOffer): Promise<OfferSupply> {
+    const budgetLeft = offer.budget - offer.reserved;
+    if (offer.codeSource !== 'pool') return { budgetLeft, budget: offer.budget, poolLeft: null, poolSize: null };
+    const poolLeft = await manager.countBy(RewardCode, { offerId: offer.id, status: 'available' });
+    const poolSize = await manager.countBy(RewardCode, { offerId: offer.id });
+    return { budgetLeft, budget: offer.budget, poolLeft, poolSize };
+  }
+
+  /** Marks the low or spent alert as given; false when it had been (by a racing job). Spent implies low. */
+  async claimAlert(manager: EntityManager, offerId: string, kind: 'low' | 'out', at: Date): Promise<boolean> {
+    const column = kind === 'low' ? 'low_alerted_at' : 'out_alerted_at';
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardOffer)
+      .set(kind === 'low' ? { lowAlertedAt: at } : { outAlertedAt: at })
+      .where(`id = :offerId AND ${column} IS NULL`, { offerId })
+      .execute();
+    const claimed = (result.affected ?? 0) > 0;
+    // Spent says all a low alert would: none comes after it.
+    if (claimed && kind === 'out') await manager.createQueryBuilder().update(RewardOffer).set({ lowAlertedAt: at }).where('id = :offerId AND low_alerted_at IS NULL', { offerId }).execute();
+    return claimed;
+  }
+
+  /** More codes to give (a larger budget, pool codes added): the alerts may be given again. */
+  async resetAlerts(manager: EntityManager, offerId: string): Promise<void> {
+    await manager.update(RewardOffer, { id: offerId }, { lowAlertedAt: null, outAlertedAt: null });
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

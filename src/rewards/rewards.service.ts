@@ -7,8 +7,8 @@ import { RewardCode } from './reward-code.entity';
 import { generateCode } from './reward-codes';
 import { disclosureTextOf } from './reward-offers.service';
 import { RewardOffer } from './reward-offer.entity';
-import { CodeOwner, RewardsRepository } from './rewards.repository';
-import { SEND_REWARD_CODE_JOB } from './rewards.jobs';
+import { CodeOwner, RewardsRepository, supplyLevel } from './rewards.repository';
+import { REWARD_BUDGET_ALERT_JOB, SEND_REWARD_CODE_JOB } from './rewards.jobs';
 
 /** What the advocate's page may offer: the same for every approved recommendation of the campaign. */
 export interface OfferForAdvocate {
@@ -86,6 +86,12 @@ export class RewardsService {
     );
     // Emailed after the commit (the outbox row commits with the approval, or not at all).
     await this.outbox.add(manager, SEND_REWARD_CODE_JOB, { codeId: code.id });
+    // Few or no codes left now, and marketers not told yet: the alert job tells them (once).
+    const after = (await this.rewards.offerById(offer.id, manager))!;
+    const level = supplyLevel(await this.rewards.supply(manager, after));
+    if ((level === 'low' && !after.lowAlertedAt) || (level === 'out' && !after.outAlertedAt)) {
+      await this.outbox.add(manager, REWARD_BUDGET_ALERT_JOB, { offerId: offer.id });
+    }
     return code;
   }
 
