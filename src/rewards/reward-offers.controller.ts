@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
 import { ApiErrors } from '../common/http/api-docs';
-import { CreateRewardOfferDto, PoolUploadResult, RewardOfferView, UpdateRewardOfferDto } from './dto/reward-offer.dto';
+import { CsvQueryDto } from '../common/http/csv-query.dto';
+import { CsvResponse } from '../common/http/csv-response';
+import { CreateRewardOfferDto, PoolUploadResult, REWARD_REPORT_CSV_COLUMNS, RewardOfferView, RewardReportDto, UpdateRewardOfferDto } from './dto/reward-offer.dto';
 import { readPoolUpload } from './pool-upload';
 import { RewardOffersService } from './reward-offers.service';
 
@@ -23,6 +25,21 @@ export class RewardOffersController {
   @ApiErrors(404)
   async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<RewardOfferView> {
     return this.offers.view(await this.offers.get(actor, id));
+  }
+
+  @Get('report')
+  @Roles('admin', 'marketer', 'dealer')
+  @ApiOperation({ summary: 'Rewards per location: offered, opted in, issued, redeemed, expired, voided; remaining budget (`?format=csv`)' })
+  @ApiOkResponse({ type: RewardReportDto })
+  @ApiErrors(400, 404)
+  async report(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: CsvQueryDto) {
+    const report = await this.offers.report(actor, id);
+    if (query.format !== 'csv') return report;
+    const total = { code: 'ALL', name: 'All your locations', ...report, remainingBudget: report.remainingBudget };
+    return new CsvResponse(`campaign-${id}-rewards.csv`, REWARD_REPORT_CSV_COLUMNS, [
+      ...report.locations.map((l) => ({ ...l, remainingBudget: '' })),
+      total,
+    ]);
   }
 
   @Post()

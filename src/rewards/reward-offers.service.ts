@@ -4,7 +4,8 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
 import { isUniqueViolation } from '../common/database/unique-violation';
 import { SettingsService } from '../settings/settings.service';
-import { CreateRewardOfferDto, PoolUploadResult, RewardOfferView, UpdateRewardOfferDto } from './dto/reward-offer.dto';
+import { CreateRewardOfferDto, PoolUploadResult, RewardCountsDto, RewardOfferView, RewardReportDto, UpdateRewardOfferDto } from './dto/reward-offer.dto';
+import { RewardsReportReadModel } from './rewards-report.read-model';
 import { parsePoolFile } from './reward-codes';
 import { DEFAULT_DISCLOSURE, RewardOffer } from './reward-offer.entity';
 import { RewardsRepository } from './rewards.repository';
@@ -30,7 +31,33 @@ export class RewardOffersService {
     private readonly campaigns: CampaignsService,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
+    private readonly reportModel: RewardsReportReadModel,
   ) {}
+
+  /**
+   * Per location of the campaign (a dealer's own only) and in total: offered, opted in, issued, redeemed,
+   * expired, voided, and the budget left.
+   */
+  async report(actor: Actor, campaignId: string, now = new Date()): Promise<RewardReportDto> {
+    const offer = await this.get(actor, campaignId);
+    const campaign = await this.campaigns.get(actor, campaignId);
+    const index = await this.campaigns.locations();
+    const visible = this.campaigns.visibleLocationIds(actor, index);
+    const scope = index.scope(campaign.locationIds).filter((lid) => !visible || visible.has(lid));
+    const rows = new Map((await this.reportModel.countsByLocation(campaignId, offer.id, offer.expiresAt, now)).map((r) => [r.locationId, r]));
+    const zero = (): RewardCountsDto => ({ offered: 0, optedIn: 0, issued: 0, redeemed: 0, expired: 0, voided: 0 });
+    const totals = zero();
+    const locations = scope
+      .map((lid) => {
+        const { locationId: _, ...counts } = rows.get(lid) ?? { locationId: lid, ...zero() };
+        for (const key of Object.keys(totals) as (keyof RewardCountsDto)[]) totals[key] += counts[key];
+        const location = index.byId.get(lid)!;
+        return { code: location.code, name: location.name, ...counts };
+      })
+      .sort((a, b) => a.code.localeCompare(b.code));
+    const view = await this.view(offer);
+    return { campaignId, ...totals, remainingBudget: view.remaining, locations };
+  }
 
   /** The campaign's offer; 404 when the campaign isn't visible to the actor or has none. */
   async get(actor: Actor, campaignId: string): Promise<RewardOffer> {

@@ -93,12 +93,14 @@ export class RewardsPagesController {
     const campaign = await this.campaigns.get(actor, campaignId);
     const offer = await this.offers.find(actor, campaignId);
     const view = offer ? await this.offers.view(offer) : null;
+    const report = offer ? await this.offers.report(actor, campaignId) : null;
     const values = data.values ?? valuesOf(view);
     const editable = actor.role !== 'dealer' && campaign.status !== 'ended';
     const context = staffContext(reply, actor, { title: `Reward offer · ${campaign.name}`, section: 'campaigns' }, {
       ...data,
       campaign,
       offer: view,
+      report,
       facts: view && [
         { label: 'What the advocate gets', value: view.description },
         { label: 'Terms', value: view.terms || 'none' },

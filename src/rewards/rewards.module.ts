@@ -17,6 +17,7 @@ import { RewardCodesController } from './reward-codes.controller';
 import { RewardCodesService } from './reward-codes.service';
 import { RewardsPagesController } from './rewards-pages.controller';
 import { RewardsRepository } from './rewards.repository';
+import { RewardsReportReadModel } from './rewards-report.read-model';
 import { RewardsService } from './rewards.service';
 
 /**
@@ -26,7 +27,7 @@ import { RewardsService } from './rewards.service';
 @Module({
   imports: [TypeOrmModule.forFeature([RewardOffer, RewardCode]), CampaignsModule, SettingsModule, CustomersModule, PreferencesModule, UsersModule],
   controllers: [RewardOffersController, RewardCodesController, RewardsPagesController, MyRewardsController],
-  providers: [RewardsRepository, RewardCodesService, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor, RewardBudgetAlert, RewardBudgetAlertProcessor],
+  providers: [RewardsRepository, RewardsReportReadModel, RewardCodesService, RewardOffersService, RewardsService, SendRewardCode, SendRewardCodeProcessor, RewardBudgetAlert, RewardBudgetAlertProcessor],
   exports: [RewardOffersService, RewardsService, RewardCodesService],
 })
 export class RewardsModule {}

@@ -64,3 +64,25 @@ export class PoolUploadResult {
   @ApiProperty({ type: 'integer', description: 'Codes added' }) added: number;
   @ApiProperty({ type: 'integer', description: 'Pool codes not issued yet' }) poolAvailable: number;
 }
+
+export class RewardCountsDto {
+  @ApiProperty({ type: 'integer', description: 'Approved recommendations (each was offered the thank-you)' }) offered: number;
+  @ApiProperty({ type: 'integer', description: 'Of those, accepted the thank-you' }) optedIn: number;
+  @ApiProperty({ type: 'integer' }) issued: number;
+  @ApiProperty({ type: 'integer' }) redeemed: number;
+  @ApiProperty({ type: 'integer', description: 'Issued, not used by the expiry' }) expired: number;
+  @ApiProperty({ type: 'integer' }) voided: number;
+}
+
+export class RewardLocationCountsDto extends RewardCountsDto {
+  @ApiProperty({ example: 'DLR-001' }) code: string;
+  @ApiProperty() name: string;
+}
+
+export class RewardReportDto extends RewardCountsDto {
+  @ApiProperty({ format: 'uuid' }) campaignId: string;
+  @ApiProperty({ type: 'integer', description: 'Codes that can still be issued' }) remainingBudget: number;
+  @ApiProperty({ type: [RewardLocationCountsDto], description: 'The locations you may see' }) locations: RewardLocationCountsDto[];
+}
+
+export const REWARD_REPORT_CSV_COLUMNS = ['code', 'name', 'offered', 'optedIn', 'issued', 'redeemed', 'expired', 'voided', 'remainingBudget'] as const;
