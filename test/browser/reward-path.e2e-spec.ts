@@ -88,9 +88,9 @@ describe('a reward from the demo campaign, in a real browser (SQLite, email file
       await page.waitForURL(/\?notice=approved$/);
 
       const customer = await t.app.get(DataSource).getRepository(Customer).findOneByOrFail({ email: to });
-      const code = await waitFor(() => t.app.get(DataSource).getRepository(RewardCode).findOneBy({ customerId: customer.id }), 'the code');
+      const code = (await waitFor(() => t.app.get(DataSource).getRepository(RewardCode).findOneBy({ customerId: customer.id }), 'the code'))!;
       expect(code.code).toMatch(/^WASH-/);
-      const mail = await waitFor(() => emails().find((e) => e.includes(`To: ${to}`) && /^Subject: Your thank-you/m.test(e)) ?? null, 'the code email');
+      const mail = (await waitFor(() => emails().find((e) => e.includes(`To: ${to}`) && /^Subject: Your thank-you/m.test(e)) ?? null, 'the code email'))!;
       expect(mail.replace(/=\r?\n/g, '')).toContain(code.code);
       const rewardsPage = linkIn(mail.replace(/=\r?\n/g, '').replace(/\/rewards\b/, ''), 'preferences') + '/rewards';
       await page.goto(rewardsPage);
