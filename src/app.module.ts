@@ -16,6 +16,7 @@ import { ReachModule } from './reach/reach.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
+import { RewardsModule } from './rewards/rewards.module';
 import { SharingModule } from './sharing/sharing.module';
 import { WebModule } from './web/web.module';
 
@@ -43,6 +44,7 @@ export class AppModule {
         WebModule,
         DemoModule,
         SharingModule,
+        RewardsModule,
         RecommendationsModule,
       ],
     };

@@ -375,8 +375,10 @@ describe('the advocate’s page (SQLite)', () => {
     expect(listed.map((r: { id: string }) => r.id)).not.toContain(rec.id);
   });
 
-  it('with a reward accepted, the disclosure line is part of the approved text, its hash and public page', async () => {
-    await db.query(`UPDATE campaign SET reward_offer = ?`, [JSON.stringify({ description: 'a free car wash' })]);
+  it('with a reward accepted, the disclosure line is the first line of the approved text, its hash and public page', async () => {
+    const campaignId = (await db.query(`SELECT id FROM campaign`))[0].id;
+    const offer = await t.app.inject({ method: 'POST', url: `/api/campaigns/${campaignId}/reward-offer`, headers: marketer.headers, payload: { description: 'a free car wash', budget: 5, codeSource: 'generated' } });
+    expect(offer.statusCode).toBe(201);
     const browser = new FormBrowser(t.app);
     const { invite } = linkOf('fay');
     const write = await browser.get(invite);
@@ -385,11 +387,11 @@ describe('the advocate’s page (SQLite)', () => {
     expect(approved.statusCode).toBe(303);
     const rec = await db.getRepository(Recommendation).findOneByOrFail({ authorName: 'Fay O.' });
     expect(rec.rewardAccepted).toBe(true);
-    expect(rec.text).toMatch(/^Fay: excellent\.\n\nDisclosure: .+ thanks me with a reward/);
+    expect(rec.text).toMatch(/^I received a thank-you gift from .+ for sharing my experience\.\n\nFay: excellent\.$/);
     expect(rec.textHash).toBe(sha256(rec.text!));
     const page = await t.app.inject({ method: 'GET', url: `/p/${rec.id}` });
     expect(page.body).toContain('accepted a thank-you reward');
-    // Cards get one line: the disclosure is in it.
-    expect(page.body).toMatch(/<meta property="og:description" content="Fay: excellent\. Disclosure: [^"]+ thanks me with a reward/);
+    // Cards get one line: the disclosure comes first in it.
+    expect(page.body).toMatch(/<meta property="og:description" content="I received a thank-you gift from [^"]+ for sharing my experience\. Fay: excellent\./);
   });
 });

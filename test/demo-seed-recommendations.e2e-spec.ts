@@ -13,6 +13,9 @@ import { Location } from '../src/locations/location.entity';
 import { TrackedLink } from '../src/reach/tracked-link.entity';
 import { Recommendation } from '../src/recommendations/recommendation.entity';
 import { Share } from '../src/sharing/share.entity';
+import { RewardCode } from '../src/rewards/reward-code.entity';
+import { RewardOffer } from '../src/rewards/reward-offer.entity';
+import { waitFor } from './campaign-fixtures';
 import { createTestApp, TestApp } from './support/app';
 
 const PUBLIC_URL = 'https://advocates.example.com';
@@ -40,10 +43,14 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     expect(recs.length).toBeGreaterThanOrEqual(4);
     expect(recs.length).toBeLessThanOrEqual(6);
     expect(new Set(recs.map((r) => r.location!.code)).size).toBeGreaterThanOrEqual(2);
-    expect(recs.map((r) => r.text).sort()).toEqual(DEMO_RECOMMENDATIONS.map((d) => d.text).sort());
+    // Those who accepted the thank-you have the disclosure line first; the words are theirs either way.
+    const words = (text: string) => text.replace(/^I received a thank-you gift from .+? for sharing my experience\.\n\n/, '');
+    expect(recs.map((r) => words(r.text!)).sort()).toEqual(DEMO_RECOMMENDATIONS.map((d) => d.text).sort());
     for (const rec of recs) {
-      expect(rec).toMatchObject({ withdrawnAt: null, hiddenAt: null, erasedAt: null, rewardAccepted: false });
-      expect(DEMO_RECOMMENDATIONS.find((d) => d.text === rec.text)!.locationCode).toBe(rec.location!.code);
+      const demo = DEMO_RECOMMENDATIONS.find((d) => d.text === words(rec.text!))!;
+      expect(rec).toMatchObject({ withdrawnAt: null, hiddenAt: null, erasedAt: null, rewardAccepted: demo.reward === true });
+      expect(rec.text !== demo.text).toBe(demo.reward === true);
+      expect(demo.locationCode).toBe(rec.location!.code);
     }
 
     const campaign = await db.getRepository(Campaign).findOneByOrFail({ name: DEMO_RECOMMENDATIONS_CAMPAIGN });
@@ -75,10 +82,22 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     const emails = readdirSync(outbox).map((name) => readFileSync(join(outbox, name), 'utf8'));
     for (const rec of await approved()) {
       const customer = await db.getRepository(Customer).findOneByOrFail({ id: rec.customerId });
-      const sent = emails.filter((eml) => /^To: .*$/m.exec(eml)?.[0].includes(customer.email));
+      const sent = emails.filter((eml) => /^To: .*$/m.exec(eml)?.[0].includes(customer.email) && !/^Subject: Your thank-you/m.test(eml));
       expect(sent).toHaveLength(1);
       expect(sent[0]).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     }
+  });
+
+  it('adds a thank-you to both demo campaigns; two advocates accepted it, got a code by email, and one used it', async () => {
+    const offers = await db.getRepository(RewardOffer).find({ relations: { campaign: true } });
+    expect(offers.map((o) => o.campaign!.name).sort()).toEqual([DEMO_RECOMMENDATIONS_CAMPAIGN, 'Demo: good words from our promoters'].sort());
+    const codes = await db.getRepository(RewardCode).find({ order: { issuedAt: 'ASC' } });
+    expect(codes).toHaveLength(DEMO_RECOMMENDATIONS.filter((d) => d.reward).length);
+    expect(codes.map((c) => c.status).sort()).toEqual(['issued', 'redeemed']);
+    const recs = await approved();
+    expect(new Set(codes.map((c) => c.recommendationId))).toEqual(new Set(recs.filter((r) => r.rewardAccepted).map((r) => r.id)));
+    const outbox = join(t.config.dataDir, 'outbox');
+    await waitFor(() => readdirSync(outbox).map((name) => readFileSync(join(outbox, name), 'utf8')).filter((eml) => /^Subject: Your thank-you/m.test(eml)).length === codes.length, 'the code emails');
   });
 
   it('gives every recommendation one share per channel, each with a tracked link that leads to its public page', async () => {
@@ -135,6 +154,8 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
       ledger: await db.getRepository(MarketingMessage).count(),
       campaigns: await db.getRepository(Campaign).count(),
       locations: await db.getRepository(Location).count(),
+      rewardOffers: await db.getRepository(RewardOffer).count(),
+      rewardCodes: await db.getRepository(RewardCode).countBy({ status: 'redeemed' }),
     });
     const before = await count();
     const again = await t.app.get(DemoSeedService).seed(cliActor('demo:seed'));

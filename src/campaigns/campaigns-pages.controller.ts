@@ -228,7 +228,6 @@ export class CampaignsPagesController {
         { label: 'Schedule', value: `${view.startsAt ? formatDateTime(view.startsAt) : 'at launch'} to ${view.endsAt ? formatDateTime(view.endsAt) : 'until ended'}` },
         { label: 'Sending hours', value: `${pad(view.sendingHours.from)}:00–${pad(view.sendingHours.to)}:00 in each location’s time zone` },
         { label: 'Reminder', value: view.reminderAfterDays ? `after ${view.reminderAfterDays} days, to those who did not open` : 'none' },
-        { label: 'Reward offer', value: view.rewardOffer ? 'yes' : 'none' },
       ],
       funnel,
       funnelAt: formatDateTime(funnel.at),

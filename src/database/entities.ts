@@ -27,9 +27,12 @@ import { XPostBudget } from '../sharing/x/x-post-budget.entity';
 import { Share } from '../sharing/share.entity';
 import { Recommendation } from '../recommendations/recommendation.entity';
 import { ApprovalRequest } from '../recommendations/approval-request.entity';
+import { RewardOffer } from '../rewards/reward-offer.entity';
+import { RewardCode } from '../rewards/reward-code.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, Share, Recommendation, ApprovalRequest,
-  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent];
+  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent,
+  RewardOffer, RewardCode];

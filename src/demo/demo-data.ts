@@ -138,7 +138,18 @@ export interface DemoRecommendation {
   respondedDaysAgo: number;
   text: string;
   channels: IntentChannel[];
+  /** Ticked the thank-you box: their text starts with the disclosure line and they got a code. */
+  reward?: boolean;
 }
+
+/** The thank-you of the demo campaigns: the same for every approved recommendation whose author accepts it. */
+export const DEMO_REWARD_OFFER = {
+  description: 'a free car wash',
+  terms: 'One wash at any of our locations. Not exchangeable for cash.',
+  budget: 50,
+  codeSource: 'generated' as const,
+  codePrefix: 'WASH',
+};
 
 /** The campaign the demo recommendations came from: ended after they approved, so it invites nobody else. */
 export const DEMO_RECOMMENDATIONS_CAMPAIGN = 'Demo: last month’s thank-you round';
@@ -166,6 +177,7 @@ export const DEMO_RECOMMENDATIONS: DemoRecommendation[] = [
     respondedDaysAgo: 11,
     text: 'Bought my first car here. Nobody rushed me or made me feel silly for asking questions, and the price on the sheet was the price I paid.',
     channels: ['x', 'email'],
+    reward: true,
   },
   {
     locationCode: 'DLR-002',
@@ -175,6 +187,7 @@ export const DEMO_RECOMMENDATIONS: DemoRecommendation[] = [
     respondedDaysAgo: 13,
     text: 'Dropped the van off at 8, got a text at 11 saying it was ready. Came in under the quote too.',
     channels: ['facebook', 'whatsapp'],
+    reward: true,
   },
   {
     locationCode: 'DLR-002',

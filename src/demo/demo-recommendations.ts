@@ -16,8 +16,11 @@ import { InvitationsService, NewInvitation } from '../invitations/invitations.se
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
 import { ApproveRecommendation } from '../recommendations/approve-recommendation.use-case';
 import { RecommendationsService } from '../recommendations/recommendations.service';
+import { RewardCodesService } from '../rewards/reward-codes.service';
+import { RewardOffersService } from '../rewards/reward-offers.service';
+import { RewardsService } from '../rewards/rewards.service';
 import { SettingsService } from '../settings/settings.service';
-import { DEMO_RECOMMENDATIONS, DEMO_RECOMMENDATIONS_CAMPAIGN, demoAdvocatesCsv } from './demo-data';
+import { DEMO_RECOMMENDATIONS, DEMO_RECOMMENDATIONS_CAMPAIGN, DEMO_REWARD_OFFER, demoAdvocatesCsv } from './demo-data';
 
 /**
  * The demo's approved recommendations (see DEMO_RECOMMENDATIONS), made the way real ones are, each
@@ -47,6 +50,9 @@ export class DemoRecommendations {
     private readonly settings: SettingsService,
     private readonly approve: ApproveRecommendation,
     private readonly recommendations: RecommendationsService,
+    private readonly rewardOffers: RewardOffersService,
+    private readonly rewards: RewardsService,
+    private readonly rewardCodes: RewardCodesService,
   ) {}
 
   /** Returns how many recommendations were added (0 when they were there already) and the survey responses imported. */
@@ -62,6 +68,9 @@ export class DemoRecommendations {
     const advocates = await this.customers.resolveIds(DEMO_RECOMMENDATIONS.map((d) => d.email));
     if (campaign.status === 'draft') await this.invite(actor, campaign, advocates, now);
 
+    // Its thank-you, through the rewards module like a marketer's; some advocates accept it when they approve.
+    if (campaign.status !== 'ended' && !(await this.rewardOffers.find(actor, campaign.id))) await this.rewardOffers.create(actor, campaign.id, DEMO_REWARD_OFFER);
+
     let added = 0;
     for (const demo of DEMO_RECOMMENDATIONS) {
       const customerId = advocates.get(demo.email);
@@ -73,16 +82,24 @@ export class DemoRecommendations {
       await this.approve.execute(landing, {
         text: demo.text,
         channels: demo.channels.filter((c) => landing.channels.includes(c)),
-        rewardAccepted: false,
+        rewardAccepted: demo.reward === true,
         confirmed: true,
         ip: null,
         userAgent: 'demo:seed',
       });
       added++;
     }
+    await this.redeemOne(actor, advocates);
     const current = await this.campaigns.findById(campaign.id);
     if (current && current.status !== 'ended') await this.campaigns.end(actor, campaign.id);
     return { recommendations: added, feedback };
+  }
+
+  /** The first advocate who accepted the gift has used it at the till (through the point-of-sale API's service). */
+  private async redeemOne(actor: Actor, advocates: Map<string, string>): Promise<void> {
+    const first = DEMO_RECOMMENDATIONS.find((d) => d.reward && advocates.has(d.email));
+    const [code] = first ? await this.rewards.codesOf(advocates.get(first.email)!) : [];
+    if (code?.status === 'issued') await this.rewardCodes.redeem(actor, code.code, 'demo:seed');
   }
 
   /** One invitation per advocate, launched, sent and opened. */

@@ -3,7 +3,8 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { LocationsService } from '../locations/locations.service';
 import { UsersService } from '../users/users.service';
-import { DEMO_LOCATIONS, DEMO_STAFF, demoFeedbackCsv } from './demo-data';
+import { DEMO_LOCATIONS, DEMO_REWARD_OFFER, DEMO_STAFF, demoFeedbackCsv } from './demo-data';
+import { RewardOffersService } from '../rewards/reward-offers.service';
 import { Readable } from 'node:stream';
 import { CustomersService } from '../customers/customers.service';
 import { ImportFeedbackUseCase } from '../feedback/import-feedback.use-case';
@@ -38,6 +39,7 @@ export class DemoSeedService {
     private readonly customers: CustomersService,
     private readonly campaigns: CampaignsService,
     private readonly recommendations: DemoRecommendations,
+    private readonly rewardOffers: RewardOffersService,
   ) {}
 
   /** True when the database has never been seeded and holds no locations: `npm start` seeds it once. */
@@ -97,7 +99,9 @@ export class DemoSeedService {
   private async seedCampaign(actor: Actor): Promise<number> {
     const name = 'Demo: good words from our promoters';
     if ((await this.campaigns.list(actor)).some((c) => c.name === name)) return 0;
-    await this.campaigns.create(actor, { name, locations: 'all', minScore: 9, lookBackDays: 180, reminderAfterDays: 5, sendingHours: { from: 0, to: 24 } });
+    const campaign = await this.campaigns.create(actor, { name, locations: 'all', minScore: 9, lookBackDays: 180, reminderAfterDays: 5, sendingHours: { from: 0, to: 24 } });
+    // With a thank-you, so the walk through the demo shows the opt-in box and ends with a code by email.
+    await this.rewardOffers.create(actor, campaign.id, DEMO_REWARD_OFFER);
     return 1;
   }
 }

@@ -6,6 +6,7 @@ import { InvitationsModule } from '../invitations/invitations.module';
 import { LocationsModule } from '../locations/locations.module';
 import { PreferencesModule } from '../preferences/preferences.module';
 import { RecommendationsModule } from '../recommendations/recommendations.module';
+import { RewardsModule } from '../rewards/rewards.module';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { DemoRecommendations } from './demo-recommendations';
@@ -22,6 +23,7 @@ import { DemoSeedService } from './demo-seed.service';
     PreferencesModule,
     SettingsModule,
     RecommendationsModule,
+    RewardsModule,
   ],
   providers: [DemoSeedService, DemoRecommendations],
   exports: [DemoSeedService],

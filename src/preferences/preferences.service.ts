@@ -98,6 +98,17 @@ export class PreferencesService {
     return row?.rewardsOptIn ?? false;
   }
 
+  /** The customer turned rewards off on this page after having them on: no future rewards are offered. */
+  async rewardsOptedOut(customerId: string): Promise<boolean> {
+    const row = await this.dataSource.manager.findOneBy(CustomerPreference, { customerId });
+    return row !== null && !row.rewardsOptIn;
+  }
+
+  /** The customer accepted a reward on their write step (in the approval's transaction): recorded and audited as an opt-in. */
+  async acceptRewards(manager: EntityManager, customerId: string): Promise<void> {
+    await this.setRewards(manager, customerId, true);
+  }
+
   private async viewOf(customerId: string): Promise<PreferenceView | null> {
     const [customer] = await this.customers.findByIds([customerId]);
     if (!customer) return null;

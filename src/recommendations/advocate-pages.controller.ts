@@ -7,7 +7,7 @@ import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { AppConfig } from '../config/app-config';
 import { InvitationLanding, LandingView } from '../invitations/invitation-landing.service';
 import { privatePage, renderInvalidLink } from '../preferences/link-pages';
-import { PreferencesService } from '../preferences/preferences.service';
+import { OfferForAdvocate } from '../rewards/rewards.service';
 import { CHANNEL_LABELS, INTENT_CHANNELS, IntentChannel } from '../sharing/intent-links';
 import { field, fieldList, FormBody, formErrors, noticeFor, renderPage, seeOther } from '../web/pages';
 import { ApproveRecommendation, Draft, DraftPreview } from './approve-recommendation.use-case';
@@ -42,7 +42,6 @@ export class AdvocatePagesController {
     private readonly approve: ApproveRecommendation,
     private readonly sharePage: SharePage,
     private readonly postToX: PostToXForCustomer,
-    private readonly preferences: PreferencesService,
     private readonly config: AppConfig,
   ) {}
 
@@ -58,11 +57,8 @@ export class AdvocatePagesController {
       return renderPage(reply, 'pages/advocate/share.hbs', { title: 'Share your recommendation', token, view, share, notice, csrfToken: reply.generateCsrf(), script: true });
     }
     if (query.step === 'later') return renderPage(reply, 'pages/advocate/later.hbs', { title: 'Maybe later', token, view });
-    const draft: Draft = {
-      text: view.comment ?? '',
-      channels: offered(view),
-      rewardAccepted: await this.preferences.rewardsOptIn(view.customerId),
-    };
+    // The reward box starts unticked (opt-in, principle 4), whatever was chosen before.
+    const draft: Draft = { text: view.comment ?? '', channels: offered(view), rewardAccepted: false };
     return this.write(reply, token, view, draft);
   }
 
@@ -98,8 +94,9 @@ export class AdvocatePagesController {
         userAgent: request.headers['user-agent'] ?? null,
       });
     } catch (error) {
-      const { messages } = formErrors(error);
-      return this.renderPreview(reply, token, view, await this.approve.preview(view, draft), messages, 400);
+      // 400: something to fix; 409: the gifts ran out (the preview then shows the text without them).
+      const { status, messages } = formErrors(error);
+      return this.renderPreview(reply, token, view, await this.approve.preview(view, draft), messages, status);
     }
     return seeOther(reply, `/i/${encodeURIComponent(token)}?notice=approved`);
   }
@@ -115,7 +112,7 @@ export class AdvocatePagesController {
     return seeOther(reply, step.next === 'connect' ? step.url : `${here}?x=queued`);
   }
 
-  private write(reply: FastifyReply, token: string, view: LandingView, draft: Draft, errors: string[] = [], status = 200) {
+  private async write(reply: FastifyReply, token: string, view: LandingView, draft: Draft, errors: string[] = [], status = 200) {
     return renderPage(reply, 'pages/advocate/write.hbs', {
       title: `Your good word for ${view.locationName}`,
       token,
@@ -124,7 +121,7 @@ export class AdvocatePagesController {
       errors,
       maxLength: MAX_TEXT_LENGTH,
       channels: offered(view).map((channel) => ({ channel, label: CHANNEL_LABELS[channel], checked: draft.channels.includes(channel) })),
-      reward: rewardOf(view),
+      reward: rewardOf(await this.approve.offerFor(view)),
       csrfToken: reply.generateCsrf(),
       script: true,
     }, status);
@@ -178,8 +175,13 @@ function draftOf(view: LandingView, body: FormBody): Draft {
   };
 }
 
-function rewardOf(view: LandingView): { description: string } | null {
-  if (!view.rewardOffer) return null;
-  const description = view.rewardOffer.description;
-  return { description: typeof description === 'string' && description.trim() ? description : 'a small thank-you from us' };
+/** What the write step offers: nothing when there is no offer for this customer or no code is left. */
+function rewardOf(offer: OfferForAdvocate | null): { description: string; terms: string; expires: string; disclosure: string } | null {
+  if (!offer?.available) return null;
+  return {
+    description: offer.description,
+    terms: offer.terms,
+    expires: offer.expiresAt ? new Date(offer.expiresAt).toISOString().slice(0, 10) : '',
+    disclosure: offer.disclosure,
+  };
 }

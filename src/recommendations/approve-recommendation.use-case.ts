@@ -3,20 +3,14 @@ import { AuditService } from '../audit/audit.service';
 import { isUniqueViolation } from '../common/database/unique-violation';
 import { AppConfig } from '../config/app-config';
 import { LandingView } from '../invitations/invitation-landing.service';
-import { SettingsService } from '../settings/settings.service';
+import { PreferencesService } from '../preferences/preferences.service';
+import { OfferForAdvocate, RewardsRanOut, RewardsService } from '../rewards/rewards.service';
 import { IntentChannel } from '../sharing/intent-links';
 import { SharesService } from '../sharing/shares.service';
 import { hashText } from '../sharing/x/x-status';
 import { ApprovalRequest } from './approval-request.entity';
 import { Recommendation } from './recommendation.entity';
-import {
-  approvedTextOf,
-  authorNameOf,
-  disclosureLine,
-  draftProblems,
-  normaliseDraft,
-  xCheckFor,
-} from './recommendation-text';
+import { approvedTextOf, authorNameOf, draftProblems, normaliseDraft, xCheckFor } from './recommendation-text';
 import { RecommendationsRepository } from './recommendations.repository';
 
 export interface Draft {
@@ -24,7 +18,7 @@ export interface Draft {
   text: string;
   /** The channels ticked, already limited to the campaign's. */
   channels: IntentChannel[];
-  /** Only when the campaign offers a reward. */
+  /** The customer ticked the reward box (unticked by default); kept only while the campaign's offer has codes left. */
   rewardAccepted: boolean;
 }
 
@@ -35,6 +29,8 @@ export interface DraftPreview {
   /** X's count of the post with its link; null when X isn't chosen. */
   x: { weightedLength: number; valid: boolean } | null;
   problems: string[];
+  /** The customer asked for the gift but none is left: approving goes on without it and without the disclosure. */
+  rewardGone: boolean;
 }
 
 export interface Approval extends Draft {
@@ -55,16 +51,29 @@ export class ApproveRecommendation {
   constructor(
     private readonly recommendations: RecommendationsRepository,
     private readonly shares: SharesService,
-    private readonly settings: SettingsService,
+    private readonly rewards: RewardsService,
+    private readonly preferences: PreferencesService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * The campaign's thank-you as this customer may see it: none when the campaign has no offer or the
+   * customer turned rewards off on their preference page.
+   */
+  async offerFor(landing: LandingView): Promise<OfferForAdvocate | null> {
+    const offer = await this.rewards.offerFor(landing.campaignId);
+    if (!offer || (await this.preferences.rewardsOptedOut(landing.customerId))) return null;
+    return offer;
+  }
+
   /** What the preview shows for a draft, and what stands in the way of approving it. */
   async preview(landing: LandingView, draft: Draft): Promise<DraftPreview> {
     const text = normaliseDraft(draft.text);
-    const clean: Draft = { ...draft, text, rewardAccepted: draft.rewardAccepted && landing.rewardOffer !== null };
-    const approvedText = approvedTextOf(text, clean.rewardAccepted ? disclosureLine((await this.settings.get()).brandName) : null);
+    const offer = draft.rewardAccepted ? await this.offerFor(landing) : null;
+    const accepted = offer !== null && offer.available;
+    const clean: Draft = { ...draft, text, rewardAccepted: accepted };
+    const approvedText = approvedTextOf(text, accepted ? offer.disclosure : null);
     const problems = draftProblems(text);
     if (clean.channels.length === 0) problems.push('Please choose at least one place to share it.');
     let x: DraftPreview['x'] = null;
@@ -75,7 +84,7 @@ export class ApproveRecommendation {
         problems.push(`It is too long for X: ${check.weightedLength} of 280 characters with the link. Shorten it, or untick X.`);
       }
     }
-    return { draft: clean, approvedText, x, problems };
+    return { draft: clean, approvedText, x, problems, rewardGone: offer !== null && !offer.available };
   }
 
   async execute(landing: LandingView, approval: Approval): Promise<Recommendation> {
@@ -85,6 +94,8 @@ export class ApproveRecommendation {
     const problems = [...preview.problems];
     if (!approval.confirmed) problems.push('Please tick the box to confirm you wrote this and are happy for it to be shared.');
     if (problems.length > 0) throw new BadRequestException(problems);
+    // Ran out since the preview: approving now would drop the disclosure they saw, so nothing is approved.
+    if (preview.rewardGone) throw new RewardsRanOut();
 
     try {
       return await this.recommendations.transaction(async (manager) => {
@@ -107,6 +118,16 @@ export class ApproveRecommendation {
           ip: approval.ip?.slice(0, 45) ?? null,
           userAgent: approval.userAgent?.slice(0, 500) ?? null,
         });
+        if (recommendation.rewardAccepted) {
+          // Inside this transaction: no code, no approval (RewardsRanOut rolls it all back).
+          await this.rewards.reserve(manager, landing.campaignId, {
+            customerId: landing.customerId,
+            recommendationId: recommendation.id,
+            locationId: landing.locationId,
+            issuedAt: recommendation.approvedAt,
+          });
+          await this.preferences.acceptRewards(manager, landing.customerId);
+        }
         await this.shares.create(manager, recommendation, preview.draft.channels);
         await this.audit.record(
           { type: 'customer', id: landing.customerId },

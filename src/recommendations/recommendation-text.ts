@@ -9,14 +9,12 @@ export function normaliseDraft(raw: string): string {
   return raw.replace(/\r\n?/g, '\n').trim();
 }
 
-/** The material-connection line (principle 4) added to the approved text when a reward is accepted. */
-export function disclosureLine(brandName: string): string {
-  return `Disclosure: ${brandName} thanks me with a reward for sharing my recommendation.`;
-}
-
-/** DESIGN "approved text": the customer's words, then the disclosure line when a reward is accepted. */
+/**
+ * DESIGN "approved text": when a reward is accepted, the disclosure line comes first, before the words it
+ * qualifies (FTC: where it can't be missed), then the customer's words.
+ */
 export function approvedTextOf(draft: string, disclosure: string | null): string {
-  return disclosure ? `${draft}\n\n${disclosure}` : draft;
+  return disclosure ? `${disclosure}\n\n${draft}` : draft;
 }
 
 /** "Ana S." from "Ana Maria Silva": first name and the initial of the last; null without a name. */

@@ -3,6 +3,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { InvitationPagesModule } from '../invitations/invitation-pages.module';
 import { LocationsModule } from '../locations/locations.module';
 import { PreferencesModule } from '../preferences/preferences.module';
+import { RewardsModule } from '../rewards/rewards.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SharingModule } from '../sharing/sharing.module';
 import { AdvocatePagesController } from './advocate-pages.controller';
@@ -22,7 +23,7 @@ import { XLengthController } from './x-length.controller';
  * withdrawal page, the public pages (`/p/:id`, `/l/:code`), the staff API and the staff page (read, hide, unhide).
  */
 @Module({
-  imports: [CampaignsModule, InvitationPagesModule, PreferencesModule, LocationsModule, SettingsModule, SharingModule],
+  imports: [CampaignsModule, InvitationPagesModule, PreferencesModule, LocationsModule, SettingsModule, SharingModule, RewardsModule],
   controllers: [AdvocatePagesController, MyRecommendationsController, PublicPagesController, RecommendationsController, RecommendationsPagesController, XLengthController],
   providers: [RecommendationsRepository, RecommendationsService, ApproveRecommendation, PostToXForCustomer, SharePage],
   exports: [RecommendationsService, ApproveRecommendation],

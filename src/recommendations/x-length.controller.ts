@@ -1,19 +1,18 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Public } from '../auth/decorators/auth.decorators';
 import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { AppConfig } from '../config/app-config';
-import { SettingsService } from '../settings/settings.service';
-import { approvedTextOf, disclosureLine, MAX_TEXT_LENGTH, normaliseDraft, xCheckFor } from './recommendation-text';
+import { approvedTextOf, MAX_TEXT_LENGTH, normaliseDraft, xCheckFor } from './recommendation-text';
 
 export class XLengthDto {
   @IsString() @MaxLength(MAX_TEXT_LENGTH * 2)
   text: string;
 
-  @IsOptional() @Transform(({ value }) => value === true || value === 'yes') @IsBoolean()
-  reward?: boolean;
+  /** The offer's disclosure line when the reward box is ticked (the page has it): it comes first in the post. */
+  @IsOptional() @IsString() @MaxLength(300)
+  disclosure?: string;
 }
 
 /**
@@ -24,17 +23,14 @@ export class XLengthDto {
 @Public()
 @UseGuards(IpThrottle('x-length', 300))
 export class XLengthController {
-  constructor(
-    private readonly settings: SettingsService,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly config: AppConfig) {}
 
   @Post()
   @HttpCode(200)
   @ApiExcludeEndpoint()
-  async count(@Body() dto: XLengthDto) {
+  count(@Body() dto: XLengthDto) {
     const draft = normaliseDraft(dto.text);
-    const text = approvedTextOf(draft, dto.reward ? disclosureLine((await this.settings.get()).brandName) : null);
+    const text = approvedTextOf(draft, dto.disclosure?.trim() || null);
     const check = xCheckFor(text, this.config.publicUrl);
     return { weightedLength: check.weightedLength, max: 280, valid: check.valid && draft !== '' };
   }

@@ -16,7 +16,7 @@
       fetch('/x-length', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ text: text.value, reward: !!(reward && reward.checked) }),
+        body: JSON.stringify({ text: text.value, disclosure: reward && reward.checked ? reward.getAttribute('data-disclosure') : undefined }),
       })
         .then(function (res) { return res.ok ? res.json() : null; })
         .then(function (count) {

@@ -134,7 +134,7 @@ export class CreateCampaignDto {
   @IsOptional() @IsPromptOverrides()
   promptOverrides?: Record<string, string> | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Set by the rewards capability' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Unused: a campaign’s reward offer is managed at /api/campaigns/{id}/reward-offer' })
   @IsOptional() @IsSmallObject()
   rewardOffer?: Record<string, unknown> | null;
 
