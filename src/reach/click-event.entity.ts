@@ -3,7 +3,8 @@ import { TimestampColumn } from '../database/columns';
 
 /**
  * One visit of a tracked link. No IP address is stored (DESIGN principle 6): `visitor_hash` is an HMAC of
- * day, IP and user agent with HASH_KEY, enough to count unique visitors per day and nothing more.
+ * link, IP and user agent under the day's random salt (`VisitorSalt`, deleted two days later): enough to count
+ * unique visitors per link per day, and after that nothing.
  */
 @Entity('click_event')
 @Index('ix_click_event_link_time', ['linkId', 'occurredAt'])
