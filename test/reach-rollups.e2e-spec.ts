@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { ClicksRepository } from '../src/reach/clicks.repository';
+import { ClickEvent } from '../src/reach/click-event.entity';
+import { RawClickRetention } from '../src/reach/raw-click-retention';
 import { ReachDaily } from '../src/reach/reach-daily.entity';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
@@ -100,5 +102,24 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('a date is YYYY-MM-DD');
+  });
+
+  it('deletes raw click events older than rawClickRetentionDays (default 90) every day, and keeps the rollups', async () => {
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/old' }));
+    const visit = { ip: '203.0.113.50', userAgent: PHONE, bot: false };
+    const old = today - 91 * DAY_MS;
+    const kept = today - 89 * DAY_MS;
+    recorder.record(link.id, visit, new Date(old));
+    recorder.record(link.id, visit, new Date(kept));
+    await recorder.flush();
+    const before = await db.getRepository(ReachDaily).findBy({ linkId: link.id });
+    expect(before).toHaveLength(2);
+
+    expect(await t.app.get(RawClickRetention).run(today)).toBeGreaterThanOrEqual(1);
+    const left = await db.getRepository(ClickEvent).findBy({ linkId: link.id });
+    expect(left.map((c) => c.occurredAt.getTime())).toEqual([kept]);
+    expect(await db.getRepository(ReachDaily).findBy({ linkId: link.id })).toEqual(expect.arrayContaining(before));
+    const [{ n }] = await db.query(`SELECT COUNT(*) AS n FROM reach_visitor_day WHERE day < '${utcDay(today - 90 * DAY_MS)}'`);
+    expect(Number(n)).toBe(0);
   });
 });

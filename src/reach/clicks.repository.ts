@@ -72,6 +72,28 @@ export class ClicksRepository {
     });
   }
 
+  /**
+   * Deletes the raw events of UTC days before `day` (and the visitor sets of those days), in chunks so that
+   * no single statement holds locks for long. The rollups stay; `reach:rebuild` can no longer recompute them.
+   */
+  async deleteRawBefore(day: string): Promise<number> {
+    const d = dialectOf(this.dataSource.manager);
+    const p = params(d);
+    const cutoff = dbTime(d, new Date(`${day}T00:00:00Z`));
+    let deleted = 0;
+    for (;;) {
+      const result: unknown = await this.dataSource.query(
+        `DELETE FROM click_event WHERE id IN (SELECT id FROM click_event WHERE occurred_at < ${p(1)} LIMIT 10000) RETURNING id`,
+        [cutoff],
+      );
+      const n = (result as unknown[]).length;
+      deleted += n;
+      if (n < 10000) break;
+    }
+    await this.dataSource.query(`DELETE FROM reach_visitor_day WHERE day < ${p(1)}`, [day]);
+    return deleted;
+  }
+
   private async insertEvents(m: EntityManager, clicks: NewClick[]): Promise<void> {
     if (dialectOf(m) === 'postgres') {
       // One JSON document (native JSON.stringify) rather than five text arrays that pg escapes value by value.
