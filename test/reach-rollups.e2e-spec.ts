@@ -122,4 +122,23 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     const [{ n }] = await db.query(`SELECT COUNT(*) AS n FROM reach_visitor_day WHERE day < '${utcDay(today - 90 * DAY_MS)}'`);
     expect(Number(n)).toBe(0);
   });
+
+  it('keys click events with 64-bit ids and indexes tracked links by location (what reports filter on)', async () => {
+    if (dialect === 'postgres') {
+      const [{ data_type }] = await db.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'click_event' AND column_name = 'id'`);
+      expect(data_type).toBe('bigint');
+      await db.query(`SELECT setval('click_event_id_seq', 3000000000)`);
+      const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/big' }));
+      recorder.record(link.id, { ip: '203.0.113.77', userAgent: PHONE, bot: false });
+      await recorder.flush();
+      const [event] = await db.getRepository(ClickEvent).findBy({ linkId: link.id });
+      expect(BigInt(event.id)).toBeGreaterThan(2n ** 31n);
+    }
+    const indexes: { name: string }[] = await db.query(
+      dialect === 'postgres'
+        ? `SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'tracked_link'`
+        : `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tracked_link'`,
+    );
+    expect(indexes.map((i) => i.name)).toContain('ix_tracked_link_location');
+  });
 });
