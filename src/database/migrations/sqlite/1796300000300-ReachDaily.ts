@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class ReachDaily1796288337750 implements MigrationInterface {
-    name = 'ReachDaily1796288337750'
+export class ReachDaily1796300000300 implements MigrationInterface {
+    name = 'ReachDaily1796300000300'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "reach_daily" ("day" varchar(10) NOT NULL, "link_id" varchar NOT NULL, "location_id" varchar, "share_id" varchar, "human_clicks" integer NOT NULL DEFAULT (0), "unique_visitors" integer NOT NULL DEFAULT (0), "bot_hits" integer NOT NULL DEFAULT (0), PRIMARY KEY ("day", "link_id"))`);

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 /** Hand-written: the generator would drop and re-add `id`; this widens it in place and keeps the rows. */
-export class ClickKeys1796289405700 implements MigrationInterface {
-    name = 'ClickKeys1796289405700'
+export class ClickKeys1796300000400 implements MigrationInterface {
+    name = 'ClickKeys1796300000400'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "click_event" ALTER COLUMN "id" TYPE bigint`);

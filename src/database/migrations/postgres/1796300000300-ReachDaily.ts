@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class ReachDaily1796288323466 implements MigrationInterface {
-    name = 'ReachDaily1796288323466'
+export class ReachDaily1796300000300 implements MigrationInterface {
+    name = 'ReachDaily1796300000300'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "reach_daily" ("day" character varying(10) NOT NULL, "link_id" uuid NOT NULL, "location_id" uuid, "share_id" uuid, "human_clicks" integer NOT NULL DEFAULT '0', "unique_visitors" integer NOT NULL DEFAULT '0', "bot_hits" integer NOT NULL DEFAULT '0', CONSTRAINT "PK_6098382c6cbe48ae9d8cb22eed2" PRIMARY KEY ("day", "link_id"))`);

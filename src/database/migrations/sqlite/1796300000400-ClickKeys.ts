@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class ClickKeys1796289405712 implements MigrationInterface {
-    name = 'ClickKeys1796289405712'
+export class ClickKeys1796300000400 implements MigrationInterface {
+    name = 'ClickKeys1796300000400'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE INDEX "ix_tracked_link_location" ON "tracked_link" ("location_id") `);
