@@ -20,6 +20,7 @@ import { LocationsImportService } from './locations/locations-import.service';
 import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
 import { UsersService } from './users/users.service';
+import { ClicksRepository } from './reach/clicks.repository';
 
 /** A user-facing failure: printed as one line, exit code 1 (2 for usage errors). */
 class CliError extends Error {
@@ -36,7 +37,9 @@ export const USAGE = `usage: npm run cli -- <command>
   demo:credentials             show the demo users and passwords printed at the first start
   user:create --email E --role admin|marketer|dealer [--locations CODE,CODE] [--password-stdin]
                                create a staff user (prints a generated password once)
-  apikey:create --name N       create an API key (prints it once)`;
+  apikey:create --name N       create an API key (prints it once)
+  reach:rebuild --from DATE --to DATE
+                               recompute the daily reach rollups of those UTC days (YYYY-MM-DD) from the click events`;
 
 function readableFile(path: string | undefined): string {
   if (!path) throw new CliError(`a FILE argument is required\n${USAGE}`, 2);
@@ -160,6 +163,16 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     if (generated) console.log(`password (shown once): ${generated}`);
   },
 
+  async 'reach:rebuild'(config, _args, options) {
+    const [from, to] = [requiredOption(options, 'from'), requiredOption(options, 'to')];
+    for (const day of [from, to]) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new CliError(`${day}: a date is YYYY-MM-DD`, 2);
+    }
+    if (from > to) throw new CliError('--from must not be after --to', 2);
+    const linkDays = await withApp(config, (app) => app.get(ClicksRepository).rebuild(from, to));
+    console.log(`reach rollups rebuilt for ${from} to ${to}: ${linkDays} link-days`);
+  },
+
   async 'apikey:create'(config, _args, options) {
     const name = requiredOption(options, 'name');
     const { apiKey, key } = await withApp(config, (app) =>
@@ -182,6 +195,8 @@ async function main(argv: string[]) {
         locations: { type: 'string' },
         name: { type: 'string' },
         'password-stdin': { type: 'boolean' },
+        from: { type: 'string' },
+        to: { type: 'string' },
       },
     });
   } catch (error) {

@@ -576,6 +576,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s
         frequencyCap: 2,
         alertWindowDays: 14,
         dataRetentionDays: 730,
+        rawClickRetentionDays: 90,
       });
     });
 

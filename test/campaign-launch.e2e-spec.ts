@@ -183,7 +183,7 @@ describe.each<Dialect>(['sqlite', 'postgres'])('campaign launch (%s)', (dialect)
 
   it('funnel: eligible, invited, delivered, opened; the invitation page records the first visit', async () => {
     const before = (await api('GET', `/api/campaigns/${campaignId}/funnel`)).json();
-    expect(before).toMatchObject({ eligible: 2, invited: 2, delivered: 2, opened: 0, approved: 0, shared: null });
+    expect(before).toMatchObject({ eligible: 2, invited: 2, delivered: 2, opened: 0, approved: 0, shared: 0 });
 
     const link = (anaLink = linkIn(byRecipient('ana@example.com')[0].parsed.text!, 'i'));
     const page = await t.app.inject({ method: 'GET', url: pathOf(link), headers: { accept: 'text/html' } });

@@ -50,6 +50,18 @@ describe.each(['postgres', 'sqlite'] as const)('tracked-link redirect on %s', (d
     expect(JSON.stringify(clicks)).not.toMatch(/127\.0\.0\.1|::1|::ffff/);
   });
 
+  it('counts HEAD requests, prefetches and link-preview fetchers as bot hits, never as people', async () => {
+    const link = await newLink();
+    await visit(link.code);
+    expect((await t.app.inject({ method: 'HEAD', url: `/r/${link.code}`, headers: { 'user-agent': PHONE } })).statusCode).toBe(302);
+    await visit(link.code, { 'user-agent': PHONE, 'sec-purpose': 'prefetch' });
+    await visit(link.code, { 'user-agent': PHONE, purpose: 'prefetch' });
+    await visit(link.code, { 'user-agent': 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.4266; Pro)' });
+    await visit(link.code, { 'user-agent': 'TelegramBot (like TwitterBot)' });
+    const clicks = await clicksOf(link.id);
+    expect(clicks.map((c) => c.isBot)).toEqual([false, true, true, true, true, true]);
+  });
+
   it('loses no click under a burst of concurrent visits', async () => {
     const link = await newLink();
     const responses = await Promise.all(Array.from({ length: 1500 }, () => visit(link.code)));
@@ -135,6 +147,15 @@ describe.each([false, true])('tracked-link redirect over HTTP (TRUST_PROXY=%p)',
     const distinct = new Set(clicks.map((c) => c.visitorHash)).size;
     // Trusted: each forwarded address is its own visitor. Not trusted: the header is ignored (one visitor).
     expect(distinct).toBe(trustProxy ? 3 : 1);
+  });
+
+  it('counts a browser’s prefetch answered in front of Fastify as a bot hit', async () => {
+    const link = await newLink();
+    await get(`/r/${link.code}`, { 'user-agent': PHONE, 'sec-purpose': 'prefetch;prerender' });
+    await get(`/r/${link.code}`);
+    await t.app.get(ClickRecorder).flush();
+    const clicks = await db.getRepository(ClickEvent).find({ where: { linkId: link.id }, order: { id: 'ASC' } });
+    expect(clicks.map((c) => c.isBot)).toEqual([true, false]);
   });
 
   it('leaves disabled, unknown and query-string links to the page route: 410, 404 and 302', async () => {

@@ -499,13 +499,13 @@ describe('staff pages (PostgreSQL)', () => {
   });
 
   describe('settings page', () => {
-    const valid = { brandName: 'Pages Motors', brandPostalAddress: '1 Test Street, Springfield', frequencyCap: '1', alertWindowDays: '10', dataRetentionDays: '400' };
+    const valid = { brandName: 'Pages Motors', brandPostalAddress: '1 Test Street, Springfield', frequencyCap: '1', alertWindowDays: '10', dataRetentionDays: '400', rawClickRetentionDays: '60' };
 
     it('saves valid settings', async () => {
       const res = await (await as('admin')).submit('/dashboard/settings', '/dashboard/settings', valid);
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe('/dashboard/settings?notice=saved');
-      expect(await t.app.get(SettingsService).get()).toMatchObject({ brandName: 'Pages Motors', frequencyCap: 1, alertWindowDays: 10, dataRetentionDays: 400 });
+      expect(await t.app.get(SettingsService).get()).toMatchObject({ brandName: 'Pages Motors', frequencyCap: 1, alertWindowDays: 10, dataRetentionDays: 400, rawClickRetentionDays: 60 });
     });
 
     it('refuses a frequency cap of 3 with a message, changing nothing', async () => {

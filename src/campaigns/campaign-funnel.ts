@@ -18,8 +18,8 @@ export interface FunnelCounts {
   reminded: number;
   /** Recommendations approved (withdrawn ones included: they were approved). */
   approved: number;
-  /** Filled in by the reach capability (shares that reached someone). */
-  shared: number | null;
+  /** Shares that went out: X posts made through Goodword, and intent shares once their first human click arrived. */
+  shared: number;
 }
 
 export interface FunnelReport extends FunnelCounts {
@@ -28,7 +28,7 @@ export interface FunnelReport extends FunnelCounts {
   locations: ({ code: string; name: string } & FunnelCounts)[];
 }
 
-const zero = (): FunnelCounts => ({ eligible: 0, invited: 0, delivered: 0, opened: 0, reminded: 0, approved: 0, shared: null });
+const zero = (): FunnelCounts => ({ eligible: 0, invited: 0, delivered: 0, opened: 0, reminded: 0, approved: 0, shared: 0 });
 
 /** The campaign's funnel, per location; a dealer sees their own locations only. */
 @Injectable()
@@ -57,7 +57,7 @@ export class CampaignFunnel {
     for (const row of rows) {
       const counts = byLocation.get(row.locationId);
       if (!counts) continue;
-      Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded, approved: row.approved });
+      Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded, approved: row.approved, shared: row.shared });
       counts.eligible += row.invited;
     }
     if (campaign.status !== 'ended') {
@@ -70,7 +70,7 @@ export class CampaignFunnel {
     const totals = zero();
     const locations = [...byLocation.entries()]
       .map(([lid, counts]) => {
-        for (const key of ['eligible', 'invited', 'delivered', 'opened', 'reminded', 'approved'] as const) totals[key] += counts[key];
+        for (const key of ['eligible', 'invited', 'delivered', 'opened', 'reminded', 'approved', 'shared'] as const) totals[key] += counts[key];
         const location = index.byId.get(lid)!;
         return { code: location.code, name: location.name, ...counts };
       })

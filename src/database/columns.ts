@@ -1,15 +1,17 @@
-import { Column, ColumnOptions, CreateDateColumn, getMetadataArgsStorage, UpdateDateColumn } from 'typeorm';
+import { Column, ColumnOptions, CreateDateColumn, getMetadataArgsStorage, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * Column types that differ between PostgreSQL and SQLite. Entity decorators run at import time, before
  * the dialect is known, so they record a logical type and `applyDialect` maps it when a data source is built.
  */
-type LogicalType = 'timestamp' | 'json';
+type LogicalType = 'timestamp' | 'json' | 'bigkey';
 type Dialect = 'postgres' | 'sqlite';
 
 const PHYSICAL: Record<LogicalType, Record<Dialect, ColumnOptions['type']>> = {
   timestamp: { postgres: 'timestamptz', sqlite: 'datetime' },
   json: { postgres: 'jsonb', sqlite: 'simple-json' },
+  // SQLite's INTEGER PRIMARY KEY is already 64-bit (and AUTOINCREMENT takes no other type name).
+  bigkey: { postgres: 'bigint', sqlite: 'integer' },
 };
 
 const portable = new Map<object, LogicalType>();
@@ -30,5 +32,7 @@ export function applyDialect(dialect: Dialect): void {
 
 export const TimestampColumn = (options: ColumnOptions = {}) => track('timestamp', Column(options));
 export const JsonColumn = (options: ColumnOptions = {}) => track('json', Column(options));
+/** A 64-bit auto-increment key, for the tables that grow past 2^31 rows. pg reads bigint as a string. */
+export const BigIntKeyColumn = () => track('bigkey', PrimaryGeneratedColumn('increment', { type: 'bigint' }));
 export const CreatedAtColumn = () => track('timestamp', CreateDateColumn({ name: 'created_at' }));
 export const UpdatedAtColumn = () => track('timestamp', UpdateDateColumn({ name: 'updated_at' }));

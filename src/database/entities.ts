@@ -1,5 +1,7 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ClickEvent } from '../reach/click-event.entity';
+import { VisitorSalt } from '../reach/visitor-salt.entity';
+import { ReachDaily, ReachVisitorDay } from '../reach/reach-daily.entity';
 import { TrackedLink } from '../reach/tracked-link.entity';
 import { OutboxMessage } from '../jobs/outbox-message.entity';
 import { Location } from '../locations/location.entity';
@@ -34,5 +36,5 @@ import { RewardCode } from '../rewards/reward-code.entity';
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, Share, Recommendation, ApprovalRequest,
-  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent,
+  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
   RewardOffer, RewardCode];

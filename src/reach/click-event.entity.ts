@@ -1,16 +1,20 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { TimestampColumn } from '../database/columns';
+import { Column, Entity, Index } from 'typeorm';
+import { BigIntKeyColumn, TimestampColumn } from '../database/columns';
 
 /**
  * One visit of a tracked link. No IP address is stored (DESIGN principle 6): `visitor_hash` is an HMAC of
- * day, IP and user agent with HASH_KEY, enough to count unique visitors per day and nothing more.
+ * link, IP and user agent under the day's random salt (`VisitorSalt`, deleted two days later): enough to count
+ * unique visitors per link per day, and after that nothing.
  */
 @Entity('click_event')
 @Index('ix_click_event_link_time', ['linkId', 'occurredAt'])
 export class ClickEvent {
-  /** An integer key: click events are the largest table, and a uuid per row would double its index. */
-  @PrimaryGeneratedColumn('increment', { type: 'integer' })
-  id: number;
+  /**
+   * An integer key: click events are the largest table, and a uuid per row would double its index. 64-bit:
+   * 2^31 visits is within reach of a busy deployment. (pg returns bigint as a string.)
+   */
+  @BigIntKeyColumn()
+  id: string;
 
   @Column({ name: 'link_id', type: 'uuid' })
   linkId: string;

@@ -1,14 +1,18 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { createHmac } from 'node:crypto';
-import { AppConfig } from '../config/app-config';
-import { isBot } from './bot-filter';
+import { createHmac, randomBytes } from 'node:crypto';
 import { ClicksRepository, NewClick } from './clicks.repository';
+import { DAY_MS, utcDay, VisitorSalts } from './visitor-salts.service';
 
 export interface Visit {
   ip: string;
   userAgent?: string;
   referer?: string;
+  /** From `isBotRequest`: a crawler, preview fetcher, prefetch or HEAD. */
+  bot: boolean;
 }
+
+/** A click whose day's salt was not in memory yet: hashed at the flush, after loading it (the IP stays in memory only). */
+type PendingClick = NewClick & { unhashed?: { ip: string; userAgent: string } };
 
 const FLUSH_EVERY_MS = 1000;
 const FLUSH_AT = 1000;
@@ -23,15 +27,17 @@ const MAX_BUFFERED = 200_000;
 @Injectable()
 export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ClickRecorder.name);
-  private buffer: NewClick[] = [];
+  private buffer: PendingClick[] = [];
   /** The UTC day of the latest click, formatted once per day rather than once per click (hot path). */
   private day = { start: 0, end: 0, label: '' };
+  /** For clicks buffered so long that their day's salt is already deleted: they hash under a salt no one keeps. */
+  private readonly lostSalts = new Map<string, Buffer>();
   private flushing?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly clicks: ClicksRepository,
-    private readonly config: AppConfig,
+    private readonly salts: VisitorSalts,
   ) {}
 
   onModuleInit() {
@@ -45,12 +51,15 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   }
 
   record(linkId: string, visit: Visit, at = new Date()): void {
+    const salt = this.salts.get(this.dayOf(at));
+    const userAgent = visit.userAgent ?? '';
     this.buffer.push({
       linkId,
       occurredAt: at,
-      visitorHash: this.visitorHash(visit, at),
-      isBot: isBot(visit.userAgent),
+      visitorHash: salt ? visitorHash(salt, linkId, visit.ip, userAgent) : '',
+      isBot: visit.bot,
       referrerHost: refererHost(visit.referer),
+      ...(salt ? {} : { unhashed: { ip: visit.ip, userAgent } }),
     });
     if (this.buffer.length >= FLUSH_AT) void this.flush();
   }
@@ -66,6 +75,12 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async write(): Promise<void> {
+    try {
+      await this.hashPending();
+    } catch (error) {
+      this.logger.error({ msg: 'loading visitor salts failed; clicks kept for the next flush', err: error, buffered: this.buffer.length });
+      return;
+    }
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.clicks.maxBatch);
       try {
@@ -80,12 +95,20 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Same person, same day, same link → same hash; the IP itself is never kept. */
-  private visitorHash(visit: Visit, at: Date): string {
-    return createHmac('sha256', this.config.hashKey)
-      .update(`${this.dayOf(at)}|${visit.ip}|${visit.userAgent ?? ''}`)
-      .digest('base64url')
-      .slice(0, 32);
+  private async hashPending(): Promise<void> {
+    const pending = this.buffer.filter((c) => c.unhashed);
+    if (pending.length === 0) return;
+    await this.salts.load(pending.map((c) => utcDay(c.occurredAt.getTime())));
+    for (const click of pending) {
+      const day = utcDay(click.occurredAt.getTime());
+      let salt = this.salts.get(day);
+      if (!salt) {
+        salt = this.lostSalts.get(day) ?? randomBytes(32);
+        this.lostSalts.set(day, salt);
+      }
+      click.visitorHash = visitorHash(salt, click.linkId, click.unhashed!.ip, click.unhashed!.userAgent);
+      delete click.unhashed;
+    }
   }
 
   private dayOf(at: Date): string {
@@ -98,7 +121,13 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * Same person (IP and user agent), same link, same UTC day → same hash, so unique visitors are counted per
+ * link per day; the IP itself is never kept, and once the day's salt is deleted the hash leads nowhere.
+ */
+function visitorHash(salt: Buffer, linkId: string, ip: string, userAgent: string): string {
+  return createHmac('sha256', salt).update(`${linkId}|${ip}|${userAgent}`).digest('base64url').slice(0, 32);
+}
 
 function refererHost(referer: string | undefined): string | null {
   if (!referer) return null;

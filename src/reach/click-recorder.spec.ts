@@ -1,22 +1,53 @@
-import { AppConfig } from '../config/app-config';
+import { randomBytes } from 'node:crypto';
 import { ClickRecorder } from './click-recorder.service';
 import { ClicksRepository, NewClick } from './clicks.repository';
+import { VisitorSalts } from './visitor-salts.service';
 
 describe(ClickRecorder.name, () => {
   const written: NewClick[] = [];
   const repo = { maxBatch: 100, insertMany: async (rows: NewClick[]) => void written.push(...rows) } as unknown as ClicksRepository;
-  const sut = new ClickRecorder(repo, { hashKey: 'k'.repeat(48) } as AppConfig);
-  const visit = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (iPhone)' };
+  /** Only days passed to `load` have a salt, as after a process start before the first refresh. */
+  const salts = new Map<string, Buffer>();
+  const fakeSalts = {
+    get: (day: string) => salts.get(day),
+    load: async (days: string[]) => days.forEach((d) => salts.has(d) || salts.set(d, randomBytes(32))),
+  } as unknown as VisitorSalts;
+  const sut = new ClickRecorder(repo, fakeSalts);
+  const visit = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (iPhone)', bot: false };
 
   beforeEach(() => (written.length = 0));
 
-  it('gives the same visitor one hash per UTC day, and a new one the next day (also going back in time)', async () => {
+  it('gives the same visitor one hash per link and UTC day, and a new one the next day (also going back in time)', async () => {
     const times = ['2026-11-24T23:59:59.999Z', '2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z', '2026-11-24T12:00:00.000Z'];
     for (const at of times) sut.record('link', visit, new Date(at));
+    sut.record('other-link', visit, new Date(times[0]));
     await sut.flush();
-    const [a, b, c, d] = written.map((w) => w.visitorHash);
+    const [a, b, c, d, otherLink] = written.map((w) => w.visitorHash);
+    expect(a).toMatch(/^[\w-]{32}$/);
     expect(a).toBe(b);
     expect(c).not.toBe(a);
     expect(d).toBe(a);
+    expect(otherLink).not.toBe(a);
+    // Once the salts are loaded, clicks are hashed on the spot, to the same hash.
+    sut.record('link', visit, new Date(times[1]));
+    expect(sut.pending).toBe(1);
+    await sut.flush();
+    expect(written[5].visitorHash).toBe(a);
+  });
+
+  it('hashes under a new salt when the day’s salt is replaced, so an old hash can no longer be matched', async () => {
+    const at = new Date('2026-11-26T10:00:00Z');
+    sut.record('link', visit, at);
+    await sut.flush();
+    salts.set('2026-11-26', randomBytes(32));
+    sut.record('link', visit, at);
+    await sut.flush();
+    expect(written[1].visitorHash).not.toBe(written[0].visitorHash);
+  });
+
+  it('stores whether the visit was a bot as the caller classified it', async () => {
+    sut.record('link', { ...visit, bot: true });
+    await sut.flush();
+    expect(written[0].isBot).toBe(true);
   });
 });

@@ -1,11 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { dbTime, Dialect, dialectOf } from '../database/sql';
 import { ClickEvent } from './click-event.entity';
+import { DAY_MS, utcDay } from './visitor-salts.service';
 
 export type NewClick = Omit<ClickEvent, 'id'>;
 
-/** Click rows are written in bulk with plain SQL: the query builder's per-value work costs more than the insert. */
+interface DayCounts {
+  linkId: string;
+  day: string;
+  humanClicks: number;
+  uniqueVisitors: number;
+  botHits: number;
+}
+
+/**
+ * Click rows are written in bulk with plain SQL: the query builder's per-value work costs more than the insert.
+ * The daily rollups (`reach_daily`) are kept in the same transaction, so they never disagree with the events.
+ */
 @Injectable()
 export class ClicksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -17,9 +30,74 @@ export class ClicksRepository {
 
   async insertMany(clicks: NewClick[]): Promise<void> {
     if (clicks.length === 0) return;
-    if (this.dataSource.options.type === 'postgres') {
+    await this.dataSource.transaction(async (m) => {
+      await this.insertEvents(m, clicks);
+      await this.addToRollups(m, clicks);
+    });
+  }
+
+  /**
+   * Recomputes the rollups of these UTC days (inclusive, `YYYY-MM-DD`) from the raw events: what
+   * `reach:rebuild` runs after a fix or an import. Returns how many link-days were written.
+   */
+  async rebuild(from: string, to: string): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const d = dialectOf(m);
+      const [start, end] = [new Date(`${from}T00:00:00Z`), new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS)];
+      const p = params(d);
+      await m.query(`DELETE FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
+      await m.query(`DELETE FROM reach_visitor_day WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
+      const day = d === 'postgres' ? `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')` : `substr(e.occurred_at, 1, 10)`;
+      const range = `e.occurred_at >= ${p(1)} AND e.occurred_at < ${p(2)}`;
+      const bounds = [dbTime(d, start), dbTime(d, end)];
+      await m.query(
+        `INSERT INTO reach_visitor_day (link_id, day, visitor_hash)
+         SELECT DISTINCT e.link_id, ${day}, e.visitor_hash FROM click_event e WHERE ${range} AND e.is_bot = ${d === 'postgres' ? 'false' : '0'}`,
+        bounds,
+      );
+      const human = d === 'postgres' ? 'NOT e.is_bot' : 'e.is_bot = 0';
+      await m.query(
+        `INSERT INTO reach_daily (day, link_id, location_id, share_id, human_clicks, unique_visitors, bot_hits)
+         SELECT ${day}, e.link_id, l.location_id, l.share_id,
+                SUM(CASE WHEN ${human} THEN 1 ELSE 0 END),
+                COUNT(DISTINCT CASE WHEN ${human} THEN e.visitor_hash END),
+                SUM(CASE WHEN ${human} THEN 0 ELSE 1 END)
+         FROM click_event e LEFT JOIN tracked_link l ON l.id = e.link_id
+         WHERE ${range}
+         GROUP BY ${day}, e.link_id, l.location_id, l.share_id`,
+        bounds,
+      );
+      const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to])) as { n: string | number }[];
+      return Number(n);
+    });
+  }
+
+  /**
+   * Deletes the raw events of UTC days before `day` (and the visitor sets of those days), in chunks so that
+   * no single statement holds locks for long. The rollups stay; `reach:rebuild` can no longer recompute them.
+   */
+  async deleteRawBefore(day: string): Promise<number> {
+    const d = dialectOf(this.dataSource.manager);
+    const p = params(d);
+    const cutoff = dbTime(d, new Date(`${day}T00:00:00Z`));
+    let deleted = 0;
+    for (;;) {
+      const result: unknown = await this.dataSource.query(
+        `DELETE FROM click_event WHERE id IN (SELECT id FROM click_event WHERE occurred_at < ${p(1)} LIMIT 10000) RETURNING id`,
+        [cutoff],
+      );
+      const n = (result as unknown[]).length;
+      deleted += n;
+      if (n < 10000) break;
+    }
+    await this.dataSource.query(`DELETE FROM reach_visitor_day WHERE day < ${p(1)}`, [day]);
+    return deleted;
+  }
+
+  private async insertEvents(m: EntityManager, clicks: NewClick[]): Promise<void> {
+    if (dialectOf(m) === 'postgres') {
       // One JSON document (native JSON.stringify) rather than five text arrays that pg escapes value by value.
-      await this.dataSource.query(
+      await m.query(
         `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host)
          SELECT l, to_timestamp(t / 1000.0), v, b, r
          FROM json_to_recordset($1::json) AS x(l uuid, t bigint, v varchar, b boolean, r varchar)`,
@@ -29,15 +107,89 @@ export class ClicksRepository {
     }
     // SQLite keeps datetimes as UTC text in TypeORM's format, booleans as 0/1.
     const values = clicks.map(() => '(?, ?, ?, ?, ?)').join(', ');
-    await this.dataSource.query(
+    await m.query(
       `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host) VALUES ${values}`,
-      clicks.flatMap((c) => [
-        c.linkId,
-        c.occurredAt.toISOString().replace('T', ' ').replace('Z', ''),
-        c.visitorHash,
-        c.isBot ? 1 : 0,
-        c.referrerHost,
-      ]),
+      clicks.flatMap((c) => [c.linkId, dbTime('sqlite', c.occurredAt), c.visitorHash, c.isBot ? 1 : 0, c.referrerHost]),
     );
   }
+
+  /**
+   * Adds a batch to the daily rollups. A visitor counts as unique for a link and day when its hash enters
+   * `reach_visitor_day` (a primary-key insert that concurrent writers cannot both win), so the figure stays
+   * exact across batches and processes.
+   */
+  private async addToRollups(m: EntityManager, clicks: NewClick[]): Promise<void> {
+    const d = dialectOf(m);
+    const counts = new Map<string, DayCounts>();
+    const visitors = new Map<string, { l: string; d: string; v: string }>();
+    for (const c of clicks) {
+      const day = utcDay(c.occurredAt.getTime());
+      const key = `${c.linkId}|${day}`;
+      let row = counts.get(key);
+      if (!row) counts.set(key, (row = { linkId: c.linkId, day, humanClicks: 0, uniqueVisitors: 0, botHits: 0 }));
+      if (c.isBot) row.botHits++;
+      else {
+        row.humanClicks++;
+        visitors.set(`${key}|${c.visitorHash}`, { l: c.linkId, d: day, v: c.visitorHash });
+      }
+    }
+    for (const { link_id, day } of await this.insertNewVisitors(m, d, [...visitors.values()])) {
+      counts.get(`${link_id}|${day}`)!.uniqueVisitors++;
+    }
+    const rows = [...counts.values()];
+    if (d === 'postgres') {
+      await m.query(
+        `INSERT INTO reach_daily (day, link_id, location_id, share_id, human_clicks, unique_visitors, bot_hits)
+         SELECT x.day, x.link_id, l.location_id, l.share_id, x.human_clicks, x.unique_visitors, x.bot_hits
+         FROM json_to_recordset($1::json) AS x(day varchar, link_id uuid, human_clicks int, unique_visitors int, bot_hits int)
+         LEFT JOIN tracked_link l ON l.id = x.link_id
+         ON CONFLICT (day, link_id) DO UPDATE SET human_clicks = reach_daily.human_clicks + excluded.human_clicks,
+           unique_visitors = reach_daily.unique_visitors + excluded.unique_visitors, bot_hits = reach_daily.bot_hits + excluded.bot_hits`,
+        [JSON.stringify(rows.map((r) => ({ day: r.day, link_id: r.linkId, human_clicks: r.humanClicks, unique_visitors: r.uniqueVisitors, bot_hits: r.botHits })))],
+      );
+      return;
+    }
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      // `WHERE true`: SQLite needs it to read `ON CONFLICT` after `INSERT … SELECT` as the upsert clause.
+      await m.query(
+        `INSERT INTO reach_daily (day, link_id, location_id, share_id, human_clicks, unique_visitors, bot_hits)
+         SELECT x.column1, x.column2, l.location_id, l.share_id, x.column3, x.column4, x.column5
+         FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}) AS x LEFT JOIN tracked_link l ON l.id = x.column2
+         WHERE true
+         ON CONFLICT (day, link_id) DO UPDATE SET human_clicks = human_clicks + excluded.human_clicks,
+           unique_visitors = unique_visitors + excluded.unique_visitors, bot_hits = bot_hits + excluded.bot_hits`,
+        chunk.flatMap((r) => [r.day, r.linkId, r.humanClicks, r.uniqueVisitors, r.botHits]),
+      );
+    }
+  }
+
+  /** Inserts the (link, day, visitor) triples not seen before and returns those. */
+  private async insertNewVisitors(m: EntityManager, d: Dialect, rows: { l: string; d: string; v: string }[]): Promise<{ link_id: string; day: string }[]> {
+    if (rows.length === 0) return [];
+    if (d === 'postgres') {
+      return m.query(
+        `INSERT INTO reach_visitor_day (link_id, day, visitor_hash)
+         SELECT l, d, v FROM json_to_recordset($1::json) AS x(l uuid, d varchar, v varchar)
+         ON CONFLICT DO NOTHING RETURNING link_id, day`,
+        [JSON.stringify(rows)],
+      );
+    }
+    const inserted: { link_id: string; day: string }[] = [];
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      inserted.push(
+        ...((await m.query(
+          `INSERT INTO reach_visitor_day (link_id, day, visitor_hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}
+           ON CONFLICT DO NOTHING RETURNING link_id, day`,
+          chunk.flatMap((r) => [r.l, r.d, r.v]),
+        )) as { link_id: string; day: string }[]),
+      );
+    }
+    return inserted;
+  }
+}
+
+function params(d: Dialect): (n: number) => string {
+  return (n) => (d === 'postgres' ? `$${n}` : '?');
 }

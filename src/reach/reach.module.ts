@@ -1,12 +1,25 @@
 import { Module } from '@nestjs/common';
+import { SettingsModule } from '../settings/settings.module';
 import { ClickRecorder } from './click-recorder.service';
 import { ClicksRepository } from './clicks.repository';
+import { RawClickRetention, RawClickRetentionProcessor, RawClickRetentionScheduler } from './raw-click-retention';
 import { RedirectRoute } from './redirect.route';
 import { TrackedLinksService } from './tracked-links.service';
+import { VisitorSalts } from './visitor-salts.service';
 
 /** Tracked links and the clicks on them; reach reports build on these. */
 @Module({
-  providers: [TrackedLinksService, ClicksRepository, ClickRecorder, RedirectRoute],
+  imports: [SettingsModule],
+  providers: [
+    TrackedLinksService,
+    ClicksRepository,
+    ClickRecorder,
+    RedirectRoute,
+    VisitorSalts,
+    RawClickRetention,
+    RawClickRetentionProcessor,
+    RawClickRetentionScheduler,
+  ],
   exports: [TrackedLinksService, ClickRecorder],
 })
 export class ReachModule {}

@@ -1,5 +1,6 @@
 import proxyAddr from '@fastify/proxy-addr';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { isBotRequest } from './bot-filter';
 import { ClickRecorder } from './click-recorder.service';
 import { CODE_PATTERN, ResolvedLink, TrackedLinksService } from './tracked-links.service';
 
@@ -59,6 +60,7 @@ export class RedirectFastPath {
       ip: proxyAddr(req, deps.trust),
       userAgent: req.headers['user-agent'],
       referer: req.headers.referer,
+      bot: isBotRequest(req.method, req.headers),
     });
     // no-store: every visit must reach us to be counted.
     res.writeHead(302, { location: `${deps.publicUrl}${link.targetPath}`, 'cache-control': 'no-store', 'content-length': '0' });

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { errorPage } from '../common/http/error-page';
 import { AppConfig } from '../config/app-config';
+import { isBotRequest } from './bot-filter';
 import { ClickRecorder } from './click-recorder.service';
 import { TrackedLinksService } from './tracked-links.service';
 
@@ -33,6 +34,8 @@ export class RedirectRoute implements OnModuleInit {
         ip: request.ip,
         userAgent: request.headers['user-agent'],
         referer: request.headers.referer,
+        // Fastify answers HEAD through this GET route too: a link checker's HEAD is a bot hit.
+        bot: isBotRequest(request.method, request.headers),
       });
       // no-store: every visit must reach us to be counted.
       return reply.header('cache-control', 'no-store').redirect(`${this.config.publicUrl}${link.targetPath}`, 302);

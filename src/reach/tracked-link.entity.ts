@@ -28,6 +28,7 @@ export class TrackedLink {
   @JoinColumn({ name: 'share_id', foreignKeyConstraintName: 'fk_tracked_link_share' })
   share?: Share;
 
+  @Index('ix_tracked_link_location')
   @Column({ name: 'location_id', type: 'uuid', nullable: true })
   locationId: string | null;
 

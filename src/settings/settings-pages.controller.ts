@@ -15,9 +15,10 @@ const LABELS: Record<keyof Settings, string> = {
   frequencyCap: 'Frequency cap',
   alertWindowDays: 'Alert window (days)',
   dataRetentionDays: 'Data retention (days)',
+  rawClickRetentionDays: 'Raw click retention (days)',
 };
 const TEXT_FIELDS = ['brandName', 'brandPostalAddress'] as const;
-const NUMBER_FIELDS = ['frequencyCap', 'alertWindowDays', 'dataRetentionDays'] as const;
+const NUMBER_FIELDS = ['frequencyCap', 'alertWindowDays', 'dataRetentionDays', 'rawClickRetentionDays'] as const;
 const NOTICES: Record<string, string> = { saved: 'Settings saved.' };
 
 /** Settings page: admins change, marketers read. Validation and audit are SettingsService's. */

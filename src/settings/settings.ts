@@ -10,9 +10,11 @@ export interface Settings {
   alertWindowDays: number;
   /** Days personal data is kept before it is deleted or anonymised. */
   dataRetentionDays: number;
+  /** Days raw click events are kept; the daily reach rollups stay. */
+  rawClickRetentionDays: number;
 }
 
-export const SETTING_KEYS = ['brandName', 'brandPostalAddress', 'frequencyCap', 'alertWindowDays', 'dataRetentionDays'] as const;
+export const SETTING_KEYS = ['brandName', 'brandPostalAddress', 'frequencyCap', 'alertWindowDays', 'dataRetentionDays', 'rawClickRetentionDays'] as const;
 
 /** Principle 3: the cap can be lowered, never raised above this. */
 export const MAX_FREQUENCY_CAP = 2;
@@ -23,10 +25,12 @@ export const SETTING_LIMITS = {
   frequencyCap: { min: 0, max: MAX_FREQUENCY_CAP },
   alertWindowDays: { min: 1, max: 365 },
   dataRetentionDays: { min: 30, max: 3650 },
+  rawClickRetentionDays: { min: 7, max: 3650 },
 } as const;
 
 export const SETTING_DEFAULTS = {
   frequencyCap: MAX_FREQUENCY_CAP,
   alertWindowDays: 14,
   dataRetentionDays: 730,
+  rawClickRetentionDays: 90,
 } as const;

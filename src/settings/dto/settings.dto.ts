@@ -36,4 +36,10 @@ export class UpdateSettingsDto {
   @Min(L.dataRetentionDays.min, { message: `dataRetentionDays must be at least ${L.dataRetentionDays.min}` })
   @Max(L.dataRetentionDays.max, { message: `dataRetentionDays must be at most ${L.dataRetentionDays.max}` })
   dataRetentionDays?: number;
+
+  @ApiPropertyOptional({ minimum: 7, maximum: 3650 })
+  @IsOptional() @IsInt({ message: 'rawClickRetentionDays must be a whole number' })
+  @Min(L.rawClickRetentionDays.min, { message: `rawClickRetentionDays must be at least ${L.rawClickRetentionDays.min}` })
+  @Max(L.rawClickRetentionDays.max, { message: `rawClickRetentionDays must be at most ${L.rawClickRetentionDays.max}` })
+  rawClickRetentionDays?: number;
 }

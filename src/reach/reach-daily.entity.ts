@@ -1,0 +1,47 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Daily reach of one tracked link, kept up to date in the same transaction that writes its click events
+ * (`ClicksRepository.insertMany`) and recomputable from them (`reach:rebuild`). Reports read this, never the
+ * raw events. Unique visitors are per link per day (the salt changes daily): longer ranges sum the days.
+ */
+@Entity('reach_daily')
+@Index('ix_reach_daily_location_day', ['locationId', 'day'])
+@Index('ix_reach_daily_share', ['shareId'])
+export class ReachDaily {
+  /** `YYYY-MM-DD`, UTC. */
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  day: string;
+
+  @PrimaryColumn({ name: 'link_id', type: 'uuid' })
+  linkId: string;
+
+  /** Copied from the link, so that reports group without joining. */
+  @Column({ name: 'location_id', type: 'uuid', nullable: true })
+  locationId: string | null;
+
+  @Column({ name: 'share_id', type: 'uuid', nullable: true })
+  shareId: string | null;
+
+  @Column({ name: 'human_clicks', type: 'integer', default: 0 })
+  humanClicks: number;
+
+  @Column({ name: 'unique_visitors', type: 'integer', default: 0 })
+  uniqueVisitors: number;
+
+  @Column({ name: 'bot_hits', type: 'integer', default: 0 })
+  botHits: number;
+}
+
+/** The visitors already counted for a link and day: what makes `unique_visitors` exact when kept incrementally. */
+@Entity('reach_visitor_day')
+export class ReachVisitorDay {
+  @PrimaryColumn({ name: 'link_id', type: 'uuid' })
+  linkId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  day: string;
+
+  @PrimaryColumn({ name: 'visitor_hash', type: 'varchar', length: 32 })
+  visitorHash: string;
+}

@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ClickRecorder } from '../src/reach/click-recorder.service';
+import { ClicksRepository } from '../src/reach/clicks.repository';
+import { ClickEvent } from '../src/reach/click-event.entity';
+import { RawClickRetention } from '../src/reach/raw-click-retention';
+import { ReachDaily } from '../src/reach/reach-daily.entity';
+import { TrackedLinksService } from '../src/reach/tracked-links.service';
+import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
+import { insertShare } from './factories/shares';
+import { createTestApp, TestApp } from './support/app';
+
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+
+describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dialect) => {
+  let t: TestApp;
+  let db: DataSource;
+  let recorder: ClickRecorder;
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    db = t.app.get(DataSource);
+    recorder = t.app.get(ClickRecorder);
+  });
+  afterAll(() => t.close());
+
+  const rollups = () => db.getRepository(ReachDaily).find({ order: { day: 'ASC', linkId: 'ASC' } });
+  const today = Date.parse(`${utcDay(Date.now())}T12:00:00Z`);
+  const yesterday = new Date(today - DAY_MS);
+  const [dayBefore, dayOf] = [utcDay(today - DAY_MS), utcDay(today)];
+
+  it('counts human clicks, unique visitors and bot hits per link and day, exactly across batches', async () => {
+    const { shareId } = await insertShare(db);
+    const [a, b] = await db.transaction(async (m) => {
+      const links = t.app.get(TrackedLinksService);
+      return [await links.create(m, { targetPath: '/p/a', shareId }), await links.create(m, { targetPath: '/p/b' })];
+    });
+    const person = (ip: string) => ({ ip, userAgent: PHONE, bot: false });
+    const bot = { ip: '192.0.2.1', userAgent: 'Twitterbot/1.0', bot: true };
+    // Three flushes: the same visitor comes back in a later batch and is still one unique visitor.
+    recorder.record(a.id, person('203.0.113.1'), new Date(today));
+    recorder.record(a.id, person('203.0.113.1'), new Date(today));
+    recorder.record(a.id, bot, new Date(today));
+    await recorder.flush();
+    recorder.record(a.id, person('203.0.113.1'), new Date(today));
+    recorder.record(a.id, person('203.0.113.2'), new Date(today));
+    recorder.record(b.id, person('203.0.113.1'), new Date(today));
+    recorder.record(a.id, person('203.0.113.1'), yesterday);
+    await recorder.flush();
+    recorder.record(b.id, bot, yesterday);
+    await recorder.flush();
+
+    const figures = (await rollups()).map((r) => [r.day, r.linkId, r.shareId, r.humanClicks, r.uniqueVisitors, r.botHits]);
+    expect(figures).toEqual(expect.arrayContaining([
+      [dayBefore, a.id, shareId, 1, 1, 0],
+      [dayBefore, b.id, null, 0, 0, 1],
+      [dayOf, a.id, shareId, 4, 2, 1],
+      [dayOf, b.id, null, 1, 1, 0],
+    ]));
+    expect(figures).toHaveLength(4);
+  });
+
+  it('reach:rebuild recomputes the same figures from the raw events', async () => {
+    const live = await rollups();
+    expect(live.length).toBeGreaterThan(0);
+    await db.query(`UPDATE reach_daily SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
+    await db.query(`DELETE FROM reach_visitor_day`);
+
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'reach:rebuild', '--from', dayBefore, '--to', dayOf], {
+      cwd: join(__dirname, '..'),
+      env: {
+        PATH: process.env.PATH!,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: t.config.dataDir,
+        ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}),
+      },
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`reach rollups rebuilt for ${dayBefore} to ${dayOf}: ${live.length} link-days`);
+    expect(await rollups()).toEqual(live);
+
+    // The visitor sets are back too: a returning visitor after the rebuild is not counted again.
+    const [link] = live.filter((r) => r.day === dayOf && r.humanClicks === 4);
+    recorder.record(link.linkId, { ip: '203.0.113.2', userAgent: PHONE, bot: false }, new Date(today));
+    await recorder.flush();
+    const after = await db.getRepository(ReachDaily).findOneByOrFail({ day: dayOf, linkId: link.linkId });
+    expect([after.humanClicks, after.uniqueVisitors]).toEqual([5, 2]);
+    expect(await t.app.get(ClicksRepository).rebuild(dayOf, dayOf)).toBe(2);
+    expect(await db.getRepository(ReachDaily).findOneByOrFail({ day: dayOf, linkId: link.linkId })).toEqual(after);
+  });
+
+  it('reach:rebuild refuses a malformed date', () => {
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'reach:rebuild', '--from', '2026-13-45', '--to', dayOf], {
+      cwd: join(__dirname, '..'),
+      env: { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: t.config.dataDir },
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('a date is YYYY-MM-DD');
+  });
+
+  it('deletes raw click events older than rawClickRetentionDays (default 90) every day, and keeps the rollups', async () => {
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/old' }));
+    const visit = { ip: '203.0.113.50', userAgent: PHONE, bot: false };
+    const old = today - 91 * DAY_MS;
+    const kept = today - 89 * DAY_MS;
+    recorder.record(link.id, visit, new Date(old));
+    recorder.record(link.id, visit, new Date(kept));
+    await recorder.flush();
+    const before = await db.getRepository(ReachDaily).findBy({ linkId: link.id });
+    expect(before).toHaveLength(2);
+
+    expect(await t.app.get(RawClickRetention).run(today)).toBeGreaterThanOrEqual(1);
+    const left = await db.getRepository(ClickEvent).findBy({ linkId: link.id });
+    expect(left.map((c) => c.occurredAt.getTime())).toEqual([kept]);
+    expect(await db.getRepository(ReachDaily).findBy({ linkId: link.id })).toEqual(expect.arrayContaining(before));
+    const [{ n }] = await db.query(`SELECT COUNT(*) AS n FROM reach_visitor_day WHERE day < '${utcDay(today - 90 * DAY_MS)}'`);
+    expect(Number(n)).toBe(0);
+  });
+
+  it('keys click events with 64-bit ids and indexes tracked links by location (what reports filter on)', async () => {
+    if (dialect === 'postgres') {
+      const [{ data_type }] = await db.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'click_event' AND column_name = 'id'`);
+      expect(data_type).toBe('bigint');
+      await db.query(`SELECT setval('click_event_id_seq', 3000000000)`);
+      const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/big' }));
+      recorder.record(link.id, { ip: '203.0.113.77', userAgent: PHONE, bot: false });
+      await recorder.flush();
+      const [event] = await db.getRepository(ClickEvent).findBy({ linkId: link.id });
+      expect(BigInt(event.id)).toBeGreaterThan(2n ** 31n);
+    }
+    const indexes: { name: string }[] = await db.query(
+      dialect === 'postgres'
+        ? `SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'tracked_link'`
+        : `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tracked_link'`,
+    );
+    expect(indexes.map((i) => i.name)).toContain('ix_tracked_link_location');
+  });
+});
