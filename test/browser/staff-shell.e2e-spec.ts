@@ -92,6 +92,7 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
       '/dashboard/campaigns/:id': `/dashboard/campaigns/${campaign.id}`,
       '/dashboard/campaigns/:id/edit': `/dashboard/campaigns/${campaign.id}/edit`,
       '/dashboard/campaigns/:id/dry-run': `/dashboard/campaigns/${campaign.id}/dry-run`,
+      '/dashboard/campaigns/:id/reward': `/dashboard/campaigns/${campaign.id}/reward`,
       '/dashboard/feedback/imports/:id': `/dashboard/feedback/imports/${feedbackImport.id}`,
     };
     await t.app.listen({ port: 0, host: '127.0.0.1' });
