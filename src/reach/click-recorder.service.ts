@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
+import { ClickStream } from './click-stream';
 import { ClicksRepository, NewClick } from './clicks.repository';
 import { DAY_MS, utcDay, VisitorSalts } from './visitor-salts.service';
 
@@ -20,9 +21,11 @@ const FLUSH_AT = 1000;
 const MAX_BUFFERED = 200_000;
 
 /**
- * Clicks are the hottest write: they are buffered and written in multi-row inserts every second (or every
- * 1,000 clicks), never one commit per request. A failed write keeps the clicks for the next flush, and
- * shutdown flushes what is left, so no click is lost on a clean stop.
+ * Clicks are the hottest write, never one commit per request. With `REDIS_URL` each click is appended to a
+ * Redis Stream within the event-loop turn that answered it, and workers move them to the database
+ * (`ClickStream`): a crash loses nothing answered. Without Redis (the embedded default) they are buffered
+ * here and written in multi-row inserts every second (or every 1,000 clicks): a failed write keeps the clicks
+ * for the next flush and shutdown flushes what is left, but a SIGKILL or power loss loses up to the last second.
  */
 @Injectable()
 export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
@@ -38,6 +41,7 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly clicks: ClicksRepository,
     private readonly salts: VisitorSalts,
+    private readonly stream: ClickStream,
   ) {}
 
   onModuleInit() {
@@ -53,6 +57,19 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   record(linkId: string, visit: Visit, at = new Date()): void {
     const salt = this.salts.get(this.dayOf(at));
     const userAgent = visit.userAgent ?? '';
+    if (salt && this.stream.enabled) {
+      // Hashed here: the IP address never reaches Redis (see ClickStream).
+      this.stream.append({
+        linkId,
+        occurredAt: at,
+        visitorHash: visitorHash(salt, linkId, visit.ip, userAgent),
+        isBot: visit.bot,
+        referrerHost: refererHost(visit.referer),
+      });
+      return;
+    }
+    // Without the day's salt in memory (rare: it is made a day ahead), the click waits here for it, even
+    // with Redis, so that an IP address never leaves this process.
     this.buffer.push({
       linkId,
       occurredAt: at,
@@ -61,17 +78,19 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
       referrerHost: refererHost(visit.referer),
       ...(salt ? {} : { unhashed: { ip: visit.ip, userAgent } }),
     });
-    if (this.buffer.length >= FLUSH_AT) void this.flush();
+    if (this.buffer.length >= FLUSH_AT || this.stream.enabled) void this.flush();
   }
 
-  /** Writes everything buffered so far; concurrent calls share one write. */
+  /** Writes everything buffered so far (with Redis: appends it to the stream); concurrent calls share one write. */
   flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => (this.flushing = undefined));
+    this.flushing ??= this.write()
+      .then(() => (this.stream.enabled ? this.stream.flushUnsent() : undefined))
+      .finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.stream.pending;
   }
 
   private async write(): Promise<void> {
@@ -79,6 +98,10 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
       await this.hashPending();
     } catch (error) {
       this.logger.error({ msg: 'loading visitor salts failed; clicks kept for the next flush', err: error, buffered: this.buffer.length });
+      return;
+    }
+    if (this.stream.enabled) {
+      for (const { unhashed: _, ...click } of this.buffer.splice(0)) this.stream.append(click);
       return;
     }
     while (this.buffer.length > 0) {

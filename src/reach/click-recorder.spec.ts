@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ClickRecorder } from './click-recorder.service';
+import { ClickStream } from './click-stream';
 import { ClicksRepository, NewClick } from './clicks.repository';
 import { VisitorSalts } from './visitor-salts.service';
 
@@ -12,7 +13,7 @@ describe(ClickRecorder.name, () => {
     get: (day: string) => salts.get(day),
     load: async (days: string[]) => days.forEach((d) => salts.has(d) || salts.set(d, randomBytes(32))),
   } as unknown as VisitorSalts;
-  const sut = new ClickRecorder(repo, fakeSalts);
+  const sut = new ClickRecorder(repo, fakeSalts, { enabled: false, pending: 0 } as unknown as ClickStream);
   const visit = { ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (iPhone)', bot: false };
 
   beforeEach(() => (written.length = 0));

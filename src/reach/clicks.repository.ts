@@ -31,8 +31,8 @@ export class ClicksRepository {
   async insertMany(clicks: NewClick[]): Promise<void> {
     if (clicks.length === 0) return;
     await this.dataSource.transaction(async (m) => {
-      await this.insertEvents(m, clicks);
-      await this.addToRollups(m, clicks);
+      const inserted = await this.insertEvents(m, clicks);
+      await this.addToRollups(m, inserted);
     });
   }
 
@@ -94,23 +94,33 @@ export class ClicksRepository {
     return deleted;
   }
 
-  private async insertEvents(m: EntityManager, clicks: NewClick[]): Promise<void> {
+  /**
+   * Writes the events and returns those actually inserted: a click with a `captureKey` already in the table
+   * (a redelivered stream entry) is skipped, so the rollups only count it once.
+   */
+  private async insertEvents(m: EntityManager, clicks: NewClick[]): Promise<NewClick[]> {
+    const keyed = clicks.some((c) => c.captureKey);
+    const onConflict = keyed ? 'ON CONFLICT (capture_key) DO NOTHING RETURNING capture_key' : '';
+    let rows: { capture_key: string | null }[];
     if (dialectOf(m) === 'postgres') {
       // One JSON document (native JSON.stringify) rather than five text arrays that pg escapes value by value.
-      await m.query(
-        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host)
-         SELECT l, to_timestamp(t / 1000.0), v, b, r
-         FROM json_to_recordset($1::json) AS x(l uuid, t bigint, v varchar, b boolean, r varchar)`,
-        [JSON.stringify(clicks.map((c) => ({ l: c.linkId, t: c.occurredAt.getTime(), v: c.visitorHash, b: c.isBot, r: c.referrerHost })))],
+      rows = await m.query(
+        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host, capture_key)
+         SELECT l, to_timestamp(t / 1000.0), v, b, r, k
+         FROM json_to_recordset($1::json) AS x(l uuid, t bigint, v varchar, b boolean, r varchar, k varchar) ${onConflict}`,
+        [JSON.stringify(clicks.map((c) => ({ l: c.linkId, t: c.occurredAt.getTime(), v: c.visitorHash, b: c.isBot, r: c.referrerHost, k: c.captureKey ?? null })))],
       );
-      return;
+    } else {
+      // SQLite keeps datetimes as UTC text in TypeORM's format, booleans as 0/1.
+      const values = clicks.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+      rows = await m.query(
+        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host, capture_key) VALUES ${values} ${onConflict}`,
+        clicks.flatMap((c) => [c.linkId, dbTime('sqlite', c.occurredAt), c.visitorHash, c.isBot ? 1 : 0, c.referrerHost, c.captureKey ?? null]),
+      );
     }
-    // SQLite keeps datetimes as UTC text in TypeORM's format, booleans as 0/1.
-    const values = clicks.map(() => '(?, ?, ?, ?, ?)').join(', ');
-    await m.query(
-      `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host) VALUES ${values}`,
-      clicks.flatMap((c) => [c.linkId, dbTime('sqlite', c.occurredAt), c.visitorHash, c.isBot ? 1 : 0, c.referrerHost]),
-    );
+    if (!keyed) return clicks;
+    const inserted = new Set(rows.map((r) => r.capture_key));
+    return clicks.filter((c) => !c.captureKey || inserted.has(c.captureKey));
   }
 
   /**
@@ -119,6 +129,7 @@ export class ClicksRepository {
    * exact across batches and processes.
    */
   private async addToRollups(m: EntityManager, clicks: NewClick[]): Promise<void> {
+    if (clicks.length === 0) return;
     const d = dialectOf(m);
     const counts = new Map<string, DayCounts>();
     const visitors = new Map<string, { l: string; d: string; v: string }>();

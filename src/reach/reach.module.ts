@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SettingsModule } from '../settings/settings.module';
 import { ClickRecorder } from './click-recorder.service';
+import { ClickStream } from './click-stream';
 import { ClicksRepository } from './clicks.repository';
 import { RawClickRetention, RawClickRetentionProcessor, RawClickRetentionScheduler } from './raw-click-retention';
 import { RedirectRoute } from './redirect.route';
@@ -14,6 +15,7 @@ import { VisitorSalts } from './visitor-salts.service';
     TrackedLinksService,
     ClicksRepository,
     ClickRecorder,
+    ClickStream,
     RedirectRoute,
     VisitorSalts,
     RawClickRetention,

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, In, IsNull, Not, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { TrackedLink } from './tracked-link.entity';
 
 export interface ResolvedLink {
@@ -17,11 +19,57 @@ export const CODE_PATTERN = /^[A-Za-z0-9_-]{12}$/;
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX = 20_000;
 
+/**
+ * A disabled or re-enabled link must answer its new status at once after the change commits, in every API
+ * process: the cache is cleared after the commit (not before, when a concurrent lookup could cache the old
+ * row again), and with Redis every other process is told through pub/sub to clear its cache too. A lookup
+ * that started before a clear doesn't cache its (possibly old) answer.
+ */
 @Injectable()
-export class TrackedLinksService {
+export class TrackedLinksService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(TrackedLinksService.name);
   private readonly cache = new Map<string, { link: ResolvedLink | null; at: number }>();
+  /** Bumped by every clear: a lookup caches its answer only if no clear happened while it read. */
+  private generation = 0;
+  /** Transactions that changed links: the caches are cleared when they end. */
+  private readonly changedIn = new WeakSet<QueryRunner>();
+  private readonly channel: string;
+  private publisher?: Redis;
+  private subscriber?: Redis;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {
+    this.channel = `${config.queuePrefix}:reach:links-changed`;
+  }
+
+  async onModuleInit() {
+    const afterTransaction = (runner: QueryRunner) => {
+      if (runner.isTransactionActive || !this.changedIn.has(runner)) return;
+      this.changedIn.delete(runner);
+      return this.invalidate();
+    };
+    const subscriber: EntitySubscriberInterface = {
+      afterTransactionCommit: (event: TransactionCommitEvent) => afterTransaction(event.queryRunner),
+      // Rolled back: nothing changed, but clearing is harmless.
+      afterTransactionRollback: (event: TransactionRollbackEvent) => afterTransaction(event.queryRunner),
+    };
+    this.dataSource.subscribers.push(subscriber);
+    if (this.config.redisUrl && this.config.runsApi) {
+      this.subscriber = new Redis(this.config.redisUrl, { connectionName: 'goodword-links-changed' });
+      this.subscriber.on('error', (err) => this.logger.warn({ msg: 'Redis (link changes) error', err: err.message }));
+      this.subscriber.on('message', () => this.clear());
+      // After a reconnect, a change published while disconnected may have been missed.
+      this.subscriber.on('ready', () => this.clear());
+      await this.subscriber.subscribe(this.channel);
+    }
+  }
+
+  async onApplicationShutdown() {
+    this.subscriber?.disconnect();
+    await this.publisher?.quit().catch(() => undefined);
+  }
 
   /** Creates a link to a local page, in the caller's transaction. */
   async create(
@@ -52,11 +100,13 @@ export class TrackedLinksService {
     const hit = this.cached(code);
     if (hit !== undefined) return hit;
     const now = Date.now();
+    const generation = this.generation;
     const row = await this.dataSource.getRepository(TrackedLink).findOne({
       select: { id: true, targetPath: true, disabledAt: true },
       where: { code },
     });
     const link = row ? { id: row.id, targetPath: row.targetPath, disabled: row.disabledAt !== null } : null;
+    if (generation !== this.generation) return link; // cleared meanwhile: this row may predate the change
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(code, { link, at: now });
     return link;
@@ -68,17 +118,40 @@ export class TrackedLinksService {
     return manager.find(TrackedLink, { where: { shareId: In(shareIds) } });
   }
 
-  /** Withdrawn or hidden: the shares' links answer 410 (other processes within a minute). */
+  /** Withdrawn or hidden: the shares' links answer 410 in every process as soon as the caller's transaction commits. */
   async disableForShares(manager: EntityManager, shareIds: string[]): Promise<void> {
     if (shareIds.length === 0) return;
     await manager.update(TrackedLink, { shareId: In(shareIds), disabledAt: IsNull() }, { disabledAt: new Date() });
-    this.cache.clear();
+    await this.invalidateAfterCommit(manager);
   }
 
   /** Shown again after being hidden: the shares' links redirect again. */
   async enableForShares(manager: EntityManager, shareIds: string[]): Promise<void> {
     if (shareIds.length === 0) return;
     await manager.update(TrackedLink, { shareId: In(shareIds), disabledAt: Not(IsNull()) }, { disabledAt: null });
+    await this.invalidateAfterCommit(manager);
+  }
+
+  /** Clears the link caches of every process now (the change is committed). */
+  async invalidate(): Promise<void> {
+    this.clear();
+    if (!this.config.redisUrl) return;
+    this.publisher ??= new Redis(this.config.redisUrl, { connectionName: 'goodword-links-publisher' });
+    try {
+      await this.publisher.publish(this.channel, '1');
+    } catch (err) {
+      this.logger.error({ msg: 'telling other processes of a link change failed; their caches expire within a minute', err });
+    }
+  }
+
+  private clear(): void {
+    this.generation++;
     this.cache.clear();
+  }
+
+  private async invalidateAfterCommit(manager: EntityManager): Promise<void> {
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive) this.changedIn.add(runner);
+    else await this.invalidate(); // no transaction: already committed
   }
 }
