@@ -1,4 +1,5 @@
-// The app side of bench:redirect: the real application (PostgreSQL, or SQLite with --sqlite) with one tracked link.
+// The app side of bench:redirect: the real application (PostgreSQL + Redis, or SQLite with --sqlite). On its
+// first start it makes the links the bench visits; restarted after a SIGKILL (BENCH_PORT set) it only serves.
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/load-config';
@@ -6,14 +7,23 @@ import { TrackedLinksService } from '../src/reach/tracked-links.service';
 
 async function main() {
   const app = await createApp(loadConfig(process.env));
+  app.enableShutdownHooks();
   const db = app.get(DataSource);
   const links = app.get(TrackedLinksService);
-  // One link to measure speed, one for the exact click count (a timed run cuts requests off mid-flight).
-  const link = await db.transaction((m) => links.create(m, { targetPath: '/p/bench' }));
-  const counted = await db.transaction((m) => links.create(m, { targetPath: '/p/bench' }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  const make = () => db.transaction((m) => links.create(m, { targetPath: '/p/bench' }));
+  // One link to measure speed, one for the exact click count (a timed run cuts requests off mid-flight), one
+  // for the crash phase.
+  const made = process.env.BENCH_PORT ? undefined : { link: await make(), counted: await make(), crash: await make() };
+  await app.listen({ port: Number(process.env.BENCH_PORT ?? 0), host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
-  process.send!({ port: address.port, code: link.code, countedCode: counted.code, countedLinkId: counted.id });
+  process.send!({
+    port: address.port,
+    code: made?.link.code,
+    countedCode: made?.counted.code,
+    countedLinkId: made?.counted.id,
+    crashCode: made?.crash.code,
+    crashLinkId: made?.crash.id,
+  });
   process.on('SIGTERM', async () => {
     await app.close(); // flushes buffered clicks
     process.exit(0);

@@ -1,15 +1,22 @@
 /**
  * bench:redirect — the tracked-link redirect against a bare Node http server answering the same 302,
  * on the same machine in the same run. Target: ≥ 0.6× the bare server's requests/s, p99 ≤ 2× its p99,
- * and every answered visit recorded as a click.
+ * and every answered (non-bot) visit recorded exactly once — also through a SIGKILL of the API process.
+ *
+ * Default: PostgreSQL + Redis, clicks captured durably in a Redis Stream by an `api` process and moved to
+ * the database by a separate `worker` process. `--sqlite`: the embedded default (one process, clicks in
+ * memory, flushed every second), where a SIGKILL may lose the last second's clicks (reported, not failed).
  *
  *   npm run bench:redirect [-- --seconds 10 --connections 64 --sqlite]
  */
 import autocannon from 'autocannon';
+import { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { dropSchema, postgresUrlWithSchema, POSTGRES_URL, tempDataDir, uniqueSchema } from '../test/support/database';
+import Redis from 'ioredis';
+import { dropSchema, postgresUrlWithSchema, POSTGRES_URL, REDIS_URL, tempDataDir, uniqueSchema } from '../test/support/database';
 import { fmt, startChild, stopChild } from './support';
 
 const { values } = parseArgs({
@@ -21,6 +28,10 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
+const sqlite = values.sqlite;
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+/** A visit answered this long before the API process is killed must be in the database (Redis mode). */
+const DURABLE_WITHIN_MS = 5;
 
 interface Load {
   rps: number;
@@ -28,8 +39,26 @@ interface Load {
   redirects: number;
 }
 
-async function load(url: string, run: { duration: number } | { amount: number }): Promise<Load> {
-  const result = await autocannon({ url, connections, pipelining: 1, ...run });
+interface Ready {
+  port: number;
+  code: string;
+  countedCode: string;
+  countedLinkId: string;
+  crashCode: string;
+  crashLinkId: string;
+}
+
+async function load(url: string, run: { duration: number } | { amount: number }, numbered = false): Promise<Load> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    pipelining: 1,
+    headers: { 'user-agent': PHONE },
+    // Each counted visit has its own referrer host, so the check can tell each one apart in the database.
+    ...(numbered ? { requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, referer: `https://v${n++}.bench.test/` } }) }] } : {}),
+    ...run,
+  });
   const redirects = (result.statusCodeStats as Record<string, { count: number }>)['302']?.count ?? 0;
   if (result.errors > 0 || result.non2xx !== redirects) {
     throw new Error(`unexpected answers from ${url}: ${result.errors} errors, ${result.non2xx - redirects} non-302`);
@@ -49,62 +78,149 @@ async function main() {
     JWT_SECRET: 'b'.repeat(48),
     ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
     HASH_KEY: 'h'.repeat(48),
-    ...(values.sqlite ? {} : { DATABASE_URL: postgresUrlWithSchema(schema) }),
+    ...(sqlite ? {} : { DATABASE_URL: postgresUrlWithSchema(schema), REDIS_URL, QUEUE_PREFIX: schema, GOODWORD_ROLE: 'api' }),
   };
 
   const bare = await startChild<{ port: number }>('bare-302.js', { BENCH_LOCATION: 'http://localhost:3000/p/bench' });
-  const app = await startChild<{ port: number; code: string; countedCode: string; countedLinkId: string }>(
-    'redirect-server.ts',
-    env,
-  );
+  let app = await startChild<Ready>('redirect-server.ts', env);
+  const ready = app.ready;
+  const worker = sqlite ? undefined : await startChild<{ ready: true }>('click-worker.ts', env);
+  const count = (linkId: string) => countClicks(sqlite ? undefined : schema, dataDir, linkId);
   try {
-    const bareUrl = `http://127.0.0.1:${bare.ready.port}/r/${app.ready.code}`;
-    const appUrl = `http://127.0.0.1:${app.ready.port}/r/${app.ready.code}`;
+    const bareUrl = `http://127.0.0.1:${bare.ready.port}/r/${ready.code}`;
+    const appUrl = `http://127.0.0.1:${ready.port}/r/${ready.code}`;
     // Warm both up (JIT, connection pools, link cache), then measure each in turn.
     await load(bareUrl, { duration: 2 });
     await load(appUrl, { duration: 2 });
     const base = await load(bareUrl, { duration: seconds });
     const ours = await load(appUrl, { duration: seconds });
-    // Then a fixed number of visits, every one answered, to check that each was recorded.
-    const answered = (await load(`http://127.0.0.1:${app.ready.port}/r/${app.ready.countedCode}`, { amount: 20_000 })).redirects;
+    // Then a fixed number of visits, every one answered, to check that each was recorded once.
+    const answered = (await load(`http://127.0.0.1:${ready.port}/r/${ready.countedCode}`, { amount: 20_000 }, true)).redirects;
+    if (sqlite) await stopChild(app.child); // the app flushes its click buffer on shutdown
+    else await waitForCount(() => count(ready.countedLinkId), answered);
+    const recorded = await count(ready.countedLinkId);
 
-    await stopChild(app.child); // the app flushes its click buffer on shutdown
-    const recorded = await countClicks(values.sqlite ? undefined : schema, dataDir, app.ready.countedLinkId);
+    // Phase 2: visits keep coming while the API process is SIGKILLed and restarted on the same port.
+    if (sqlite) app = await startChild<Ready>('redirect-server.ts', { ...env, BENCH_PORT: String(ready.port) });
+    const crash = await crashPhase(app, env, ready);
+    app = crash.app;
+    if (sqlite) await stopChild(app.child);
+    else await waitForCount(async () => (await count(ready.crashLinkId)).distinct, crash.mustHave.length, 60_000);
+    const crashRecorded = await count(ready.crashLinkId);
+    const missing = crash.mustHave.filter((host) => !crashRecorded.hosts.has(host)).length;
 
     const ratio = ours.rps / base.rps;
     const p99Ratio = ours.p99 / Math.max(base.p99, 1);
+    const once = recorded.total === answered && recorded.distinct === answered;
+    const crashOnce = missing === 0 && crashRecorded.total === crashRecorded.distinct;
     console.log(`bare http: ${fmt(base.rps)} req/s, p99 ${base.p99} ms`);
-    console.log(`goodword : ${fmt(ours.rps)} req/s, p99 ${ours.p99} ms (${values.sqlite ? 'SQLite' : 'PostgreSQL'})`);
+    console.log(`goodword : ${fmt(ours.rps)} req/s, p99 ${ours.p99} ms (${sqlite ? 'SQLite, clicks in memory' : 'PostgreSQL, clicks durable in a Redis Stream'})`);
+    console.log(
+      `crash phase: API process SIGKILLed after ${fmt(crash.beforeKill)} answered visits and restarted; ` +
+        `${fmt(crash.mustHave.length)} visits answered outside the kill's last ${DURABLE_WITHIN_MS} ms, ${fmt(missing)} of them missing, ` +
+        `${fmt(crashRecorded.total - crashRecorded.distinct)} counted twice` +
+        (sqlite ? ' (embedded mode: a SIGKILL may lose the last second — expected)' : ''),
+    );
     console.log(
       `redirect: ${fmt(ours.rps)} req/s, p99 ${ours.p99} ms — ${fmt(ratio, 2)}× bare http (target ≥ 0.6×), ` +
-        `p99 ${fmt(p99Ratio, 2)}× (target ≤ 2×); clicks recorded ${fmt(recorded)} of ${fmt(answered)}` +
-        (recorded === answered ? '' : ' — CLICKS LOST'),
+        `p99 ${fmt(p99Ratio, 2)}× (target ≤ 2×); clicks recorded ${fmt(recorded.total)} of ${fmt(answered)}` +
+        (once ? ' exactly once' : ' — CLICKS LOST OR DOUBLED') +
+        (sqlite ? '' : `; through a SIGKILL: ${crashOnce ? 'every visit once' : 'CLICKS LOST OR DOUBLED'}`),
     );
-    if (recorded !== answered) process.exitCode = 1;
+    if (!once || (!sqlite && !crashOnce)) process.exitCode = 1;
   } finally {
-    if (app.child.exitCode === null) await stopChild(app.child);
+    if (app.child.exitCode === null && app.child.signalCode === null) await stopChild(app.child);
+    if (worker) await stopChild(worker.child);
     await stopChild(bare.child);
-    if (!values.sqlite) await dropSchema(schema);
+    if (!sqlite) {
+      await dropSchema(schema);
+      const redis = new Redis(REDIS_URL);
+      await redis.del(`${schema}:reach:clicks`);
+      await redis.quit();
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function countClicks(schema: string | undefined, dataDir: string, linkId: string): Promise<number> {
+/**
+ * Visits of the crash link from 16 keep-alive connections (each numbered, with the time its 302 arrived);
+ * after 2 s the API process is SIGKILLed and restarted on the same port, and visits go on for 2 s more.
+ */
+async function crashPhase(
+  app: { child: ChildProcess; ready: Ready },
+  env: Record<string, string>,
+  ready: Ready,
+): Promise<{ app: { child: ChildProcess; ready: Ready }; mustHave: string[]; beforeKill: number }> {
+  const answered = new Map<string, number>();
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  let n = 0;
+  let stop = false;
+  const loop = async () => {
+    while (!stop) {
+      const host = `c${n++}.bench.test`;
+      const at = await visit(ready.port, `/r/${ready.crashCode}`, host, agent);
+      if (at) answered.set(host, at);
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const loops = Array.from({ length: 16 }, loop);
+  await new Promise((r) => setTimeout(r, 2000));
+  const killedAt = Date.now();
+  app.child.kill('SIGKILL');
+  await new Promise((r) => app.child.once('exit', r));
+  // Answers that arrive between the signal and the exit come from the dying process: its last moments.
+  const exitedAt = Date.now();
+  const beforeKill = answered.size;
+  const restarted = await startChild<Ready>('redirect-server.ts', { ...env, BENCH_PORT: String(ready.port) });
+  await new Promise((r) => setTimeout(r, 2000));
+  stop = true;
+  await Promise.all(loops);
+  agent.destroy();
+  const mustHave = [...answered].filter(([, at]) => at < killedAt - DURABLE_WITHIN_MS || at > exitedAt).map(([host]) => host);
+  return { app: restarted, mustHave, beforeKill };
+}
+
+function visit(port: number, path: string, host: string, agent: Agent): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers: { 'user-agent': PHONE, referer: `https://${host}/` } }, (res) => {
+      const at = Date.now();
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 302 ? at : null));
+    });
+    req.on('error', () => resolve(null));
+    req.end();
+  });
+}
+
+/** Waits until the worker has moved the clicks (or the time is up; the check then reports what is missing). */
+async function waitForCount(get: () => Promise<number | { total: number }>, expected: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const got = await get();
+    if ((typeof got === 'number' ? got : got.total) >= expected) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 500)); // a late duplicate would show now
+}
+
+/** Human clicks of a link: how many rows, how many distinct visits (referrer hosts), and which. */
+async function countClicks(schema: string | undefined, dataDir: string, linkId: string): Promise<{ total: number; distinct: number; hosts: Set<string> }> {
+  let rows: { host: string | null; n: number }[];
   if (!schema) {
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(`${dataDir}/goodword.sqlite`, { readonly: true });
-    const row = db.prepare('SELECT count(*) AS n FROM click_event WHERE link_id = ?').get(linkId) as { n: number };
+    rows = db.prepare('SELECT referrer_host AS host, count(*) AS n FROM click_event WHERE link_id = ? AND is_bot = 0 GROUP BY referrer_host').all(linkId) as typeof rows;
     db.close();
-    return row.n;
+  } else {
+    const client = new Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      rows = (await client.query(`SELECT referrer_host AS host, count(*)::int AS n FROM "${schema}".click_event WHERE link_id = $1 AND NOT is_bot GROUP BY referrer_host`, [linkId])).rows;
+    } finally {
+      await client.end();
+    }
   }
-  const client = new Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${schema}".click_event WHERE link_id = $1`, [linkId]);
-    return rows[0].n;
-  } finally {
-    await client.end();
-  }
+  return { total: rows.reduce((sum, r) => sum + r.n, 0), distinct: rows.length, hosts: new Set(rows.map((r) => r.host!)) };
 }
 
 main().catch((error) => {
