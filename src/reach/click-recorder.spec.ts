@@ -51,4 +51,23 @@ describe(ClickRecorder.name, () => {
     await sut.flush();
     expect(written[0].isBot).toBe(true);
   });
+
+  it('with Redis, appends each click hashed at capture (no IP address leaves the process), or after its salt is loaded', async () => {
+    const appended: NewClick[] = [];
+    const stream = { enabled: true, pending: 0, append: (c: NewClick) => appended.push(c), flushUnsent: async () => undefined } as unknown as ClickStream;
+    const withStream = new ClickRecorder(repo, fakeSalts, stream);
+    salts.set('2026-11-27', randomBytes(32));
+    const known = new Date('2026-11-27T10:00:00Z'); // its salt is in memory
+    withStream.record('link', visit, known);
+    expect(appended).toHaveLength(1);
+    const unknownDay = new Date('2026-12-30T10:00:00Z');
+    withStream.record('link', visit, unknownDay);
+    expect(appended).toHaveLength(1); // waits for the day's salt, in this process
+    await withStream.flush();
+    expect(appended).toHaveLength(2);
+    expect(written).toEqual([]); // never written here: the workers do
+    expect(JSON.stringify(appended)).not.toContain(visit.ip);
+    expect(appended[1]).not.toHaveProperty('unhashed');
+    expect(appended.map((c) => c.visitorHash)).toEqual([expect.stringMatching(/^[\w-]{32}$/), expect.stringMatching(/^[\w-]{32}$/)]);
+  });
 });

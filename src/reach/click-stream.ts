@@ -144,9 +144,10 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
   // ——— worker side ———
 
   private async consume(): Promise<void> {
-    await this.ensureGroup();
+    let grouped = false;
     while (!this.stopping) {
       try {
+        if (!grouped) grouped = (await this.ensureGroup(), true);
         if (Date.now() - this.lastReclaim >= RECLAIM_EVERY_MS) await this.reclaim();
         const result = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, '>')) as
           | [string, [string, string[]][]][]
@@ -154,7 +155,7 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
         if (result && !this.stopping) await this.write(result[0][1]);
       } catch (err) {
         if (this.stopping) break;
-        if (String(err).includes('NOGROUP')) await this.ensureGroup();
+        if (String(err).includes('NOGROUP')) grouped = false; // the stream was deleted: made again
         else {
           this.logger.error({ msg: 'moving clicks from Redis to the database failed; retried', err });
           await new Promise((r) => setTimeout(r, 1000));
