@@ -16,7 +16,8 @@ const DURABLE_WITHIN_MS = 5;
 /** `GET` on a child process; resolves with the status and when the answer arrived, or null if the connection failed. */
 function get(port: number, path: string, headers: Record<string, string>, agent?: Agent): Promise<{ status: number; at: number } | null> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
+    // Without an agent of its own, a fresh connection: never a kept-alive one the server may be closing.
+    const req = request({ host: '127.0.0.1', port, path, headers, agent: agent ?? false }, (res) => {
       const at = Date.now();
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode!, at }));
