@@ -224,7 +224,13 @@ describe('X metrics (PostgreSQL, BullMQ)', () => {
     const now = new Date(base.getTime() + 2 * HOUR);
     const before = appLookups().length;
 
-    const results = await Promise.all([metrics().run(now), second.app.get(XMetricsService).run(now), metrics().run(now)]);
+    // The first worker is mid-read (X answers slowly) when the others start.
+    fake.lookupDelayMs = 300;
+    const first = metrics().run(now);
+    await waitFor(async () => appLookups().length, (n) => n > before, 'the first worker to call X');
+    const results = await Promise.all([first, second.app.get(XMetricsService).run(now), metrics().run(now)]).finally(() => {
+      fake.lookupDelayMs = 0;
+    });
 
     const read = results.reduce((sum, r) => sum + (r.outcome === 'done' ? r.read : 0), 0);
     expect(read).toBe(120);
@@ -284,5 +290,48 @@ describe('X metrics without X_BEARER_TOKEN (SQLite, in-process jobs)', () => {
     expect(fake.count('tweets.lookup')).toBe(0);
     expect(logs.lines.filter((line) => line.includes('X_BEARER_TOKEN is not set'))).toHaveLength(1);
     expect(await t.app.get(DataSource).getRepository(XPostMetricsSnapshot).count()).toBe(0);
+  });
+});
+
+describe('X metrics on SQLite with in-process jobs (the default)', () => {
+  let fake: FakeXServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    fake = await FakeXServer.start({ ...CLIENT, appBearerToken: BEARER });
+    t = await createTestApp({
+      dialect: 'sqlite',
+      env: { X_CLIENT_ID: CLIENT.clientId, X_CLIENT_SECRET: CLIENT.clientSecret, X_API_BASE: fake.url, X_BEARER_TOKEN: BEARER, X_MONTHLY_READ_BUDGET: '1' },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('reads each milestone once, within the budget, and waits out a 429', async () => {
+    const ds = t.app.get(DataSource);
+    const metrics = t.app.get(XMetricsService);
+    const posts = new Posts(() => ds, () => fake);
+    const base = new Date(Date.now() - 2 * HOUR);
+    const [a, b] = await posts.many(2, base);
+    fake.setMetrics(a.xPostId!, { impression_count: 10 });
+    fake.setMetrics(b.xPostId!, { impression_count: 20 });
+    const at = (ms: number) => new Date(base.getTime() + ms);
+
+    fake.fail('tweets.lookup', { type: 'rate-limit', resetInSeconds: 3600 });
+    const limited = await metrics.run(at(2 * HOUR));
+    expect(limited.outcome).toBe('rate_limited');
+    const until = (limited as { until: Date }).until;
+    expect(await metrics.run(at(2 * HOUR + 10 * MIN))).toMatchObject({ outcome: 'rate_limited' });
+    expect(fake.count('tweets.lookup')).toBe(1);
+
+    const after = new Date(until.getTime() + MIN);
+    // The budget (1) covers one of the two posts this month.
+    expect(await metrics.run(after)).toMatchObject({ outcome: 'done', read: 1, budgetSpent: true });
+    expect(await metrics.run(after)).toMatchObject({ outcome: 'done', read: 0 });
+    const rows = await ds.getRepository(XPostMetricsSnapshot).findBy({ postId: In([a.id, b.id]) });
+    expect(rows.map((r) => [r.milestone, r.state])).toEqual([['1h', 'read']]);
+    expect(await metrics.usage(after)).toMatchObject({ used: 1, budget: 1 });
   });
 });

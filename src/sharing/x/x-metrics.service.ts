@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Between, DataSource, In, IsNull, LessThan, Not } from 'typeorm';
+import { Between, DataSource, In, IsNull, LessThan, MoreThan, Not } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { JobQueue } from '../../jobs';
 import { XClientFactory } from './x-client.factory';
@@ -112,8 +112,9 @@ export class XMetricsService {
     const month = budgetMonth(now);
     const budgets = this.dataSource.getRepository(XReadBudget);
     await budgets.createQueryBuilder().insert().values({ month, used: 0 }).orIgnore().execute();
-    const paused = await budgets.findOneBy({ month, rateLimitedUntil: Not(IsNull()) });
-    if (paused?.rateLimitedUntil && paused.rateLimitedUntil > now) return { outcome: 'rate_limited', until: paused.rateLimitedUntil };
+    // Any month's row: a 429 just before midnight on the last day still holds after it.
+    const paused = await budgets.findOneBy({ rateLimitedUntil: MoreThan(now) });
+    if (paused?.rateLimitedUntil) return { outcome: 'rate_limited', until: paused.rateLimitedUntil };
 
     const token = randomUUID();
     const { claimed, skipped } = await this.claimDue(now, token);

@@ -138,6 +138,8 @@ export class FakeXServer {
   private readonly refreshTokens = new Map<string, RefreshToken>();
   private readonly failures = new Map<FakeEndpoint, FakeFailure[]>();
   private readonly everIssued: string[] = [];
+  /** Post lookups answer after this long (a slow X, to hold a worker mid-read). */
+  lookupDelayMs = 0;
   private nextId = 1_860_000_000_000_000_000n;
   private url_ = '';
 
@@ -251,6 +253,7 @@ export class FakeXServer {
     const body = await readBody(req);
     const log: FakeRequestLog = { method, endpoint: endpoint?.name ?? 'unknown', path: url.pathname, status: 0, at: Date.now() };
     this.requests.push(log);
+    if (endpoint?.name === 'tweets.lookup' && this.lookupDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lookupDelayMs));
     let answer: Answer;
     try {
       answer = endpoint
