@@ -102,6 +102,7 @@ describe('X metrics (PostgreSQL, BullMQ)', () => {
   const snapshots = (postIds: string[]) =>
     ds().getRepository(XPostMetricsSnapshot).find({ where: { postId: In(postIds) }, order: { dueAt: 'ASC' } });
   const appLookups = () => fake.requests.filter((r) => r.app && r.endpoint === 'tweets.lookup');
+  const logs = new CapturingLogger();
 
   beforeAll(async () => {
     fake = await FakeXServer.start({ ...CLIENT, appBearerToken: BEARER });
@@ -116,6 +117,7 @@ describe('X metrics (PostgreSQL, BullMQ)', () => {
     t = await createTestAppFromEnv(env, schema);
     // A second process on the same database and queue (another worker).
     second = await createTestAppFromEnv(env);
+    Logger.overrideLogger(logs);
   });
   afterAll(async () => {
     await second?.stop();
@@ -261,6 +263,14 @@ describe('X metrics (PostgreSQL, BullMQ)', () => {
     expect(calls.map((r) => r.status)).toEqual([429, 200]);
     expect(calls[1].at).toBeGreaterThanOrEqual(until);
     expect((await metrics().usage()).used).toBe(usedBefore + 1);
+  });
+
+  it('logs what it did, never the bearer token', () => {
+    const logged = logs.lines.join('\n');
+    expect(logged).toContain('X post metrics read');
+    expect(logged).toContain('X read budget spent');
+    expect(logged).toContain('X rate-limited the metrics reads');
+    expect(logged).not.toContain(BEARER);
   });
 });
 
