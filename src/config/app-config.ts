@@ -30,6 +30,10 @@ export class AppConfig {
   readonly x?: { clientId: string; clientSecret: string };
   readonly xApiBase: string;
   readonly xMonthlyPostBudget: number;
+  /** App-only bearer token for reading post metrics; unset, no metrics are read. */
+  readonly xBearerToken?: string;
+  /** Posts read from X per calendar month (UTC) at most (X bills each). */
+  readonly xMonthlyReadBudget: number;
   readonly logLevel: string;
 
   constructor(values: AppConfig) {

@@ -23,6 +23,7 @@ const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const PORT_MESSAGE = 'PORT must be a whole number from 0 to 65535';
 const BUDGET_MESSAGE = 'X_MONTHLY_POST_BUDGET must be a whole number, 0 or more';
+const READ_BUDGET_MESSAGE = 'X_MONTHLY_READ_BUDGET must be a whole number, 0 or more';
 
 /** The environment variables Goodword reads (names from DESIGN.md), as raw strings checked at boot. */
 export class EnvironmentVariables {
@@ -105,6 +106,14 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsOptional()
   @IsInt({ message: BUDGET_MESSAGE }) @Min(0, { message: BUDGET_MESSAGE })
   X_MONTHLY_POST_BUDGET?: number;
+
+  /** App-only bearer token (X developer console): reads the public metrics of posts made through Goodword. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  X_BEARER_TOKEN?: string;
+
+  @Transform(toInt) @IsOptional()
+  @IsInt({ message: READ_BUDGET_MESSAGE }) @Min(0, { message: READ_BUDGET_MESSAGE })
+  X_MONTHLY_READ_BUDGET?: number;
 
   /** Behind a reverse proxy: `true`, a hop count, or comma-separated proxy addresses/CIDRs (for client IPs in rate limits). */
   @Transform(emptyToUndefined) @IsOptional()

@@ -42,6 +42,7 @@ describe(loadConfig.name, () => {
     [{ PORT: 'eighty' }, /^PORT must be a whole number from 0 to 65535$/],
     [{ PORT: '70000' }, /^PORT must be a whole number from 0 to 65535$/],
     [{ X_MONTHLY_POST_BUDGET: '-1' }, /^X_MONTHLY_POST_BUDGET must be a whole number/],
+    [{ X_MONTHLY_READ_BUDGET: 'lots' }, /^X_MONTHLY_READ_BUDGET must be a whole number/],
     [{ DATABASE_URL: 'mysql://localhost/db' }, /^DATABASE_URL must be a postgres/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL/],
     [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL/],

@@ -103,6 +103,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     x: env.X_CLIENT_ID ? { clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET! } : undefined,
     xApiBase: (env.X_API_BASE ?? 'https://api.x.com').replace(/\/+$/, ''),
     xMonthlyPostBudget: env.X_MONTHLY_POST_BUDGET ?? 500,
+    xBearerToken: env.X_BEARER_TOKEN,
+    xMonthlyReadBudget: env.X_MONTHLY_READ_BUDGET ?? 2000,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
   } as AppConfig);
 }

@@ -26,6 +26,8 @@ import { XConnection } from '../sharing/x/x-connection.entity';
 import { XOAuthState } from '../sharing/x/x-oauth-state.entity';
 import { XPost } from '../sharing/x/x-post.entity';
 import { XPostBudget } from '../sharing/x/x-post-budget.entity';
+import { XPostMetricsSnapshot } from '../sharing/x/x-post-metrics.entity';
+import { XReadBudget } from '../sharing/x/x-read-budget.entity';
 import { Share } from '../sharing/share.entity';
 import { Recommendation } from '../recommendations/recommendation.entity';
 import { ApprovalRequest } from '../recommendations/approval-request.entity';
@@ -35,6 +37,6 @@ import { RewardCode } from '../rewards/reward-code.entity';
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
-  XConnection, XOAuthState, XPost, XPostBudget, Share, Recommendation, ApprovalRequest,
+  XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
   Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
   RewardOffer, RewardCode];

@@ -49,6 +49,17 @@ export class XClientFactory {
     return new TwitterApi({ clientId: this.config.x.clientId, clientSecret: this.config.x.clientSecret }, this.settings);
   }
 
+  /** True when X_BEARER_TOKEN is set: post metrics can be read. */
+  get canReadMetrics(): boolean {
+    return !!this.config.xBearerToken;
+  }
+
+  /** Our app's own read-only client (X_BEARER_TOKEN, app-only auth): public metrics lookups. */
+  bearerClient(): TwitterApi {
+    if (!this.config.xBearerToken) throw new XNotConfiguredError();
+    return new TwitterApi(this.config.xBearerToken, this.settings);
+  }
+
   /** A client acting as one X user with their OAuth 2.0 access token. */
   userClient(accessToken: string): TwitterApi {
     return new TwitterApi(accessToken, this.settings);

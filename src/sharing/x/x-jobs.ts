@@ -9,3 +9,9 @@ export const POST_TO_X_JOB = defineJob<{ postId: string }>('sharing.x.post', { a
 
 /** Deletes a share's X post after the recommendation was withdrawn (or cancels it if not posted yet). */
 export const DELETE_X_POST_JOB = defineJob<{ shareId: string }>('sharing.x.delete', { attempts: 8, backoffMs: 5000, concurrency: 5 });
+
+/**
+ * Reads due post metrics (XMetricsService.run). Asked for every 10 minutes by each worker process with the
+ * slot as job id, so one run per slot; after a 429 it is queued again for X's reset time.
+ */
+export const X_METRICS_JOB = defineJob<{ slot: string }>('sharing.x.metrics', { attempts: 3, backoffMs: 60_000, concurrency: 1 });

@@ -8,8 +8,8 @@ import { extractUrlsWithIndices } from 'twitter-text';
  * X_API_BASE). It keeps users, OAuth 2.0 codes and tokens, and posts in memory and answers like X:
  * the OAuth 2.0 token endpoint (authorization_code with PKCE S256, refresh_token with rotation, Basic
  * client auth), `GET /2/users/me`, `POST /2/tweets` (links wrapped as t.co with `entities.urls`),
- * `DELETE /2/tweets/:id`, `GET /2/users/:id/tweets`, `GET /2/tweets?ids=`, token revocation and the
- * authorize page (which consents at once). Failures are injected per endpoint with `fail()`.
+ * `DELETE /2/tweets/:id`, `GET /2/users/:id/tweets`, `GET /2/tweets?ids=` (also with the app-only bearer
+ * token, `appBearerToken`), token revocation and the authorize page (which consents at once). Failures are injected per endpoint with `fail()`.
  */
 
 export interface FakeXUser {
@@ -70,6 +70,13 @@ export interface FakeRequestLog {
   path: string;
   status: number;
   userId?: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
+  /** Made with the app-only bearer token. */
+  app?: boolean;
+  /** Lookups: the ids asked for, and how many posts were returned (what X bills). */
+  ids?: string[];
+  returned?: number;
 }
 
 export interface FakeXOptions {
@@ -77,6 +84,8 @@ export interface FakeXOptions {
   clientSecret: string;
   /** Lifetime of access tokens (X: 7200 s). */
   accessTokenTtlSeconds?: number;
+  /** The app-only bearer token (X_BEARER_TOKEN) the fake accepts for post lookups. */
+  appBearerToken?: string;
 }
 
 interface AuthCode {
@@ -86,6 +95,9 @@ interface AuthCode {
   userId: string;
   expiresAt: number;
 }
+/** The "user" of a request made with the app-only bearer token. */
+const APP = 'app';
+
 interface AccessToken {
   userId: string;
   scope: string;
@@ -126,6 +138,8 @@ export class FakeXServer {
   private readonly refreshTokens = new Map<string, RefreshToken>();
   private readonly failures = new Map<FakeEndpoint, FakeFailure[]>();
   private readonly everIssued: string[] = [];
+  /** Post lookups answer after this long (a slow X, to hold a worker mid-read). */
+  lookupDelayMs = 0;
   private nextId = 1_860_000_000_000_000_000n;
   private url_ = '';
 
@@ -215,6 +229,11 @@ export class FakeXServer {
     Object.assign(tweet.metrics, metrics);
   }
 
+  /** Posts returned by app-only lookups so far: what X would bill as post reads. */
+  postsReadByApp(): number {
+    return this.requests.filter((r) => r.app && r.endpoint === 'tweets.lookup').reduce((sum, r) => sum + (r.returned ?? 0), 0);
+  }
+
   /** Requests to an endpoint (optionally only those answered with `status`). */
   count(endpoint: FakeEndpoint, status?: number): number {
     return this.requests.filter((r) => r.endpoint === endpoint && (status === undefined || r.status === status)).length;
@@ -232,8 +251,9 @@ export class FakeXServer {
     const method = req.method ?? 'GET';
     const endpoint = route(method, url.pathname);
     const body = await readBody(req);
-    const log: FakeRequestLog = { method, endpoint: endpoint?.name ?? 'unknown', path: url.pathname, status: 0 };
+    const log: FakeRequestLog = { method, endpoint: endpoint?.name ?? 'unknown', path: url.pathname, status: 0, at: Date.now() };
     this.requests.push(log);
+    if (endpoint?.name === 'tweets.lookup' && this.lookupDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lookupDelayMs));
     let answer: Answer;
     try {
       answer = endpoint
@@ -271,11 +291,18 @@ export class FakeXServer {
       return name === 'token' ? this.token(body) : this.revoke(body);
     }
 
+    if (name === 'tweets.lookup') log.ids = list(url.searchParams.get('ids'));
+    if (this.options.appBearerToken && req.headers.authorization === `Bearer ${this.options.appBearerToken}`) log.app = true;
     // API v2: injected failures come first (X can rate-limit before looking at the token).
     const failure = this.takeFailure(name);
     if (failure && failure.type !== 'crash-after-post') return this.failureAnswer(failure);
     const auth = this.bearer(req);
     if (!auth) return { status: 401, body: PROBLEM.unauthorized };
+    if (auth.userId === APP) {
+      // App-only auth can't act as a user: X answers 403 "Unsupported Authentication".
+      if (name !== 'tweets.lookup') return { status: 403, body: { ...PROBLEM.forbidden, title: 'Unsupported Authentication' } };
+      return this.lookup(url.searchParams, log);
+    }
     log.userId = auth.userId;
     const user = this.users.get(auth.userId)!;
     switch (name) {
@@ -288,7 +315,7 @@ export class FakeXServer {
       case 'users.tweets':
         return this.timeline(id!, url.searchParams);
       case 'tweets.lookup':
-        return this.lookup(url.searchParams);
+        return this.lookup(url.searchParams, log);
     }
   }
 
@@ -381,6 +408,9 @@ export class FakeXServer {
   private bearer(req: IncomingMessage): AccessToken | undefined {
     const header = req.headers.authorization ?? '';
     if (!header.startsWith('Bearer ')) return undefined;
+    if (this.options.appBearerToken && header.slice(7) === this.options.appBearerToken) {
+      return { userId: APP, scope: '', expiresAt: Number.POSITIVE_INFINITY };
+    }
     const entry = this.accessTokens.get(header.slice(7));
     return entry && entry.expiresAt > Date.now() ? entry : undefined;
   }
@@ -456,7 +486,7 @@ export class FakeXServer {
     return { status: 200, body: { data: page.map((t) => tweetObject(t, fields)), meta } };
   }
 
-  private lookup(params: URLSearchParams): Answer {
+  private lookup(params: URLSearchParams, log: FakeRequestLog): Answer {
     const ids = list(params.get('ids'));
     if (ids.length === 0 || ids.length > 100) {
       return { status: 400, body: { errors: [{ message: 'ids: between 1 and 100 ids' }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' } };
@@ -469,6 +499,7 @@ export class FakeXServer {
       if (tweet && !tweet.deleted) data.push(tweetObject(tweet, fields));
       else errors.push(notFound(id, 'ids'));
     }
+    log.returned = data.length;
     return { status: 200, body: { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) } };
   }
 
