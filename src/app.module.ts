@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { HealthModule } from './health/health.module';
+import { InsightsModule } from './insights/insights.module';
 import { InvitationPagesModule } from './invitations/invitation-pages.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LocationsModule } from './locations/locations.module';
@@ -46,6 +47,7 @@ export class AppModule {
         SharingModule,
         RewardsModule,
         RecommendationsModule,
+        InsightsModule,
       ],
     };
   }

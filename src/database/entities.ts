@@ -33,10 +33,13 @@ import { Recommendation } from '../recommendations/recommendation.entity';
 import { ApprovalRequest } from '../recommendations/approval-request.entity';
 import { RewardOffer } from '../rewards/reward-offer.entity';
 import { RewardCode } from '../rewards/reward-code.entity';
+import { Theme } from '../insights/theme.entity';
+import { RosterEntry } from '../insights/roster-entry.entity';
+import { DigestDelivery, DigestOptOut, LocationDigestSetting } from '../insights/digest.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
   Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
-  RewardOffer, RewardCode];
+  RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting];

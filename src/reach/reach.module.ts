@@ -4,6 +4,7 @@ import { ClickRecorder } from './click-recorder.service';
 import { ClickStream } from './click-stream';
 import { ClicksRepository } from './clicks.repository';
 import { RawClickRetention, RawClickRetentionProcessor, RawClickRetentionScheduler } from './raw-click-retention';
+import { ReachSummary } from './reach-summary.service';
 import { RedirectRoute } from './redirect.route';
 import { TrackedLinksService } from './tracked-links.service';
 import { VisitorSalts } from './visitor-salts.service';
@@ -21,7 +22,8 @@ import { VisitorSalts } from './visitor-salts.service';
     RawClickRetention,
     RawClickRetentionProcessor,
     RawClickRetentionScheduler,
+    ReachSummary,
   ],
-  exports: [TrackedLinksService, ClickRecorder],
+  exports: [TrackedLinksService, ClickRecorder, ReachSummary],
 })
 export class ReachModule {}

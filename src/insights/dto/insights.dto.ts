@@ -1,0 +1,54 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) => (value === true || value === 'true' || value === 'on' || value === '1' || value === 'yes' ? true : value === false || value === 'false' || value === '0' || value === 'no' || value === '' ? false : value);
+
+export class UpdateThemeDto {
+  @ApiPropertyOptional({ example: 'Wait time' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  label?: string;
+
+  @ApiPropertyOptional({ example: { en: ['wait', 'took forever', '+quick'], es: ['espera'] }, description: '`+word`: counts only negated; `!word`: counts negated or not' })
+  @IsOptional()
+  @IsObject()
+  terms?: Record<string, string[]>;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class RosterEntryDto {
+  @IsString()
+  @Length(1, 60)
+  @Matches(/^[\p{L}][\p{L}'’. -]*$/u, { message: 'firstName must be a first name (letters, apostrophes, hyphens)' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  firstName: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : value))
+  role?: string;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  neverMatch?: boolean;
+}
+
+export class DigestSettingDto {
+  @Transform(toBool)
+  @IsBoolean()
+  enabled: boolean;
+}
+
+export class KudosWindowDto {
+  @IsOptional()
+  @IsIn(['30', '90'])
+  days?: '30' | '90';
+}
