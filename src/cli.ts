@@ -20,6 +20,7 @@ import { LocationsImportService } from './locations/locations-import.service';
 import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
 import { UsersService } from './users/users.service';
+import { RosterService } from './insights/roster.service';
 import { ClicksRepository } from './reach/clicks.repository';
 
 /** A user-facing failure: printed as one line, exit code 1 (2 for usage errors). */
@@ -33,6 +34,7 @@ export const USAGE = `usage: npm run cli -- <command>
   migrate                      apply pending database migrations
   locations:import FILE        import or update locations from a CSV file
   feedback:import FILE         import feedback responses from a CSV file (prints accepted and rejected counts)
+  roster:import FILE           add or update staff rosters from a CSV file (location_code,first_name,role,never_match)
   demo:seed                    add demo data (locations, staff users, feedback, a campaign, recommendations)
   demo:credentials             show the demo users and passwords printed at the first start
   user:create --email E --role admin|marketer|dealer [--locations CODE,CODE] [--password-stdin]
@@ -105,6 +107,14 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     );
     console.log(`created ${report.created}, updated ${report.updated}, rejected ${report.rejected.length}`);
     for (const r of report.rejected) console.log(`  line ${r.line}${r.code ? ` (${r.code})` : ''}: ${r.reason}`);
+    if (report.rejected.length > 0) process.exitCode = 1;
+  },
+
+  async 'roster:import'(config, [file]) {
+    const path = readableFile(file);
+    const report = await withApp(config, (app) => app.get(RosterService).import(createReadStream(path), cliActor('roster:import')));
+    console.log(`created ${report.created}, updated ${report.updated}, rejected ${report.rejected.length}`);
+    for (const r of report.rejected) console.log(`  line ${r.line}: ${r.reason}`);
     if (report.rejected.length > 0) process.exitCode = 1;
   },
 

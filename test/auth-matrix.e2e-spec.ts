@@ -31,7 +31,7 @@ interface Fixture {
 }
 
 interface MatrixRow {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** `OWN` is the dealer's location, `OTHER` one they are not assigned to. */
   path: string | ((f: Fixture) => string);
   /** A body per caller, so rows that succeed for several callers don't collide (unique codes, emails). */
@@ -189,6 +189,19 @@ const MATRIX: MatrixRow[] = [
     expect: allowed({ admin: 404, marketer: 404, dealer: 404 }),
     note: 'dealer scope on a real alert: test/alerts.e2e-spec.ts',
   },
+
+  // the manager's week and themes: all staff read (dealers their own locations); admins and marketers edit themes
+  { method: 'GET', path: `/api/locations/${OWN}/week`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: `/api/locations/${OTHER}/week`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: '/api/themes', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'PUT', path: '/api/themes/price', body: () => ({ label: 'Price' }), expect: allowed({ admin: 200, marketer: 200 }) },
+  { method: 'PUT', path: '/api/themes/no-such-theme', body: () => ({ label: 'Nope' }), expect: allowed({ admin: 404, marketer: 404 }) },
+  { method: 'GET', path: `/dashboard/locations/${OWN}/week`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: "own (a browser without a session is sent to /login)" },
+  { method: 'GET', path: `/dashboard/locations/${OTHER}/week`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: `/dashboard/locations/${OWN}/roster`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: `/dashboard/locations/${OTHER}/roster`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: '/digest/unsubscribe?t=bad.token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }), note: 'public; an unknown link' },
+  { method: 'POST', path: '/digest/unsubscribe?t=bad.token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }), note: 'public one-click; an unknown link' },
 ];
 
 const PASSWORDS = { admin: 'admin-password-123', marketer: 'marketer-password-123', dealer: 'dealer-password-123' };

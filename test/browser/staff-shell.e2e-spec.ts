@@ -88,6 +88,8 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     samples = {
       '/dashboard/locations/:code': '/dashboard/locations/DLR-001',
       '/dashboard/locations/:code/edit': '/dashboard/locations/DLR-001/edit',
+      '/dashboard/locations/:code/week': '/dashboard/locations/DLR-001/week',
+      '/dashboard/locations/:code/roster': '/dashboard/locations/DLR-001/roster',
       '/dashboard/users/:id': `/dashboard/users/${dealer!.id}`,
       '/dashboard/campaigns/:id': `/dashboard/campaigns/${campaign.id}`,
       '/dashboard/campaigns/:id/edit': `/dashboard/campaigns/${campaign.id}/edit`,
