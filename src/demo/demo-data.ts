@@ -52,24 +52,47 @@ export const DEMO_FEEDBACK_DAYS = 180;
 
 const FIRST_NAMES = ['Ana', 'Ben', 'Cara', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivan', 'Jo', 'Kim', 'Luis', 'Mia', 'Noor', 'Omar', 'Pia', 'Quinn', 'Rosa', 'Sam', 'Tia'];
 const LAST_NAMES = ['Silva', 'Ode', 'Lin', 'Rao', 'Park', 'Moss', 'Hale', 'Berg', 'Novak', 'Diaz', 'Kaur', 'Okafor', 'Rossi', 'Sato', 'Weber'];
-const COMMENTS = {
-  promoter: [
-    'Great service, the team explained everything.',
-    'Quick, friendly and the car was ready early.',
-    'Best dealership experience I have had.',
-    'Honest advice and a fair price.',
-    'They even washed the car. Thank you!',
-    '',
-  ],
-  passive: ['Fine overall, the wait was a bit long.', 'Good work, but nobody called when it was ready.', 'OK. Parking was hard.', ''],
-  detractor: [
-    'Waited two hours past my appointment.',
-    'The problem came back the next day.',
-    'Nobody returned my calls.',
-    'Charged for work I did not ask for.',
-    '',
-  ],
+type Segment = 'promoter' | 'passive' | 'detractor';
+const SHARED: Record<Segment, string[]> = {
+  promoter: ['Great service, the team explained everything.', 'Best dealership experience I have had.', 'I will be back, quick and friendly.', ''],
+  passive: ['OK. Parking was hard.', 'Fine, nothing special.', ''],
+  detractor: ['Charged for work I did not ask for.', ''],
 };
+/**
+ * Each demo location has its own weak spot (what its weekly focus shows) and its own colleagues whom
+ * customers thank by name (its roster below): waiting at Downtown, being kept in the dark at Riverside,
+ * repairs that don't hold at Capital City.
+ */
+const LOCATION_COMMENTS: Record<string, Record<Segment, string[]>> = {
+  'DLR-001': {
+    promoter: ['Will explained everything and had it ready early.', 'Priya found the rattle nobody else could.', 'Thanks to Grace at the front desk for sorting the paperwork.'],
+    passive: ['Fine overall, the wait was a bit long.', 'Good work but the waiting room was packed.'],
+    detractor: ['Waited two hours past my appointment.', 'Took forever, three hours for an oil change.', 'The wait was ridiculous and nobody said why.', 'Slow service again, I waited all morning.'],
+  },
+  'DLR-002': {
+    promoter: ['Sam kept me posted all day, brilliant.', 'Hope was so patient with my questions.', 'Quick, friendly and the car was ready early.'],
+    passive: ['Good work, but nobody called when it was ready.', 'Had to call twice for an update.'],
+    detractor: ['Nobody returned my calls.', 'I was never told the part was on back order.', 'Kept in the dark for a week, no updates at all.', 'No one called me back about the quote.'],
+  },
+  'DLR-003': {
+    promoter: ['Marco fixed it first time, honest advice.', 'Thanks to Jess for the fair price.', 'They even washed the car. Thank you!'],
+    passive: ['Fixed, but it took two visits.', 'Decent, the check engine light came back once.'],
+    detractor: ['The problem came back the next day.', 'Still the same noise after the repair.', 'Warning light is back on, repair did not hold.', 'They scratched my door during the service.'],
+  },
+};
+const commentsFor = (code: string, segment: Segment) => [...(LOCATION_COMMENTS[code]?.[segment] ?? []), ...SHARED[segment]];
+
+/** The colleagues customers thank by first name (the weekly page's kudos); `Hope` shows a name that is also a word. */
+export const DEMO_ROSTER = [
+  'location_code,first_name,role,never_match',
+  'DLR-001,Will,Service advisor,no',
+  'DLR-001,Priya,Technician,no',
+  'DLR-001,Grace,Reception,no',
+  'DLR-002,Sam,Service advisor,no',
+  'DLR-002,Hope,Parts desk,no',
+  'DLR-003,Marco,Technician,no',
+  'DLR-003,Jess,Sales,no',
+].join('\n') + '\n';
 
 /** A small deterministic random source, so the demo data is the same on every machine. */
 function mulberry32(seed: number): () => number {
@@ -102,19 +125,20 @@ export function demoFeedbackCsv(now: Date): string {
     const person = people[i < people.length ? i : Math.floor(random() * people.length)];
     const roll = random();
     const score = roll < 0.55 ? 9 + Math.floor(random() * 2) : roll < 0.8 ? 7 + Math.floor(random() * 2) : Math.floor(random() * 7);
-    const segment = score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
+    const segment: Segment = score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
     const respondedAt = new Date(now.getTime() - Math.floor(random() * DEMO_FEEDBACK_DAYS * 24 * 60) * 60_000);
     respondedAt.setUTCSeconds(0, 0);
     const visitedAt = new Date(respondedAt.getTime() - (1 + Math.floor(random() * 3)) * 86_400_000);
+    const code = pick(DEMO_LOCATIONS).code; // drawn where it always was: the same scores and dates as before
     lines.push(
       [
         `DEMO-${String(i + 1).padStart(4, '0')}`,
         person.email,
-        pick(DEMO_LOCATIONS).code,
+        code,
         String(score),
         person.name,
         person.phone,
-        csvCell(pick(COMMENTS[segment])),
+        csvCell(pick(commentsFor(code, segment))),
         respondedAt.toISOString(),
         visitedAt.toISOString().slice(0, 10),
         random() < 0.65 ? 'yes' : 'no',

@@ -3,7 +3,9 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { LocationsService } from '../locations/locations.service';
 import { UsersService } from '../users/users.service';
-import { DEMO_LOCATIONS, DEMO_REWARD_OFFER, DEMO_STAFF, demoFeedbackCsv } from './demo-data';
+import { DEMO_LOCATIONS, DEMO_REWARD_OFFER, DEMO_ROSTER, DEMO_STAFF, demoFeedbackCsv } from './demo-data';
+import { DigestService } from '../insights/digest.service';
+import { RosterService } from '../insights/roster.service';
 import { RewardOffersService } from '../rewards/reward-offers.service';
 import { Readable } from 'node:stream';
 import { CustomersService } from '../customers/customers.service';
@@ -40,6 +42,8 @@ export class DemoSeedService {
     private readonly campaigns: CampaignsService,
     private readonly recommendations: DemoRecommendations,
     private readonly rewardOffers: RewardOffersService,
+    private readonly roster: RosterService,
+    private readonly digests: DigestService,
   ) {}
 
   /** True when the database has never been seeded and holds no locations: `npm start` seeds it once. */
@@ -67,6 +71,7 @@ export class DemoSeedService {
     report.recommendations = advocates.recommendations;
     report.feedback = advocates.feedback + (await this.seedFeedback(actor));
     report.campaigns = await this.seedCampaign(actor);
+    await this.seedWeek(actor);
     await this.audit.record(actor, {
       action: 'demo.seed',
       details: {
@@ -81,6 +86,15 @@ export class DemoSeedService {
         `${report.feedback} feedback responses, ${report.recommendations} recommendations`,
     );
     return report;
+  }
+
+  /**
+   * Each location's staff roster, so its weekly page has kudos, and this week's digest email for each
+   * (in `DATA_DIR/outbox/` without SMTP), sent the way Monday's is: once per recipient and week.
+   */
+  private async seedWeek(actor: Actor): Promise<void> {
+    await this.roster.import(Readable.from([Buffer.from(DEMO_ROSTER)]), actor);
+    for (const location of DEMO_LOCATIONS) await this.digests.sendCurrentWeek(location.code);
   }
 
   /** A few hundred responses through the real import (once: their dates are relative to the first seeding). */

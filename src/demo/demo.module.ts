@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CustomersModule } from '../customers/customers.module';
 import { FeedbackModule } from '../feedback/feedback.module';
+import { InsightsModule } from '../insights/insights.module';
 import { InvitationsModule } from '../invitations/invitations.module';
 import { LocationsModule } from '../locations/locations.module';
 import { PreferencesModule } from '../preferences/preferences.module';
@@ -24,6 +25,7 @@ import { DemoSeedService } from './demo-seed.service';
     SettingsModule,
     RecommendationsModule,
     RewardsModule,
+    InsightsModule,
   ],
   providers: [DemoSeedService, DemoRecommendations],
   exports: [DemoSeedService],

@@ -36,6 +36,23 @@ export function dueDigestWeek(now: Date, timeZone: string): string | null {
   return null;
 }
 
+/** The Monday (`YYYY-MM-DD`) of the week `now` falls in, in `timeZone`. */
+export function currentWeekMonday(now: Date, timeZone: string): string {
+  let local: string;
+  let weekday: string;
+  try {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now).map((p) => [p.type, p.value]),
+    );
+    local = `${parts.year}-${parts.month}-${parts.day}`;
+    weekday = parts.weekday;
+  } catch {
+    return currentWeekMonday(now, 'UTC');
+  }
+  const back = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(weekday);
+  return new Date(Date.parse(`${local}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * The weekly digest: on Monday at 08:00 in each location's time zone, the manager's week goes by email to
  * the location's manager and its dealers, through the outbox. A delivery row with a unique key per
@@ -100,6 +117,18 @@ export class DigestService {
       });
       if (claimed) queued += 1;
     }
+    return queued;
+  }
+
+  /**
+   * Queues this week's digest for one location now (the demo shows one at once); the delivery key is the
+   * same Monday as the scheduled one, so Monday's run later doesn't send it again.
+   */
+  async sendCurrentWeek(code: string, now = new Date()): Promise<number> {
+    const location = await this.locations.get(SYSTEM_ACTOR, code);
+    const staff = (await this.users.list()).filter((u) => u.active && u.role === 'dealer');
+    const queued = await this.sendForLocation(location, currentWeekMonday(now, location.timezone), staff, now);
+    if (queued > 0) this.outbox.kick();
     return queued;
   }
 

@@ -217,12 +217,15 @@ export function otherMentions(rows: CommentRow[], matcher: ThemeMatcher, languag
   for (const row of rows) {
     const tokens = tokenize(maskPersonalData(row.comment, row.name ? [row.name] : []));
     const covered = matcher.covered(tokens, language);
-    const content = tokens.map((t, i) => ({ ...t, keep: !covered.has(i) && !isStopword(t.word) && t.word.length >= 3 && !/\d/.test(t.word) && !names.has(t.word) && t.word !== 'name' }));
-    for (let i = 0; i < content.length; i++) {
-      if (!content[i].keep) continue;
-      if (content[i].word.length >= 4) add(words, content[i].word, row.id);
-      const next = content[i + 1];
-      if (next?.keep && next.clause === content[i].clause) add(phrases, `${content[i].word} ${next.word}`, row.id);
+    const content = tokens
+      .map((t, i) => ({ ...t, index: i, keep: !covered.has(i) && !isStopword(t.word) && t.word.length >= 3 && !/\d/.test(t.word) && !names.has(t.word) && t.word !== 'name' }))
+      .filter((t) => t.keep || isStopword(t.word));
+    // Phrases are two content words in a row, stopwords between them skipped ("parking was hard" → "parking hard").
+    const kept = content.filter((t) => t.keep);
+    for (let k = 0; k < kept.length; k++) {
+      if (kept[k].word.length >= 4) add(words, kept[k].word, row.id);
+      const next = kept[k + 1];
+      if (next && next.clause === kept[k].clause && next.index - kept[k].index <= 3) add(phrases, `${kept[k].word} ${next.word}`, row.id);
     }
   }
   const rank = (map: Map<string, Set<string>>) =>
