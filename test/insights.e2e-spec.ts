@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { COMMANDS } from '../src/cli';
 import { DataSource } from 'typeorm';
 import { cliActor } from '../src/common/actor';
 import { ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
@@ -141,6 +145,22 @@ describe('the Monday digest (postgres and Redis, two processes)', () => {
     await b?.stop();
     await a?.close();
     await smtp?.close();
+  });
+
+  it('imports a roster CSV from the command line (roster:import), exiting 1 when a row is rejected', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'roster-')), 'roster.csv');
+    writeFileSync(file, `location_code,first_name,role,never_match\n${OWN},Marta,Parts,no\n${OWN},Will,,yes\nNOPE-9,Ghost,,\n`);
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await COMMANDS['roster:import'](a.config, [file], {});
+      expect(log.mock.calls.map((c) => String(c[0]))).toEqual(['created 2, updated 0, rejected 1', '  line 4: Unknown location code NOPE-9']);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      log.mockRestore();
+      process.exitCode = undefined;
+    }
+    const { entries } = await a.app.get(RosterService).list(actor, OWN);
+    expect(entries.map((e) => [e.firstName, e.role, e.neverMatch])).toEqual([['Marta', 'Parts', false], ['Will', null, true]]);
   });
 
   it('is not due before Monday 08:00 local time', async () => {
