@@ -163,6 +163,13 @@ describe('the Monday digest (postgres and Redis, two processes)', () => {
     expect(entries.map((e) => [e.firstName, e.role, e.neverMatch])).toEqual([['Marta', 'Parts', false], ['Will', null, true]]);
   });
 
+  it('rate limits the public unsubscribe link', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await a.app.inject({ method: 'GET', url: '/digest/unsubscribe?t=not.valid' })).statusCode);
+    expect(statuses.slice(0, 10)).toEqual(new Array(10).fill(404));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
   it('is not due before Monday 08:00 local time', async () => {
     expect(await a.app.get(DigestService).sendDue(new Date('2026-11-30T07:59:00Z'))).toBe(0);
     expect(await a.app.get(DigestService).sendDue(new Date('2026-12-02T09:00:00Z'))).toBe(0);

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/auth.decorators';
@@ -10,11 +11,13 @@ const hint = (email: string) => email.replace(/^(.)[^@]*(@.*)$/, '$1…$2');
 
 /**
  * `/digest/unsubscribe?t=…`: the weekly digest's one-click unsubscribe (RFC 8058 POST, no cookie or CSRF
- * token: the signed token authenticates). A GET only asks, since mail scanners follow links.
+ * token: the signed token authenticates). A GET only asks, since mail scanners follow links. Rate limited
+ * per IP like the sign-in routes (a token is an HMAC: guessing one is hopeless, but no public route is free).
  */
 @ApiExcludeController()
 @Controller('digest')
 @Public()
+@UseGuards(ThrottlerGuard)
 export class DigestUnsubscribeController {
   constructor(private readonly digests: DigestService) {}
 
