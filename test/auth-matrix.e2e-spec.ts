@@ -200,6 +200,7 @@ const MATRIX: MatrixRow[] = [
   { method: 'GET', path: `/dashboard/locations/${OTHER}/week`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
   { method: 'GET', path: `/dashboard/locations/${OWN}/roster`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
   { method: 'GET', path: `/dashboard/locations/${OTHER}/roster`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: '/dashboard/themes', expect: allowed({ admin: 200, marketer: 200 }) },
   { method: 'GET', path: '/digest/unsubscribe?t=bad.token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }), note: 'public; an unknown link' },
   { method: 'POST', path: '/digest/unsubscribe?t=bad.token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }), note: 'public one-click; an unknown link' },
 ];

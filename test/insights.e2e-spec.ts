@@ -116,8 +116,18 @@ describe.each<Dialect>(['postgres', 'sqlite'])("the location manager's week (%s)
     expect(bad.statusCode).toBe(400);
     const ok = await t.app.inject({ method: 'PUT', url: '/api/themes/price', headers: staff.marketer, payload: { label: 'Prices' } });
     expect(ok.json()).toMatchObject({ key: 'price', label: 'Prices', enabled: true });
+    const page = await t.app.inject({ method: 'GET', url: '/dashboard/themes', headers: staff.marketer });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/dashboard/themes/cleanliness',
+      headers: { ...staff.marketer, cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, label: 'Tidiness', enabled: 'on', terms_en: 'dirty\n+clean\ncrumbs', terms_es: 'sucio', terms_fr: '' }).toString(),
+    });
+    expect(form.statusCode).toBe(303);
     const themes = (await t.app.inject({ method: 'GET', url: '/api/themes', headers: staff.dealer })).json();
     expect(themes.map((x: { key: string }) => x.key)).toEqual(expect.arrayContaining(['wait-time', 'price', 'staff-attitude', 'cleanliness']));
+    expect(themes.find((x: { key: string }) => x.key === 'cleanliness')).toMatchObject({ label: 'Tidiness', enabled: true, terms: { en: ['dirty', '+clean', 'crumbs'], es: ['sucio'], fr: [] } });
   });
 });
 

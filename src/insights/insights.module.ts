@@ -12,12 +12,13 @@ import { InsightsReadModel } from './insights.read-model';
 import { InsightsRepository } from './insights.repository';
 import { LocationWeekService } from './location-week.service';
 import { RosterService } from './roster.service';
+import { ThemesPagesController } from './themes-pages.controller';
 import { ThemesService } from './themes.service';
 
 /** Themes of unhappy comments, staff kudos and the location manager's week (page, API, Monday email). */
 @Module({
   imports: [LocationsModule, FeedbackModule, ReachModule, UsersModule],
-  controllers: [InsightsController, InsightsPagesController, DigestUnsubscribeController],
+  controllers: [InsightsController, InsightsPagesController, ThemesPagesController, DigestUnsubscribeController],
   providers: [InsightsRepository, InsightsReadModel, ThemesService, RosterService, LocationWeekService, DigestService, DigestTickProcessor, DigestScheduler],
   exports: [ThemesService, RosterService, LocationWeekService, DigestService],
 })
