@@ -24,7 +24,7 @@ export interface ShareSeed {
  * A share with everything above it (location, campaign, invitation, approved recommendation), written
  * straight into the tables: for tests of the sharing and reach machinery that don't walk the advocate's pages.
  */
-export async function insertShare(ds: DataSource, seed: ShareSeed = {}): Promise<{ shareId: string; recommendationId: string; customerId: string }> {
+export async function insertShare(ds: DataSource, seed: ShareSeed = {}): Promise<{ shareId: string; recommendationId: string; customerId: string; campaignId: string; locationId: string }> {
   const tag = randomUUID().slice(0, 8);
   const customerId = seed.customerId ?? randomUUID();
   if (!seed.customerId) await ds.getRepository(Customer).insert({ id: customerId, email: `c-${tag}@example.com`, name: 'Ana Silva' });
@@ -48,5 +48,5 @@ export async function insertShare(ds: DataSource, seed: ShareSeed = {}): Promise
   });
   const shareId = seed.shareId ?? randomUUID();
   await ds.getRepository(Share).insert({ id: shareId, recommendationId: recommendation.id, channel: seed.channel ?? 'x_post' });
-  return { shareId, recommendationId: recommendation.id, customerId };
+  return { shareId, recommendationId: recommendation.id, customerId, campaignId: campaign.id, locationId: location.id };
 }
