@@ -72,7 +72,8 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     await page.getByLabel('Email address').fill(credentials[who].email);
     await page.getByLabel('Password').fill(credentials[who].password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/dashboard`);
+    // A location manager lands on their report, others on the staff home.
+    await page.waitForURL(who === 'dealer' ? `${base}/dashboard/reports` : `${base}/dashboard`);
     return page;
   }
 
@@ -94,6 +95,8 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
       '/dashboard/campaigns/:id/dry-run': `/dashboard/campaigns/${campaign.id}/dry-run`,
       '/dashboard/campaigns/:id/reward': `/dashboard/campaigns/${campaign.id}/reward`,
       '/dashboard/feedback/imports/:id': `/dashboard/feedback/imports/${feedbackImport.id}`,
+      '/dashboard/reports/locations/:code': '/dashboard/reports/locations/DLR-001?days=90',
+      '/dashboard/reports/campaigns/:id': `/dashboard/reports/campaigns/${campaign.id}?days=365`,
     };
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
