@@ -18,6 +18,8 @@ export interface ShareSeed {
   locationId?: string;
   /** When it was approved (default now): the approval time can't be changed afterwards. */
   approvedAt?: Date;
+  /** An existing campaign; a new one by default. */
+  campaignId?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function insertShare(ds: DataSource, seed: ShareSeed = {}): Promise
   const location = seed.locationId
     ? await ds.getRepository(Location).findOneByOrFail({ id: seed.locationId })
     : await ds.getRepository(Location).save({ code: `F-${tag}`.toUpperCase(), name: `Store ${tag}` });
-  const campaign = await ds.getRepository(Campaign).save({ name: `Campaign ${tag}`, lookBackDays: 30, channels: ['x'], prompt: 'How was it?' });
+  const campaign = seed.campaignId ? await ds.getRepository(Campaign).findOneByOrFail({ id: seed.campaignId }) : await ds.getRepository(Campaign).save({ name: `Campaign ${tag}`, lookBackDays: 30, channels: ['x'], prompt: 'How was it?' });
   const invitationId = randomUUID();
   await ds.getRepository(Invitation).insert({ id: invitationId, campaignId: campaign.id, customerId, locationId: location.id, status: 'sent' });
   const text = seed.text ?? 'Great service, thank you!';
