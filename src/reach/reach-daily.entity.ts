@@ -10,6 +10,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('ix_reach_daily_share', ['shareId'])
 @Index('ix_reach_daily_campaign_day', ['campaignId', 'day'])
 @Index('ix_reach_daily_day', ['day'])
+@Index('ix_reach_daily_recommendation_day', ['recommendationId', 'day'])
 export class ReachDaily {
   /** `YYYY-MM-DD`, UTC. */
   @PrimaryColumn({ type: 'varchar', length: 10 })

@@ -26,6 +26,7 @@ export class ReportDims1796350000000 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX "ix_reach_daily_campaign_day" ON "reach_daily" ("campaign_id", "day") `);
     await q.query(`CREATE INDEX "ix_reach_daily_day" ON "reach_daily" ("day") `);
+    await q.query(`CREATE INDEX "ix_reach_daily_recommendation_day" ON "reach_daily" ("recommendation_id", "day") `);
     await q.query(`CREATE INDEX "ix_feedback_response_responded" ON "feedback_response" ("responded_at") `);
     await q.query(`CREATE INDEX "ix_invitation_location_created" ON "invitation" ("location_id", "created_at") `);
   }
@@ -33,6 +34,7 @@ export class ReportDims1796350000000 implements MigrationInterface {
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "ix_invitation_location_created"`);
     await q.query(`DROP INDEX "ix_feedback_response_responded"`);
+    await q.query(`DROP INDEX "ix_reach_daily_recommendation_day"`);
     await q.query(`DROP INDEX "ix_reach_daily_day"`);
     await q.query(`DROP INDEX "ix_reach_daily_campaign_day"`);
     await q.query(`ALTER TABLE "feedback_response" DROP COLUMN "touchpoint"`);
