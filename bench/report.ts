@@ -4,7 +4,7 @@
  * Target: report p95 < 100 ms, ≥ 50× faster than the same figures counted from the raw events, and the dealer
  * report page (50 locations) rendered in < 300 ms.
  *
- *   npm run bench:report [-- --events 10000000 --runs 20]
+ *   npm run bench:report [-- --events 10000000 --runs 20]   (BENCH_PROFILE=1 also times each read-model query)
  *
  * The data is written with bulk SQL (generate_series), and the rollups are computed by the real
  * `reach:rebuild` path (ClicksRepository.rebuild), which test/reach-rollups.e2e-spec.ts checks gives the same
