@@ -12,7 +12,9 @@
  */
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
+import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { Actor, cliActor } from '../src/common/actor';
+import { LocationsService } from '../src/locations/locations.service';
 import { ClicksRepository } from '../src/reach/clicks.repository';
 import { ReachReportReadModel } from '../src/reports/reach-report.read-model';
 import { ReachReports } from '../src/reports/reach-reports.service';
@@ -148,6 +150,15 @@ async function main() {
       const s = process.hrtime.bigint();
       for (let i = 0; i < 5; i++) await model.advocates(scope, range, 100);
       console.log(`  advocates: ${fmt(ms(s) / 5, 1)} ms`);
+      for (const [name, work] of [
+        ['campaigns.list(dealer)', () => t.app.get(CampaignsService).list(dealer)],
+        ['locations.list(dealer)', () => t.app.get(LocationsService).list(dealer)],
+        ['forActor(dealer, 90 days)', () => reports.forActor(dealer, { days: '90', compare: 'previous' })],
+      ] as [string, () => Promise<unknown>][]) {
+        const s2 = process.hrtime.bigint();
+        for (let i = 0; i < 3; i++) await work();
+        console.log(`  ${name}: ${fmt(ms(s2) / 3, 1)} ms`);
+      }
     }
     const worst: number[] = [];
     const lines: string[] = [];
