@@ -177,6 +177,30 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'shell-phone-dealer-home.png'), fullPage: true });
   });
 
+  for (const screen of SCREENS) {
+    it(`a dealer lands on their report after sign-in: numbers first, chart below, nothing overflows (${screen.name})`, async () => {
+      const page = await signIn(screen.options, 'dealer');
+      expect(await page.locator('main h1').textContent()).toContain('Report: ');
+      const problems: string[] = [];
+      for (const url of ['/dashboard/reports?days=90', '/dashboard/reports/locations/DLR-001?days=7', '/dashboard/reports/locations/DLR-001?from=2020-01-01&to=2020-01-31']) {
+        const response = await page.goto(`${base}${url}`);
+        if (response?.status() !== 200) problems.push(`${url}: status ${response?.status()}`);
+        const overflow = await horizontalOverflow(page);
+        if (overflow > 0) problems.push(`${url}: ${overflow} px wider than the ${screen.name} screen`);
+        for (const violation of await seriousViolations(page)) problems.push(`${url}: ${violation}`);
+      }
+      expect(problems).toEqual([]);
+      await page.goto(`${base}/dashboard/reports?days=90`);
+      // Numbers come before the chart; the chart has a title and its numbers are in a table.
+      const order = await page.evaluate(`[document.querySelector('.headline').getBoundingClientRect().top, document.querySelector('figure.report-chart').getBoundingClientRect().top]`) as number[];
+      expect(order[0]).toBeLessThan(order[1]);
+      expect(await page.locator('figure.report-chart svg title').first().textContent()).toContain('Visitors');
+      await page.screenshot({ path: join(SCREENSHOTS, `reports-dealer-${screen.name}.png`), fullPage: true });
+      // Another location's report is a 404 for them.
+      expect((await page.goto(`${base}/dashboard/reports/locations/DLR-002`))?.status()).toBe(404);
+    }, 120_000);
+  }
+
   it('the phone menu opens and navigates without any script', async () => {
     const page = await signIn(PHONE, 'admin', { javaScriptEnabled: false });
     expect(await page.locator('.sidebar').isVisible()).toBe(false);
