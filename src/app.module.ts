@@ -17,6 +17,7 @@ import { ReachModule } from './reach/reach.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
+import { ReportsModule } from './reports/reports.module';
 import { RewardsModule } from './rewards/rewards.module';
 import { SharingModule } from './sharing/sharing.module';
 import { WebModule } from './web/web.module';
@@ -46,6 +47,7 @@ export class AppModule {
         DemoModule,
         SharingModule,
         RewardsModule,
+        ReportsModule,
         RecommendationsModule,
         InsightsModule,
       ],

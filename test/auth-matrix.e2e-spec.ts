@@ -173,6 +173,19 @@ const MATRIX: MatrixRow[] = [
     expect: allowed({ apiKey: 200 }),
   },
 
+  // reach reports: all staff; dealers their own locations, and campaigns with one of them (others: 404)
+  { method: 'GET', path: '/api/reports/dealer', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: '/api/reports/dealer?days=90&compare=previous&format=csv', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
+  { method: 'GET', path: `/api/reports/locations/${OWN}?compare=previous`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: `/api/reports/locations/${OWN}?format=csv`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: `/api/reports/locations/${OTHER}`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: `/api/reports/locations/${OTHER}?format=csv`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: (f) => `/api/reports/campaigns/${f.campaignOwnId}?from=2026-01-01&to=2026-03-31`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },
+  { method: 'GET', path: (f) => `/api/reports/campaigns/${f.campaignOtherId}`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: (f) => `/api/reports/campaigns/${f.campaignOtherId}?format=csv`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: `/api/reports/dealer?location=${OTHER}`, expect: allowed({ admin: 200, marketer: 200, dealer: 404 }), note: 'other' },
+  { method: 'GET', path: '/api/reports/dealer?from=2026-03-01&to=2026-02-01', expect: allowed({ admin: 400, marketer: 400, dealer: 400 }) },
+
   // segments and alerts: all staff, dealers only for their own locations
   { method: 'GET', path: '/api/nps', expect: allowed({ admin: 200, marketer: 200, dealer: 200 }) },
   { method: 'GET', path: `/api/nps?location=${OWN}&interval=month`, expect: allowed({ admin: 200, marketer: 200, dealer: 200 }), note: 'own' },

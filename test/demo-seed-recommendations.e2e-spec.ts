@@ -163,6 +163,19 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     expect(await count()).toEqual(before);
   });
 
+  it("brings people to the advocates' links (and some link-preview bots), so the dealer's report has visitors", async () => {
+    const recs = await approved();
+    const rows: { recommendation_id: string; human: string | number; visitors: string | number; bots: string | number }[] = await db.query(
+      `SELECT recommendation_id, sum(human_clicks) AS human, sum(unique_visitors) AS visitors, sum(bot_hits) AS bots FROM reach_daily GROUP BY recommendation_id`,
+    );
+    for (const rec of recs) {
+      const row = rows.find((r) => r.recommendation_id === rec.id);
+      expect(Number(row?.visitors)).toBeGreaterThan(0);
+      expect(Number(row?.human)).toBeGreaterThan(Number(row?.visitors)); // some came back
+      expect(Number(row?.bots)).toBeGreaterThan(0);
+    }
+  });
+
   it('finishes an interrupted seed: an invitation left without its recommendation is approved on the next run, nothing else', async () => {
     const [rec] = await approved();
     await db.getRepository(Recommendation).delete({ id: rec.id }); // as if the run had stopped before this approval

@@ -45,6 +45,16 @@ describe.each<Dialect>(['postgres', 'sqlite'])('POST /api/feedback webhook (%s)'
     expect(customers).toEqual([expect.objectContaining({ email: 'w-1@example.com', marketing_consent: true, latest: 'W-1' })]);
   });
 
+  it('stores the optional touchpoint, lower-cased, and a changed touchpoint replaces the stored one', async () => {
+    expect((await post({ ...item('W-T'), touchpoint: 'Service' })).json()).toEqual({ accepted: 1, rejected: [] });
+    const read = async () => (await db.query(`SELECT touchpoint FROM feedback_response WHERE response_id = 'W-T'`))[0].touchpoint;
+    expect(await read()).toBe('service');
+    expect((await post({ ...item('W-T'), touchpoint: 'sales' })).json()).toEqual({ accepted: 1, rejected: [] });
+    expect(await read()).toBe('sales');
+    expect((await post(item('W-U'))).statusCode).toBe(200);
+    expect((await db.query(`SELECT touchpoint FROM feedback_response WHERE response_id = 'W-U'`))[0].touchpoint).toBeNull();
+  });
+
   it('accepts a batch item by item: bad items are rejected with their index and reason, good ones stored', async () => {
     const res = await post({
       responses: [

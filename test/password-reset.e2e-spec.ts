@@ -248,7 +248,8 @@ describe.each<Dialect>(['postgres', 'sqlite'])('password reset and invitations b
       expect(set.statusCode).toBe(303);
       const signedIn = await browser.signIn('invitee@reset.example', 'invited-dealer-pw-1');
       expect(signedIn.statusCode).toBe(303);
-      expect(signedIn.headers.location).toBe('/dashboard');
+      // A location manager lands on their locations' report.
+      expect(signedIn.headers.location).toBe('/dashboard/reports');
       const dashboard = await browser.get('/dashboard');
       expect(dashboard.body).toContain('invitee@reset.example');
       expect(dashboard.body).toContain('INV-1');

@@ -30,10 +30,13 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
   const [dayBefore, dayOf] = [utcDay(today - DAY_MS), utcDay(today)];
 
   it('counts human clicks, unique visitors and bot hits per link and day, exactly across batches', async () => {
-    const { shareId } = await insertShare(db);
+    const { shareId, campaignId, recommendationId, locationId } = await insertShare(db, { channel: 'x' });
     const [a, b] = await db.transaction(async (m) => {
       const links = t.app.get(TrackedLinksService);
-      return [await links.create(m, { targetPath: '/p/a', shareId }), await links.create(m, { targetPath: '/p/b' })];
+      return [
+        await links.create(m, { targetPath: '/p/a', shareId, locationId, channel: 'x', campaignId, recommendationId }),
+        await links.create(m, { targetPath: '/p/b' }),
+      ];
     });
     const person = (ip: string) => ({ ip, userAgent: PHONE, bot: false });
     const bot = { ip: '192.0.2.1', userAgent: 'Twitterbot/1.0', bot: true };
@@ -57,13 +60,19 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
       [dayOf, a.id, shareId, 4, 2, 1],
       [dayOf, b.id, null, 1, 1, 0],
     ]));
+    // What reports group by is copied from the link at write time (and kept by reach:rebuild, below).
+    const dims = (await rollups()).map((r) => [r.linkId, r.locationId, r.channel, r.campaignId, r.recommendationId]);
+    expect(dims).toEqual(expect.arrayContaining([
+      [a.id, locationId, 'x', campaignId, recommendationId],
+      [b.id, null, null, null, null],
+    ]));
     expect(figures).toHaveLength(4);
   });
 
   it('reach:rebuild recomputes the same figures from the raw events', async () => {
     const live = await rollups();
     expect(live.length).toBeGreaterThan(0);
-    await db.query(`UPDATE reach_daily SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
+    await db.query(`UPDATE reach_daily SET human_clicks = 99, unique_visitors = 99, bot_hits = 99, channel = NULL, campaign_id = NULL`);
     await db.query(`DELETE FROM reach_visitor_day`);
 
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'reach:rebuild', '--from', dayBefore, '--to', dayOf], {

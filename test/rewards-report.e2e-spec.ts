@@ -4,7 +4,7 @@ import { Invitation } from '../src/invitations/invitation.entity';
 import { InvitationTokens } from '../src/invitations/invitation-tokens.service';
 import { RewardCode } from '../src/rewards/reward-code.entity';
 import { RewardOffer } from '../src/rewards/reward-offer.entity';
-import { ALL_DAY, seedCustomers, seedLocation, staffHeader } from './campaign-fixtures';
+import { ALL_DAY, PASSWORD, seedCustomers, seedLocation, staffHeader } from './campaign-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
 
@@ -79,11 +79,38 @@ describe.each<Dialect>(['postgres', 'sqlite'])('rewards report on %s', (dialect)
     expect(res.json().locations.map((l: { code: string }) => l.code)).toEqual(['DLR-002']);
   });
 
+  it('lets staff void an issued code of this campaign on the offer page, with a reason (audited); a wrong code is refused', async () => {
+    const { email } = await staffHeader(t.app, 'marketer');
+    const browser = new FormBrowser(t.app);
+    await browser.signIn(email, PASSWORD);
+    const page = `/dashboard/campaigns/${campaignId}/reward`;
+    const target = (await db.getRepository(RewardCode).find({ where: { status: 'issued' }, order: { issuedAt: 'ASC' } }))[0];
+    const tooShort = await browser.submit(page, `${page}/void`, { code: target.code, reason: 'x' });
+    expect(tooShort.statusCode).toBe(400);
+    expect(tooShort.body).toContain('reason must be 3-300 characters');
+    const unknown = await browser.submit(page, `${page}/void`, { code: 'WASH-NOPE-NOPE-NOPEX', reason: 'Issued by mistake' });
+    expect(unknown.statusCode).toBe(404);
+    const done = await browser.submit(page, `${page}/void`, { code: target.code, reason: 'Issued by mistake' });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`${page}?notice=voided`);
+    expect(await db.getRepository(RewardCode).findOneByOrFail({ id: target.id })).toMatchObject({ status: 'voided', voidReason: 'Issued by mistake' });
+    const audits = await db.query(`SELECT subject_id FROM audit_event WHERE action = 'reward.void'`);
+    expect(audits.map((a: { subject_id: string }) => a.subject_id)).toContain(target.id);
+    const again = await browser.submit(page, `${page}/void`, { code: target.code, reason: 'Issued by mistake' });
+    expect(again.statusCode).toBe(409);
+    // Dealers read the page but get no form, and the route refuses them.
+    const dealerBrowser = new FormBrowser(t.app);
+    const dealerLogin = await staffHeader(t.app, 'dealer', ['DLR-001']);
+    await dealerBrowser.signIn(dealerLogin.email, PASSWORD);
+    expect((await dealerBrowser.get(page)).body).not.toContain('Void a code');
+  });
+
   it('counts issued codes not used by the expiry as expired', async () => {
     await db.getRepository(RewardOffer).update({ campaignId }, { expiresAt: new Date(Date.now() - 1000) });
     const res = (await report(marketer)).json();
-    expect(res).toMatchObject({ issued: 5, redeemed: 1, voided: 1, expired: 3 });
-    expect(res.locations.map((l: { expired: number }) => l.expired)).toEqual([2, 1]);
+    // One DLR-001 code was voided on the offer page above.
+    expect(res).toMatchObject({ issued: 5, redeemed: 1, voided: 2, expired: 2 });
+    expect(res.locations.map((l: { expired: number }) => l.expired)).toEqual([1, 1]);
   });
 });
 

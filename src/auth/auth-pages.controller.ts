@@ -59,14 +59,18 @@ export class AuthPagesController {
     if (!email || !password) return again(400, 'Enter your email address and your password.');
     if (password.length > PASSWORD_MAX_LENGTH) return again(401, INVALID_CREDENTIALS);
     let token: string;
+    let landing: string;
     try {
-      token = await this.auth.completeLogin(await this.auth.verifyLogin(email, password));
+      const user = await this.auth.verifyLogin(email, password);
+      // A location manager lands on their locations' report; others on the staff home.
+      landing = !next && user.role === 'dealer' ? '/dashboard/reports' : safeNext(next);
+      token = await this.auth.completeLogin(user);
     } catch (error) {
       if (error instanceof UnauthorizedException) return again(401, INVALID_CREDENTIALS);
       throw error;
     }
     setSessionCookie(reply, this.config, token);
-    return seeOther(reply, safeNext(next));
+    return seeOther(reply, landing);
   }
 
   @Post('logout')

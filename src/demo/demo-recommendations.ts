@@ -19,6 +19,9 @@ import { RecommendationsService } from '../recommendations/recommendations.servi
 import { RewardCodesService } from '../rewards/reward-codes.service';
 import { RewardOffersService } from '../rewards/reward-offers.service';
 import { RewardsService } from '../rewards/rewards.service';
+import { ClickRecorder } from '../reach/click-recorder.service';
+import { TrackedLinksService } from '../reach/tracked-links.service';
+import { SharesService } from '../sharing/shares.service';
 import { SettingsService } from '../settings/settings.service';
 import { DEMO_RECOMMENDATIONS, DEMO_RECOMMENDATIONS_CAMPAIGN, DEMO_REWARD_OFFER, demoAdvocatesCsv } from './demo-data';
 
@@ -53,6 +56,9 @@ export class DemoRecommendations {
     private readonly rewardOffers: RewardOffersService,
     private readonly rewards: RewardsService,
     private readonly rewardCodes: RewardCodesService,
+    private readonly shares: SharesService,
+    private readonly links: TrackedLinksService,
+    private readonly clicks: ClickRecorder,
   ) {}
 
   /** Returns how many recommendations were added (0 when they were there already) and the survey responses imported. */
@@ -79,7 +85,7 @@ export class DemoRecommendations {
       const row = await this.campaigns.delivery(invitation.id);
       if (!row) continue;
       const landing = landingViewOf(row);
-      await this.approve.execute(landing, {
+      const approved = await this.approve.execute(landing, {
         text: demo.text,
         channels: demo.channels.filter((c) => landing.channels.includes(c)),
         rewardAccepted: demo.reward === true,
@@ -87,12 +93,36 @@ export class DemoRecommendations {
         ip: null,
         userAgent: 'demo:seed',
       });
+      await this.visit(approved.id, added, now);
       added++;
     }
+    await this.clicks.flush();
     await this.redeemOne(actor, advocates);
     const current = await this.campaigns.findById(campaign.id);
     if (current && current.status !== 'ended') await this.campaigns.end(actor, campaign.id);
     return { recommendations: added, feedback };
+  }
+
+  /**
+   * People following the advocate's links since the approval, through the redirect's own recorder (so the
+   * reach rollups are kept as for real visits): a few dozen visitors, some coming back, and link-preview bots
+   * that the reports leave out.
+   */
+  private async visit(recommendationId: string, n: number, now: Date): Promise<void> {
+    const shares = await this.shares.list(recommendationId);
+    const phone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+    for (const [i, share] of shares.entries()) {
+      const link = await this.links.resolve(share.trackedUrl.split('/r/')[1] ?? '');
+      if (!link) continue;
+      const people = 6 + ((n * 7 + i * 5) % 23);
+      for (let p = 0; p < people; p++) {
+        const at = new Date(now.getTime() - ((p * 37 + i * 11) % 180) * 1000);
+        this.clicks.record(link.id, { ip: `198.51.100.${(n * 31 + i * 17 + p) % 250}`, userAgent: phone, bot: false }, at);
+        if (p % 4 === 0) this.clicks.record(link.id, { ip: `198.51.100.${(n * 31 + i * 17 + p) % 250}`, userAgent: phone, bot: false }, at);
+      }
+      this.clicks.record(link.id, { ip: '192.0.2.10', userAgent: 'facebookexternalhit/1.1', bot: true }, now);
+      this.clicks.record(link.id, { ip: '192.0.2.11', userAgent: 'Twitterbot/1.0', bot: true }, now);
+    }
   }
 
   /** The first advocate who accepted the gift has used it at the till (through the point-of-sale API's service). */

@@ -7,7 +7,9 @@ import { InvitationsModule } from '../invitations/invitations.module';
 import { LocationsModule } from '../locations/locations.module';
 import { PreferencesModule } from '../preferences/preferences.module';
 import { RecommendationsModule } from '../recommendations/recommendations.module';
+import { ReachModule } from '../reach/reach.module';
 import { RewardsModule } from '../rewards/rewards.module';
+import { SharingModule } from '../sharing/sharing.module';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { DemoRecommendations } from './demo-recommendations';
@@ -26,6 +28,8 @@ import { DemoSeedService } from './demo-seed.service';
     RecommendationsModule,
     RewardsModule,
     InsightsModule,
+    ReachModule,
+    SharingModule,
   ],
   providers: [DemoSeedService, DemoRecommendations],
   exports: [DemoSeedService],

@@ -24,6 +24,7 @@ export const FEEDBACK_CSV_COLUMNS: Record<string, string[]> = {
     'completion date', 'timestamp', 'date',
   ],
   visited_at: ['visit date', 'date of visit', 'service date', 'purchase date', 'transaction date'],
+  touchpoint: ['touch point', 'department', 'interaction', 'journey stage'],
   marketing_consent: ['consent', 'marketing opt in', 'marketing opt-in', 'opt in', 'marketing', 'contact consent', 'may we contact you*'],
 };
 

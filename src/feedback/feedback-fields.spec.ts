@@ -83,8 +83,17 @@ describe('feedback field rules', () => {
     expect(good.errors).toBeNull();
     expect(parseFeedback(good.value!, JSON_LABELS).value).toEqual({
       responseId: 'R-1', email: 'ana@example.com', locationCode: 'DLR-1', score: 9, name: null, phone: null, comment: null,
-      respondedAt: null, visitedAt: null, marketingConsent: null,
+      respondedAt: null, visitedAt: null, marketingConsent: null, touchpoint: null,
     });
+  });
+
+  it('takes an optional touchpoint (sales, service, …), lower-cased, through the CSV contract and the webhook alike', () => {
+    const csv = parseCsvRecord({ response_id: 'R-1', email: 'a@example.com', location_code: 'dlr-1', score: '9', touchpoint: ' Service ' });
+    expect(csv.value?.touchpoint).toBe('service');
+    const json = validatePlain(FeedbackItemDto, { responseId: 'R-1', email: 'a@example.com', locationCode: 'dlr-1', score: 9, touchpoint: 'Sales' });
+    expect(parseFeedback(json.value!, JSON_LABELS).value?.touchpoint).toBe('sales');
+    const long = parseCsvRecord({ response_id: 'R-1', email: 'a@example.com', location_code: 'dlr-1', score: '9', touchpoint: 'x'.repeat(41) });
+    expect(long.errors).toEqual([expect.stringContaining('touchpoint')]);
   });
 
   it.each([

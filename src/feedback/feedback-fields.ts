@@ -31,11 +31,13 @@ export interface FeedbackInput {
   visitedAt: Date | null;
   /** The answer to the marketing question; null when the source did not ask. */
   marketingConsent: boolean | null;
+  /** Where the customer met the business (sales, service, …), lower-cased; null when the source did not say. */
+  touchpoint: string | null;
 }
 
 export type FeedbackField = keyof FeedbackInput;
 
-export const LIMITS = { responseId: 100, email: 254, locationCode: 32, name: 200, phone: 50, comment: 5000 } as const;
+export const LIMITS = { responseId: 100, email: 254, locationCode: 32, name: 200, phone: 50, comment: 5000, touchpoint: 40 } as const;
 
 /** How each door names the fields in its messages: the CSV contract is snake_case, the JSON API camelCase. */
 export const CSV_LABELS: Record<FeedbackField, string> = {
@@ -49,6 +51,7 @@ export const CSV_LABELS: Record<FeedbackField, string> = {
   respondedAt: 'responded_at',
   visitedAt: 'visited_at',
   marketingConsent: 'marketing_consent',
+  touchpoint: 'touchpoint',
 };
 export const JSON_LABELS = Object.fromEntries(Object.keys(CSV_LABELS).map((k) => [k, k])) as Record<FeedbackField, string>;
 
@@ -167,6 +170,10 @@ export const FIELD_CHECKS: { [K in FeedbackField]: (label: string, value: unknow
   respondedAt: checkDate,
   visitedAt: checkDate,
   marketingConsent: checkConsent,
+  touchpoint: (label, value) => {
+    const text = optionalText(label, value, LIMITS.touchpoint);
+    return text.ok ? ok(text.value === null ? null : text.value.toLowerCase()) : text;
+  },
 };
 
 const FIELDS = Object.keys(FIELD_CHECKS) as FeedbackField[];

@@ -165,6 +165,7 @@ export class FeedbackIngestService {
         respondedAt: input.respondedAt ?? previous?.respondedAt ?? now,
         visitedAt: input.visitedAt,
         marketingConsent: input.marketingConsent,
+        touchpoint: input.touchpoint,
         importSeq: ticket * SEQ_PER_TICKET + position,
       };
       if (!previous) {
@@ -276,6 +277,7 @@ function sameResponse(a: StoredResponse, b: StoredResponse): boolean {
     a.name === b.name &&
     a.phone === b.phone &&
     a.marketingConsent === b.marketingConsent &&
+    a.touchpoint === b.touchpoint &&
     a.respondedAt.getTime() === b.respondedAt.getTime() &&
     (a.visitedAt?.getTime() ?? null) === (b.visitedAt?.getTime() ?? null)
   );

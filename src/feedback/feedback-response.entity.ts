@@ -14,6 +14,7 @@ import type { Segment } from './feedback-fields';
 @Check('ck_feedback_response_segment', `"segment" IN ('promoter', 'passive', 'detractor')`)
 @Index('ix_feedback_response_customer_latest', ['customerId', 'respondedAt', 'importSeq'])
 @Index('ix_feedback_response_location_time', ['locationId', 'respondedAt'])
+@Index('ix_feedback_response_responded', ['respondedAt'])
 export class FeedbackResponse {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -57,6 +58,10 @@ export class FeedbackResponse {
 
   @TimestampColumn({ name: 'visited_at', nullable: true })
   visitedAt: Date | null;
+
+  /** Where the customer met the business (sales, service, …) when the source says; reports break down by it. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  touchpoint: string | null;
 
   /** The answer as given; null when the source did not ask. */
   @Column({ name: 'marketing_consent', type: 'boolean', nullable: true })

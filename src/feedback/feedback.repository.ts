@@ -19,6 +19,7 @@ export interface StoredResponse {
   respondedAt: Date;
   visitedAt: Date | null;
   marketingConsent: boolean | null;
+  touchpoint: string | null;
 }
 
 export interface ResponseRecord extends StoredResponse {
@@ -40,7 +41,7 @@ export interface SegmentCounts {
   detractors: number;
 }
 
-const COLUMNS = `id, response_id, customer_id, location_id, score, segment, comment, name, phone, responded_at, visited_at, marketing_consent`;
+const COLUMNS = `id, response_id, customer_id, location_id, score, segment, comment, name, phone, responded_at, visited_at, marketing_consent, touchpoint`;
 
 function toStored(row: Record<string, unknown>): StoredResponse {
   return {
@@ -56,6 +57,7 @@ function toStored(row: Record<string, unknown>): StoredResponse {
     respondedAt: readTime(row.responded_at)!,
     visitedAt: readTime(row.visited_at),
     marketingConsent: readNullableBool(row.marketing_consent),
+    touchpoint: (row.touchpoint as string | null) ?? null,
   };
 }
 
@@ -74,6 +76,7 @@ function recordValues(dialect: Dialect, r: ResponseRecord): unknown[] {
     dbTime(dialect, r.visitedAt),
     r.marketingConsent,
     r.importSeq,
+    r.touchpoint,
   ];
 }
 
@@ -93,13 +96,14 @@ function responseRecord(r: ResponseRecord): Record<string, unknown> {
     visited_at: r.visitedAt,
     marketing_consent: r.marketingConsent,
     import_seq: r.importSeq,
+    touchpoint: r.touchpoint,
   };
 }
 
 const UPSERT_SET = `customer_id = excluded.customer_id, location_id = excluded.location_id, score = excluded.score,
   segment = excluded.segment, comment = excluded.comment, name = excluded.name, phone = excluded.phone,
   responded_at = excluded.responded_at, visited_at = excluded.visited_at, marketing_consent = excluded.marketing_consent,
-  import_seq = excluded.import_seq, updated_at = excluded.updated_at`;
+  touchpoint = excluded.touchpoint, import_seq = excluded.import_seq, updated_at = excluded.updated_at`;
 
 /** feedback_response access: batch reads and writes for the import, aggregates for NPS. */
 @Injectable()
@@ -143,11 +147,11 @@ export class FeedbackRepository {
     if (dialect === 'postgres') {
       const rows: { id: string; response_id: string }[] = await manager.query(
         `INSERT INTO feedback_response (id, response_id, customer_id, location_id, score, segment, comment, name, phone,
-           responded_at, visited_at, marketing_consent, import_seq, created_at, updated_at)
+           responded_at, visited_at, marketing_consent, import_seq, touchpoint, created_at, updated_at)
          SELECT t.*, $2::timestamptz, $2::timestamptz
          FROM json_to_recordset($1::json) AS t(id uuid, response_id text, customer_id uuid, location_id uuid, score smallint,
            segment text, comment text, name text, phone text, responded_at timestamptz, visited_at timestamptz,
-           marketing_consent boolean, import_seq bigint)
+           marketing_consent boolean, import_seq bigint, touchpoint text)
          ON CONFLICT (response_id) DO UPDATE SET ${UPSERT_SET}
          RETURNING id, response_id`,
         [JSON.stringify(records.map(responseRecord)), now.toISOString()],
@@ -155,12 +159,12 @@ export class FeedbackRepository {
       for (const row of rows) ids.set(row.response_id, row.id);
       return ids;
     }
-    const columns = 15;
+    const columns = 16;
     const stamp = dbTime(dialect, now);
     for (const chunk of chunks(records, sqliteChunkSize(columns))) {
       const rows: { id: string; response_id: string }[] = await manager.query(
         `INSERT INTO feedback_response (id, response_id, customer_id, location_id, score, segment, comment, name, phone,
-           responded_at, visited_at, marketing_consent, import_seq, created_at, updated_at)
+           responded_at, visited_at, marketing_consent, import_seq, touchpoint, created_at, updated_at)
          VALUES ${sqliteRows(chunk.length, columns)}
          ON CONFLICT (response_id) DO UPDATE SET ${UPSERT_SET}
          RETURNING id, response_id`,

@@ -21,6 +21,7 @@ export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
 @Unique('uq_invitation_campaign_customer', ['campaignId', 'customerId'])
 @Index('ix_invitation_customer', ['customerId'])
 @Index('ix_invitation_campaign_status', ['campaignId', 'status'])
+@Index('ix_invitation_location_created', ['locationId', 'createdAt'])
 @Check('ck_invitation_status', `"status" IN ('pending', 'sent', 'cancelled', 'failed')`)
 @Check('ck_invitation_reminder_status', `"reminder_status" IN ('pending', 'sent', 'cancelled')`)
 export class Invitation {

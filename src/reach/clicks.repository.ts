@@ -57,14 +57,14 @@ export class ClicksRepository {
       );
       const human = d === 'postgres' ? 'NOT e.is_bot' : 'e.is_bot = 0';
       await m.query(
-        `INSERT INTO reach_daily (day, link_id, location_id, share_id, human_clicks, unique_visitors, bot_hits)
-         SELECT ${day}, e.link_id, l.location_id, l.share_id,
+        `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
+         SELECT ${day}, e.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id,
                 SUM(CASE WHEN ${human} THEN 1 ELSE 0 END),
                 COUNT(DISTINCT CASE WHEN ${human} THEN e.visitor_hash END),
                 SUM(CASE WHEN ${human} THEN 0 ELSE 1 END)
          FROM click_event e LEFT JOIN tracked_link l ON l.id = e.link_id
          WHERE ${range}
-         GROUP BY ${day}, e.link_id, l.location_id, l.share_id`,
+         GROUP BY ${day}, e.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id`,
         bounds,
       );
       const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to])) as { n: string | number }[];
@@ -150,8 +150,8 @@ export class ClicksRepository {
     const rows = [...counts.values()];
     if (d === 'postgres') {
       await m.query(
-        `INSERT INTO reach_daily (day, link_id, location_id, share_id, human_clicks, unique_visitors, bot_hits)
-         SELECT x.day, x.link_id, l.location_id, l.share_id, x.human_clicks, x.unique_visitors, x.bot_hits
+        `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
+         SELECT x.day, x.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.human_clicks, x.unique_visitors, x.bot_hits
          FROM json_to_recordset($1::json) AS x(day varchar, link_id uuid, human_clicks int, unique_visitors int, bot_hits int)
          LEFT JOIN tracked_link l ON l.id = x.link_id
          ON CONFLICT (day, link_id) DO UPDATE SET human_clicks = reach_daily.human_clicks + excluded.human_clicks,
@@ -164,8 +164,8 @@ export class ClicksRepository {
       const chunk = rows.slice(i, i + 500);
       // `WHERE true`: SQLite needs it to read `ON CONFLICT` after `INSERT … SELECT` as the upsert clause.
       await m.query(
-        `INSERT INTO reach_daily (day, link_id, location_id, share_id, human_clicks, unique_visitors, bot_hits)
-         SELECT x.column1, x.column2, l.location_id, l.share_id, x.column3, x.column4, x.column5
+        `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
+         SELECT x.column1, x.column2, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.column3, x.column4, x.column5
          FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}) AS x LEFT JOIN tracked_link l ON l.id = x.column2
          WHERE true
          ON CONFLICT (day, link_id) DO UPDATE SET human_clicks = human_clicks + excluded.human_clicks,

@@ -8,6 +8,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('reach_daily')
 @Index('ix_reach_daily_location_day', ['locationId', 'day'])
 @Index('ix_reach_daily_share', ['shareId'])
+@Index('ix_reach_daily_campaign_day', ['campaignId', 'day'])
+@Index('ix_reach_daily_day', ['day'])
+@Index('ix_reach_daily_recommendation_day', ['recommendationId', 'day'])
 export class ReachDaily {
   /** `YYYY-MM-DD`, UTC. */
   @PrimaryColumn({ type: 'varchar', length: 10 })
@@ -22,6 +25,16 @@ export class ReachDaily {
 
   @Column({ name: 'share_id', type: 'uuid', nullable: true })
   shareId: string | null;
+
+  /** Channel, campaign and recommendation of the link's share (null for a link without one), copied likewise. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  channel: string | null;
+
+  @Column({ name: 'campaign_id', type: 'uuid', nullable: true })
+  campaignId: string | null;
+
+  @Column({ name: 'recommendation_id', type: 'uuid', nullable: true })
+  recommendationId: string | null;
 
   @Column({ name: 'human_clicks', type: 'integer', default: 0 })
   humanClicks: number;

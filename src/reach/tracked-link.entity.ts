@@ -32,6 +32,16 @@ export class TrackedLink {
   @Column({ name: 'location_id', type: 'uuid', nullable: true })
   locationId: string | null;
 
+  /** Copied from the share and its recommendation when the link is made: what reports group by. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  channel: string | null;
+
+  @Column({ name: 'campaign_id', type: 'uuid', nullable: true })
+  campaignId: string | null;
+
+  @Column({ name: 'recommendation_id', type: 'uuid', nullable: true })
+  recommendationId: string | null;
+
   @CreatedAtColumn()
   createdAt: Date;
 

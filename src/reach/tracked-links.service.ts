@@ -74,7 +74,7 @@ export class TrackedLinksService implements OnModuleInit, OnApplicationShutdown 
   /** Creates a link to a local page, in the caller's transaction. */
   async create(
     manager: EntityManager,
-    input: { targetPath: string; shareId?: string; locationId?: string },
+    input: { targetPath: string; shareId?: string; locationId?: string; channel?: string; campaignId?: string; recommendationId?: string },
   ): Promise<TrackedLink> {
     if (!/^\/[^/\\]/.test(input.targetPath)) throw new Error('a tracked link must point to a local path');
     const repo = manager.getRepository(TrackedLink);
@@ -84,6 +84,9 @@ export class TrackedLinksService implements OnModuleInit, OnApplicationShutdown 
         targetPath: input.targetPath,
         shareId: input.shareId ?? null,
         locationId: input.locationId ?? null,
+        channel: input.channel ?? null,
+        campaignId: input.campaignId ?? null,
+        recommendationId: input.recommendationId ?? null,
         disabledAt: null,
       }),
     );

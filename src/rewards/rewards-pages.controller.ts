@@ -11,6 +11,8 @@ import { staffContext } from '../web/staff-page';
 import { CreateRewardOfferDto, RewardOfferView, UpdateRewardOfferDto } from './dto/reward-offer.dto';
 import { readPoolUpload } from './pool-upload';
 import { RewardOffersService } from './reward-offers.service';
+import { RewardCodesService } from './reward-codes.service';
+import { VoidCodeDto } from './dto/reward-code.dto';
 import { DEFAULT_DISCLOSURE } from './reward-offer.entity';
 
 const MANAGERS = ['admin', 'marketer'] as const;
@@ -22,6 +24,7 @@ const NOTICES: Record<string, string> = {
   saved: 'The reward offer is saved.',
   uploaded: 'The codes were added to the pool.',
   removed: 'The reward offer was removed.',
+  voided: 'The code was voided; the reason is in the audit log.',
 };
 
 type FormValues = Record<'description' | 'terms' | 'expiresAt' | 'budget' | 'codeSource' | 'codePrefix' | 'disclosure', string>;
@@ -33,6 +36,7 @@ export class RewardsPagesController {
   constructor(
     private readonly offers: RewardOffersService,
     private readonly campaigns: CampaignsService,
+    private readonly codes: RewardCodesService,
   ) {}
 
   @Get()
@@ -89,7 +93,30 @@ export class RewardsPagesController {
     return seeOther(reply, `/dashboard/campaigns/${id}/reward?notice=removed`);
   }
 
-  private async render(reply: FastifyReply, actor: Actor, campaignId: string, data: { values?: FormValues; errors?: string[]; uploadErrors?: string[]; notice?: string }, status = 200) {
+  /** Voids one issued code of this campaign's offer, with a reason (audited, as POST /api/rewards/codes/:code/void). */
+  @Post('void')
+  @Roles(...MANAGERS)
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  async voidCode(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
+    await this.campaigns.get(actor, id);
+    const code = field(body, 'code');
+    const voidValues = { code, reason: field(body, 'reason') };
+    const check = validatePlain(VoidCodeDto, { reason: voidValues.reason });
+    if (!code) return this.render(reply, actor, id, { voidErrors: ['Enter the code to void.'], voidValues }, 400);
+    if (check.errors) return this.render(reply, actor, id, { voidErrors: check.errors, voidValues }, 400);
+    try {
+      const found = await this.codes.lookup(code);
+      if (found.campaignId !== id) return this.render(reply, actor, id, { voidErrors: ['No code of this campaign’s offer reads like that.'], voidValues }, 404);
+      await this.codes.void(actor, code, check.value.reason);
+    } catch (error) {
+      const { status, messages } = formErrors(error);
+      return this.render(reply, actor, id, { voidErrors: status === 404 ? ['No code of this campaign’s offer reads like that.'] : messages, voidValues }, status);
+    }
+    return seeOther(reply, `/dashboard/campaigns/${id}/reward?notice=voided`);
+  }
+
+  private async render(reply: FastifyReply, actor: Actor, campaignId: string, data: { values?: FormValues; errors?: string[]; uploadErrors?: string[]; notice?: string; voidErrors?: string[]; voidValues?: { code: string; reason: string } }, status = 200) {
     const campaign = await this.campaigns.get(actor, campaignId);
     const offer = await this.offers.find(actor, campaignId);
     const view = offer ? await this.offers.view(offer) : null;
@@ -114,6 +141,7 @@ export class RewardsPagesController {
       canEdit: editable,
       canUpload: editable && view?.codeSource === 'pool',
       canRemove: editable && view !== null && !view.locked,
+      canVoid: actor.role !== 'dealer' && view !== null && view.issued > 0,
       defaultDisclosure: DEFAULT_DISCLOSURE,
     });
     return renderPage(reply, 'pages/staff/reward-offer.hbs', context, status);

@@ -29,7 +29,7 @@ export class SharesService {
   /** One share (and tracked link) per channel, in the caller's transaction; existing ones are kept. */
   async create(
     manager: EntityManager,
-    recommendation: { id: string; locationId: string },
+    recommendation: { id: string; locationId: string; campaignId: string },
     channels: readonly ShareChannel[],
   ): Promise<ShareLink[]> {
     const existing = await this.list(recommendation.id, manager);
@@ -41,6 +41,9 @@ export class SharesService {
         targetPath: `/p/${recommendation.id}`,
         shareId: share.id,
         locationId: recommendation.locationId,
+        channel,
+        campaignId: recommendation.campaignId,
+        recommendationId: recommendation.id,
       });
       created.push({ shareId: share.id, channel, trackedUrl: this.urlOf(link.code) });
     }

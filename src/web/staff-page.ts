@@ -27,6 +27,10 @@ const GROUPS: NavGroup[] = ['Overview', 'Customers', 'Advocacy', 'Administration
 /** The staff navigation; each capability adds its entry here. Shown per role, enforced again on the server. */
 export const STAFF_NAV: NavItem[] = [
   { section: 'dashboard', label: 'Home', href: '/dashboard', group: 'Overview', roles: ALL },
+  {
+    section: 'reports', label: 'Reports', href: '/dashboard/reports', group: 'Overview', roles: ALL,
+    description: { default: 'Reach reports: feedback, advocates, shares and visitors, per location and campaign; CSV.', dealer: 'Your locations’ report: feedback, advocates and the visitors they drew.' },
+  },
   { section: 'nps', label: 'NPS', href: '/dashboard/nps', group: 'Overview', roles: ALL, description: { default: 'Net Promoter Score per location and over time.' } },
   {
     section: 'locations', label: 'Locations', href: '/dashboard/locations', group: 'Overview', roles: ALL,

@@ -72,7 +72,8 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     await page.getByLabel('Email address').fill(credentials[who].email);
     await page.getByLabel('Password').fill(credentials[who].password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/dashboard`);
+    // A location manager lands on their report, others on the staff home.
+    await page.waitForURL(who === 'dealer' ? `${base}/dashboard/reports` : `${base}/dashboard`);
     return page;
   }
 
@@ -96,6 +97,8 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
       '/dashboard/campaigns/:id/dry-run': `/dashboard/campaigns/${campaign.id}/dry-run`,
       '/dashboard/campaigns/:id/reward': `/dashboard/campaigns/${campaign.id}/reward`,
       '/dashboard/feedback/imports/:id': `/dashboard/feedback/imports/${feedbackImport.id}`,
+      '/dashboard/reports/locations/:code': '/dashboard/reports/locations/DLR-001?days=90',
+      '/dashboard/reports/campaigns/:id': `/dashboard/reports/campaigns/${campaign.id}?days=365`,
     };
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -175,6 +178,30 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     expect(await page.locator('section[aria-labelledby="locations-heading"] tbody tr').allTextContents()).toEqual([expect.stringContaining('DLR-001')]);
     await page.screenshot({ path: join(SCREENSHOTS, 'shell-phone-dealer-home.png'), fullPage: true });
   });
+
+  for (const screen of SCREENS) {
+    it(`a dealer lands on their report after sign-in: numbers first, chart below, nothing overflows (${screen.name})`, async () => {
+      const page = await signIn(screen.options, 'dealer');
+      expect(await page.locator('main h1').textContent()).toContain('Report: ');
+      const problems: string[] = [];
+      for (const url of ['/dashboard/reports?days=90', '/dashboard/reports/locations/DLR-001?days=7', '/dashboard/reports/locations/DLR-001?from=2020-01-01&to=2020-01-31']) {
+        const response = await page.goto(`${base}${url}`);
+        if (response?.status() !== 200) problems.push(`${url}: status ${response?.status()}`);
+        const overflow = await horizontalOverflow(page);
+        if (overflow > 0) problems.push(`${url}: ${overflow} px wider than the ${screen.name} screen`);
+        for (const violation of await seriousViolations(page)) problems.push(`${url}: ${violation}`);
+      }
+      expect(problems).toEqual([]);
+      await page.goto(`${base}/dashboard/reports?days=90`);
+      // Numbers come before the chart; the chart has a title and its numbers are in a table.
+      const order = await page.evaluate(`[document.querySelector('.headline').getBoundingClientRect().top, document.querySelector('figure.report-chart').getBoundingClientRect().top]`) as number[];
+      expect(order[0]).toBeLessThan(order[1]);
+      expect(await page.locator('figure.report-chart svg title').first().textContent()).toContain('Visitors');
+      await page.screenshot({ path: join(SCREENSHOTS, `reports-dealer-${screen.name}.png`), fullPage: true });
+      // Another location's report is a 404 for them.
+      expect((await page.goto(`${base}/dashboard/reports/locations/DLR-002`))?.status()).toBe(404);
+    }, 120_000);
+  }
 
   it('the phone menu opens and navigates without any script', async () => {
     const page = await signIn(PHONE, 'admin', { javaScriptEnabled: false });

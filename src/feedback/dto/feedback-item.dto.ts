@@ -60,6 +60,10 @@ export class FeedbackItemDto {
   @ApiPropertyOptional({ example: true, description: 'The answer to the marketing question; absent when not asked (counts as no)' })
   @Follows('marketingConsent')
   marketingConsent?: boolean;
+
+  @ApiPropertyOptional({ example: 'service', maxLength: LIMITS.touchpoint, description: 'Where the customer met the business (sales, service, …); reports break down by it' })
+  @Follows('touchpoint')
+  touchpoint?: string;
 }
 
 export class FeedbackBatchDto {

@@ -1,0 +1,233 @@
+/**
+ * bench:report — reach report queries at scale, on PostgreSQL: N click events (default 10M) over 500
+ * locations, 2,000 campaigns, 100k tracked links and 365 days, plus feedback, invitations and approvals.
+ * Target: report p95 < 100 ms, ≥ 50× faster than the same figures counted from the raw events, and the dealer
+ * report page (50 locations) rendered in < 300 ms.
+ *
+ *   npm run bench:report [-- --events 10000000 --runs 20]   (BENCH_PROFILE=1 also times each read-model query)
+ *
+ * The data is written with bulk SQL (generate_series), and the rollups are computed by the real
+ * `reach:rebuild` path (ClicksRepository.rebuild), which test/reach-rollups.e2e-spec.ts checks gives the same
+ * rollups as the writer's batch path. Shares are not generated (the `shared` step reads 0 here).
+ */
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { CampaignsService } from '../src/campaigns/campaigns.service';
+import { Actor, cliActor } from '../src/common/actor';
+import { LocationsService } from '../src/locations/locations.service';
+import { ClicksRepository } from '../src/reach/clicks.repository';
+import { ReachReportReadModel } from '../src/reports/reach-report.read-model';
+import { ReachReports } from '../src/reports/reach-reports.service';
+import { UsersService } from '../src/users/users.service';
+import { createTestApp } from '../test/support/app';
+import { fmt } from './support';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000000' },
+    locations: { type: 'string', default: '500' },
+    campaigns: { type: 'string', default: '2000' },
+    links: { type: 'string', default: '100000' },
+    days: { type: 'string', default: '365' },
+    runs: { type: 'string', default: '20' },
+    'raw-runs': { type: 'string', default: '3' },
+  },
+});
+const N = {
+  events: Number(values.events),
+  locations: Number(values.locations),
+  campaigns: Number(values.campaigns),
+  links: Number(values.links),
+  days: Number(values.days),
+  runs: Number(values.runs),
+  rawRuns: Number(values['raw-runs']),
+};
+const CUSTOMERS = Math.max(1000, Math.round(N.links * 2));
+const FEEDBACK = CUSTOMERS * 2;
+const INVITATIONS = N.links;
+const RECOMMENDATIONS = Math.round(N.links / 2);
+const DEALER_LOCATIONS = Math.min(50, N.locations);
+
+/** A deterministic, well-formed (version 4 layout) uuid for the g-th row of a kind. */
+const id = (kind: string, g: string) => `overlay(overlay(md5('${kind}' || (${g})) placing '4' from 13) placing '8' from 17)::uuid`;
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function time<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  console.log(`  ${label}: ${fmt(ms(start) / 1000, 1)} s`);
+  return result;
+}
+
+async function generate(db: DataSource) {
+  const span = `${N.days} * 86400`;
+  const at = `now() - (random() * ${span}) * interval '1 second'`;
+  console.log(`generating: ${fmt(N.events)} click events, ${fmt(N.locations)} locations, ${fmt(N.campaigns)} campaigns, ${fmt(N.links)} links, ${N.days} days`);
+  await time('locations, campaigns, customers', async () => {
+    await db.query(`INSERT INTO location (id, code, name) SELECT ${id('loc', 'g')}, 'B' || lpad(g::text, 4, '0'), 'Bench location ' || g FROM generate_series(1, ${N.locations}) g`);
+    await db.query(`INSERT INTO campaign (id, name, look_back_days, channels, prompt, status) SELECT ${id('cmp', 'g')}, 'Bench campaign ' || g, 90, '["x","facebook"]', 'How was it?', 'running' FROM generate_series(1, ${N.campaigns}) g`);
+    await db.query(`INSERT INTO customer (id, email) SELECT ${id('cus', 'g')}, 'c' || g || '@bench.example' FROM generate_series(1, ${CUSTOMERS}) g`);
+  });
+  await time(`${fmt(FEEDBACK)} feedback responses`, () =>
+    db.query(
+      `INSERT INTO feedback_response (response_id, customer_id, location_id, score, segment, responded_at, import_seq, touchpoint)
+       SELECT 'r' || g, ${id('cus', `1 + g % ${CUSTOMERS}`)}, ${id('loc', `1 + (g * 7) % ${N.locations}`)}, s,
+              CASE WHEN s >= 9 THEN 'promoter' WHEN s >= 7 THEN 'passive' ELSE 'detractor' END, ${at}, g,
+              (ARRAY['sales', 'service', NULL])[1 + g % 3]
+         FROM (SELECT g, (CASE WHEN random() < 0.6 THEN 9 + floor(random() * 2) ELSE floor(random() * 9) END)::int AS s FROM generate_series(1, ${FEEDBACK}) g) x`,
+    ),
+  );
+  await time(`${fmt(INVITATIONS)} invitations, ${fmt(RECOMMENDATIONS)} approvals, ${fmt(N.links)} links`, async () => {
+    await db.query(
+      `INSERT INTO invitation (id, campaign_id, customer_id, location_id, status, created_at, sent_at, opened_at)
+       SELECT ${id('inv', 'g')}, ${id('cmp', `1 + g % ${N.campaigns}`)}, ${id('cus', 'g')}, ${id('loc', `1 + g % ${N.locations}`)}, 'sent', t, t,
+              CASE WHEN g % 3 > 0 THEN t + interval '1 hour' END
+         FROM (SELECT g, ${at} AS t FROM generate_series(1, ${INVITATIONS}) g) x`,
+    );
+    await db.query(
+      `INSERT INTO recommendation (id, invitation_id, customer_id, campaign_id, location_id, author_name, text, text_hash, channels, approved_at, reward_accepted)
+       SELECT ${id('rec', 'g')}, i.id, i.customer_id, i.campaign_id, i.location_id, 'Ana S.', 'Great service', md5(g::text) || md5(g::text), '["x","facebook"]', i.created_at + interval '1 day', g % 4 = 0
+         FROM generate_series(1, ${RECOMMENDATIONS}) g JOIN invitation i ON i.id = ${id('inv', 'g')}`,
+    );
+    await db.query(
+      `INSERT INTO tracked_link (id, code, target_path, location_id, campaign_id, recommendation_id, channel)
+       SELECT ${id('lnk', 'g')}, substr(md5('code' || g), 1, 12), '/p/' || r.id, r.location_id, r.campaign_id, r.id,
+              (ARRAY['x', 'facebook', 'linkedin', 'whatsapp', 'email', 'copy'])[1 + g % 6]
+         FROM generate_series(1, ${N.links}) g JOIN recommendation r ON r.id = ${id('rec', `1 + (g - 1) % ${RECOMMENDATIONS}`)}`,
+    );
+  });
+  const chunk = 1_000_000;
+  await time(`${fmt(N.events)} click events`, async () => {
+    for (let done = 0; done < N.events; done += chunk) {
+      const n = Math.min(chunk, N.events - done);
+      // Skewed: a few links draw most visits, as shares do.
+      await db.query(
+        // Skewed: a few links draw most visits, as shares do; each link's visits come mostly in the days after its
+        // share (its own start day in the range, then an exponential fall-off with a 3-day mean).
+        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot)
+         SELECT ${id('lnk', 'k')}, least(now(), now() - ((abs(hashtext('start' || k)) % ${N.days}) * 86400 - (-ln(1 - random()) * 3 * 86400)) * interval '1 second'),
+                substr(md5('v' || floor(random() * ${Math.max(1000, N.events / 4)})::int), 1, 32), random() < 0.08
+           FROM (SELECT 1 + floor(power(random(), 3) * ${N.links})::int AS k FROM generate_series(1, ${n}) g) x`,
+      );
+    }
+  });
+}
+
+async function main() {
+  const t = await createTestApp({ dialect: 'postgres' });
+  try {
+    const db = t.app.get(DataSource);
+    await generate(db);
+    const today = new Date().toISOString().slice(0, 10);
+    const first = new Date(Date.now() - (N.days + 1) * 86_400_000).toISOString().slice(0, 10);
+    const rollups = await time('rollups (reach:rebuild path)', () => t.app.get(ClicksRepository).rebuild(first, today));
+    await time('ANALYZE', () => db.query('ANALYZE'));
+    console.log(`  ${fmt(rollups)} link-days in reach_daily`);
+
+    const reports = t.app.get(ReachReports);
+    const codes = Array.from({ length: DEALER_LOCATIONS }, (_, i) => `B${String(i + 1).padStart(4, '0')}`);
+    const dealerUser = await t.app.get(UsersService).create(cliActor('bench'), { email: 'dealer@bench.example', role: 'dealer', locationCodes: codes, password: 'bench-dealer-pw-1' });
+    const dealer: Actor = { type: 'staff', id: dealerUser.user.id, role: 'dealer', locationCodes: codes };
+    const admin: Actor = { type: 'staff', id: null, role: 'admin' };
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'dealer@bench.example', password: 'bench-dealer-pw-1' } });
+    const token = login.json().accessToken as string;
+    const locationIds = (await db.query(`SELECT id FROM location WHERE code = ANY($1)`, [codes])).map((r: { id: string }) => r.id);
+
+    const rand = (n: number) => 1 + Math.floor(Math.random() * n);
+    if (process.env.BENCH_PROFILE) {
+      const model = t.app.get(ReachReportReadModel);
+      const scope = { locationIds: [locationIds[0]] };
+      const range = reports.range({ days: '90' });
+      for (const name of ['feedback', 'invitations', 'approved', 'shared', 'reach', 'days', 'byChannel', 'byCampaign', 'byLocation', 'byTouchpoint', 'rewards'] as const) {
+        const s = process.hrtime.bigint();
+        for (let i = 0; i < 5; i++) await (model[name] as (a: unknown, b: unknown) => Promise<unknown>).call(model, scope, range);
+        console.log(`  ${name}: ${fmt(ms(s) / 5, 1)} ms`);
+      }
+      const s = process.hrtime.bigint();
+      for (let i = 0; i < 5; i++) await model.advocates(scope, range, 100);
+      console.log(`  advocates: ${fmt(ms(s) / 5, 1)} ms`);
+      for (const [name, work] of [
+        ['campaigns.list(dealer)', () => t.app.get(CampaignsService).list(dealer)],
+        ['locations.list(dealer)', () => t.app.get(LocationsService).list(dealer)],
+        ['forActor(dealer, 90 days)', () => reports.forActor(dealer, { days: '90', compare: 'previous' })],
+      ] as [string, () => Promise<unknown>][]) {
+        const s2 = process.hrtime.bigint();
+        for (let i = 0; i < 3; i++) await work();
+        console.log(`  ${name}: ${fmt(ms(s2) / 3, 1)} ms`);
+      }
+    }
+    const worst: number[] = [];
+    const lines: string[] = [];
+    for (const days of [30, 90, 365]) {
+      const range = reports.range({ days: String(days) });
+      const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000);
+      const start = new Date(`${range.from}T00:00:00Z`);
+      const kinds: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+        ['location', () => reports.forLocation(admin, `B${String(rand(N.locations)).padStart(4, '0')}`, { days: String(days), compare: 'previous' }),
+          () => raw(db, [`${rand(N.locations)}`], start, end, 'location')],
+        ['campaign', async () => reports.forCampaign(admin, (await db.query(`SELECT ${id('cmp', String(rand(N.campaigns)))} AS id`))[0].id, { days: String(days), compare: 'previous' }),
+          () => raw(db, [`${rand(N.campaigns)}`], start, end, 'campaign')],
+        ['dealer(50)', () => reports.forActor(dealer, { days: String(days), compare: 'previous' }), () => raw(db, locationIds, start, end, 'ids')],
+      ];
+      for (const [kind, report, rawQuery] of kinds) {
+        await report(); // warm
+        const times: number[] = [];
+        for (let i = 0; i < N.runs; i++) {
+          const s = process.hrtime.bigint();
+          await report();
+          times.push(ms(s));
+        }
+        const rawTimes: number[] = [];
+        for (let i = 0; i < N.rawRuns; i++) {
+          const s = process.hrtime.bigint();
+          await rawQuery();
+          rawTimes.push(ms(s));
+        }
+        const p95 = pct(times, 95);
+        worst.push(p95);
+        const ratio = pct(rawTimes, 50) / pct(times, 50);
+        lines.push(`${kind.padEnd(11)} ${String(days).padStart(3)} days: report p50 ${fmt(pct(times, 50), 1)} ms, p95 ${fmt(p95, 1)} ms | raw events (reach figures only) p50 ${fmt(pct(rawTimes, 50), 0)} ms → ${fmt(ratio, 0)}×`);
+        console.log(lines[lines.length - 1]);
+      }
+    }
+    const pages: number[] = [];
+    for (let i = 0; i < N.runs + 1; i++) {
+      const s = process.hrtime.bigint();
+      const res = await t.app.inject({ method: 'GET', url: '/dashboard/reports?days=90', headers: { authorization: `Bearer ${token}` } });
+      if (res.statusCode !== 200) throw new Error(`dealer page answered ${res.statusCode}`);
+      if (i > 0) pages.push(ms(s));
+    }
+    console.log(`dealer report page (50 locations, 90 days): p50 ${fmt(pct(pages, 50), 1)} ms, p95 ${fmt(pct(pages, 95), 1)} ms`);
+    const maxP95 = Math.max(...worst);
+    console.log(
+      `SUMMARY bench:report ${fmt(N.events)} events/${N.locations} locations/${N.campaigns} campaigns/${fmt(N.links)} links/${N.days} days on PostgreSQL: ` +
+        `worst report p95 ${fmt(maxP95, 1)} ms (target < 100) ${maxP95 < 100 ? 'PASS' : 'FAIL'}; dealer page p95 ${fmt(pct(pages, 95), 1)} ms (target < 300) ${pct(pages, 95) < 300 ? 'PASS' : 'FAIL'}`,
+    );
+  } finally {
+    await t.close();
+  }
+}
+
+/** The reach figures of a scope counted from the raw events: what the report would cost without rollups. */
+async function raw(db: DataSource, scope: string[], start: Date, end: Date, kind: 'location' | 'campaign' | 'ids') {
+  const filter =
+    kind === 'location' ? `l.location_id = ${id('loc', '$3::int')}` : kind === 'campaign' ? `l.campaign_id = ${id('cmp', '$3::int')}` : `l.location_id = ANY($3::uuid[])`;
+  return db.query(
+    `SELECT to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, l.channel,
+            count(*) FILTER (WHERE NOT e.is_bot) AS human, count(DISTINCT (e.link_id, e.visitor_hash)) FILTER (WHERE NOT e.is_bot) AS visitors,
+            count(*) FILTER (WHERE e.is_bot) AS bots
+       FROM click_event e JOIN tracked_link l ON l.id = e.link_id
+      WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ${filter}
+      GROUP BY 1, 2`,
+    [start, end, kind === 'ids' ? scope : Number(scope[0])],
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
