@@ -19,6 +19,7 @@ import { Invitation } from '../invitations/invitation.entity';
 import { InvitationToken } from '../invitations/invitation-token.entity';
 import { MarketingMessage } from '../invitations/marketing-message.entity';
 import { PreferenceToken } from '../preferences/preference-token.entity';
+import { ErasedEmail } from '../preferences/erased-email.entity';
 import { Suppression } from '../preferences/suppression.entity';
 import { CustomerPreference } from '../preferences/customer-preference.entity';
 import { LinkRequest } from '../preferences/link-request.entity';
@@ -38,5 +39,5 @@ import { RewardCode } from '../rewards/reward-code.entity';
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
-  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
+  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
   RewardOffer, RewardCode];
