@@ -64,6 +64,8 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
     const [{ id: erinId }] = await db.query(dialect === 'postgres' ? 'SELECT id FROM customer WHERE email = $1' : 'SELECT id FROM customer WHERE email = ?', [EMAIL]);
     // The alert email to the manager (name and address: she consented) reaches the outbox folder.
     await waitFor(() => outboxFiles().some((f) => f.includes(EMAIL)), 'the detractor alert email');
+    // Every email's footer links to the privacy page.
+    expect(outboxFiles().find((f) => f.includes(EMAIL))).toContain(`${t.config.publicUrl}/privacy`);
 
     // A recommendation with its approval request, a pending email in the outbox table and a delayed job in Redis.
     const { recommendationId } = await insertShare(db, { customerId: erinId, locationId: (await db.query(`SELECT id FROM location WHERE code = '${OWN}'`))[0].id });
