@@ -96,6 +96,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data retention (%s)', (dialect) 
       invitationTokensDeleted: 0,
       passwordTokensDeleted: 0,
       outboxRowsDeleted: 0,
+      exportLinksDeleted: 0,
     });
     expect(await q(`SELECT id FROM audit_event WHERE action = 'privacy.retention_run'`)).toHaveLength(2);
   });

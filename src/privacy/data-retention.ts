@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../common/actor';
 import { AppConfig } from '../config/app-config';
@@ -14,6 +14,7 @@ import { OutboxService } from '../jobs/outbox.service';
 import { RecommendationsService } from '../recommendations/recommendations.service';
 import { SettingsService } from '../settings/settings.service';
 import { PasswordResetService } from '../users/password-reset.service';
+import { DataExportToken } from './data-export-token.entity';
 
 export const DATA_RETENTION_JOB = defineJob<{ day: string }>('privacy.data-retention', { attempts: 3, concurrency: 1 });
 export const DATA_RETENTION_RUN = 'privacy.retention_run';
@@ -29,6 +30,7 @@ export interface RetentionOutcome {
   invitationTokensDeleted: number;
   passwordTokensDeleted: number;
   outboxRowsDeleted: number;
+  exportLinksDeleted: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export class DataRetention {
       invitationTokensDeleted: await this.invitations.purgeExpiredTokens(this.dataSource.manager, new Date(now)),
       passwordTokensDeleted: await this.passwords.purgeExpired(new Date(now)),
       outboxRowsDeleted: await this.outbox.prune(now),
+      exportLinksDeleted: (await this.dataSource.getRepository(DataExportToken).delete({ expiresAt: LessThan(new Date(now)) })).affected ?? 0,
     };
     for (;;) {
       const ids = await this.customers.idsInactiveSince(cutoff, CUSTOMER_BATCH);

@@ -12,6 +12,7 @@ import { OutboxService } from '../jobs/outbox.service';
 import { OutboxFolder } from '../notifications/outbox-folder';
 import { ErasureList } from '../preferences/erasure-list.service';
 import { RecommendationsService } from '../recommendations/recommendations.service';
+import { DataExportToken } from './data-export-token.entity';
 
 export interface EraseInput {
   email: string;
@@ -80,6 +81,7 @@ export class EraseCustomer {
       await this.feedback.eraseResponsesOf(manager, customer.id);
       const invitations = (await this.invitations.closeForCustomer(manager, customer.id)).length;
       await this.customers.eraseIdentity(manager, customer.id);
+      await manager.delete(DataExportToken, { customerId: customer.id });
       await this.audit.record(
         actor,
         {

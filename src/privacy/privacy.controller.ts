@@ -9,7 +9,8 @@ import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { privatePage, renderInvalidLink } from '../preferences/link-pages';
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
 import { field, FormBody, renderPage } from '../web/pages';
-import { EraseCustomerDto } from './dto/erase.dto';
+import { EraseCustomerDto, ExportCustomerDto } from './dto/erase.dto';
+import { DataExportService } from './data-export.service';
 import { EraseCustomer } from './erase-customer';
 import { PrivacyFactsService } from './privacy-facts';
 
@@ -37,7 +38,19 @@ export class ErasePagesController {
   constructor(
     private readonly tokens: PreferenceTokens,
     private readonly erase: EraseCustomer,
+    private readonly exports: DataExportService,
   ) {}
+
+  /** Emails a 24-hour, single-use link to everything held about the customer. */
+  @Post(':token/export')
+  @RouteConfig({ csrf: true })
+  @HttpCode(200)
+  async requestExport(@Param('token') token: string, @Res() reply: FastifyReply) {
+    const customerId = await this.tokens.resolve(token);
+    if (!customerId || !(await this.exports.request(customerId))) return renderInvalidLink(reply, 'preferences');
+    privatePage(reply);
+    return renderPage(reply, 'pages/privacy/export-sent.hbs', { title: 'Check your email', token });
+  }
 
   @Get(':token/erase')
   async confirm(@Param('token') token: string, @Res() reply: FastifyReply) {
@@ -66,11 +79,51 @@ export class ErasePagesController {
   }
 }
 
-/** Erasure by staff, for requests that arrive by letter or email. */
+/** The emailed export link: a readable summary (does not use the link up) and the JSON download (uses it up). */
+@ApiExcludeController()
+@Controller('export')
+@Public()
+@UseGuards(IpThrottle('privacy-pages', 120))
+export class ExportPagesController {
+  constructor(private readonly exports: DataExportService) {}
+
+  @Get(':token')
+  async summary(@Param('token') token: string, @Res() reply: FastifyReply) {
+    const data = await this.exports.preview(token);
+    if (!data) return renderInvalidLink(reply, 'preferences');
+    privatePage(reply);
+    return renderPage(reply, 'pages/privacy/export.hbs', { title: 'Your data', token, data });
+  }
+
+  @Get(':token/data.json')
+  async download(@Param('token') token: string, @Res() reply: FastifyReply) {
+    const data = await this.exports.download(token);
+    if (!data) return renderInvalidLink(reply, 'preferences');
+    privatePage(reply);
+    return reply
+      .header('Content-Disposition', 'attachment; filename="my-data.json"')
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2));
+  }
+}
+
+/** Export and erasure by staff, for requests that arrive by letter or email. */
 @ApiTags('privacy')
 @Controller('api/customers')
 export class PrivacyApiController {
-  constructor(private readonly erase: EraseCustomer) {}
+  constructor(
+    private readonly erase: EraseCustomer,
+    private readonly exports: DataExportService,
+  ) {}
+
+  @Post('export')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Everything held about a customer, as JSON (GDPR Art. 15/20)' })
+  @ApiErrors(400, 404)
+  exportCustomer(@CurrentActor() actor: Actor, @Body() dto: ExportCustomerDto) {
+    return this.exports.forStaff(actor, dto.email);
+  }
 
   @Post('erase')
   @Roles('admin')

@@ -9,7 +9,9 @@ import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { DataRetention, DataRetentionProcessor, DataRetentionScheduler } from './data-retention';
 import { EraseCustomer } from './erase-customer';
-import { ErasePagesController, PrivacyApiController, PrivacyPageController } from './privacy.controller';
+import { ErasePagesController, ExportPagesController, PrivacyApiController, PrivacyPageController } from './privacy.controller';
+import { CustomerDataReadModel } from './customer-data.read-model';
+import { DataExportService } from './data-export.service';
 import { PrivacyFactsService } from './privacy-facts';
 
 /**
@@ -19,8 +21,8 @@ import { PrivacyFactsService } from './privacy-facts';
  */
 @Module({
   imports: [CustomersModule, FeedbackModule, InvitationsModule, NotificationsCoreModule, PreferencesModule, RecommendationsModule, SettingsModule, UsersModule],
-  controllers: [PrivacyPageController, ErasePagesController, PrivacyApiController],
-  providers: [EraseCustomer, PrivacyFactsService, DataRetention, DataRetentionProcessor, DataRetentionScheduler],
+  controllers: [PrivacyPageController, ErasePagesController, ExportPagesController, PrivacyApiController],
+  providers: [EraseCustomer, PrivacyFactsService, CustomerDataReadModel, DataExportService, DataRetention, DataRetentionProcessor, DataRetentionScheduler],
   exports: [EraseCustomer, DataRetention],
 })
 export class PrivacyModule {}

@@ -11,3 +11,10 @@ export class EraseCustomerDto {
   @IsBoolean()
   deleteXPosts: boolean;
 }
+
+export class ExportCustomerDto {
+  @ApiProperty({ example: 'ann@example.com', maxLength: 254 })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email: string;
+}
