@@ -133,6 +133,7 @@ const MATRIX: MatrixRow[] = [
     expect: allowed({ admin: 200 }),
   },
   { method: 'POST', path: '/api/customers/export', body: () => ({ email: 'matrix-nobody@example.com' }), expect: allowed({ admin: 404 }) },
+  { method: 'GET', path: '/dashboard/privacy', expect: allowed({ admin: 200 }) },
   // staff administration: admins only
   { method: 'GET', path: '/api/users', expect: allowed({ admin: 200 }) },
   { method: 'GET', path: '/api/users?format=csv', expect: allowed({ admin: 200 }) },

@@ -139,4 +139,19 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
     // The link is revoked: the same friendly page as any unknown link.
     expect((await browser.get(`/preferences/${token}`)).statusCode).toBe(404);
   });
+
+  it('lets an admin erase by address from the staff form, after ticking the confirmation', async () => {
+    const email = `form-${randomUUID().slice(0, 8)}@example.com`;
+    await importCsv(csv(csvRow(`form-${randomUUID().slice(0, 8)}`, email, OWN, 8, 'Frida Formfillington', '', 'Ok', daysAgo(3), '', 'no')));
+    const admin = new FormBrowser(t.app);
+    expect((await admin.signIn('admin@staff.example.com', 'feedback-tests-password-1')).statusCode).toBe(303);
+    const unticked = await admin.submit('/dashboard/privacy', '/dashboard/privacy/erase', { email });
+    expect(unticked.statusCode).toBe(422);
+    expect(await count('SELECT count(*) FROM customer WHERE email = ?', [email])).toBe(1);
+    const done = await admin.submit('/dashboard/privacy', '/dashboard/privacy/erase', { email, confirm: 'erase' });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Erased:');
+    expect(await whereStored(db, email)).toEqual([]);
+    expect(await whereStored(db, 'Frida Formfillington')).toEqual([]);
+  });
 });

@@ -114,5 +114,19 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data export (%s)', (dialect) => 
     expect(res.statusCode).toBe(200);
     expect(res.json().customer.email).toBe(EMAIL);
     expect((await t.app.inject({ method: 'POST', url: '/api/customers/export', headers: staff.admin, payload: { email: 'nobody@example.com' } })).statusCode).toBe(404);
+
+    // The same from the small staff form.
+    const admin = new FormBrowser(t.app);
+    expect((await admin.signIn('admin@staff.example.com', 'feedback-tests-password-1')).statusCode).toBe(303);
+    const download = await admin.submit('/dashboard/privacy', '/dashboard/privacy/export', { email: EMAIL });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toContain('attachment');
+    expect(JSON.parse(download.body).customer.email).toBe(EMAIL);
+    const unknown = await admin.submit('/dashboard/privacy', '/dashboard/privacy/export', { email: 'nobody@example.com' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('No customer has this email address.');
+    const dealer = new FormBrowser(t.app);
+    await dealer.signIn('dealer@staff.example.com', 'feedback-tests-password-1');
+    expect((await dealer.get('/dashboard/privacy')).statusCode).toBe(403);
   });
 });

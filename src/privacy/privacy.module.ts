@@ -13,6 +13,7 @@ import { ErasePagesController, ExportPagesController, PrivacyApiController, Priv
 import { CustomerDataReadModel } from './customer-data.read-model';
 import { DataExportService } from './data-export.service';
 import { PrivacyFactsService } from './privacy-facts';
+import { PrivacyPagesController } from './privacy-pages.controller';
 
 /**
  * The customer's privacy rights and the retention promise: the public `/privacy` page (from the settings
@@ -21,7 +22,7 @@ import { PrivacyFactsService } from './privacy-facts';
  */
 @Module({
   imports: [CustomersModule, FeedbackModule, InvitationsModule, NotificationsCoreModule, PreferencesModule, RecommendationsModule, SettingsModule, UsersModule],
-  controllers: [PrivacyPageController, ErasePagesController, ExportPagesController, PrivacyApiController],
+  controllers: [PrivacyPageController, ErasePagesController, ExportPagesController, PrivacyApiController, PrivacyPagesController],
   providers: [EraseCustomer, PrivacyFactsService, CustomerDataReadModel, DataExportService, DataRetention, DataRetentionProcessor, DataRetentionScheduler],
   exports: [EraseCustomer, DataRetention],
 })
