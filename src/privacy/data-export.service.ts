@@ -9,7 +9,7 @@ import { OutboxService } from '../jobs/outbox.service';
 import { sealEmailSecrets } from '../notifications/email-secrets';
 import { SEND_EMAIL_JOB } from '../notifications/send-email.job';
 import { hashToken, isTokenShaped, newToken } from '../preferences/tokens';
-import { CustomerData, CustomerDataReadModel } from './customer-data.read-model';
+import { CustomerData, CustomerDataReadModel } from './export.read-model';
 import { DataExportToken } from './data-export-token.entity';
 
 export const EXPORT_LINK_TTL_MS = 24 * 3600_000;

@@ -10,7 +10,7 @@ import { UsersModule } from '../users/users.module';
 import { DataRetention, DataRetentionProcessor, DataRetentionScheduler } from './data-retention';
 import { EraseCustomer } from './erase-customer';
 import { ErasePagesController, ExportPagesController, PrivacyApiController, PrivacyPageController } from './privacy.controller';
-import { CustomerDataReadModel } from './customer-data.read-model';
+import { CustomerDataReadModel } from './export.read-model';
 import { DataExportService } from './data-export.service';
 import { PrivacyFactsService } from './privacy-facts';
 import { PrivacyPagesController } from './privacy-pages.controller';
