@@ -1,3 +1,4 @@
+import { PrivacyModule } from './privacy/privacy.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -50,6 +51,7 @@ export class AppModule {
         ReportsModule,
         RecommendationsModule,
         InsightsModule,
+        PrivacyModule,
       ],
     };
   }

@@ -109,6 +109,31 @@ const MATRIX: MatrixRow[] = [
     expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }),
     note: 'RFC 8058 one-click: no cookie or CSRF token needed',
   },
+  { method: 'GET', path: '/preferences/not-a-valid-token/erase', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }) },
+  {
+    method: 'POST',
+    path: '/preferences/not-a-valid-token/erase',
+    expect: allowed({ anonymous: 403, admin: 403, marketer: 403, dealer: 403, apiKey: 403 }),
+    note: 'a form post: refused without its CSRF token',
+  },
+  {
+    method: 'POST',
+    path: '/preferences/not-a-valid-token/export',
+    expect: allowed({ anonymous: 403, admin: 403, marketer: 403, dealer: 403, apiKey: 403 }),
+    note: 'a form post: refused without its CSRF token',
+  },
+  { method: 'GET', path: '/export/not-a-valid-token', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }) },
+  { method: 'GET', path: '/export/not-a-valid-token/data.json', expect: allowed({ anonymous: 404, admin: 404, marketer: 404, dealer: 404, apiKey: 404 }) },
+  // privacy: the page is public; export and erasure by staff are for admins only
+  { method: 'GET', path: '/privacy', expect: allowed({ anonymous: 200, admin: 200, marketer: 200, dealer: 200, apiKey: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/customers/erase',
+    body: (who) => ({ email: `matrix-erase-${who}@example.com`, deleteXPosts: false }),
+    expect: allowed({ admin: 200 }),
+  },
+  { method: 'POST', path: '/api/customers/export', body: () => ({ email: 'matrix-nobody@example.com' }), expect: allowed({ admin: 404 }) },
+  { method: 'GET', path: '/dashboard/privacy', expect: allowed({ admin: 200 }) },
   // staff administration: admins only
   { method: 'GET', path: '/api/users', expect: allowed({ admin: 200 }) },
   { method: 'GET', path: '/api/users?format=csv', expect: allowed({ admin: 200 }) },

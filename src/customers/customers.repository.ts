@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, LessThan, Like, Not } from 'typeorm';
 import { Customer } from './customer.entity';
 import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { LatestResponse } from './latest-response';
@@ -84,6 +84,15 @@ function stateValues(dialect: Dialect, s: CustomerState): unknown[] {
 @Injectable()
 export class CustomersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async idsInactiveSince(cutoff: Date, erasedPattern: string, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.manager.find(Customer, {
+      select: { id: true },
+      where: { latestRespondedAt: LessThan(cutoff), email: Not(Like(erasedPattern)) },
+      take: limit,
+    });
+    return rows.map((row) => row.id);
+  }
 
   /** Ids of the customers with these (normalised) emails. */
   async findIdsByEmails(emails: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Customer } from './customer.entity';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { CustomersRepository, CustomerState } from './customers.repository';
@@ -12,6 +13,9 @@ export interface NewCustomer {
   email: string;
   latest: LatestResponse;
 }
+
+const ERASED_PREFIX = 'erased:';
+export const erasedAddress = (id: string) => `${ERASED_PREFIX}${id}`;
 
 export const CONSENT_CHANGE = 'customer.consent_change';
 
@@ -26,6 +30,29 @@ export class CustomersService {
     private readonly customers: CustomersRepository,
     private readonly audit: AuditService,
   ) {}
+
+  /** The customer with this address (normalised), locked for the caller's transaction, or null. */
+  async findForErasure(manager: EntityManager, email: string): Promise<Customer | null> {
+    const rows = await manager.find(Customer, {
+      where: { email: email.trim().toLowerCase() },
+      ...(manager.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Removes who the customer is (erasure or retention): the address becomes `erased:<id>` (never an
+   * address, so nothing is ever sent to it), name and phone are cleared, consent is withdrawn. The row,
+   * its id and latest score stay, so counts, invitations and rollups keep adding up.
+   */
+  async eraseIdentity(manager: EntityManager, id: string): Promise<void> {
+    await manager.update(Customer, { id }, { email: erasedAddress(id), name: null, phone: null, marketingConsent: false, consentUpdatedAt: new Date() });
+  }
+
+  /** Customers not heard from since `cutoff` whose identity is still held (retention). */
+  idsInactiveSince(cutoff: Date, limit: number): Promise<string[]> {
+    return this.customers.idsInactiveSince(cutoff, `${ERASED_PREFIX}%`, limit);
+  }
 
   resolveIds(emails: string[], manager?: EntityManager): Promise<Map<string, string>> {
     return this.customers.findIdsByEmails(emails, manager);

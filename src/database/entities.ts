@@ -19,6 +19,8 @@ import { Invitation } from '../invitations/invitation.entity';
 import { InvitationToken } from '../invitations/invitation-token.entity';
 import { MarketingMessage } from '../invitations/marketing-message.entity';
 import { PreferenceToken } from '../preferences/preference-token.entity';
+import { DataExportToken } from '../privacy/data-export-token.entity';
+import { ErasedEmail } from '../preferences/erased-email.entity';
 import { Suppression } from '../preferences/suppression.entity';
 import { CustomerPreference } from '../preferences/customer-preference.entity';
 import { LinkRequest } from '../preferences/link-request.entity';
@@ -41,5 +43,5 @@ import { DigestDelivery, DigestOptOut, LocationDigestSetting } from '../insights
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
-  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
-  RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting];
+  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
+  RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting, DataExportToken];

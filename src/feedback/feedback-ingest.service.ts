@@ -7,6 +7,7 @@ import { AudienceChanges } from '../customers/audience-changes';
 import { CustomersService, LatestResponse, NewCustomer } from '../customers/customers.service';
 import { dialectOf } from '../database/sql';
 import { OutboxService } from '../jobs/outbox.service';
+import { ErasureList } from '../preferences/erasure-list.service';
 import { SuppressionList } from '../preferences/suppression-list.service';
 import { AlertCandidate, AlertsService } from './alerts.service';
 import { FeedbackInput, segmentOf } from './feedback-fields';
@@ -50,6 +51,8 @@ export interface IngestOutcome {
   rejected: IngestRejection[];
 }
 
+export const ERASED_ON_REQUEST = 'erased on request';
+
 /** Rows per batch ticket: positions inside a batch must stay below this. */
 export const SEQ_PER_TICKET = 1_000_000;
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
@@ -78,6 +81,7 @@ export class FeedbackIngestService {
     private readonly outbox: OutboxService,
     private readonly audience: AudienceChanges,
     private readonly suppression: SuppressionList,
+    private readonly erasures: ErasureList,
   ) {}
 
   /**
@@ -92,7 +96,13 @@ export class FeedbackIngestService {
     if (items.length >= SEQ_PER_TICKET) throw new Error(`a batch holds at most ${SEQ_PER_TICKET - 1} items`);
     const rejected: IngestRejection[] = [];
     const located: { item: IngestItem; locationId: string }[] = [];
+    // Addresses erased on request (by HMAC): their rows are never stored again.
+    const erased = await this.erasures.erasedAmong(items.map((item) => item.input.email));
     for (const item of items) {
+      if (erased.has(item.input.email)) {
+        rejected.push({ ref: item.ref, responseId: item.input.responseId, reason: ERASED_ON_REQUEST });
+        continue;
+      }
       const code = item.input.locationCode;
       const location = context.locations.getByCode(code) ?? (await context.locations.byCodeOrRefresh(code));
       if (location) located.push({ item, locationId: location.id });

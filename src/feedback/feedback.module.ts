@@ -1,3 +1,4 @@
+import { FeedbackPrivacy } from './feedback-privacy.service';
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { LocationsModule } from '../locations/locations.module';
@@ -39,7 +40,8 @@ import { WebhookThrottleGuard } from './webhook-throttle.guard';
     PromotersReadModel,
     AlertsService,
     WebhookThrottleGuard,
+    FeedbackPrivacy,
   ],
-  exports: [ImportFeedbackUseCase, FeedbackIngestService, SegmentsService, AlertsService],
+  exports: [ImportFeedbackUseCase, FeedbackIngestService, SegmentsService, AlertsService, FeedbackPrivacy],
 })
 export class FeedbackModule {}

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { Invitation } from './invitation.entity';
+import { InvitationToken } from './invitation-token.entity';
 import { InvitationsRepository, MessageRef, NewInvitation, ReminderCandidate, SentLink } from './invitations.repository';
 
 export type { MessageRef, NewInvitation, ReminderCandidate, SentLink } from './invitations.repository';
@@ -12,6 +14,25 @@ export type { MessageRef, NewInvitation, ReminderCandidate, SentLink } from './i
 @Injectable()
 export class InvitationsService {
   constructor(private readonly invitations: InvitationsRepository) {}
+
+  /**
+   * Erasure: the customer's unsent invitations and reminders are cancelled and every invitation link
+   * stops working. Sent ones stay (the campaign counts). Returns the customer's invitation ids.
+   */
+  async closeForCustomer(manager: EntityManager, customerId: string): Promise<string[]> {
+    const ids = (await manager.find(Invitation, { select: { id: true }, where: { customerId } })).map((row) => row.id);
+    if (ids.length === 0) return ids;
+    await manager.update(Invitation, { customerId, status: 'pending' }, { status: 'cancelled', leaseUntil: null, leaseOwner: null });
+    await manager.update(Invitation, { customerId, reminderStatus: 'pending' }, { reminderStatus: 'cancelled', leaseUntil: null, leaseOwner: null });
+    await manager.update(InvitationToken, { invitationId: In(ids) }, { revokedAt: new Date() });
+    return ids;
+  }
+
+  /** Retention: invitation tokens that expired before `cutoff` are deleted (they open nothing any more). */
+  async purgeExpiredTokens(manager: EntityManager, cutoff: Date): Promise<number> {
+    const result = await manager.createQueryBuilder().delete().from(InvitationToken).where('expires_at < :cutoff', { cutoff }).execute();
+    return result.affected ?? 0;
+  }
 
   /** Customers of the list that already have an invitation to the campaign (in any state). */
   invitedAmong(manager: EntityManager, campaignId: string, customerIds: string[]): Promise<Set<string>> {

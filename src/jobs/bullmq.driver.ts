@@ -60,6 +60,28 @@ export class BullmqDriver implements QueueDriver {
     }
   }
 
+  async removeContaining(jobs: RegisteredJob[], needles: string[]): Promise<number> {
+    const lowered = needles.filter((n) => n.length > 0).map((n) => n.toLowerCase());
+    if (lowered.length === 0) return 0;
+    let removed = 0;
+    for (const registered of jobs) {
+      const name = registered.name;
+      const queue = this.queue(registered);
+      const found = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']);
+      for (const job of found) {
+        const text = JSON.stringify([job.data, job.returnvalue ?? null, job.failedReason ?? null]).toLowerCase();
+        if (!lowered.some((needle) => text.includes(needle))) continue;
+        try {
+          await job.remove();
+          removed++;
+        } catch (error) {
+          this.logger.warn({ msg: 'could not remove a job for erasure (running?)', job: name, jobId: job.id, error: describeError(error) });
+        }
+      }
+    }
+    return removed;
+  }
+
   setLifecycle(lifecycle: JobLifecycle): void {
     this.lifecycle = lifecycle;
   }

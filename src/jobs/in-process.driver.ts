@@ -69,6 +69,11 @@ export class InProcessDriver implements QueueDriver {
   }
 
   /** Outbox rows of in-process jobs are settled through `onSettled` instead. */
+  /** Memory only: jobs die with the process, and erasure deletes the outbox rows that would queue them again. */
+  async removeContaining(_jobs: RegisteredJob[], _needles: string[]): Promise<number> {
+    return 0;
+  }
+
   setLifecycle(_lifecycle: JobLifecycle): void {}
 
   /** Nothing to lose: the jobs live and die with this process, and the outbox re-runs its rows after a restart. */

@@ -30,6 +30,11 @@ export class JobQueue {
     this.driver.onDataLoss(listener);
   }
 
+  /** Erasure: removes queued and kept jobs of every kind whose data holds one of `needles` (see QueueDriver). */
+  removeContaining(needles: string[]): Promise<number> {
+    return this.driver.removeContaining(this.registry.all(), needles);
+  }
+
   async enqueue<T>(job: JobDefinition<T>, data: T, opts?: EnqueueOptions): Promise<void> {
     await this.enqueueMany(job, [{ data, opts }]);
   }

@@ -321,6 +321,11 @@ export class OutboxRelay implements JobLifecycle {
   async pruneIfDue(now = Date.now()): Promise<number> {
     if (now - this.lastPruneAt < PRUNE_EVERY_MS || this.sqliteTransactionOpen()) return 0;
     this.lastPruneAt = now;
+    return this.prune(now);
+  }
+
+  /** Deletes dispatched rows whose job ended more than a week ago (failed: a month); the retention job calls it daily. */
+  async prune(now = Date.now()): Promise<number> {
     const result = await this.dataSource
       .getRepository(OutboxMessage)
       .createQueryBuilder()

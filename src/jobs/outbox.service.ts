@@ -45,6 +45,26 @@ export class OutboxService {
     return id;
   }
 
+  /**
+   * Erasure: deletes the rows, pending or dispatched, whose job data holds one of `needles`
+   * (case-insensitive), so an email to an erased customer is never sent and its data isn't kept.
+   */
+  async removeContaining(manager: EntityManager, needles: string[]): Promise<number> {
+    const postgres = manager.connection.options.type === 'postgres';
+    let removed = 0;
+    for (const needle of needles.filter((n) => n.length > 0)) {
+      const where = postgres ? 'strpos(lower(payload::text), lower($1)) > 0' : 'instr(lower(payload), lower(?)) > 0';
+      const result: unknown = await manager.query(`DELETE FROM job_outbox WHERE ${where} RETURNING id`, [needle]);
+      removed += Array.isArray(result) ? (Array.isArray(result[0]) ? result[0].length : result.length) : 0;
+    }
+    return removed;
+  }
+
+  /** Retention: deletes dispatched rows whose job ended long enough ago. */
+  prune(now = Date.now()): Promise<number> {
+    return this.relay.prune(now);
+  }
+
   /** Asks the relay to look for pending rows now (after a commit), instead of at its next poll. */
   kick(): void {
     this.relay.kick();

@@ -43,6 +43,11 @@ export interface QueueDriver {
   startWorkers(jobs: RegisteredJob[]): Promise<void>;
   /** Stops taking jobs, lets running ones finish, releases connections and timers. */
   close(): Promise<void>;
+  /**
+   * Erasure: removes the jobs of these kinds, waiting or kept after their end, whose data contains one of
+   * `needles` (case-insensitive). A job running right now is left alone. Returns how many were removed.
+   */
+  removeContaining(jobs: RegisteredJob[], needles: string[]): Promise<number>;
   /** Set once, before workers start. */
   setLifecycle(lifecycle: JobLifecycle): void;
   /**

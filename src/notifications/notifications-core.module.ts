@@ -1,3 +1,4 @@
+import { OutboxFolder } from './outbox-folder';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EmailRenderer } from './email-renderer';
@@ -10,7 +11,8 @@ import { MailService } from './mail.service';
     { provide: MAIL_TRANSPORT, inject: [AppConfig], useFactory: createMailTransport },
     { provide: EmailRenderer, useFactory: () => new EmailRenderer() },
     MailService,
+    OutboxFolder,
   ],
-  exports: [MailService],
+  exports: [MailService, OutboxFolder],
 })
 export class NotificationsCoreModule {}

@@ -1,3 +1,4 @@
+import { ErasureList } from './erasure-list.service';
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { LinkRateLimiter } from './link-rate-limiter.service';
@@ -14,7 +15,7 @@ import { SuppressionList } from './suppression-list.service';
 @Module({
   imports: [CustomersModule],
   controllers: [PreferencesController],
-  providers: [PreferenceTokens, SuppressionList, PreferencesService, LinkRateLimiter],
-  exports: [PreferenceTokens, SuppressionList, PreferencesService, LinkRateLimiter],
+  providers: [PreferenceTokens, SuppressionList, ErasureList, PreferencesService, LinkRateLimiter],
+  exports: [PreferenceTokens, SuppressionList, ErasureList, PreferencesService, LinkRateLimiter],
 })
 export class PreferencesModule {}

@@ -120,10 +120,10 @@ export class RecommendationsService {
    * the customer's X connection is removed), their words, name and the approving request are cleared.
    * The hash and times stay, with nothing left that identifies them. Runs in the caller's transaction.
    */
-  async eraseForCustomer(manager: EntityManager, customerId: string): Promise<number> {
+  async eraseForCustomer(manager: EntityManager, customerId: string, options: { deleteXPosts?: boolean } = {}): Promise<number> {
     const rows = await manager.find(Recommendation, { where: { customerId, erasedAt: IsNull() } });
     for (const row of rows) {
-      await this.shares.stopAll(manager, row.id);
+      await this.shares.stopAll(manager, row.id, options);
       await manager.delete(ApprovalRequest, { recommendationId: row.id });
       await manager.update(Recommendation, { id: row.id }, { text: null, authorName: null, hiddenReason: null, erasedAt: new Date() });
     }
@@ -132,6 +132,14 @@ export class RecommendationsService {
 
   kick(): void {
     this.shares.kick();
+  }
+
+  /** Retention: where approvals came from (IP address, browser) is deleted after the retention period; the hash and time stay. */
+  async purgeApprovalRequestsBefore(cutoff: Date): Promise<number> {
+    const result = await this.recommendations.transaction((manager) =>
+      manager.createQueryBuilder().delete().from(ApprovalRequest).where('created_at < :cutoff', { cutoff }).execute(),
+    );
+    return result.affected ?? 0;
   }
 
   listForCustomer(customerId: string): Promise<Recommendation[]> {

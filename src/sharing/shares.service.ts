@@ -64,9 +64,10 @@ export class SharesService {
    * Stops every use of a recommendation, in the caller's transaction: its links answer 410 and an X post
    * made through Goodword is deleted by a job (retried until X answers). Call `kick()` after the commit.
    */
-  async stopAll(manager: EntityManager, recommendationId: string): Promise<void> {
+  async stopAll(manager: EntityManager, recommendationId: string, options: { deleteXPosts?: boolean } = {}): Promise<void> {
     const shares = await manager.find(Share, { where: { recommendationId } });
     await this.links.disableForShares(manager, shares.map((s) => s.id));
+    if (options.deleteXPosts === false) return;
     for (const share of shares) if (share.channel === 'x_post') await this.xPosts.queueDelete(manager, share.id);
   }
 

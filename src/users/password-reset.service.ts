@@ -52,6 +52,12 @@ export class PasswordResetService {
    * "Forgot password": emails a one-hour link when the address belongs to an active user. Resolves the
    * same way whether or not it does; the attempt is audited with the user id when there is one.
    */
+  /** Retention: links that expired before `cutoff` are deleted (they open nothing any more). */
+  async purgeExpired(cutoff: Date): Promise<number> {
+    const result = await this.tokens.createQueryBuilder().delete().from(PasswordResetToken).where('expires_at < :cutoff', { cutoff }).execute();
+    return result.affected ?? 0;
+  }
+
   async requestReset(email: string): Promise<void> {
     const user = typeof email === 'string' ? await this.users.findByEmail(email) : null;
     if (!user) return;

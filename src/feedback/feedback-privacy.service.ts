@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { dbTime, dialectOf } from '../database/sql';
+import { FeedbackResponse } from './feedback-response.entity';
+
+/** The feedback side of privacy: a customer's erasure and the retention of old responses. */
+@Injectable()
+export class FeedbackPrivacy {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Clears the comment, name and phone of the customer's responses; score, segment and dates stay for NPS. */
+  async eraseResponsesOf(manager: EntityManager, customerId: string): Promise<void> {
+    await manager.update(FeedbackResponse, { customerId }, { comment: null, name: null, phone: null });
+  }
+
+  /** The same for every response given before `cutoff` (retention); returns how many were anonymised. */
+  async anonymiseBefore(cutoff: Date): Promise<number> {
+    const d = dialectOf(this.dataSource.manager);
+    const result: unknown = await this.dataSource.query(
+      `UPDATE feedback_response SET comment = NULL, name = NULL, phone = NULL
+       WHERE responded_at < ${d === 'postgres' ? '$1' : '?'} AND (comment IS NOT NULL OR name IS NOT NULL OR phone IS NOT NULL)
+       RETURNING id`,
+      [dbTime(d, cutoff)],
+    );
+    return affectedRows(result);
+  }
+}
+
+/** pg answers [rows, count] for UPDATE ... RETURNING through TypeORM; better-sqlite3 the rows. */
+export function affectedRows(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
+  return Array.isArray(result) ? result.length : 0;
+}
