@@ -105,6 +105,23 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     });
   }
 
+  it('the mapping step (POST /api/imports/preview) shows columns with samples and proposes only a 0–10 score column', async () => {
+    for (const real of realExports()) {
+      const body = form({}, readFileSync(real.path), real.file);
+      const res = await t.app.inject({ method: 'POST', url: '/api/imports/preview', payload: body.payload, headers: { ...staff.marketer, ...body.headers } });
+      expect(res.statusCode).toBe(201);
+      const preview = res.json();
+      expect(preview.header.rows).toBe(real.meta.header_rows);
+      expect(preview.columns.length).toBeGreaterThan(0);
+      if (!real.meta.score_column) {
+        expect(preview.proposal.mapping.score).toBeUndefined();
+        expect(preview.proposal.questions).toContain(NO_SCORE_COLUMN_MESSAGE);
+      } else expect(preview.proposal.scoreCandidates).toContain(real.meta.score_column);
+      if (real.meta.expected.email_ok === 0) expect(preview.proposal.questions.join(' ')).toMatch(/nobody can be invited/);
+    }
+    expect(await written()).toEqual({ imports: 0, responses: 0, customers: 0 });
+  });
+
   it('Google Forms dates (M/d/yyyy H:mm:ss) are read as wall time at the location', async () => {
     const real = realExports().find((r) => r.file.startsWith('googleforms'))!;
     await upload(real, withEmails(real), { ...mappingOf(real), email: 'Email' });

@@ -1,5 +1,5 @@
 import '@fastify/multipart';
-import { parseMapping } from './survey-export';
+import { parseMapping, previewExport } from './survey-export';
 import {
   BadRequestException, Controller, Get, HttpException, HttpStatus, InternalServerErrorException, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req,
 } from '@nestjs/common';
@@ -105,6 +105,30 @@ export class ImportsController {
   @ApiErrors({ 400: 'Invalid request, or not a readable Feedback CSV' }, { 409: 'An import with this id already exists' }, 413)
   upload(@Req() request: FastifyRequest, @CurrentActor() actor: Actor, @Query() query: ImportUploadQueryDto): Promise<FeedbackImport> {
     return importUpload(this.useCase, request, actor, 'api', query.id);
+  }
+
+  /** The mapping step: a survey-tool export's header rows, columns with sample values and the proposed mapping. Writes nothing. */
+  @Post('preview')
+  @Roles('admin', 'marketer')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiOperation({ summary: 'Columns, sample values and a proposed mapping for a survey-tool export (nothing imported)' })
+  @ApiErrors({ 400: 'Invalid request, or not a readable CSV' }, 413)
+  async preview(@Req() request: FastifyRequest) {
+    if (!request.isMultipart()) throw new BadRequestException('Send the file as multipart/form-data, in a field named "file"');
+    const part = await request.file();
+    if (!part || part.fieldname !== 'file') {
+      part?.file.resume();
+      throw new BadRequestException('Send the file as multipart/form-data, in a field named "file"');
+    }
+    try {
+      return await previewExport(part.file);
+    } catch (error) {
+      part.file.resume();
+      if (error instanceof CsvFormatError) throw new BadRequestException(error.message);
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpException('The file is larger than the upload limit', HttpStatus.PAYLOAD_TOO_LARGE);
+      throw error;
+    }
   }
 
   /** The latest 100 imports. */

@@ -294,6 +294,12 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
   else if (candidates.length > 1) questions.push(`Several columns hold 0–10 answers (${candidates.map((c) => `"${c.name}"`).join(', ')}): choose the one that asked how likely they are to recommend you.`);
   else questions.push(NO_SCORE_COLUMN_MESSAGE);
   if (!mapping.email) questions.push('No email column: these responses count for NPS and reports, but nobody can be invited.');
+  else {
+    const i = header.names.indexOf(mapping.email);
+    if (sample.length > 0 && sample.every((row) => (row[i] ?? '').trim() === '')) {
+      questions.push(`The email column "${mapping.email}" is empty: these responses count for NPS and reports, but nobody can be invited.`);
+    }
+  }
   if (mapping.respondedAt && !mapping.dateFormat) {
     const i = header.names.indexOf(mapping.respondedAt);
     const format = guessDateFormat(sample.map((row) => row[i] ?? ''));
@@ -473,4 +479,31 @@ export async function summariseExport(input: Readable, mapping: ColumnMapping): 
 /** A fixture-style mapping description → our mapping (used by the CLI's --mapping file too). */
 export function describeMapping(mapping: ColumnMapping): string {
   return Object.entries(mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ');
+}
+
+export interface ExportPreview {
+  header: Pick<ExportHeader, 'rows' | 'layout' | 'names'>;
+  decoding: DecodeReport;
+  /** Each column with up to three sample values (the mapping step shows them). */
+  columns: { name: string; samples: string[] }[];
+  proposal: Proposal;
+}
+
+/** The mapping step's data: columns, samples and the proposed mapping, from the first rows (the rest is drained). */
+export async function previewExport(input: Readable, sampleRows = 500): Promise<ExportPreview> {
+  const reader = await readExport(input);
+  const sample: string[][] = [];
+  for await (const row of reader.rows) {
+    if (sample.length < sampleRows) sample.push(row.cells);
+  }
+  const columns = reader.header.names.map((name, i) => ({
+    name,
+    samples: sample.map((row) => (row[i] ?? '').trim()).filter(Boolean).slice(0, 3).map((v) => v.slice(0, 200)),
+  }));
+  return {
+    header: { rows: reader.header.rows, layout: reader.header.layout, names: reader.header.names },
+    decoding: reader.decoding,
+    columns,
+    proposal: proposeMapping(reader.header, sample),
+  };
 }
