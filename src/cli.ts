@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
@@ -19,6 +19,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
 import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
+import { parseMapping, summariseExport } from './feedback/survey-export';
 import { UsersService } from './users/users.service';
 import { RosterService } from './insights/roster.service';
 import { ClicksRepository } from './reach/clicks.repository';
@@ -33,7 +34,10 @@ class CliError extends Error {
 export const USAGE = `usage: npm run cli -- <command>
   migrate                      apply pending database migrations
   locations:import FILE        import or update locations from a CSV file
-  feedback:import FILE         import feedback responses from a CSV file (prints accepted and rejected counts)
+  feedback:import FILE [--mapping MAPPING.json] [--location CODE] [--dry-run]
+                               import feedback responses from a CSV file (prints accepted and rejected counts);
+                               a survey-tool export is read through MAPPING.json (field → column header,
+                               optional dateFormat such as M/d/yyyy H:mm:ss); --dry-run only counts
   roster:import FILE           add or update staff rosters from a CSV file (location_code,first_name,role,never_match)
   demo:seed                    add demo data (locations, staff users, feedback, a campaign, recommendations)
   demo:credentials             show the demo users and passwords printed at the first start
@@ -118,15 +122,39 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     if (report.rejected.length > 0) process.exitCode = 1;
   },
 
-  async 'feedback:import'(config, [file]) {
+  async 'feedback:import'(config, [file], options) {
     const path = readableFile(file);
     const shown = 50;
+    const mappingFile = typeof options.mapping === 'string' ? readableFile(options.mapping) : undefined;
+    const location = typeof options.location === 'string' ? options.location : undefined;
+    if (location && !mappingFile) throw new CliError('--location applies to a file read with --mapping', 2);
+    let mapping;
+    try {
+      mapping = mappingFile ? parseMapping(readFileSync(mappingFile, 'utf8')) : undefined;
+    } catch (error) {
+      throw new CliError(`${mappingFile}: ${(error as Error).message}`);
+    }
+    if (options['dry-run']) {
+      if (!mapping) throw new CliError('--dry-run needs --mapping', 2);
+      const summary = await summariseExport(createReadStream(path), mapping).catch((error: Error) => {
+        throw new CliError(`${path}: ${error.message}`);
+      });
+      console.log(
+        `${summary.total} rows after ${summary.header.rows} header row(s) (${summary.header.layout}, ${summary.decoding.encoding}); ` +
+          `scores ${summary.scoreOk}: promoters ${summary.promoters}, passives ${summary.passives}, detractors ${summary.detractors}; ` +
+          `emails ${summary.emailOk}`,
+      );
+      for (const note of summary.notes) console.log(`note: ${note}`);
+      return;
+    }
     const { result, rejected } = await withApp(config, async (app) => {
       const result = await app.get(ImportFeedbackUseCase).run({
         source: 'cli',
         filename: basename(path),
         input: createReadStream(path),
         actor: cliActor('feedback:import'),
+        mapping,
+        location,
       });
       return { result, rejected: await app.get(ImportsRepository).firstErrors(result.id, shown) };
     });
@@ -207,6 +235,9 @@ async function main(argv: string[]) {
         'password-stdin': { type: 'boolean' },
         from: { type: 'string' },
         to: { type: 'string' },
+        mapping: { type: 'string' },
+        location: { type: 'string' },
+        'dry-run': { type: 'boolean' },
       },
     });
   } catch (error) {

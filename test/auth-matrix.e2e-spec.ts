@@ -189,6 +189,13 @@ const MATRIX: MatrixRow[] = [
     expect: allowed({ admin: 400, marketer: 400 }),
     note: 'reaches the multipart check only when allowed',
   },
+  {
+    method: 'POST',
+    path: '/api/imports/preview',
+    body: () => ({ file: 'not multipart' }),
+    expect: allowed({ admin: 400, marketer: 400 }),
+    note: 'the mapping step; reaches the multipart check only when allowed',
+  },
   { method: 'GET', path: `/api/imports/${UNKNOWN_ID}`, expect: allowed({ admin: 404, marketer: 404 }) },
   { method: 'GET', path: `/api/imports/${UNKNOWN_ID}/errors?format=csv`, expect: allowed({ admin: 404, marketer: 404 }) },
   {

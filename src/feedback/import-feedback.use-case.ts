@@ -15,6 +15,7 @@ import { ImportCounts, ImportsRepository, RejectedRow } from './imports.reposito
 import { HeapCeiling } from './heap-ceiling';
 import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
+import { ColumnMapping, mapRow, NO_SCORE_COLUMN_MESSAGE, readExport, resolveMapping } from './survey-export';
 
 export interface ImportRequest {
   source: ImportSource;
@@ -23,6 +24,10 @@ export interface ImportRequest {
   actor: Actor;
   /** A client-chosen id (the upload page polls it while uploading); a new one otherwise. */
   id?: string;
+  /** A survey-tool export read through this mapping (header rows, encodings and dates as the tool writes them). */
+  mapping?: ColumnMapping;
+  /** The location code of every row when the mapping names no location column. */
+  location?: string;
 }
 
 /** An import that stopped part-way for a reason other than the file's format; the message is in words. */
@@ -107,7 +112,7 @@ export class ImportFeedbackUseCase {
     heartbeat.unref();
     let timed = false;
     try {
-      timed = await this.readAndWrite(id, request.input, context);
+      timed = await this.readAndWrite(id, request, context);
     } catch (error) {
       failure = error as Error;
     } finally {
@@ -143,7 +148,7 @@ export class ImportFeedbackUseCase {
   }
 
   /** Returns whether the file has a response-time column. */
-  private async readAndWrite(id: string, input: Readable, context: IngestContext): Promise<boolean> {
+  private async readAndWrite(id: string, request: ImportRequest, context: IngestContext): Promise<boolean> {
     let batch: Batch = { items: [], errors: [] };
     let writing: Promise<void> = Promise.resolve();
     let writeError: unknown;
@@ -165,11 +170,13 @@ export class ImportFeedbackUseCase {
       }
     };
 
-    const rows = readCsv(input, {
-      aliases: FEEDBACK_CSV_COLUMNS,
-      required: REQUIRED_CSV_COLUMNS,
-      onRowError: (error) => batch.errors.push({ line: error.line, responseId: null, reason: error.reason }),
-    });
+    const rows = request.mapping
+      ? await this.mappedRows(request.input, request.mapping, request.location, context.locations)
+      : readCsv(request.input, {
+          aliases: FEEDBACK_CSV_COLUMNS,
+          required: REQUIRED_CSV_COLUMNS,
+          onRowError: (error) => batch.errors.push({ line: error.line, responseId: null, reason: error.reason }),
+        });
     const now = Date.now();
     let timed: boolean;
     try {
@@ -180,6 +187,38 @@ export class ImportFeedbackUseCase {
     }
     if (writeError) throw writeError;
     return timed;
+  }
+
+  /**
+   * A survey-tool export through its mapping: rows keyed by the contract's columns, as readCsv yields
+   * them. Whole-file problems (no 0–10 column, no location, a mapped column missing) are refused here,
+   * before any row is written.
+   */
+  private async mappedRows(
+    input: Readable,
+    mapping: ColumnMapping,
+    location: string | undefined,
+    locations: LocationDirectory,
+  ): Promise<AsyncIterable<{ line: number; fields: Record<string, string> }>> {
+    if (!mapping.score) throw new CsvFormatError(NO_SCORE_COLUMN_MESSAGE);
+    const code = location?.trim().toUpperCase();
+    if (!mapping.location && !code) {
+      throw new CsvFormatError('No location: choose the location these responses are for, or the column that names it.');
+    }
+    const fixed = code ? (locations.getByCode(code) ?? (await locations.byCodeOrRefresh(code))) : undefined;
+    if (code && !fixed && !mapping.location) throw new CsvFormatError(`No location has the code ${code}.`);
+    const reader = await readExport(input);
+    const resolved = resolveMapping(mapping, reader.header);
+    return (async function* () {
+      for await (const row of reader.rows) {
+        // A location column may hold codes or names; an empty cell falls back to the file's location.
+        const cell = resolved.index.location === undefined ? '' : (row.cells[resolved.index.location] ?? '').trim();
+        const found = cell ? (locations.getByCode(cell.toUpperCase()) ?? locations.getByName(cell)) : fixed;
+        const fields = mapRow(reader.header, resolved, row.cells, { location: code, zone: found?.timezone ?? 'UTC' });
+        fields.location_code = found?.code ?? (cell || code || '');
+        yield { line: row.line, fields };
+      }
+    })();
   }
 
   private async readRows(

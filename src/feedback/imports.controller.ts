@@ -1,4 +1,5 @@
 import '@fastify/multipart';
+import { parseMapping, previewExport } from './survey-export';
 import {
   BadRequestException, Controller, Get, HttpException, HttpStatus, InternalServerErrorException, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req,
 } from '@nestjs/common';
@@ -50,7 +51,16 @@ export async function importUpload(
     throw new BadRequestException('Send the CSV as multipart/form-data, in a field named "file"');
   }
   try {
-    return await useCase.run({ source, filename: part.filename || null, input: part.file, actor, id });
+    // Survey-tool exports: `mapping` (JSON, field → column header) and `location` (a code) come before `file`.
+    const field = (name: string) => {
+      const value = (part.fields[name] as { type?: string; value?: unknown } | undefined);
+      return value && value.type === 'field' && typeof value.value === 'string' && value.value.trim() !== '' ? value.value : undefined;
+    };
+    const mappingJson = field('mapping');
+    const mapping = mappingJson === undefined ? undefined : parseMapping(mappingJson);
+    const location = field('location');
+    if (location !== undefined && !mapping) throw new CsvFormatError('A location applies to a file read with a mapping: send the mapping too.');
+    return await useCase.run({ source, filename: part.filename || null, input: part.file, actor, id, mapping, location });
   } catch (error) {
     part.file.resume(); // a refused file is drained, so the client gets the answer
     if (error instanceof CsvFormatError) throw new BadRequestException(error.message);
@@ -75,11 +85,50 @@ export class ImportsController {
   @Post()
   @Roles('admin', 'marketer')
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiOperation({ summary: 'Import a Feedback CSV (multipart field `file`)' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        mapping: {
+          type: 'string',
+          description:
+            'A survey-tool export: JSON of field → column header (responseId, email, score, comment, respondedAt, location, name, phone, ' +
+            'marketingConsent, touchpoint) plus an optional dateFormat in CLDR tokens (M/d/yyyy H:mm:ss). Send it before `file`.',
+        },
+        location: { type: 'string', description: 'With a mapping: the location code of every row when the file has no location column.' },
+        file: { type: 'string', format: 'binary' },
+      },
+    },
+  })
+  @ApiOperation({ summary: 'Import a Feedback CSV or a survey-tool export read through a mapping (multipart fields `mapping`, `location`, `file`)' })
   @ApiErrors({ 400: 'Invalid request, or not a readable Feedback CSV' }, { 409: 'An import with this id already exists' }, 413)
   upload(@Req() request: FastifyRequest, @CurrentActor() actor: Actor, @Query() query: ImportUploadQueryDto): Promise<FeedbackImport> {
     return importUpload(this.useCase, request, actor, 'api', query.id);
+  }
+
+  /** The mapping step: a survey-tool export's header rows, columns with sample values and the proposed mapping. Writes nothing. */
+  @Post('preview')
+  @Roles('admin', 'marketer')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiOperation({ summary: 'Columns, sample values and a proposed mapping for a survey-tool export (nothing imported)' })
+  @ApiErrors({ 400: 'Invalid request, or not a readable CSV' }, 413)
+  async preview(@Req() request: FastifyRequest) {
+    if (!request.isMultipart()) throw new BadRequestException('Send the file as multipart/form-data, in a field named "file"');
+    const part = await request.file();
+    if (!part || part.fieldname !== 'file') {
+      part?.file.resume();
+      throw new BadRequestException('Send the file as multipart/form-data, in a field named "file"');
+    }
+    try {
+      return await previewExport(part.file);
+    } catch (error) {
+      part.file.resume();
+      if (error instanceof CsvFormatError) throw new BadRequestException(error.message);
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpException('The file is larger than the upload limit', HttpStatus.PAYLOAD_TOO_LARGE);
+      throw error;
+    }
   }
 
   /** The latest 100 imports. */

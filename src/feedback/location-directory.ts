@@ -31,6 +31,13 @@ export class LocationDirectory {
     return this.index.byId.get(id);
   }
 
+  /** The location with this name (ignoring case and spacing), when exactly one has it. */
+  getByName(name: string): LocationInfo | undefined {
+    const key = name.trim().replace(/\s+/g, ' ').toLowerCase();
+    const found = [...this.index.byId.values()].filter((l) => l.name.trim().replace(/\s+/g, ' ').toLowerCase() === key);
+    return found.length === 1 ? found[0] : undefined;
+  }
+
   getByCode(code: string): LocationInfo | undefined {
     return this.index.byCode.get(code);
   }

@@ -1,0 +1,80 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { mappingOf, realExports } from '../../test/support/real-exports';
+import { guessDateFormat, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, summariseExport } from './survey-export';
+
+describe('survey-tool exports (../shared/real-exports)', () => {
+  for (const real of realExports()) {
+    it(`${real.file}: header rows and the dry run's figures are as its meta says`, async () => {
+      const summary = await summariseExport(createReadStream(real.path), mappingOf(real));
+      expect(summary.header.rows).toBe(real.meta.header_rows);
+      const e = real.meta.expected;
+      expect({
+        total: summary.total, score_ok: summary.scoreOk, promoters: summary.promoters,
+        passives: summary.passives, detractors: summary.detractors, email_ok: summary.emailOk,
+      }).toEqual({ total: e.total, score_ok: e.score_ok, promoters: e.promoters, passives: e.passives, detractors: e.detractors, email_ok: e.email_ok });
+      if (!real.meta.score_column) expect(summary.notes).toContain(NO_SCORE_COLUMN_MESSAGE);
+      if (e.email_ok === 0) expect(summary.notes.join(' ')).toMatch(/no email/);
+    });
+
+    it(`${real.file}: the proposed mapping never takes a column that is not a 0–10 question`, async () => {
+      const reader = await readExport(createReadStream(real.path));
+      const sample: string[][] = [];
+      for await (const row of reader.rows) sample.push(row.cells);
+      const proposal = proposeMapping(reader.header, sample);
+      if (!real.meta.score_column) {
+        expect(proposal.mapping.score).toBeUndefined();
+        expect(proposal.questions).toContain(NO_SCORE_COLUMN_MESSAGE);
+      } else {
+        expect(proposal.scoreCandidates).toContain(real.meta.score_column);
+        // Google Forms has three 0–10 questions: the marketer is asked, nothing guessed.
+        if (proposal.scoreCandidates.length > 1 && proposal.mapping.score === undefined) expect(proposal.questions.join(' ')).toMatch(/Several columns/);
+        else expect(proposal.mapping.score).toBe(real.meta.score_column);
+      }
+    });
+  }
+
+  it('names columns from row 1 ids (Qualtrics), row 2 labels (legacy V1…) and question - option (SurveyMonkey)', async () => {
+    const names = async (file: string) => (await readExport(createReadStream(realExports().find((r) => r.file === file)!.path))).header;
+    expect((await names('qualtrics_modern_3hdr.csv')).names).toContain('RecipientEmail');
+    expect((await names('qualtrics_2016_3hdr_pydict.csv')).layout).toBe('qualtrics');
+    expect((await names('qualtrics_legacy_2hdr_bom.csv')).names.slice(0, 2)).toEqual(['ResponseID', 'ResponseSet']);
+    const monkey = await names('surveymonkey_2hdr_starwars.csv');
+    expect(monkey.layout).toBe('surveymonkey');
+    expect(monkey.names.some((n) => n.endsWith(' - Star Wars: Episode II  Attack of the Clones'))).toBe(true);
+  });
+
+  it('reads SurveyMonkey bytes that are not UTF-8 as Windows-1252, without replacing anything', async () => {
+    const reader = await readExport(createReadStream(realExports().find((r) => r.file === 'surveymonkey_2hdr_starwars.csv')!.path));
+    expect(reader.decoding).toEqual({ encoding: 'windows-1252', replaced: 0 });
+    expect(reader.header.names.join('|')).toContain('Expanded Universe?Œæ');
+  });
+
+  it('reads UTF-16 with a BOM (Excel "Unicode text")', async () => {
+    const text = '\uFEFFResponse ID,NPS,Email\nr1,9,a@example.com\n';
+    const reader = await readExport(Readable.from([Buffer.from(text, 'utf16le')]));
+    expect(reader.decoding.encoding).toBe('utf-16le');
+    expect(reader.header.names).toEqual(['Response ID', 'NPS', 'Email']);
+    const rows = [];
+    for await (const row of reader.rows) rows.push(row.cells);
+    expect(rows).toEqual([['r1', '9', 'a@example.com']]);
+  });
+
+  it('reports bytes that cannot be decoded instead of failing', async () => {
+    // Valid UTF-8 at the start, a broken sequence later: decoded as UTF-8 with the bad bytes replaced.
+    const bytes = Buffer.concat([Buffer.from('id,nps\n' + 'r,9\n'.repeat(20000)), Buffer.from([0x72, 0x32, 0x2c, 0xe2, 0x28, 0x0a])]);
+    const reader = await readExport(Readable.from([bytes.subarray(0, 70000), bytes.subarray(70000)]));
+    for await (const _ of reader.rows) void _;
+    expect(reader.decoding.encoding).toBe('utf-8');
+    expect(reader.decoding.replaced).toBe(1);
+  });
+
+  it('reads dates by CLDR pattern in the location zone and asks when day/month order is unclear', () => {
+    expect(parseWithPattern('11/1/2019 8:51:12', 'M/d/yyyy H:mm:ss', 'America/New_York')!.toISOString()).toBe('2019-11-01T12:51:12.000Z');
+    expect(parseWithPattern('3.12.2026', 'd.M.yyyy', 'Europe/Berlin')!.toISOString()).toBe('2026-12-02T23:00:00.000Z');
+    expect(parseWithPattern('2/30/2026 1:00:00', 'M/d/yyyy H:mm:ss', 'UTC')).toBeNull();
+    expect(guessDateFormat(['11/1/2019 8:51:12', '11/13/2019 9:00:00'])).toBe('M/d/yyyy H:mm:ss');
+    expect(guessDateFormat(['1/2/2019', '3/4/2019'])).toBe('ambiguous');
+    expect(guessDateFormat(['2026-11-20 10:00:00 UTC'])).toBeUndefined();
+  });
+});

@@ -1,0 +1,509 @@
+import { parse } from 'csv-parse';
+import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { pipeline, Readable, Transform } from 'node:stream';
+import * as chardet from 'chardet';
+import * as iconv from 'iconv-lite';
+import { CsvFormatError } from '../common/csv/csv-reader';
+import { normalizeHeader } from '../common/csv/header.util';
+import { FEEDBACK_CSV_COLUMNS } from './feedback-csv';
+import { checkScore } from './feedback-fields';
+
+/**
+ * Survey-tool exports as they come (Qualtrics, legacy Qualtrics, SurveyMonkey, Typeform, Google Forms):
+ * the bytes decoded whatever their encoding, the header rows recognised, and a mapping from our fields
+ * to the file's columns applied to each row. Streaming: the file is never held whole.
+ */
+
+/** Our fields, and the file column (by header name) each is read from. */
+export const MAPPING_FIELDS = [
+  'responseId', 'email', 'score', 'comment', 'respondedAt', 'location', 'name', 'phone', 'marketingConsent', 'touchpoint',
+] as const;
+export type MappingField = (typeof MAPPING_FIELDS)[number];
+
+export interface ColumnMapping extends Partial<Record<MappingField, string>> {
+  /** How the respondedAt column writes dates, in CLDR tokens (`M/d/yyyy H:mm:ss`); ISO 8601 when absent. */
+  dateFormat?: string;
+}
+
+export const NO_SCORE_COLUMN_MESSAGE =
+  'No 0–10 column: choose the question that asked how likely they are to recommend you.';
+
+/** Checks a mapping given as JSON (CLI file, API field): field names known, values header names. */
+export function parseMapping(json: string): ColumnMapping {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new CsvFormatError('The mapping is not JSON: give an object of field name → column header, e.g. {"score": "NPS"}.');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CsvFormatError('The mapping must be a JSON object of field name → column header.');
+  }
+  const mapping: ColumnMapping = {};
+  for (const [key, header] of Object.entries(value as Record<string, unknown>)) {
+    if (header === null || header === '') continue;
+    if (typeof header !== 'string' || header.length > 500) throw new CsvFormatError(`The mapping's ${key} must be a column header (text).`);
+    if (key === 'dateFormat') {
+      if (!/^[yMdHhmsaS/.\-: ,T']+$/.test(header)) throw new CsvFormatError(`The mapping's dateFormat ${header} is not a date pattern such as M/d/yyyy H:mm:ss.`);
+      mapping.dateFormat = header;
+    } else if ((MAPPING_FIELDS as readonly string[]).includes(key)) mapping[key as MappingField] = header;
+    else throw new CsvFormatError(`The mapping names an unknown field "${key}": use ${MAPPING_FIELDS.join(', ')} or dateFormat.`);
+  }
+  return mapping;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Encodings
+
+export interface DecodeReport {
+  encoding: string;
+  /** Characters that could not be decoded and were replaced by U+FFFD. */
+  replaced: number;
+}
+
+function detectEncoding(head: Buffer): string {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  // A chunk may end inside a multi-byte character: look at whole characters only.
+  let end = head.length;
+  for (let i = 1; i <= 3 && end - i >= 0; i++) {
+    const byte = head[end - i];
+    if ((byte & 0xc0) === 0xc0) {
+      end -= i;
+      break;
+    }
+    if ((byte & 0x80) === 0) break;
+  }
+  if (isUtf8(head.subarray(0, end))) return 'utf-8';
+  const guess = (chardet.detect(head) ?? '').toLowerCase();
+  if (guess.startsWith('utf-16') || guess.startsWith('utf-32')) return guess;
+  // Western single-byte guesses are read as Windows-1252, the superset Excel and survey tools write.
+  if (!guess || guess.startsWith('iso-8859-1') || guess.startsWith('windows-1252') || guess === 'ascii' || guess === 'utf-8') return 'windows-1252';
+  return iconv.encodingExists(guess) ? guess : 'windows-1252';
+}
+
+async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+/** The file as UTF-8 text (no BOM), with the encoding found and the count of replaced characters. */
+export async function decodeExport(input: Readable): Promise<{ text: Readable; report: DecodeReport }> {
+  const source = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const first = await source.next();
+  const head = first.done ? Buffer.alloc(0) : Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
+  if (head.length === 0) throw new CsvFormatError('The file is empty.');
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    throw new CsvFormatError('The file is a spreadsheet (.xlsx): save it as CSV and upload that.');
+  }
+  const report: DecodeReport = { encoding: detectEncoding(head), replaced: 0 };
+  const count = new Transform({
+    decodeStrings: false,
+    transform(chunk: string, _encoding, done) {
+      for (let i = chunk.indexOf('\uFFFD'); i !== -1; i = chunk.indexOf('\uFFFD', i + 1)) report.replaced++;
+      done(null, chunk);
+    },
+  });
+  const text = pipeline(
+    Readable.from(prepend(head, source as AsyncIterator<Buffer>)),
+    iconv.decodeStream(report.encoding, { stripBOM: true }),
+    count,
+    () => undefined,
+  );
+  return { text, report };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Header rows
+
+export interface ExportHeader {
+  /** How many rows of the file are header rows (1–3). */
+  rows: number;
+  /** The tool the layout points to, in words. */
+  layout: 'qualtrics' | 'qualtrics-legacy' | 'surveymonkey' | 'plain';
+  /** One name per column: what mappings refer to. */
+  names: string[];
+  /** The header rows as read: a saved mapping applies when a new file's are identical. */
+  signature: string;
+}
+
+const IMPORT_ID = /^\{\s*["']ImportId["']\s*:/;
+
+/** Recognises the header rows from the first three records of the file. */
+export function detectHeader(records: string[][]): ExportHeader {
+  const [first = [], second, third] = records;
+  const clean = (row: string[]) => row.map((cell) => cell.replace(/^\uFEFF/, '').trim());
+  const r1 = clean(first);
+  const signature = (n: number) => createHash('sha256').update(JSON.stringify(records.slice(0, n))).digest('hex');
+  if (third && third.some((cell) => IMPORT_ID.test(cell.trim()))) {
+    // Qualtrics: column ids / question text / {"ImportId": …} (older exports: {'ImportId': …}). Ids are stable across languages.
+    const r2 = clean(second!);
+    const names = r1[0] === 'V1' ? legacyNames(r1, r2) : r1;
+    return { rows: 3, layout: 'qualtrics', names, signature: signature(3) };
+  }
+  if (second && /^V1$/.test(r1[0] ?? '') && /^V2$/.test(r1[1] ?? '')) {
+    // Legacy Qualtrics: V1…V10 over their labels (ResponseID, EmailAddress, …), question ids as they are.
+    return { rows: 2, layout: 'qualtrics-legacy', names: legacyNames(r1, clean(second)), signature: signature(2) };
+  }
+  if (second && (second[0] ?? '').trim() === '' && second.some((cell) => cell.trim() === 'Response')) {
+    // SurveyMonkey: the question row over an answer-option row; a multi-column question has its text on
+    // its first column only, so the others are named "question - option".
+    const r2 = clean(second);
+    let question = '';
+    const names = r1.map((cell, index) => {
+      if (cell) question = cell;
+      const option = r2[index] ?? '';
+      if (!option || option === 'Response' || option === 'Open-Ended Response') return cell || question;
+      return cell && index + 1 < r1.length && r1[index + 1] !== '' ? cell : `${question} - ${option}`;
+    });
+    return { rows: 2, layout: 'surveymonkey', names, signature: signature(2) };
+  }
+  return { rows: 1, layout: 'plain', names: r1, signature: signature(1) };
+}
+
+function legacyNames(ids: string[], labels: string[]): string[] {
+  return ids.map((id, index) => (/^V\d+$/.test(id) && labels[index] ? labels[index] : id));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading rows
+
+export interface ExportRow {
+  /** 1-based line number where the record starts. */
+  line: number;
+  cells: string[];
+}
+
+export interface ExportReader {
+  header: ExportHeader;
+  decoding: DecodeReport;
+  rows: AsyncGenerator<ExportRow>;
+}
+
+/** Decodes, parses and recognises the header rows; the data rows are then streamed. */
+export async function readExport(input: Readable): Promise<ExportReader> {
+  const { text, report } = await decodeExport(input);
+  const head = await text[Symbol.asyncIterator]().next();
+  const sample = head.done ? '' : String(head.value);
+  const firstLine = sample.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
+  const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
+  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, max_record_size: 1024 * 1024, info: true });
+  async function* again(): AsyncGenerator<string> {
+    if (!head.done) yield sample;
+    for await (const chunk of text) yield String(chunk);
+  }
+  pipeline(Readable.from(again()), parser, () => undefined);
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
+  const blank = (record: string[]) => record.every((cell) => cell.trim() === '');
+  const buffered: { record: string[]; info: { lines: number } }[] = [];
+  while (buffered.length < 3) {
+    const next = await records.next();
+    if (next.done) break;
+    if (blank(next.value.record) && buffered.length === 0) continue;
+    buffered.push({ record: next.value.record, info: { lines: next.value.info.lines } });
+  }
+  if (buffered.length === 0) throw new CsvFormatError('The file has no header row.');
+  const header = detectHeader(buffered.map((b) => b.record));
+  async function* rows(): AsyncGenerator<ExportRow> {
+    for (const b of buffered.slice(header.rows)) if (!blank(b.record)) yield { line: b.info.lines, cells: b.record };
+    for (let next = await records.next(); !next.done; next = await records.next()) {
+      if (!blank(next.value.record)) yield { line: next.value.info.lines, cells: next.value.record };
+    }
+  }
+  return { header, decoding: report, rows: rows() };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Mapping
+
+export interface ResolvedMapping {
+  index: Partial<Record<MappingField, number>>;
+  dateFormat?: string;
+}
+
+/** Header name → column index (first of equal names); a name the file doesn't have is refused in words. */
+export function resolveMapping(mapping: ColumnMapping, header: ExportHeader): ResolvedMapping {
+  const index: Partial<Record<MappingField, number>> = {};
+  for (const field of MAPPING_FIELDS) {
+    const name = mapping[field];
+    if (name === undefined) continue;
+    let at = header.names.indexOf(name);
+    if (at === -1) at = header.names.findIndex((n) => normalizeHeader(n) === normalizeHeader(name));
+    if (at === -1) throw new CsvFormatError(`The mapping's ${field} column "${name}" is not in the file.`);
+    index[field] = at;
+  }
+  return { index, dateFormat: mapping.dateFormat };
+}
+
+const ALIASES: Partial<Record<MappingField, string[]>> = {
+  responseId: ['response_id', 'responseid', ...FEEDBACK_CSV_COLUMNS.response_id, '#', 'token'],
+  email: ['email', ...FEEDBACK_CSV_COLUMNS.email, 'emailaddress', 'recipientemail'],
+  location: ['location_code', ...FEEDBACK_CSV_COLUMNS.location_code],
+  name: ['name', ...FEEDBACK_CSV_COLUMNS.name],
+  phone: ['phone', ...FEEDBACK_CSV_COLUMNS.phone],
+  comment: ['comment', ...FEEDBACK_CSV_COLUMNS.comment],
+  respondedAt: ['responded_at', ...FEEDBACK_CSV_COLUMNS.responded_at, 'enddate', 'recordeddate'],
+  marketingConsent: ['marketing_consent', ...FEEDBACK_CSV_COLUMNS.marketing_consent],
+  touchpoint: ['touchpoint', 'touch point', 'channel'],
+};
+
+export interface Proposal {
+  mapping: ColumnMapping;
+  /** Columns whose sampled values are all 0–10 whole numbers (and look like a 0–10 scale). */
+  scoreCandidates: string[];
+  /** What the marketer must still decide, in words. */
+  questions: string[];
+}
+
+/**
+ * The proposed mapping for the mapping step, from the header names and a sample of rows. A score column
+ * is proposed only when its sampled values are all 0–10 whole numbers, go above 6 (not a 1–6 ranking, a
+ * 0/1 yes/no or a 0–6 rating) and are filled on every row; where several qualify and none is named like
+ * an NPS question, nothing is proposed and the marketer is asked.
+ */
+export function proposeMapping(header: ExportHeader, sample: string[][]): Proposal {
+  const mapping: ColumnMapping = {};
+  const taken = new Set<number>();
+  for (const field of MAPPING_FIELDS) {
+    if (field === 'score') continue;
+    const keys = (ALIASES[field] ?? []).map((alias) => normalizeHeader(alias.replace(/\*$/, '')));
+    const at = header.names.findIndex((name, i) => !taken.has(i) && name !== '' && keys.includes(normalizeHeader(name)));
+    if (at !== -1) {
+      taken.add(at);
+      mapping[field] = header.names[at];
+    }
+  }
+  const candidates = header.names
+    .map((name, i) => ({ name, i }))
+    .filter(({ i }) => {
+      if (taken.has(i) || sample.length === 0) return false;
+      let max = -1;
+      for (const row of sample) {
+        const check = checkScore('score', row[i] ?? '');
+        if (!check.ok) return false;
+        max = Math.max(max, check.value);
+      }
+      return max > 6;
+    });
+  const questions: string[] = [];
+  const named = candidates.filter(({ name }) => /\bnps\b|recommend/i.test(name) || normalizeHeader(name) === 'nps');
+  if (candidates.length === 1) mapping.score = candidates[0].name;
+  else if (named.length === 1) mapping.score = named[0].name;
+  else if (candidates.length > 1) questions.push(`Several columns hold 0–10 answers (${candidates.map((c) => `"${c.name}"`).join(', ')}): choose the one that asked how likely they are to recommend you.`);
+  else questions.push(NO_SCORE_COLUMN_MESSAGE);
+  if (!mapping.email) questions.push('No email column: these responses count for NPS and reports, but nobody can be invited.');
+  else {
+    const i = header.names.indexOf(mapping.email);
+    if (sample.length > 0 && sample.every((row) => (row[i] ?? '').trim() === '')) {
+      questions.push(`The email column "${mapping.email}" is empty: these responses count for NPS and reports, but nobody can be invited.`);
+    }
+  }
+  if (mapping.respondedAt && !mapping.dateFormat) {
+    const i = header.names.indexOf(mapping.respondedAt);
+    const format = guessDateFormat(sample.map((row) => row[i] ?? ''));
+    if (format === 'ambiguous') questions.push(`The dates in "${mapping.respondedAt}" could be day-first or month-first: choose the date format.`);
+    else if (format) mapping.dateFormat = format;
+  }
+  return { mapping, scoreCandidates: candidates.map((c) => c.name), questions };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dates
+
+/** undefined: ISO 8601 (or nothing to guess from); a CLDR pattern; 'ambiguous' when day/month order can't be told. */
+export function guessDateFormat(values: string[]): string | 'ambiguous' | undefined {
+  const filled = values.map((v) => v.trim()).filter(Boolean);
+  if (filled.length === 0 || filled.every((v) => /^\d{4}-\d{2}-\d{2}/.test(v))) return undefined;
+  const slash = filled.map((v) => /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(:\d{2})?)?$/.exec(v));
+  if (slash.every(Boolean)) {
+    const time = filled[0].includes(':') ? (filled[0].split(':').length === 3 ? ' H:mm:ss' : ' H:mm') : '';
+    if (slash.some((m) => Number(m![2]) > 12)) return `M/d/yyyy${time}`;
+    if (slash.some((m) => Number(m![1]) > 12)) return `d/M/yyyy${time}`;
+    return 'ambiguous';
+  }
+  const dot = filled.map((v) => /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(:\d{2})?)?$/.exec(v));
+  if (dot.every(Boolean)) return `d.M.yyyy${filled[0].includes(':') ? (filled[0].split(':').length === 3 ? ' H:mm:ss' : ' H:mm') : ''}`;
+  return undefined;
+}
+
+/** Minutes to add to UTC to get the wall time in `zone` at `utcMs`. */
+function zoneOffsetMinutes(zone: string, utcMs: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((wall - Math.floor(utcMs / 1000) * 1000) / 60000);
+}
+
+/** Wall-clock time in `zone` → the instant. */
+export function zonedToUtc(wallMs: number, zone: string): number {
+  let utc = wallMs - zoneOffsetMinutes(zone, wallMs) * 60000;
+  utc = wallMs - zoneOffsetMinutes(zone, utc) * 60000; // second pass settles DST edges
+  return utc;
+}
+
+/**
+ * Reads a date with a CLDR pattern (tokens y, M, d, H, h, m, s, a; others literal), as wall time in
+ * `zone`. Returns null when the value does not fit the pattern or names no real date.
+ */
+export function parseWithPattern(value: string, pattern: string, zone: string): Date | null {
+  const tokens = pattern.match(/(y+|M+|d+|H+|h+|m+|s+|a|'[^']*'|[^yMdHhmsa']+)/g) ?? [];
+  let regex = '^';
+  const order: string[] = [];
+  for (const token of tokens) {
+    if (/^y+$/.test(token)) (regex += '(\\d{4})'), order.push('y');
+    else if (/^[MdHhms]+$/.test(token)) (regex += token.length === 1 ? '(\\d{1,2})' : '(\\d{2})'), order.push(token[0]);
+    else if (token === 'a') (regex += '(AM|PM)'), order.push('a');
+    else regex += token.replace(/^'|'$/g, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '\\s+');
+  }
+  const m = new RegExp(regex + '$', 'i').exec(value.trim());
+  if (!m) return null;
+  const v: Record<string, number | string> = { y: 0, M: 1, d: 1, H: 0, h: 0, m: 0, s: 0 };
+  order.forEach((key, i) => (v[key] = key === 'a' ? m[i + 1].toUpperCase() : Number(m[i + 1])));
+  let hour = Number(order.includes('h') ? v.h : v.H);
+  if (v.a === 'PM' && hour < 12) hour += 12;
+  if (v.a === 'AM' && hour === 12) hour = 0;
+  const [y, mo, d, mi, s] = [Number(v.y), Number(v.M), Number(v.d), Number(v.m), Number(v.s)];
+  const wall = Date.UTC(y, mo - 1, d, hour, mi, s);
+  const check = new Date(wall);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || hour > 23 || mi > 59 || s > 59) return null;
+  return new Date(zonedToUtc(wall, zone));
+}
+
+const NAIVE_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * A date as the file writes it → an ISO 8601 text our field check reads. Naive times (no zone) are
+ * wall time in the location's zone; `… UTC`, `Z` and offsets are kept. Unreadable values are returned
+ * as they are, so the row is refused with the field check's words.
+ */
+export function normaliseDate(value: string, pattern: string | undefined, zone: string, headerSaysUtc: boolean): string {
+  const text = value.trim();
+  if (!text) return text;
+  if (pattern) {
+    const date = parseWithPattern(text, pattern, headerSaysUtc ? 'UTC' : zone);
+    return date ? date.toISOString() : text;
+  }
+  const naive = NAIVE_ISO.exec(text);
+  if (naive && !headerSaysUtc) {
+    const [, y, mo, d, h = '0', mi = '0', s = '0'] = naive;
+    return new Date(zonedToUtc(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s), zone)).toISOString();
+  }
+  return text;
+}
+
+/** A stable id for a row of a file without response ids: the same row of the same source always gets the same one. */
+export function stableResponseId(source: string, timestamp: string, cells: string[]): string {
+  const hash = createHash('sha256').update(JSON.stringify([source, timestamp, cells])).digest('base64url').slice(0, 32);
+  return `${source.slice(0, 40)}:${hash}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Applying a mapping to rows
+
+export interface MapOptions {
+  /** The location code for every row when the mapping names no location column. */
+  location?: string;
+  /** The location's time zone, for naive times. */
+  zone: string;
+}
+
+/** One data row → fields keyed by the Feedback CSV contract's columns (what parseCsvRecord reads). */
+export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: string[], options: MapOptions): Record<string, string> {
+  const cell = (field: MappingField) => (resolved.index[field] === undefined ? undefined : (cells[resolved.index[field]!] ?? ''));
+  const fields: Record<string, string> = {};
+  const put = (column: string, value: string | undefined) => {
+    if (value !== undefined) fields[column] = value;
+  };
+  const rawDate = cell('respondedAt');
+  const dateHeader = resolved.index.respondedAt === undefined ? '' : header.names[resolved.index.respondedAt];
+  put('responded_at', rawDate === undefined ? undefined : normaliseDate(rawDate, resolved.dateFormat, options.zone, /\butc\b/i.test(dateHeader)));
+  put('response_id', cell('responseId')?.trim() || stableResponseId(header.signature.slice(0, 12), rawDate ?? '', cells));
+  put('email', cell('email'));
+  put('score', cell('score'));
+  put('comment', cell('comment'));
+  put('name', cell('name'));
+  put('phone', cell('phone'));
+  put('marketing_consent', cell('marketingConsent'));
+  put('location_code', cell('location')?.trim() || options.location);
+  return fields;
+}
+
+export interface ExportSummary {
+  header: Pick<ExportHeader, 'rows' | 'layout' | 'names'>;
+  decoding: DecodeReport;
+  total: number;
+  scoreOk: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  emailOk: number;
+  /** Problems with the mapping, in words (no score column, no email column). */
+  notes: string[];
+}
+
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+
+/** The dry run: what importing the file with this mapping would count, nothing written. */
+export async function summariseExport(input: Readable, mapping: ColumnMapping): Promise<ExportSummary> {
+  const reader = await readExport(input);
+  const resolved = resolveMapping(mapping, reader.header);
+  const summary: ExportSummary = {
+    header: { rows: reader.header.rows, layout: reader.header.layout, names: reader.header.names },
+    decoding: reader.decoding,
+    total: 0, scoreOk: 0, promoters: 0, passives: 0, detractors: 0, emailOk: 0,
+    notes: [],
+  };
+  for await (const row of reader.rows) {
+    summary.total++;
+    const score = resolved.index.score === undefined ? undefined : row.cells[resolved.index.score];
+    if (score !== undefined && /^\d+$/.test(score.trim()) && Number(score) <= 10) {
+      summary.scoreOk++;
+      const n = Number(score);
+      if (n >= 9) summary.promoters++;
+      else if (n >= 7) summary.passives++;
+      else summary.detractors++;
+    }
+    const email = resolved.index.email === undefined ? '' : (row.cells[resolved.index.email] ?? '').trim();
+    if (EMAIL.test(email)) summary.emailOk++;
+  }
+  if (resolved.index.score === undefined) summary.notes.push(NO_SCORE_COLUMN_MESSAGE);
+  if (summary.emailOk === 0) summary.notes.push('no email: these responses count for NPS and reports, but nobody can be invited.');
+  if (reader.decoding.replaced > 0) summary.notes.push(`${reader.decoding.replaced} character(s) could not be decoded and were replaced by �.`);
+  return summary;
+}
+
+/** A fixture-style mapping description → our mapping (used by the CLI's --mapping file too). */
+export function describeMapping(mapping: ColumnMapping): string {
+  return Object.entries(mapping).map(([field, header]) => `${field} ← "${header}"`).join(', ');
+}
+
+export interface ExportPreview {
+  header: Pick<ExportHeader, 'rows' | 'layout' | 'names'>;
+  decoding: DecodeReport;
+  /** Each column with up to three sample values (the mapping step shows them). */
+  columns: { name: string; samples: string[] }[];
+  proposal: Proposal;
+}
+
+/** The mapping step's data: columns, samples and the proposed mapping, from the first rows (the rest is drained). */
+export async function previewExport(input: Readable, sampleRows = 500): Promise<ExportPreview> {
+  const reader = await readExport(input);
+  const sample: string[][] = [];
+  for await (const row of reader.rows) {
+    if (sample.length < sampleRows) sample.push(row.cells);
+  }
+  const columns = reader.header.names.map((name, i) => ({
+    name,
+    samples: sample.map((row) => (row[i] ?? '').trim()).filter(Boolean).slice(0, 3).map((v) => v.slice(0, 200)),
+  }));
+  return {
+    header: { rows: reader.header.rows, layout: reader.header.layout, names: reader.header.names },
+    decoding: reader.decoding,
+    columns,
+    proposal: proposeMapping(reader.header, sample),
+  };
+}

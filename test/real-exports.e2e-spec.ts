@@ -1,0 +1,156 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { NO_SCORE_COLUMN_MESSAGE } from '../src/feedback/survey-export';
+import { count, OWN, seedStaff, Staff } from './feedback-fixtures';
+import { createTestApp, TestApp } from './support/app';
+import { mappingOf, RealExport, realExports } from './support/real-exports';
+
+/** A multipart body with text fields before the file (the mapping must arrive before the file streams). */
+function form(fields: Record<string, string>, content: Buffer, filename: string) {
+  const boundary = `----goodword${Math.random().toString(16).slice(2)}`;
+  const parts = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  return {
+    payload: Buffer.concat([
+      Buffer.from(parts.join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** The fixture with an Email column added (the real files have none), so its responses can be stored. */
+function withEmails(real: RealExport): Buffer {
+  const text = readFileSync(real.path, 'utf8');
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.split(newline);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return Buffer.from(lines.map((line, i) => (i < real.meta.header_rows ? `${line},Email` : `${line},person${i}@example.com`)).join(newline));
+}
+
+describe('real survey-tool exports through the API and the CLI (postgres)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let staff: Staff;
+  const upload = (real: RealExport, content: Buffer, mapping = mappingOf(real)) => {
+    const body = form({ mapping: JSON.stringify(mapping), location: OWN }, content, real.file);
+    return t.app.inject({ method: 'POST', url: '/api/imports', payload: body.payload, headers: { ...staff.marketer, ...body.headers } });
+  };
+  const written = async () => ({
+    imports: await count(db, 'SELECT COUNT(*) FROM feedback_import'),
+    responses: await count(db, 'SELECT COUNT(*) FROM feedback_response'),
+    customers: await count(db, 'SELECT COUNT(*) FROM customer'),
+  });
+  const segments = async () => {
+    const rows: { segment: string; n: string }[] = await db.query('SELECT segment, COUNT(*) AS n FROM feedback_response GROUP BY segment');
+    const of = (s: string) => Number(rows.find((r) => r.segment === s)?.n ?? 0);
+    return { promoters: of('promoter'), passives: of('passive'), detractors: of('detractor') };
+  };
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'feedback:import', ...args], {
+      cwd: join(__dirname, '..'),
+      env: { PATH: process.env.PATH!, DATA_DIR: t.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.config.databaseUrl! },
+      encoding: 'utf8',
+      timeout: 120000,
+    });
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect: 'postgres' });
+    db = t.app.get(DataSource);
+    staff = await seedStaff(t);
+  });
+  afterAll(() => t?.close());
+  beforeEach(async () => {
+    await db.query('DELETE FROM detractor_alert');
+    await db.query('DELETE FROM feedback_response');
+    await db.query('DELETE FROM customer');
+    await db.query('DELETE FROM feedback_import_error');
+    await db.query('DELETE FROM feedback_import');
+  });
+
+  for (const real of realExports()) {
+    const e = real.meta.expected;
+    if (!real.meta.score_column) {
+      it(`${real.file}: refused with "no 0–10 column", nothing written`, async () => {
+        const res = await upload(real, readFileSync(real.path));
+        expect(res.statusCode).toBe(400);
+        expect([res.json().message].flat()).toEqual([NO_SCORE_COLUMN_MESSAGE]);
+        expect(await written()).toEqual({ imports: expect.any(Number), responses: 0, customers: 0 });
+        expect(await count(db, `SELECT COUNT(*) FROM feedback_import WHERE status <> 'failed'`)).toBe(0);
+      });
+      continue;
+    }
+
+    it(`${real.file}: every row is read with its mapping; without emails nothing is stored, and each row says why`, async () => {
+      const res = await upload(real, readFileSync(real.path));
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ status: 'done', rows: e.total, accepted: e.email_ok, rejected: e.total - e.email_ok });
+      const errors = await t.app.inject({ method: 'GET', url: `/api/imports/${res.json().id}/errors`, headers: staff.marketer });
+      // Score, date and location were all read: the only refusal is the missing email.
+      expect(new Set(errors.json().map((r: { reason: string }) => r.reason))).toEqual(new Set(['email is required']));
+    });
+
+    it(`${real.file} with an email column: figures equal its meta, and a re-import writes nothing`, async () => {
+      const content = withEmails(real);
+      const first = await upload(real, content, { ...mappingOf(real), email: 'Email' });
+      expect(first.statusCode).toBe(201);
+      expect(first.json()).toMatchObject({ status: 'done', rows: e.total, accepted: e.score_ok, created: e.score_ok });
+      expect(await segments()).toEqual({ promoters: e.promoters, passives: e.passives, detractors: e.detractors });
+      const before = await db.query('SELECT response_id, score, responded_at, updated_at FROM feedback_response ORDER BY response_id');
+      const again = await upload(real, content, { ...mappingOf(real), email: 'Email' });
+      expect(again.json()).toMatchObject({ status: 'done', rows: e.total, created: 0, updated: 0, unchanged: e.score_ok });
+      expect(await db.query('SELECT response_id, score, responded_at, updated_at FROM feedback_response ORDER BY response_id')).toEqual(before);
+    });
+  }
+
+  it('the mapping step (POST /api/imports/preview) shows columns with samples and proposes only a 0–10 score column', async () => {
+    for (const real of realExports()) {
+      const body = form({}, readFileSync(real.path), real.file);
+      const res = await t.app.inject({ method: 'POST', url: '/api/imports/preview', payload: body.payload, headers: { ...staff.marketer, ...body.headers } });
+      expect(res.statusCode).toBe(201);
+      const preview = res.json();
+      expect(preview.header.rows).toBe(real.meta.header_rows);
+      expect(preview.columns.length).toBeGreaterThan(0);
+      if (!real.meta.score_column) {
+        expect(preview.proposal.mapping.score).toBeUndefined();
+        expect(preview.proposal.questions).toContain(NO_SCORE_COLUMN_MESSAGE);
+      } else expect(preview.proposal.scoreCandidates).toContain(real.meta.score_column);
+      if (real.meta.expected.email_ok === 0) expect(preview.proposal.questions.join(' ')).toMatch(/nobody can be invited/);
+    }
+    expect(await written()).toEqual({ imports: 0, responses: 0, customers: 0 });
+  });
+
+  it('Google Forms dates (M/d/yyyy H:mm:ss) are read as wall time at the location', async () => {
+    const real = realExports().find((r) => r.file.startsWith('googleforms'))!;
+    await upload(real, withEmails(real), { ...mappingOf(real), email: 'Email' });
+    const [row] = await db.query(`SELECT responded_at FROM feedback_response WHERE customer_id = (SELECT id FROM customer WHERE email = 'person1@example.com')`);
+    const firstDate = readFileSync(real.path, 'utf8').split('\r\n')[1].split(',')[0]; // e.g. 11/1/2019 8:51:12
+    const [m, d, y] = firstDate.split(' ')[0].split('/').map(Number);
+    const [h, mi, s] = firstDate.split(' ')[1].split(':').map(Number);
+    const tz: { timezone: string }[] = await db.query('SELECT timezone FROM location WHERE code = $1', [OWN]);
+    const wall = new Intl.DateTimeFormat('en-US', { timeZone: tz[0].timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+      .format(new Date(row.responded_at));
+    expect(wall).toBe(`${m}/${d}/${y}, ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}`);
+  });
+
+  it('the CLI: a dry run prints the meta figures and says "no email"; a file without a 0–10 column is refused, nothing written', async () => {
+    const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
+    const mappingFile = join(t.config.dataDir, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify(mappingOf(google)));
+    const dry = cli(google.path, '--mapping', mappingFile, '--location', OWN, '--dry-run');
+    expect(dry.stderr).toBe('');
+    const e = google.meta.expected;
+    expect(dry.stdout).toContain(`scores ${e.score_ok}: promoters ${e.promoters}, passives ${e.passives}, detractors ${e.detractors}; emails ${e.email_ok}`);
+    expect(dry.stdout).toContain('no email');
+    expect(dry.status).toBe(0);
+
+    const typeform = realExports().find((r) => r.file.startsWith('typeform'))!;
+    writeFileSync(mappingFile, JSON.stringify(mappingOf(typeform)));
+    const refused = cli(typeform.path, '--mapping', mappingFile, '--location', OWN);
+    expect(refused.stderr).toContain(NO_SCORE_COLUMN_MESSAGE);
+    expect(refused.status).not.toBe(0);
+    expect((await written()).responses).toBe(0);
+  }, 240000);
+});
