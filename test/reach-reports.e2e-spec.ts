@@ -8,6 +8,9 @@ import { LocationsService } from '../src/locations/locations.service';
 import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { Recommendation } from '../src/recommendations/recommendation.entity';
 import { SharesService } from '../src/sharing/shares.service';
+import { XConnection } from '../src/sharing/x/x-connection.entity';
+import { XPostMetricsSnapshot } from '../src/sharing/x/x-post-metrics.entity';
+import { XPost } from '../src/sharing/x/x-post.entity';
 import { UsersService } from '../src/users/users.service';
 import { insertShare } from './factories/shares';
 import { createTestApp, TestApp } from './support/app';
@@ -218,5 +221,34 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     expect(empty.body).toContain('No shares yet: launch a campaign');
     expect((await browser.get('/dashboard/reports/locations/RPT-B')).statusCode).toBe(404);
     expect((await browser.get('/dashboard/reports?from=2026-05-01&to=2026-04-01')).statusCode).toBe(400);
+  });
+  it('shows X impressions read in the range (measured) and the followers at posting (estimated audience) apart', async () => {
+    const location = await t.app.get(LocationsService).create(setup, { code: 'RPT-X', name: 'X Motors' });
+    const customerId = randomUUID();
+    await db.getRepository(Customer).insert({ id: customerId, email: `x-${customerId}@example.com`, name: 'Ana Silva' });
+    const connection = await db.getRepository(XConnection).save({
+      customerId, xUserId: '42', xUsername: 'ana', accessTokenEnc: 'unused', scopes: 'tweet.read', expiresAt: new Date(),
+    });
+    // Two posts: one 3 days ago (500 followers; reads of 120 then 30 more), one 45 days ago (900 followers; a read 40 days ago).
+    const post = async (ago: number, followers: number, reads: [string, number, number][]) => {
+      const { shareId } = await insertShare(db, { customerId, locationId: location.id, channel: 'x_post', approvedAt: new Date(today - ago * DAY) });
+      const saved = await db.getRepository(XPost).save({
+        shareId, connectionId: connection.id, status: 'posted', textHash: '0'.repeat(64), trackedUrl: 'https://example.com/r/x',
+        xPostId: String(1000 + ago), postedAt: new Date(today - ago * DAY), followerCount: followers, attempts: 1,
+      });
+      for (const [milestone, readAgo, gain] of reads) {
+        await db.getRepository(XPostMetricsSnapshot).insert({
+          id: randomUUID(), postId: saved.id, shareId, milestone: milestone as never, state: 'read', dueAt: new Date(today - readAgo * DAY),
+          readAt: new Date(today - readAgo * DAY), day: day(today - readAgo * DAY), impressions: gain, impressionsGain: gain, followerCount: followers,
+        });
+      }
+    };
+    await post(3, 500, [['1h', 3, 120], ['1d', 2, 30]]);
+    await post(45, 900, [['30d', 40, 75]]);
+    const report = (await get(`/api/reports/locations/RPT-X?from=${range.from}&to=${range.to}&compare=previous`, 'admin')).json();
+    expect(report.reach).toMatchObject({ xImpressions: 150, estimatedAudience: 500 });
+    expect(report.previous.reach).toMatchObject({ xImpressions: 75, estimatedAudience: 900 });
+    const other = (await get(`/api/reports/locations/RPT-A?from=${range.from}&to=${range.to}`, 'admin')).json();
+    expect(other.reach).toMatchObject({ xImpressions: 0, estimatedAudience: 0 });
   });
 });

@@ -161,17 +161,28 @@ export class ReachReportReadModel {
     return { humanClicks: readCount(row.human), uniqueVisitors: readCount(row.visitors), botHits: readCount(row.bots) };
   }
 
-  /**
-   * X impressions of Goodword's posts (measured). Until X post metrics are stored this reads 0; it is the one
-   * place to point at the metrics table.
-   */
-  async xImpressions(_scope: ReportScope, _range: DayRange): Promise<number> {
-    return 0;
+  /** X impressions of Goodword's posts (measured): what the metrics job read on days in the range (gains since its previous read). */
+  async xImpressions(scope: ReportScope, range: DayRange): Promise<number> {
+    const p = this.params();
+    const [row] = (await this.manager.query(
+      `SELECT sum(m.impressions_gain) AS n FROM x_post_metrics m JOIN share s ON s.id = m.share_id JOIN recommendation r ON r.id = s.recommendation_id
+        WHERE m.state = 'read' AND m.day >= ${p.add(range.from)} AND m.day <= ${p.add(range.to)}
+          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+      p.values,
+    )) as Record<string, unknown>[];
+    return readCount(row.n);
   }
 
-  /** The advocates' X followers at posting time (an estimate of who could have seen it); 0 until stored. */
-  async estimatedAudience(_scope: ReportScope, _range: DayRange): Promise<number> {
-    return 0;
+  /** The advocates' X followers when they posted in the range (an estimate of who could have seen it, never added to measured figures). */
+  async estimatedAudience(scope: ReportScope, range: DayRange): Promise<number> {
+    const p = this.params();
+    const [row] = (await this.manager.query(
+      `SELECT sum(x.follower_count) AS n FROM x_post x JOIN share s ON s.id = x.share_id JOIN recommendation r ON r.id = s.recommendation_id
+        WHERE x.x_post_id IS NOT NULL AND x.posted_at >= ${p.time(start(range.from))} AND x.posted_at < ${p.time(nextDay(range.to))}
+          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+      p.values,
+    )) as Record<string, unknown>[];
+    return readCount(row.n);
   }
 
   /** Per UTC day: responses, promoters, detractors, unique visitors, approvals (days without any are left out). */
