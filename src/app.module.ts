@@ -1,6 +1,7 @@
 import { PrivacyModule } from './privacy/privacy.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
+import { AuditLogModule } from './audit/audit-log.module';
 import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { AppConfig } from './config/app-config';
@@ -35,6 +36,7 @@ export class AppModule {
         JobsModule,
         MetricsModule,
         AuditModule,
+        AuditLogModule,
         NotificationsModule,
         AuthModule,
         LocationsModule,

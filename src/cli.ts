@@ -23,6 +23,7 @@ import { parseMapping, summariseExport } from './feedback/survey-export';
 import { UsersService } from './users/users.service';
 import { RosterService } from './insights/roster.service';
 import { ClicksRepository } from './reach/clicks.repository';
+import { AuditChain } from './audit/audit-chain';
 
 /** A user-facing failure: printed as one line, exit code 1 (2 for usage errors). */
 class CliError extends Error {
@@ -45,7 +46,8 @@ export const USAGE = `usage: npm run cli -- <command>
                                create a staff user (prints a generated password once)
   apikey:create --name N       create an API key (prints it once)
   reach:rebuild --from DATE --to DATE
-                               recompute the daily reach rollups of those UTC days (YYYY-MM-DD) from the click events`;
+                               recompute the daily reach rollups of those UTC days (YYYY-MM-DD) from the click events
+  audit:verify                 seal new audit rows, then walk the audit log's hash chain (exit 1 at the first row that doesn't fit)`;
 
 function readableFile(path: string | undefined): string {
   if (!path) throw new CliError(`a FILE argument is required\n${USAGE}`, 2);
@@ -209,6 +211,18 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     if (from > to) throw new CliError('--from must not be after --to', 2);
     const linkDays = await withApp(config, (app) => app.get(ClicksRepository).rebuild(from, to));
     console.log(`reach rollups rebuilt for ${from} to ${to}: ${linkDays} link-days`);
+  },
+
+  async 'audit:verify'(config) {
+    const report = await withApp(config, async (app) => {
+      const chain = app.get(AuditChain);
+      await chain.seal();
+      return chain.verify();
+    });
+    if (!report.ok) {
+      throw new CliError(`audit chain broken at row ${report.seq}${report.id ? ` (${report.id})` : ''}: ${report.problem}; the ${report.rows} rows before it are intact`);
+    }
+    console.log(`audit chain OK: ${report.rows} rows, head ${report.headHash}${report.unsealed ? `, ${report.unsealed} written since and not sealed yet` : ''}`);
   },
 
   async 'apikey:create'(config, _args, options) {

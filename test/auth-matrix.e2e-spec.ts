@@ -147,6 +147,11 @@ const MATRIX: MatrixRow[] = [
   { method: 'GET', path: '/api/api-keys', expect: allowed({ admin: 200 }) },
   { method: 'POST', path: '/api/api-keys', body: (who) => ({ name: `matrix ${who}` }), expect: allowed({ admin: 201 }) },
   { method: 'DELETE', path: (f) => `/api/api-keys/${f.apiKeyId}`, expect: allowed({ admin: 200 }) },
+  // the audit log: admins read it (no route changes a row)
+  { method: 'GET', path: '/api/audit', expect: allowed({ admin: 200 }) },
+  { method: 'GET', path: '/api/audit?format=csv', expect: allowed({ admin: 200 }) },
+  { method: 'GET', path: '/api/audit/verify', expect: allowed({ admin: 200 }) },
+  { method: 'GET', path: '/dashboard/audit', expect: allowed({ admin: 200 }) },
   { method: 'GET', path: '/api/settings', expect: allowed({ admin: 200, marketer: 200 }) },
   { method: 'PATCH', path: '/api/settings', body: () => ({ alertWindowDays: 14 }), expect: allowed({ admin: 200 }) },
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDataDir } from './support/database';
 
-describe('npm run cli -- user:create, apikey:create, demo:seed (SQLite default)', () => {
+describe('npm run cli -- user:create, apikey:create, demo:seed, audit:verify (SQLite default)', () => {
   const dataDir = tempDataDir();
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -83,5 +83,21 @@ describe('npm run cli -- user:create, apikey:create, demo:seed (SQLite default)'
     conn.close();
     expect(JSON.stringify(rows)).not.toContain(key);
     expect(JSON.stringify(rows)).toContain(createHash('sha256').update(key).digest('hex'));
+  });
+
+  it('audit:verify seals and checks the audit chain, and names the first row altered behind its back (exit 1)', () => {
+    const ok = cli(['audit:verify']);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const rows = Number(/audit chain OK: (\d+) rows, head [0-9a-f]{64}/.exec(ok.stdout)![1]);
+    const conn = new Database(join(dataDir, 'goodword.sqlite'));
+    expect(conn.prepare('SELECT COUNT(*) AS n FROM audit_event').get()).toEqual({ n: rows });
+    conn.exec('DROP TRIGGER audit_event_no_update');
+    conn.prepare(`UPDATE audit_event SET action = 'demo.altered' WHERE seq = 2`).run();
+    const { id } = conn.prepare('SELECT id FROM audit_event WHERE seq = 2').get() as { id: string };
+    conn.close();
+    const broken = cli(['audit:verify']);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain(`audit chain broken at row 2 (${id}): its content does not match its hash`);
   });
 });

@@ -6,6 +6,19 @@ import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../datab
 import { uuid7 } from '../database/uuid7';
 import { AuditEvent } from './audit-event.entity';
 
+export interface AuditFilter {
+  from?: Date;
+  to?: Date;
+  actorType?: string;
+  actorId?: string;
+  /** An action, or a prefix ending in "." */
+  action?: string;
+  subjectType?: string;
+  subjectId?: string;
+  limit?: number;
+  offset?: number;
+}
+
 export interface AuditEntry {
   action: string;
   subjectType?: string;
@@ -19,7 +32,10 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async record(actor: Actor, entry: AuditEntry, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    // A time-ordered id and a millisecond time: events of the same second keep their order (SQLite's default is to the second).
     await manager.insert(AuditEvent, {
+      id: uuid7(),
+      createdAt: new Date(),
       actorType: actor.type,
       actorId: actor.id,
       action: entry.action,
@@ -76,11 +92,16 @@ export class AuditService {
   }
 
   /** Newest first, for the audit page and API. */
-  list(filter: { from?: Date; to?: Date; subjectId?: string; limit?: number }): Promise<AuditEvent[]> {
-    const query = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e').orderBy('e.createdAt', 'DESC');
+  list(filter: AuditFilter): Promise<AuditEvent[]> {
+    const query = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e').orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC');
     if (filter.from) query.andWhere('e.createdAt >= :from', { from: filter.from });
     if (filter.to) query.andWhere('e.createdAt < :to', { to: filter.to });
+    if (filter.actorType) query.andWhere('e.actorType = :actorType', { actorType: filter.actorType });
+    if (filter.actorId) query.andWhere('e.actorId = :actorId', { actorId: filter.actorId });
+    if (filter.action?.endsWith('.')) query.andWhere('e.action LIKE :prefix', { prefix: `${filter.action}%` });
+    else if (filter.action) query.andWhere('e.action = :action', { action: filter.action });
+    if (filter.subjectType) query.andWhere('e.subjectType = :subjectType', { subjectType: filter.subjectType });
     if (filter.subjectId) query.andWhere('e.subjectId = :subjectId', { subjectId: filter.subjectId });
-    return query.limit(Math.min(filter.limit ?? 500, 5000)).getMany();
+    return query.offset(filter.offset ?? 0).limit(Math.min(filter.limit ?? 100, 5000)).getMany();
   }
 }

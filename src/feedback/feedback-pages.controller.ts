@@ -7,7 +7,7 @@ import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
 import { validatePlain } from '../common/validation/validate-plain';
 import { LocationsService } from '../locations/locations.service';
-import { field, FormBody, noticeFor, renderPage, seeOther } from '../web/pages';
+import { field, FormBody, noticeFor, queryString, renderPage, seeOther } from '../web/pages';
 import { staffContext } from '../web/staff-page';
 import { AlertsService } from './alerts.service';
 import { AlertsQueryDto, ResolveAlertDto } from './dto/alerts.dto';
@@ -26,11 +26,6 @@ const PAGE_SIZE = 100;
 const ALERT_NOTICES: Record<string, string> = { resolved: 'Alert resolved.' };
 
 /** Query strings of the filter forms, for links that keep the filters (CSV export, next page). */
-function queryString(values: Record<string, string | number | boolean | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(key, String(value));
-  return params.toString();
-}
 
 /**
  * Staff pages for feedback: upload with progress and result, NPS per location with a chart, the promoter

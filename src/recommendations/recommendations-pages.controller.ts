@@ -9,7 +9,7 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { LocationsService } from '../locations/locations.service';
 import { CHANNEL_LABELS } from '../sharing/intent-links';
 import { ShareChannel } from '../sharing/share.entity';
-import { field, FormBody, formatDateTime, formErrors, humanise, noticeFor, renderPage, seeOther } from '../web/pages';
+import { field, formatDateTime, FormBody, formErrors, humanise, noticeFor, queryString, renderPage, seeOther } from '../web/pages';
 import { staffContext } from '../web/staff-page';
 import { HideRecommendationDto, RecommendationsQueryDto } from './dto/recommendations.dto';
 import { RecommendationStatus, RecommendationsService } from './recommendations.service';
@@ -25,11 +25,6 @@ const NOTICES: Record<string, string> = {
 const STATUS_LABELS: Record<RecommendationStatus, string> = { public: 'Public', hidden: 'Hidden', withdrawn: 'Withdrawn by the customer' };
 
 /** Query strings of the filter form, for links and redirects that keep the filters. */
-function queryString(values: Record<string, string | number | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(key, String(value));
-  return params.toString();
-}
 
 /** The list's filters, from the query string or a form's hidden fields (a post comes back to the same list). */
 function filtersOf(raw: FormBody) {

@@ -72,3 +72,10 @@ export function formatDateTime(value: Date | string | null | undefined): string 
   if (Number.isNaN(date.getTime())) return '';
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** A list page's filters as a query string (without "?"): empty values left out, so links stay short. */
+export function queryString(values: Record<string, string | number | boolean | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(key, String(value));
+  return params.toString();
+}

@@ -49,6 +49,7 @@ export const STAFF_NAV: NavItem[] = [
   },
   { section: 'users', label: 'Users', href: '/dashboard/users', group: 'Administration', roles: ['admin'], description: { default: 'Invite staff, set their role and locations, deactivate accounts.' } },
   { section: 'api-keys', label: 'API keys', href: '/dashboard/api-keys', group: 'Administration', roles: ['admin'], description: { default: 'Keys for machines that send feedback or redeem rewards.' } },
+  { section: 'audit', label: 'Audit log', href: '/dashboard/audit', group: 'Administration', roles: ['admin'], description: { default: 'Who changed what and when, with a tamper-evident hash chain; CSV.' } },
   { section: 'settings', label: 'Settings', href: '/dashboard/settings', group: 'Administration', roles: ['admin', 'marketer'], description: { default: 'Brand name, postal address, message cap and data retention.' } },
 ];
 

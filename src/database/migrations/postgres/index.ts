@@ -21,6 +21,7 @@ import { DataExport1796370000100 } from './1796370000100-DataExport';
 import { ClickCaptureKey1796320000000 } from './1796320000000-ClickCaptureKey';
 import { ReportDims1796350000000 } from './1796350000000-ReportDims';
 import { Insights1796380000000 } from './1796380000000-Insights';
+import { AuditChain1796410000000 } from './1796410000000-AuditChain';
 
 /** In order. A new migration is generated with `npm run typeorm -- migration:generate` and added here. */
-export const POSTGRES_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553805735, Auth1795554240295, PasswordReset1795555793529, Feedback1795556153123, Campaigns1795557225985, Reach1795557452703, XSharing1795557485986, Recommendations1795563510545, FaultRecovery1795600000000, SealedReturnTo1796284167518, InvitationLeaseOwner1796300000000, ImportNotice1796300000100, VisitorSalt1796300000200, ReachDaily1796300000300, ClickKeys1796300000400, Rewards1796310000000, ClickCaptureKey1796320000000, XMetrics1796330000000, ReportDims1796350000000, ErasedEmail1796370000000, DataExport1796370000100, Insights1796380000000];
+export const POSTGRES_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553805735, Auth1795554240295, PasswordReset1795555793529, Feedback1795556153123, Campaigns1795557225985, Reach1795557452703, XSharing1795557485986, Recommendations1795563510545, FaultRecovery1795600000000, SealedReturnTo1796284167518, InvitationLeaseOwner1796300000000, ImportNotice1796300000100, VisitorSalt1796300000200, ReachDaily1796300000300, ClickKeys1796300000400, Rewards1796310000000, ClickCaptureKey1796320000000, XMetrics1796330000000, ReportDims1796350000000, ErasedEmail1796370000000, DataExport1796370000100, Insights1796380000000, AuditChain1796410000000];

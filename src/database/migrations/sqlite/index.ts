@@ -21,6 +21,7 @@ import { DataExport1796370000100 } from './1796370000100-DataExport';
 import { ClickCaptureKey1796320000000 } from './1796320000000-ClickCaptureKey';
 import { ReportDims1796350000000 } from './1796350000000-ReportDims';
 import { Insights1796380000000 } from './1796380000000-Insights';
+import { AuditChain1796410000000 } from './1796410000000-AuditChain';
 
 /** In order. A new migration is generated with `npm run typeorm -- migration:generate` and added here. */
-export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096, Auth1795554245074, PasswordReset1795555801904, Feedback1795556165156, Campaigns1795557239698, Reach1795557466447, XSharing1795557503919, Recommendations1795563518993, FaultRecovery1795600000000, SealedReturnTo1796284172321, InvitationLeaseOwner1796300000001, ImportNotice1796300000100, VisitorSalt1796300000200, ReachDaily1796300000300, ClickKeys1796300000400, Rewards1796310000000, ClickCaptureKey1796320000000, XMetrics1796330000000, ReportDims1796350000000, ErasedEmail1796370000000, DataExport1796370000100, Insights1796380000000];
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795553808096, Auth1795554245074, PasswordReset1795555801904, Feedback1795556165156, Campaigns1795557239698, Reach1795557466447, XSharing1795557503919, Recommendations1795563518993, FaultRecovery1795600000000, SealedReturnTo1796284172321, InvitationLeaseOwner1796300000001, ImportNotice1796300000100, VisitorSalt1796300000200, ReachDaily1796300000300, ClickKeys1796300000400, Rewards1796310000000, ClickCaptureKey1796320000000, XMetrics1796330000000, ReportDims1796350000000, ErasedEmail1796370000000, DataExport1796370000100, Insights1796380000000, AuditChain1796410000000];

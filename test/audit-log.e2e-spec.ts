@@ -1,0 +1,93 @@
+import { DataSource } from 'typeorm';
+import { AuditChain } from '../src/audit/audit-chain';
+import { AuditService } from '../src/audit/audit.service';
+import { cliActor } from '../src/common/actor';
+import { UsersService } from '../src/users/users.service';
+import { seedLocation, staffHeader } from './campaign-fixtures';
+import { createTestApp, Dialect, TestApp } from './support/app';
+
+/** Issue #17 (audit): staff changes land in an append-only log, sealed into a hash chain that names the first row that doesn't fit. */
+describe.each<Dialect>(['postgres', 'sqlite'])('audit log on %s', (dialect) => {
+  let t: TestApp;
+  let db: DataSource;
+  let chain: AuditChain;
+  let admin: Record<string, string>;
+  let marketer: Record<string, string>;
+  let marketerId: string;
+  let campaignId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    db = t.app.get(DataSource);
+    chain = t.app.get(AuditChain);
+    admin = (await staffHeader(t.app, 'admin')).headers;
+    const m = await staffHeader(t.app, 'marketer');
+    marketer = m.headers;
+    marketerId = (await t.app.get(UsersService).findByEmail(m.email))!.id;
+    await seedLocation(t.app, 'DLR-001', 'Downtown');
+    campaignId = (await t.app.inject({ method: 'POST', url: '/api/campaigns', headers: marketer, payload: { name: 'Audited round' } })).json().id;
+    await t.app.inject({ method: 'PATCH', url: `/api/campaigns/${campaignId}`, headers: marketer, payload: { name: 'Audited round 2' } });
+  });
+  afterAll(() => t.close());
+
+  const list = (query: string, headers = admin) => t.app.inject({ method: 'GET', url: `/api/audit${query}`, headers });
+  const count = async () => Number((await db.query(`SELECT COUNT(*) AS n FROM audit_event`))[0].n);
+
+  it('lets admins filter staff changes by action, entity, actor and date, as JSON and CSV', async () => {
+    const byEntity = (await list(`?entity=campaign&entityId=${campaignId}`)).json();
+    expect(byEntity.map((r: { action: string }) => r.action)).toEqual(['campaign.update', 'campaign.create']);
+    expect(byEntity[0]).toMatchObject({ actorType: 'staff', actorId: marketerId, entityId: campaignId });
+    expect((await list('?action=campaign.')).json().length).toBe(2);
+    expect((await list(`?actorType=staff&actor=${marketerId}`)).json().every((r: { actorId: string }) => r.actorId === marketerId)).toBe(true);
+    expect((await list('?to=2000-01-01')).json()).toEqual([]);
+    expect((await list('?action=DROP TABLE')).statusCode).toBe(400);
+    const csv = await list(`?entity=campaign&entityId=${campaignId}&format=csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('createdAt,seq,actorType,actorId,actorEmail,action,entity,entityId,details,hash,id');
+    expect(lines).toHaveLength(3);
+    expect((await list('', marketer)).statusCode).toBe(403);
+  });
+
+  it('seals every row into a chain that verifies, and says so on the page', async () => {
+    await t.app.get(AuditService).recordMany(cliActor('test'), [{ action: 'test.one', details: { b: 2, a: ['1', 'x'] } }, { action: 'test.two' }]);
+    await chain.seal();
+    const report = await chain.verify();
+    expect(report).toMatchObject({ ok: true, rows: await count(), unsealed: 0 });
+    expect((await list('/verify')).json()).toMatchObject({ ok: true });
+    const sealed = await db.query(`SELECT seq, prev_hash, hash FROM audit_event ORDER BY seq`);
+    sealed.forEach((row: { seq: string; prev_hash: string }, i: number) => {
+      expect(Number(row.seq)).toBe(i + 1);
+      if (i > 0) expect(row.prev_hash).toBe(sealed[i - 1].hash);
+    });
+    const page = await t.app.inject({ method: 'GET', url: '/dashboard/audit?action=campaign.', headers: { ...admin, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`Intact: ${await count()} sealed rows`);
+    expect(page.body).toContain('campaign.update');
+  });
+
+  it('refuses to change or remove a row in the database, and to seal a sealed row again', async () => {
+    await t.app.get(AuditService).record(cliActor('test'), { action: 'test.unsealed' });
+    await expect(db.query(`UPDATE audit_event SET action = 'test.changed' WHERE action = 'test.unsealed'`)).rejects.toThrow(/append-only/);
+    await chain.seal();
+    await expect(db.query(`UPDATE audit_event SET seq = 9999, hash = 'x', prev_hash = 'y' WHERE action = 'test.unsealed'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM audit_event WHERE action = 'test.unsealed'`)).rejects.toThrow(/append-only/);
+  });
+
+  it('names the first row altered or removed behind the database’s back', async () => {
+    await chain.seal();
+    const rows = await count();
+    const [victim] = await db.query(`SELECT id FROM audit_event WHERE seq = 3`);
+    if (dialect === 'postgres') await db.query(`ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`);
+    else await db.query(`DROP TRIGGER audit_event_no_update`), await db.query(`DROP TRIGGER audit_event_no_delete`);
+
+    await db.query(`UPDATE audit_event SET details = NULL, action = 'campaign.launch' WHERE seq = 3`);
+    expect(await chain.verify()).toEqual({ ok: false, rows: 2, seq: 3, id: victim.id, problem: expect.stringMatching(/altered/) });
+    const page = await t.app.inject({ method: 'GET', url: '/dashboard/audit', headers: { ...admin, accept: 'text/html' } });
+    expect(page.body).toContain('Broken at row 3');
+
+    await db.query(`DELETE FROM audit_event WHERE seq = 3`);
+    expect(await chain.verify()).toMatchObject({ ok: false, rows: 2, seq: 3, id: null, problem: expect.stringMatching(/removed/) });
+    expect(rows).toBeGreaterThan(4);
+  });
+});
