@@ -137,6 +137,8 @@ describe('staff pages (PostgreSQL)', () => {
       const browser = new FormBrowser(t.app);
       await browser.signIn('redirect@pages.example', 'redirect-password-1');
       await browser.get('/dashboard');
+      const copied = browser.cookies.access_token!;
+      expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', cookies: { access_token: copied } })).statusCode).toBe(200);
       expect((await browser.post('/logout', {}, null)).statusCode).toBe(403);
       const res = await browser.post('/logout');
       expect(res.statusCode).toBe(303);
@@ -145,6 +147,9 @@ describe('staff pages (PostgreSQL)', () => {
       expect(browser.cookies.access_token).toBeUndefined();
       expect((await browser.get('/dashboard')).statusCode).toBe(303);
       expect((await browser.get('/login?notice=signed-out')).body).toContain('You have signed out.');
+      // A copy of the cookie taken before signing out stops working too: the session ended on the server.
+      expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', cookies: { access_token: copied } })).statusCode).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url: '/dashboard', headers: { accept: 'text/html' }, cookies: { access_token: copied } })).statusCode).toBe(303);
     });
   });
 

@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { INVALID_PASSWORD_LINK, PasswordResetService } from '../users/password-reset.service';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../users/passwords';
 import { field, FormBody, formErrors, humanise, noticeFor, renderPage, safeNext, seeOther } from '../web/pages';
+import { LoginThrottlerGuard } from './guards/throttling';
 import { AuthService, INVALID_CREDENTIALS } from './auth.service';
 import { Public } from './decorators/auth.decorators';
 import { ACCESS_TOKEN_COOKIE, clearSessionCookie, setSessionCookie } from './session-cookie';
@@ -48,7 +49,7 @@ export class AuthPagesController {
   @Post('login')
   @Public()
   @RouteConfig({ csrf: true })
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
   async login(@Body() body: FormBody, @Res() reply: FastifyReply) {
     const email = field(body, 'email');
@@ -76,7 +77,8 @@ export class AuthPagesController {
   @Post('logout')
   @Public()
   @RouteConfig({ csrf: true })
-  async logout(@Res() reply: FastifyReply) {
+  async logout(@Req() request: CookieRequest, @Res() reply: FastifyReply) {
+    await this.auth.endSession(request.cookies?.[ACCESS_TOKEN_COOKIE]);
     clearSessionCookie(reply, this.config);
     return seeOther(reply, '/login?notice=signed-out');
   }

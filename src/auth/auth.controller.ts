@@ -8,6 +8,8 @@ import { AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
 import { PasswordResetService } from '../users/password-reset.service';
 import { UsersService } from '../users/users.service';
+import { LoginThrottlerGuard } from './guards/throttling';
+import { readCredential } from './guards/access.guard';
 import { AuthService } from './auth.service';
 import { CurrentActor, Public, Roles } from './decorators/auth.decorators';
 import {
@@ -38,7 +40,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard, LocalAuthGuard)
+  @UseGuards(LoginThrottlerGuard, LocalAuthGuard)
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiErrors(400, { 401: 'Wrong email or password, or a deactivated user' }, 429)
@@ -52,13 +54,15 @@ export class AuthController {
     return { accessToken };
   }
 
-  /** Clears the session cookie (a bearer token simply expires; see logout-everywhere). */
+  /** Ends this session on the server (its bearer token or cookie stops working at once) and clears the cookie. */
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out: clear the session cookie' })
+  @ApiOperation({ summary: 'Sign out: end this session and clear the session cookie' })
   @ApiErrors({ 400: 'A body was sent and is not valid JSON' })
-  logout(@Res({ passthrough: true }) reply: FastifyReply): void {
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const credential = readCredential(request);
+    await this.auth.endSession(credential.kind === 'bearer' || credential.kind === 'cookie' ? credential.token : undefined);
     clearSessionCookie(reply, this.config);
   }
 

@@ -3,6 +3,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EndedSession } from './ended-session.entity';
+import { EndedSessions } from './ended-sessions.repository';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AppConfig } from '../config/app-config';
 import { SettingsModule } from '../settings/settings.module';
@@ -36,9 +39,10 @@ import { LocalStrategy } from './strategies/local.strategy';
       }),
     }),
     ThrottlerModule.forRoot(AUTH_THROTTLING),
+    TypeOrmModule.forFeature([EndedSession]),
   ],
   controllers: [AuthController, AuthPagesController, AccountPagesController],
-  providers: [AuthService, LocalStrategy, LocalAuthGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AuthService, EndedSessions, LocalStrategy, LocalAuthGuard, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService, UsersModule, ApiKeysModule, SettingsModule],
 })
 export class AuthModule {}

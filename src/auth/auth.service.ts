@@ -1,16 +1,20 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../common/actor';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { EndedSessions } from './ended-sessions.repository';
 
 /** Same words whatever went wrong, so the answer never tells whether an email is registered. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
 
 interface AccessTokenPayload {
   sub: string;
+  /** A random id of this sign-in, so signing out can end this session alone. */
+  sid?: string;
   /** The user's token version when the token was issued. */
   ver: number;
   typ: 'access';
@@ -23,6 +27,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
+    private readonly endedSessions: EndedSessions,
   ) {}
 
   /**
@@ -50,7 +55,7 @@ export class AuthService {
 
   /** A short-lived JWT bound to the user's current token version. */
   issueToken(userId: string, tokenVersion: number): Promise<string> {
-    const payload: AccessTokenPayload = { sub: userId, ver: tokenVersion, typ: 'access' };
+    const payload: AccessTokenPayload = { sub: userId, sid: randomUUID(), ver: tokenVersion, typ: 'access' };
     return this.jwt.signAsync(payload);
   }
 
@@ -69,6 +74,7 @@ export class AuthService {
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || !isUUID(payload.sub) || typeof payload.ver !== 'number') {
       return null;
     }
+    if (payload.sid !== undefined && (typeof payload.sid !== 'string' || (await this.endedSessions.has(payload.sid)))) return null;
     const user = await this.users.findAuthenticated(payload.sub);
     if (!user || user.tokenVersion !== payload.ver) return null;
     return { type: 'staff', id: user.id, role: user.role, ...(user.locationCodes ? { locationCodes: user.locationCodes } : {}) };
@@ -78,6 +84,20 @@ export class AuthService {
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<string> {
     await this.users.changePassword(actor, currentPassword, newPassword);
     return this.tokenForCurrentVersion(actor.id!);
+  }
+
+  /**
+   * Signing out: the token stops working on the server too (a copied cookie included), until it would have
+   * expired anyway. An invalid or expired token has nothing left to end.
+   */
+  async endSession(token: string | undefined): Promise<void> {
+    if (!token) return;
+    try {
+      const payload = await this.jwt.verifyAsync<AccessTokenPayload & { exp: number }>(token);
+      if (typeof payload.sid === 'string') await this.endedSessions.add(payload.sid, new Date(payload.exp * 1000));
+    } catch {
+      // nothing to end
+    }
   }
 
   /** Ends every session of the acting user, this one included. */

@@ -38,10 +38,11 @@ import { RewardCode } from '../rewards/reward-code.entity';
 import { Theme } from '../insights/theme.entity';
 import { RosterEntry } from '../insights/roster-entry.entity';
 import { DigestDelivery, DigestOptOut, LocationDigestSetting } from '../insights/digest.entity';
+import { EndedSession } from '../auth/ended-session.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
   Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
-  RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting, DataExportToken];
+  RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting, DataExportToken, EndedSession];

@@ -90,7 +90,7 @@ export class AccessGuard implements CanActivate {
 }
 
 /** An X-Api-Key header wins; then a bearer token; then the session cookie. */
-function readCredential(request: FastifyRequest): Credential {
+export function readCredential(request: FastifyRequest): Credential {
   const key = request.headers[API_KEY_HEADER];
   if (typeof key === 'string' && key.length > 0) return { kind: 'api_key', key: key.trim() };
   const authorization = request.headers.authorization;

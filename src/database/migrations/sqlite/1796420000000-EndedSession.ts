@@ -1,0 +1,16 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+/** Signed-out sessions, refused until their token would have expired. */
+export class EndedSession1796420000000 implements MigrationInterface {
+    name = 'EndedSession1796420000000'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`CREATE TABLE "ended_session" ("sid" varchar(36) PRIMARY KEY NOT NULL, "expires_at" datetime NOT NULL)`);
+        await queryRunner.query(`CREATE INDEX "ix_ended_session_expires_at" ON "ended_session" ("expires_at") `);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "ix_ended_session_expires_at"`);
+        await queryRunner.query(`DROP TABLE "ended_session"`);
+    }
+}
