@@ -172,6 +172,9 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
   },
 
   async 'demo:seed'(config) {
+    if (config.isProduction) {
+      throw new CliError('demo:seed refuses to run with NODE_ENV=production: demo users with printed passwords and made-up customers must never reach a live database');
+    }
     const report = await withApp(config, (app) => app.get(DemoSeedService).seed(cliActor('demo:seed')));
     console.log(`demo locations added: ${report.locations.join(', ') || 'none (already there)'}`);
     console.log(`demo feedback responses added: ${report.feedback || 'none (already there)'}`);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDataDir } from './support/database';
@@ -40,6 +40,28 @@ describe('npm run cli -- user:create, apikey:create, demo:seed, audit:verify (SQ
     expect(shown.map((m) => [m[1], m[2]])).toEqual(passwords.map((m) => [m[1], m[2]]));
     // Kept for this user only, next to the generated secrets.
     expect(statSync(join(dataDir, 'demo-credentials.json')).mode & 0o077).toBe(0);
+  });
+
+  it('demo:seed refuses to run with NODE_ENV=production and writes nothing', () => {
+    const prodDir = tempDataDir();
+    try {
+      const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'demo:seed'], {
+        cwd: join(__dirname, '..'),
+        env: {
+          PATH: process.env.PATH!, DATA_DIR: prodDir, NODE_ENV: 'production', LOG_LEVEL: 'silent',
+          JWT_SECRET: 'j'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), HASH_KEY: 'h'.repeat(40),
+          PUBLIC_URL: 'https://good.example.com', BRAND_POSTAL_ADDRESS: '1 Main St',
+        },
+        encoding: 'utf8',
+        timeout: 60000,
+      });
+      expect(result.stderr).toContain('demo:seed refuses to run with NODE_ENV=production');
+      expect(result.status).toBe(1);
+      expect(result.stdout).not.toContain('password:');
+      expect(existsSync(join(prodDir, 'goodword.sqlite'))).toBe(false);
+    } finally {
+      rmSync(prodDir, { recursive: true, force: true });
+    }
   });
 
   it('user:create generates a strong password when none is piped in, and never stores it in plain text', () => {

@@ -7,6 +7,7 @@ import { PreferenceTokens } from '../src/preferences/preference-tokens.service';
 import { ALL_DAY, seedCustomers, seedLocation, staffHeader, waitFor } from './campaign-fixtures';
 import { FormBrowser } from './support/form-browser';
 import { createTestApp, Dialect, TestApp } from './support/app';
+import { ONE_CLICK_UNSUBSCRIBES_PER_MINUTE, PREFERENCE_PAGES_PER_MINUTE } from '../src/preferences/preferences.controller';
 import { TestSmtpServer } from './support/smtp-server';
 
 /**
@@ -181,6 +182,18 @@ describe.each<Dialect>(['sqlite', 'postgres'])('preferences and opt-out (%s)', (
     const page = await t.app.inject({ method: 'GET', url: `/preferences/${await token(ids.dan)}`, headers: { accept: 'text/html' } });
     expect(page.body).toContain('You are not on our marketing list');
     expect(page.body).not.toContain('name="marketingEmail"');
+  });
+
+  it('limits the preference pages per address, answering 429 with Retry-After; one-click posts keep a larger limit', async () => {
+    for (let i = 0; i < PREFERENCE_PAGES_PER_MINUTE; i++) {
+      expect((await t.app.inject({ method: 'GET', url: `/preferences/not-a-token-${i}`, remoteAddress: '203.0.113.77' })).statusCode).not.toBe(429);
+    }
+    const limited = await t.app.inject({ method: 'GET', url: '/preferences/not-a-token-x', remoteAddress: '203.0.113.77' });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.app.inject({ method: 'GET', url: '/preferences/not-a-token-x/unsubscribe', remoteAddress: '203.0.113.77' })).statusCode).toBe(429);
+    expect((await t.app.inject({ method: 'POST', url: '/preferences/not-a-token-x/unsubscribe', remoteAddress: '203.0.113.77' })).statusCode).toBe(404);
+    expect(ONE_CLICK_UNSUBSCRIBES_PER_MINUTE).toBeGreaterThan(PREFERENCE_PAGES_PER_MINUTE);
   });
 });
 
