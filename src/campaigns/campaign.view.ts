@@ -24,17 +24,22 @@ export interface CampaignView {
   updatedAt: Date;
 }
 
-export function toCampaignView(campaign: Campaign, locations: LocationIndex): CampaignView {
+/**
+ * `visible`: a dealer's location ids. A dealer reading a campaign that spans locations sees only theirs: its
+ * other locations' codes and prompt overrides are left out ("all" reads as their own codes).
+ */
+export function toCampaignView(campaign: Campaign, locations: LocationIndex, visible: Set<string> | null = null): CampaignView {
   const overrides: Record<string, string> = {};
   for (const [id, prompt] of Object.entries(campaign.promptOverrides ?? {})) {
     const code = locations.byId.get(id)?.code;
-    if (code) overrides[code] = prompt;
+    if (code && (!visible || visible.has(id))) overrides[code] = prompt;
   }
+  const locationIds = visible ? (campaign.locationIds ?? [...visible]).filter((id) => visible.has(id)) : campaign.locationIds;
   return {
     id: campaign.id,
     name: campaign.name,
     status: campaign.status,
-    locations: campaign.locationIds ? locations.codes(campaign.locationIds) : 'all',
+    locations: locationIds ? locations.codes(locationIds) : 'all',
     minScore: campaign.minScore,
     lookBackDays: campaign.lookBackDays,
     channels: campaign.channels,

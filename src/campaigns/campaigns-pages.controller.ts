@@ -67,7 +67,7 @@ export class CampaignsPagesController {
   @Get()
   @Roles('admin', 'marketer', 'dealer')
   async list(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const views = await this.campaigns.views(await this.campaigns.list(actor));
+    const views = await this.campaigns.views(await this.campaigns.list(actor), actor);
     const context = staffContext(reply, actor, { title: 'Campaigns', section: 'campaigns' }, {
       campaigns: views.map((v) => ({ ...v, statusLabel: STATUS_LABELS[v.status], locationsText: locationsText(v), createdText: formatDateTime(v.createdAt) })),
       canEdit: mayEdit(actor),
@@ -112,7 +112,7 @@ export class CampaignsPagesController {
   @Roles(...MANAGERS)
   async editForm(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
     const campaign = await this.campaigns.get(actor, id);
-    return this.renderForm(reply, actor, campaign, valuesOf(await this.campaigns.view(campaign)));
+    return this.renderForm(reply, actor, campaign, valuesOf(await this.campaigns.view(campaign, actor)));
   }
 
   @Post(':id')
@@ -210,7 +210,7 @@ export class CampaignsPagesController {
   }
 
   private async renderDetail(reply: FastifyReply, actor: Actor, campaign: Campaign, data: object, status = 200) {
-    const view = await this.campaigns.view(campaign);
+    const view = await this.campaigns.view(campaign, actor);
     const funnel = await this.funnel.execute(actor, campaign.id);
     const editable = mayEdit(actor);
     const context = staffContext(reply, actor, { title: campaign.name, section: 'campaigns' }, {

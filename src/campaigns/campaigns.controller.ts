@@ -35,7 +35,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'List the campaigns you may see' })
   @ApiErrors(400, 404)
   async list(@CurrentActor() actor: Actor, @Query() query: CampaignListQueryDto) {
-    const views = await this.campaigns.views(await this.campaigns.list(actor, query.location));
+    const views = await this.campaigns.views(await this.campaigns.list(actor, query.location), actor);
     return query.format === 'csv' ? new CsvResponse('campaigns.csv', CAMPAIGN_CSV_COLUMNS, views.map(toCampaignCsvRow)) : views;
   }
 
@@ -44,7 +44,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Create a draft campaign' })
   @ApiErrors(400)
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateCampaignDto) {
-    return this.campaigns.view(await this.campaigns.create(actor, dto));
+    return this.campaigns.view(await this.campaigns.create(actor, dto), actor);
   }
 
   @Get(':id')
@@ -52,7 +52,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'A campaign' })
   @ApiErrors(404)
   async get(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.campaigns.view(await this.campaigns.get(actor, id));
+    return this.campaigns.view(await this.campaigns.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -60,7 +60,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Change a campaign that has not ended' })
   @ApiErrors(400, 404, { 409: 'An ended campaign cannot be changed' })
   async update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateCampaignDto) {
-    return this.campaigns.view(await this.campaigns.update(actor, id, dto));
+    return this.campaigns.view(await this.campaigns.update(actor, id, dto), actor);
   }
 
   @Post(':id/dry-run')
@@ -79,7 +79,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Launch a draft campaign' })
   @ApiErrors(400, 404, { 409: 'Only a draft campaign can be launched' })
   async launch(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.campaigns.view(await this.launcher.execute(actor, id));
+    return this.campaigns.view(await this.launcher.execute(actor, id), actor);
   }
 
   @Post(':id/pause')
@@ -88,7 +88,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Pause a running campaign' })
   @ApiErrors(404, { 409: 'Only a running campaign can be paused' })
   async pause(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.campaigns.view(await this.campaigns.pause(actor, id));
+    return this.campaigns.view(await this.campaigns.pause(actor, id), actor);
   }
 
   @Post(':id/resume')
@@ -97,7 +97,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Resume a paused campaign' })
   @ApiErrors(404, { 409: 'Only a paused campaign can be resumed' })
   async resume(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.campaigns.view(await this.campaigns.resume(actor, id));
+    return this.campaigns.view(await this.campaigns.resume(actor, id), actor);
   }
 
   @Post(':id/end')
@@ -106,7 +106,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'End a campaign for good' })
   @ApiErrors(404, { 409: 'This campaign has already ended' })
   async end(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.campaigns.view(await this.campaigns.end(actor, id));
+    return this.campaigns.view(await this.campaigns.end(actor, id), actor);
   }
 
   @Post(':id/test-send')

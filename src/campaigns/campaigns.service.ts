@@ -77,13 +77,16 @@ export class CampaignsService {
     return this.deliveries.load(invitationId);
   }
 
-  async view(campaign: Campaign): Promise<CampaignView> {
-    return toCampaignView(campaign, await this.locationsService.index());
+  /** As `actor` may read it: a dealer sees only their locations in it. */
+  async view(campaign: Campaign, actor: Actor): Promise<CampaignView> {
+    const index = await this.locationsService.index();
+    return toCampaignView(campaign, index, this.visibleLocationIds(actor, index));
   }
 
-  async views(campaigns: Campaign[]): Promise<CampaignView[]> {
+  async views(campaigns: Campaign[], actor: Actor): Promise<CampaignView[]> {
     const index = await this.locationsService.index();
-    return campaigns.map((c) => toCampaignView(c, index));
+    const visible = this.visibleLocationIds(actor, index);
+    return campaigns.map((c) => toCampaignView(c, index, visible));
   }
 
   /** The dealer's location ids, or null for roles that see every location. */
