@@ -30,6 +30,26 @@ describe.each<Dialect>(['postgres', 'sqlite'])('bad input (%s)', (dialect) => {
   afterAll(() => t?.close());
   beforeEach(() => clearFeedback(db));
 
+  describe('invisible characters that could flip or hide the text around them', () => {
+    it('takes bidi overrides and zero-width characters out of names (webhook, CSV, locations) and overrides out of comments', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/feedback',
+        headers: staff.apiKey,
+        payload: { responses: [{ responseId: 'B-1', email: 'b1@example.com', locationCode: OWN, score: 9, name: 'Sa\u202Em\u200B Lee\u2066', comment: 'Great \u202Eecivres\u202C team \u{1F468}\u200D\u{1F469}' }] },
+      });
+      expect(res.json()).toMatchObject({ accepted: 1 });
+      await upload(csv(csvRow('B-2', 'b2@example.com', OWN, 10, 'Jo\u200D\u202Ey', '', 'ok', daysAgo(1))));
+      const rows: { response_id: string; name: string; comment: string }[] = await db.query(
+        `SELECT r.response_id, c.name, r.comment FROM feedback_response r JOIN customer c ON c.id = r.customer_id ORDER BY r.response_id`,
+      );
+      expect(rows.map((r) => [r.response_id, r.name])).toEqual([['B-1', 'Sam Lee'], ['B-2', 'Joy']]);
+      expect(rows[0].comment).toBe('Great ecivres team \u{1F468}\u200D\u{1F469}');
+      const location = await t.app.inject({ method: 'POST', url: '/api/locations', headers: staff.admin, payload: { code: 'BIDI-1', name: 'North\u202Eside\u200B Motors' } });
+      expect(location.json()).toMatchObject({ name: 'Northside Motors' });
+    });
+  });
+
   describe('NUL characters', () => {
     it('webhook: refuses the item holding one, with its reason, and stores the others of the batch', async () => {
       const item = (id: string, extra: Record<string, unknown> = {}) => ({ responseId: id, email: `${id.toLowerCase()}@example.com`, locationCode: OWN, score: 9, ...extra });

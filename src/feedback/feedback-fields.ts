@@ -1,4 +1,5 @@
 import { isEmail } from 'class-validator';
+import { cleanName, stripBidiControls } from '../common/text/invisible-characters';
 
 /**
  * The rules for one feedback response, shared by every door (CSV file, upload, CLI, webhook) so they
@@ -73,6 +74,11 @@ function optionalText(label: string, value: unknown, max: number): Check<string 
   if (typeof value !== 'string' && typeof value !== 'number') return fail(`${label} must be text`);
   const text = String(value).trim();
   return text.length > max ? fail(`${label} must be at most ${max} characters`) : ok(text);
+}
+
+/** A checked text with the characters that could disguise it removed (see invisible-characters). */
+function cleaned(check: Check<string | null>, clean: (text: string) => string): Check<string | null> {
+  return check.ok && check.value !== null ? ok(clean(check.value) || null) : check;
 }
 
 const WHOLE = /^\d{1,2}(?:\.0+)?$/;
@@ -164,9 +170,9 @@ export const FIELD_CHECKS: { [K in FeedbackField]: (label: string, value: unknow
   email: checkEmail,
   locationCode: checkLocationCode,
   score: checkScore,
-  name: (label, value) => optionalText(label, value, LIMITS.name),
+  name: (label, value) => cleaned(optionalText(label, value, LIMITS.name), cleanName),
   phone: (label, value) => optionalText(label, value, LIMITS.phone),
-  comment: (label, value) => optionalText(label, value, LIMITS.comment),
+  comment: (label, value) => cleaned(optionalText(label, value, LIMITS.comment), stripBidiControls),
   respondedAt: checkDate,
   visitedAt: checkDate,
   marketingConsent: checkConsent,

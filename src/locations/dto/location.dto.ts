@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { cleanName } from '../../common/text/invisible-characters';
 import { IsEmail, IsOptional, IsString, IsTimeZone, IsUrl, Length, Matches, MaxLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -15,7 +16,7 @@ export class CreateLocationDto {
   code: string;
 
   @ApiProperty({ example: 'Springfield Motors' })
-  @Transform(trim) @IsString() @Length(1, 200, { message: 'name must be 1-200 characters' })
+  @Transform(({ value }) => (typeof value === 'string' ? cleanName(value) : value)) @IsString() @Length(1, 200, { message: 'name must be 1-200 characters' })
   name: string;
 
   @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsString() @MaxLength(300)

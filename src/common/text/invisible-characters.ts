@@ -1,0 +1,18 @@
+/**
+ * Characters that change how the text around them is shown without showing themselves. A right-to-left override
+ * in a name can flip the sentence it is put into ("Hi ‮nimda‬," on a page or in an email); zero-width characters
+ * can hide a word or make two names look alike.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+/** Bidi controls and marks, zero-width characters, BOM, other C0/C1 controls (names have no use for any). */
+const NAME_INVISIBLES = /[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+/** Free text (comments): embeddings, overrides and isolates removed; joiners and marks stay (emoji, Arabic, Indic scripts need them). */
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
+/** A person's or a place's name: every invisible and control character removed, spaces collapsed. */
+export function cleanName(text: string): string {
+  return text.replace(NAME_INVISIBLES, '').replace(/\s+/g, ' ').trim();
+}
