@@ -70,7 +70,7 @@ describe.each<Dialect>(['sqlite', 'postgres'])('campaign sending (%s)', (dialect
     const service = t.app.get(CampaignsService);
     // Campaign A sends from this hour for six hours (UTC); 31.5 days ago at this time of day +12 h, they were closed.
     const hour = new Date().getUTCHours();
-    const a = await campaign('Paused for a month', { from: hour, to: (hour + 6) % 24 });
+    const a = await campaign('Paused for a month', { from: hour, to: (hour + 6) % 24 || 24 });
     const claimedAt = new Date(Date.now() - 31 * DAY - 12 * 60 * 60_000);
 
     jest.useFakeTimers({ now: claimedAt, advanceTimers: true, doNotFake: [...ALL_BUT_DATE] });
