@@ -42,6 +42,15 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
  * Binary files (spreadsheets, images, UTF-16 text) have NUL bytes in their first line, many of them, or
  * NULs among other control bytes; a stray NUL in a text cell is that row's problem, not the file's.
  */
+const BINARY_SIGNATURES = [
+  Buffer.from('PK\x03\x04', 'latin1'), // zip: .xlsx, .docx
+  Buffer.from('\x89PNG', 'latin1'),
+  Buffer.from('%PDF', 'latin1'),
+  Buffer.from('GIF8', 'latin1'),
+  Buffer.from([0xff, 0xd8, 0xff]), // JPEG
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), // legacy .xls
+];
+
 function looksBinary(head: Buffer): boolean {
   const sample = head.subarray(0, 4096);
   const firstBreak = sample.findIndex((byte) => byte === 0x0a || byte === 0x0d);
@@ -52,7 +61,10 @@ function looksBinary(head: Buffer): boolean {
     else if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c && byte !== 0x1b) controls++;
   }
   if (nuls === 0) return false;
-  return controls > 0 || nuls > Math.max(16, sample.length / 64) || sample.subarray(0, firstBreak === -1 ? sample.length : firstBreak).includes(0);
+  if (BINARY_SIGNATURES.some((magic) => sample.subarray(0, magic.length).equals(magic))) return true;
+  // A few stray NUL or control characters in a cell make a bad row (refused with its line), not a binary file.
+  const many = Math.max(16, sample.length / 64);
+  return nuls > many || controls > many || sample.subarray(0, firstBreak === -1 ? sample.length : firstBreak).includes(0);
 }
 
 /** Comma or semicolon, whichever the header line uses more (outside quotes). */
