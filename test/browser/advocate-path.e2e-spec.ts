@@ -133,6 +133,10 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
       // (Locators, not waitForFunction: the page's CSP forbids the eval that a string predicate needs.)
       await page.locator('#x-count', { hasText: `For X: ${countFor(ADA_COMMENT)} of 280 characters with the link.` }).waitFor();
       await check(page, '01-write');
+      // Every channel and the hint under them are on the page, not hidden in a box that scrolls (issue #14, defect 1).
+      const clipped = await page.locator('fieldset.checklist').evaluateAll((sets) => sets.filter((f) => f.scrollHeight > f.clientHeight + 1).length);
+      expect(clipped).toBe(0);
+      expect(await page.getByText('You share it yourself, from your own accounts.').isVisible()).toBe(true);
 
       // Edits it by typing: the live counter follows, counted by the server as X counts.
       const text = `${ADA_COMMENT} Fixed my brakes the same day, and the price was what they said. 🚗`;
@@ -150,6 +154,10 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
       expect(await page.locator('blockquote.quote').first().textContent()).toBe(text);
       expect(await page.locator('[data-x-length]').getAttribute('data-x-length')).toBe(String(countFor(text)));
       await check(page, '03-preview');
+      // The link each channel adds is shown as text, never as something that looks clickable (defect 7).
+      expect(
+        await page.evaluate("(() => { const el = document.querySelector('.link-suffix'); return [el.tagName, el.closest('a') === null, getComputedStyle(el).textDecorationLine]; })()"),
+      ).toEqual(['SPAN', true, 'none']);
       await page.getByLabel(/I wrote this and I’m happy for it to be shared under my first name/).check();
       await page.getByRole('button', { name: 'Approve' }).click();
 
