@@ -333,6 +333,9 @@ describe('the advocate’s page (SQLite)', () => {
     expect(prefs.body).toContain(`${linkOf('dan').preferences}/recommendations`);
     const mine = await browser.get(`${linkOf('dan').preferences}/recommendations`);
     expect(mine.body).toContain('Dan says: top marks.');
+    // Nothing was posted on X for Dan: the page promises no X post deletion (issue #14, defect 6).
+    expect(mine.body).toContain('Withdrawing takes it off our pages and switches its links off.');
+    expect(mine.body).not.toContain('on X');
     // Someone else's token can't withdraw it.
     const stranger = new FormBrowser(t.app);
     await stranger.get(linkOf('eve').preferences);
@@ -353,6 +356,7 @@ describe('the advocate’s page (SQLite)', () => {
     const share = await browser.get(linkOf('dan').invite);
     expect(share.body).toContain('Your recommendation is withdrawn');
     expect(share.body).not.toContain('data-channel="x"');
+    expect(share.body).not.toContain('Withdraw your recommendation');
     // Staff can't bring a withdrawn recommendation back through hide/unhide.
     await t.app.inject({ method: 'POST', url: `/api/recommendations/${rec.id}/hide`, headers: marketer.headers, payload: { reason: 'x' } });
     await t.app.inject({ method: 'POST', url: `/api/recommendations/${rec.id}/unhide`, headers: marketer.headers });

@@ -9,6 +9,7 @@ import { PreferenceTokens } from '../preferences/preference-tokens.service';
 import { noticeFor, renderPage, seeOther } from '../web/pages';
 import { ADVOCATE_REQUESTS_PER_MINUTE } from './advocate-pages.controller';
 import { RecommendationsService } from './recommendations.service';
+import { SharePage } from './share-page.service';
 
 const NOTICES: Record<string, string> = {
   withdrawn: 'Your recommendation is withdrawn: it is no longer shown or shared anywhere through us, and a post we made for you on X is being deleted.',
@@ -23,6 +24,7 @@ export class MyRecommendationsController {
   constructor(
     private readonly tokens: PreferenceTokens,
     private readonly recommendations: RecommendationsService,
+    private readonly sharePage: SharePage,
   ) {}
 
   @Get()
@@ -35,7 +37,9 @@ export class MyRecommendationsController {
       title: 'Your recommendations',
       token,
       notice: noticeFor(notice, NOTICES),
-      recommendations: rows.map((r) => ({ ...r, active: !r.withdrawnAt })),
+      recommendations: await Promise.all(
+        rows.map(async (r) => ({ ...r, active: !r.withdrawnAt, postedOnX: !r.withdrawnAt && (await this.sharePage.postedOnX(r.id)) })),
+      ),
       csrfToken: reply.generateCsrf(),
     });
   }

@@ -39,6 +39,13 @@ export class SharePage {
     private readonly config: AppConfig,
   ) {}
 
+  /** True when Goodword posted it on X for the customer and the post is still there (withdrawing deletes it). */
+  async postedOnX(recommendationId: string): Promise<boolean> {
+    const xShare = (await this.shares.list(recommendationId)).find((l) => l.channel === 'x_post');
+    const post = xShare ? await this.xPosts.findByShare(xShare.shareId) : null;
+    return post?.status === 'posted' || post?.status === 'queued';
+  }
+
   async build(landing: LandingView, recommendation: Recommendation): Promise<SharePageView> {
     const links = await this.shares.list(recommendation.id);
     const text = recommendation.text ?? '';
