@@ -125,7 +125,9 @@ describe('posting to X from the advocate’s page (PostgreSQL, BullMQ)', () => {
     const prefs = new FormBrowser(t.app);
     const mine = await prefs.get(`${links.get('ana')!.preferences}/recommendations`);
     expect(mine.body).toContain('The post we made for you on X is deleted too.');
-    expect((await prefs.post(`${links.get('ana')!.preferences}/recommendations/${rec.id}/withdraw`)).statusCode).toBe(303);
+    const asked = await prefs.post(`${links.get('ana')!.preferences}/recommendations/${rec.id}/withdraw`);
+    expect(asked.body).toContain('The post we made for you on X is deleted.');
+    expect((await prefs.post(`${links.get('ana')!.preferences}/recommendations/${rec.id}/withdraw`, { confirm: 'yes' })).statusCode).toBe(303);
     await waitFor(() => fake.postsBy(fake.defaultUser.id).length === 0, 'the X post to be deleted');
     expect(await db.getRepository(AuditEvent).countBy({ action: 'recommendation.withdraw', subjectId: rec.id })).toBe(1);
   });

@@ -339,10 +339,16 @@ describe('the advocate’s page (SQLite)', () => {
     // Someone else's token can't withdraw it.
     const stranger = new FormBrowser(t.app);
     await stranger.get(linkOf('eve').preferences);
-    expect((await stranger.post(`${linkOf('eve').preferences}/recommendations/${rec.id}/withdraw`)).statusCode).toBe(404);
+    expect((await stranger.post(`${linkOf('eve').preferences}/recommendations/${rec.id}/withdraw`, { confirm: 'yes' })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}` })).statusCode).toBe(200);
 
-    const done = await browser.post(`${linkOf('dan').preferences}/recommendations/${rec.id}/withdraw`);
+    // One click asks first (issue #14, defect 3); nothing is withdrawn until the customer confirms.
+    const asked = await browser.post(`${linkOf('dan').preferences}/recommendations/${rec.id}/withdraw`);
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Withdraw your recommendation?');
+    expect(asked.body).not.toContain('on X');
+    expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}` })).statusCode).toBe(200);
+    const done = await browser.post(`${linkOf('dan').preferences}/recommendations/${rec.id}/withdraw`, { confirm: 'yes' });
     expect(done.statusCode).toBe(303);
     expect((await browser.get(done.headers.location as string)).body).toContain('Your recommendation is withdrawn');
     const gone = await t.app.inject({ method: 'GET', url: `/p/${rec.id}` });

@@ -92,15 +92,25 @@ describe('campaign staff pages (SQLite)', () => {
   });
 
   it('launches, refuses a second launch, pauses, resumes, sends a test and ends from the buttons', async () => {
-    await marketer.get(campaignUrl);
-    const launched = await marketer.post(`${campaignUrl}/launch`);
+    const draft = await marketer.get(campaignUrl);
+    expect(draft.body).toContain('Starts when launched; runs until ended');
+    expect(draft.body).not.toContain('>End campaign</button>'); // nothing to end before it starts
+    // One click asks first, saying how many people will be emailed; nothing happens yet (issue #14, defect 3).
+    const asked = await marketer.post(`${campaignUrl}/launch`);
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toMatch(/<h1>Launch “Spring advocates”\?<\/h1>/);
+    expect(asked.body).toMatch(/\d+ customers? will be emailed an invitation now/);
+    expect(asked.body).toContain('name="confirm" value="yes"');
+    expect((await marketer.get(campaignUrl)).body).toContain('>Launch</button>'); // still a draft
+    const launched = await marketer.post(`${campaignUrl}/launch`, { confirm: 'yes' });
     expect(launched.statusCode).toBe(303);
     let page = await marketer.get(String(launched.headers.location));
     expect(page.body).toContain('Campaign launched');
     expect(page.body).toContain('>Pause</button>');
     expect(page.body).not.toContain('>Launch</button>');
 
-    const again = await marketer.post(`${campaignUrl}/launch`);
+    expect(page.body).toMatch(/Started at launch, [^;]+; runs until ended/);
+    const again = await marketer.post(`${campaignUrl}/launch`, { confirm: 'yes' });
     expect(again.statusCode).toBe(409);
     expect(alertText(again.body)).toContain('Only a draft campaign can be launched');
 
@@ -117,7 +127,11 @@ describe('campaign staff pages (SQLite)', () => {
 
     expect((await marketer.post(`${campaignUrl}/end`, {}, null)).statusCode).toBe(403); // no CSRF token
     await marketer.get(campaignUrl);
-    const ended = await marketer.post(`${campaignUrl}/end`);
+    const askedToEnd = await marketer.post(`${campaignUrl}/end`);
+    expect(askedToEnd.statusCode).toBe(200);
+    expect(askedToEnd.body).toContain('invitations not yet sent are cancelled');
+    expect((await marketer.get(campaignUrl)).body).toContain('>Pause</button>'); // still running
+    const ended = await marketer.post(`${campaignUrl}/end`, { confirm: 'yes' });
     page = await marketer.get(String(ended.headers.location));
     expect(page.body).toContain('Campaign ended.');
     expect(page.body).not.toContain('>Resume</button>');

@@ -152,7 +152,20 @@ export class CampaignsPagesController {
   @Roles(...MANAGERS)
   @RouteConfig({ csrf: true })
   @HttpCode(200)
-  launch(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async launch(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
+    if (field(body, 'confirm') !== 'yes') {
+      const campaign = await this.campaigns.get(actor, id);
+      const invite = (await this.dryRun.execute(actor, id)).totals.invite;
+      return this.confirm(reply, actor, campaign, {
+        action: 'launch',
+        heading: `Launch “${campaign.name}”?`,
+        lines: [
+          invite === 1 ? '1 customer will be emailed an invitation now' : `${invite.toLocaleString('en-US')} customers will be emailed an invitation now`,
+          'within each location’s sending hours; customers who become eligible while it runs are invited too. Invitations can’t be called back once sent.',
+        ],
+        button: invite === 1 ? 'Launch and email 1 customer' : `Launch and email ${invite.toLocaleString('en-US')} customers`,
+      });
+    }
     return this.act(reply, actor, id, 'launched', () => this.launcher.execute(actor, id));
   }
 
@@ -176,7 +189,16 @@ export class CampaignsPagesController {
   @Roles(...MANAGERS)
   @RouteConfig({ csrf: true })
   @HttpCode(200)
-  end(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async end(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
+    if (field(body, 'confirm') !== 'yes') {
+      const campaign = await this.campaigns.get(actor, id);
+      return this.confirm(reply, actor, campaign, {
+        action: 'end',
+        heading: `End “${campaign.name}”?`,
+        lines: ['No more invitations or reminders are sent; invitations not yet sent are cancelled.', 'Links already sent keep working, and recommendations stay. An ended campaign can’t be started again.'],
+        button: 'End campaign',
+      });
+    }
     return this.act(reply, actor, id, 'ended', () => this.campaigns.end(actor, id));
   }
 
@@ -191,6 +213,12 @@ export class CampaignsPagesController {
       return this.refuse(reply, actor, id, error);
     }
     return seeOther(reply, `/dashboard/campaigns/${id}?notice=test-sent`);
+  }
+
+  /** The second step of an action that can't be undone: what it will do, and a button that does it (CSRF, no script needed). */
+  private confirm(reply: FastifyReply, actor: Actor, campaign: Campaign, step: { action: string; heading: string; lines: string[]; button: string }) {
+    const context = staffContext(reply, actor, { title: step.heading, section: 'campaigns' }, { campaign, ...step });
+    return renderPage(reply, 'pages/staff/campaign-confirm.hbs', context);
   }
 
   private async act(reply: FastifyReply, actor: Actor, id: string, notice: string, action: () => Promise<unknown>) {
@@ -225,7 +253,7 @@ export class CampaignsPagesController {
         { label: 'Channels', value: view.channels.map((c) => CHANNEL_LABELS[c]).join(', ') },
         { label: 'Prompt', value: view.prompt },
         ...Object.entries(view.promptOverrides).map(([code, prompt]) => ({ label: `Prompt at ${code}`, value: prompt })),
-        { label: 'Schedule', value: `${view.startsAt ? formatDateTime(view.startsAt) : 'at launch'} to ${view.endsAt ? formatDateTime(view.endsAt) : 'until ended'}` },
+        { label: 'Schedule', value: scheduleText(view) },
         { label: 'Sending hours', value: `${pad(view.sendingHours.from)}:00–${pad(view.sendingHours.to)}:00 in each location’s time zone` },
         { label: 'Reminder', value: view.reminderAfterDays ? `after ${view.reminderAfterDays} days, to those who did not open` : 'none' },
       ],
@@ -235,7 +263,7 @@ export class CampaignsPagesController {
       canLaunch: editable && view.status === 'draft',
       canPause: editable && view.status === 'running',
       canResume: editable && view.status === 'paused',
-      canEnd: editable && view.status !== 'ended',
+      canEnd: editable && (view.status === 'running' || view.status === 'paused'),
       canTest: editable,
     });
     return renderPage(reply, 'pages/staff/campaign.hbs', context, status);
@@ -261,6 +289,15 @@ export class CampaignsPagesController {
 
 function mayEdit(actor: Actor): boolean {
   return actor.role === 'admin' || actor.role === 'marketer';
+}
+
+/** "Starts when launched; runs until ended", or the dates as set (and as they happened). */
+export function scheduleText(view: Pick<CampaignView, 'startsAt' | 'endsAt' | 'launchedAt' | 'endedAt'>): string {
+  const start = view.startsAt
+    ? `Starts ${formatDateTime(view.startsAt)}`
+    : view.launchedAt ? `Started at launch, ${formatDateTime(view.launchedAt)}` : 'Starts when launched';
+  const end = view.endedAt ? `ended ${formatDateTime(view.endedAt)}` : view.endsAt ? `ends ${formatDateTime(view.endsAt)}` : 'runs until ended';
+  return `${start}; ${end}`;
 }
 
 function pad(hour: number): string {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
@@ -6,7 +6,7 @@ import { Public } from '../auth/decorators/auth.decorators';
 import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { privatePage, renderInvalidLink } from '../preferences/link-pages';
 import { PreferenceTokens } from '../preferences/preference-tokens.service';
-import { noticeFor, renderPage, seeOther } from '../web/pages';
+import { field, FormBody, noticeFor, renderPage, seeOther } from '../web/pages';
 import { ADVOCATE_REQUESTS_PER_MINUTE } from './advocate-pages.controller';
 import { RecommendationsService } from './recommendations.service';
 import { SharePage } from './share-page.service';
@@ -46,9 +46,23 @@ export class MyRecommendationsController {
 
   @Post(':id/withdraw')
   @RouteConfig({ csrf: true })
-  async withdraw(@Param('token') token: string, @Param('id') id: string, @Res() reply: FastifyReply) {
+  async withdraw(@Param('token') token: string, @Param('id') id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
     const customerId = await this.tokens.resolve(token);
-    if (!customerId || !(await this.recommendations.withdraw(customerId, id))) return renderInvalidLink(reply, 'preferences');
+    if (!customerId) return renderInvalidLink(reply, 'preferences');
+    if (field(body, 'confirm') !== 'yes') {
+      // First the question, with what withdrawing does; only the confirmed post acts.
+      const recommendation = (await this.recommendations.listForCustomer(customerId)).find((r) => r.id === id && !r.withdrawnAt);
+      if (!recommendation) return renderInvalidLink(reply, 'preferences');
+      privatePage(reply);
+      return renderPage(reply, 'pages/advocate/withdraw-confirm.hbs', {
+        title: 'Withdraw your recommendation?',
+        token,
+        recommendation,
+        postedOnX: await this.sharePage.postedOnX(id),
+        csrfToken: reply.generateCsrf(),
+      });
+    }
+    if (!(await this.recommendations.withdraw(customerId, id))) return renderInvalidLink(reply, 'preferences');
     return seeOther(reply, `/preferences/${encodeURIComponent(token)}/recommendations?notice=withdrawn`);
   }
 }

@@ -218,6 +218,10 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
       expect(await page.locator('blockquote.quote').textContent()).toBe(text);
       await check(page, '08-my-recommendations');
       await page.getByRole('button', { name: 'Withdraw this recommendation' }).click();
+      // It asks first; "Yes, withdraw it" acts.
+      await page.locator('h1', { hasText: 'Withdraw your recommendation?' }).waitFor();
+      await check(page, '09a-withdraw-confirm');
+      await page.getByRole('button', { name: 'Yes, withdraw it' }).click();
       await page.waitForURL(`${preferences}/recommendations?notice=withdrawn`);
       expect(await page.getByRole('status').textContent()).toContain('Your recommendation is withdrawn');
       expect(await page.locator('.badge').textContent()).toBe('Withdrawn');
