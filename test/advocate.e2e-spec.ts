@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
@@ -255,8 +257,21 @@ describe('the advocate’s page (SQLite)', () => {
     expect(res.body).toContain('https://downtown.example.com');
     expect(res.body).toContain('href="/l/DLR-001"');
     expect(res.body).toContain(`<meta property="og:description" content="${rec.text}">`);
-    expect(res.body).toContain('<meta name="twitter:card" content="summary">');
+    expect(res.body).toContain('<meta name="twitter:card" content="summary_large_image">');
     expect(res.body).toContain(`<meta property="og:url" content="${PUBLIC_URL}/p/${rec.id}">`);
+    // The card image: the customer's words drawn as a quote card, fetched as a link preview would (issue #14).
+    const image = `${PUBLIC_URL}/p/${rec.id}/card.png`;
+    expect(res.body).toContain(`<meta property="og:image" content="${image}">`);
+    expect(res.body).toContain(`<meta name="twitter:image" content="${image}">`);
+    expect(res.body).toContain('<meta property="og:image:width" content="1200">');
+    const card = await t.app.inject({ method: 'GET', url: `/p/${rec.id}/card.png` });
+    expect(card.statusCode).toBe(200);
+    expect(card.headers['content-type']).toBe('image/png');
+    expect(card.rawPayload.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect([card.rawPayload.readUInt32BE(16), card.rawPayload.readUInt32BE(20)]).toEqual([1200, 630]);
+    expect(existsSync(join(t.config.dataDir, 'cards', `${rec.id}.png`))).toBe(true);
+    expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}/card.png` })).rawPayload.equals(card.rawPayload)).toBe(true);
+    expect((await t.app.inject({ method: 'GET', url: '/p/00000000-0000-4000-8000-000000000000/card.png' })).statusCode).toBe(404);
     expect(res.body).not.toContain(REVIEW_URL);
 
     const place = await t.app.inject({ method: 'GET', url: '/l/DLR-001' });
@@ -342,6 +357,7 @@ describe('the advocate’s page (SQLite)', () => {
     expect((await stranger.post(`${linkOf('eve').preferences}/recommendations/${rec.id}/withdraw`, { confirm: 'yes' })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}` })).statusCode).toBe(200);
 
+    expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}/card.png` })).statusCode).toBe(200); // its card is drawn and kept
     // One click asks first (issue #14, defect 3); nothing is withdrawn until the customer confirms.
     const asked = await browser.post(`${linkOf('dan').preferences}/recommendations/${rec.id}/withdraw`);
     expect(asked.statusCode).toBe(200);
@@ -353,6 +369,8 @@ describe('the advocate’s page (SQLite)', () => {
     expect((await browser.get(done.headers.location as string)).body).toContain('Your recommendation is withdrawn');
     const gone = await t.app.inject({ method: 'GET', url: `/p/${rec.id}` });
     expect(gone.statusCode).toBe(410);
+    expect((await t.app.inject({ method: 'GET', url: `/p/${rec.id}/card.png` })).statusCode).toBe(410);
+    expect(existsSync(join(t.config.dataDir, 'cards', `${rec.id}.png`))).toBe(false);
     expect(gone.body).toContain('no longer available');
     expect((await t.app.inject({ method: 'GET', url: `/r/${link.code}` })).statusCode).toBe(410);
     const after = await db.getRepository(Recommendation).findOneByOrFail({ id: rec.id });

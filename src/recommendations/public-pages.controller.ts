@@ -6,6 +6,7 @@ import { Public } from '../auth/decorators/auth.decorators';
 import { IpThrottle } from '../common/http/ip-throttle.guard';
 import { AppConfig } from '../config/app-config';
 import { renderPage } from '../web/pages';
+import { CARD_HEIGHT, CARD_WIDTH, QuoteCards } from './quote-card';
 import { RecommendationsService } from './recommendations.service';
 
 /** Cards and search engines may cache a public page briefly; a withdrawal shows within minutes. */
@@ -24,6 +25,7 @@ export class PublicPagesController {
   constructor(
     private readonly recommendations: RecommendationsService,
     private readonly config: AppConfig,
+    private readonly cards: QuoteCards,
   ) {}
 
   @Get('p/:id')
@@ -39,6 +41,7 @@ export class PublicPagesController {
     const title = `${author} recommends ${location.name}`;
     const url = `${this.config.publicUrl}/p/${recommendation.id}`;
     const description = oneLine(recommendation.text);
+    const image = `${url}/card.png`;
     reply.header('Cache-Control', PUBLIC_CACHE);
     return renderPage(reply, 'pages/public/recommendation.hbs', {
       title,
@@ -51,12 +54,34 @@ export class PublicPagesController {
         { property: 'og:title', content: title },
         { property: 'og:description', content: description },
         { property: 'og:url', content: url },
-        { name: 'twitter:card', content: 'summary' },
+        { property: 'og:image', content: image },
+        { property: 'og:image:type', content: 'image/png' },
+        { property: 'og:image:width', content: String(CARD_WIDTH) },
+        { property: 'og:image:height', content: String(CARD_HEIGHT) },
+        { property: 'og:image:alt', content: `${title}: “${description}”` },
+        { name: 'twitter:card', content: 'summary_large_image' },
         { name: 'twitter:title', content: title },
         { name: 'twitter:description', content: description },
+        { name: 'twitter:image', content: image },
+        { name: 'twitter:image:alt', content: `${title}: “${description}”` },
         { name: 'description', content: description },
       ],
     });
+  }
+
+  /** The link-preview image: drawn once per recommendation; gone (410) with the recommendation, and its file removed. */
+  @Get('p/:id/card.png')
+  async card(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const found = await this.recommendations.publicView(id);
+    if (found.state !== 'public') {
+      if (found.state === 'gone') this.cards.forget(id);
+      reply.header('Cache-Control', 'no-store');
+      return reply.status(found.state === 'gone' ? 410 : 404).type('text/plain; charset=utf-8').send(found.state === 'gone' ? 'Gone\n' : 'Not found\n');
+    }
+    const { recommendation, location } = found;
+    const png = this.cards.png({ id: recommendation.id, text: recommendation.text, author: recommendation.authorName ?? 'A customer', locationName: location.name });
+    reply.header('Cache-Control', PUBLIC_CACHE);
+    return reply.type('image/png').send(png);
   }
 
   @Get('l/:code')

@@ -11,6 +11,7 @@ import { ApproveRecommendation } from './approve-recommendation.use-case';
 import { MyRecommendationsController } from './my-recommendations.controller';
 import { PostToXForCustomer } from './post-to-x-for-customer.use-case';
 import { PublicPagesController } from './public-pages.controller';
+import { QuoteCards } from './quote-card';
 import { RecommendationsPagesController } from './recommendations-pages.controller';
 import { RecommendationsController } from './recommendations.controller';
 import { RecommendationsRepository } from './recommendations.repository';
@@ -25,7 +26,7 @@ import { XLengthController } from './x-length.controller';
 @Module({
   imports: [CampaignsModule, InvitationPagesModule, PreferencesModule, LocationsModule, SettingsModule, SharingModule, RewardsModule],
   controllers: [AdvocatePagesController, MyRecommendationsController, PublicPagesController, RecommendationsController, RecommendationsPagesController, XLengthController],
-  providers: [RecommendationsRepository, RecommendationsService, ApproveRecommendation, PostToXForCustomer, SharePage],
+  providers: [RecommendationsRepository, RecommendationsService, QuoteCards, ApproveRecommendation, PostToXForCustomer, SharePage],
   exports: [RecommendationsService, ApproveRecommendation],
 })
 export class RecommendationsModule {}

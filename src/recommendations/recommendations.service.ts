@@ -10,6 +10,7 @@ import { LocationsService } from '../locations/locations.service';
 import { SharesService } from '../sharing/shares.service';
 import { ApprovalRequest } from './approval-request.entity';
 import { Recommendation } from './recommendation.entity';
+import { QuoteCards } from './quote-card';
 import { isPublic, RecommendationsRepository } from './recommendations.repository';
 
 export type RecommendationStatus = 'public' | 'withdrawn' | 'hidden';
@@ -59,6 +60,7 @@ export class RecommendationsService {
     private readonly locations: LocationsService,
     private readonly shares: SharesService,
     private readonly audit: AuditService,
+    private readonly cards: QuoteCards,
   ) {}
 
   async list(actor: Actor, query: RecommendationsQuery & { limit?: number; offset?: number }): Promise<RecommendationView[]> {
@@ -110,7 +112,10 @@ export class RecommendationsService {
       );
       return true;
     });
-    if (done) this.shares.kick();
+    if (done) {
+      this.shares.kick();
+      this.cards.forget(id);
+    }
     return done;
   }
 
@@ -126,6 +131,7 @@ export class RecommendationsService {
       await this.shares.stopAll(manager, row.id, options);
       await manager.delete(ApprovalRequest, { recommendationId: row.id });
       await manager.update(Recommendation, { id: row.id }, { text: null, authorName: null, hiddenReason: null, erasedAt: new Date() });
+      this.cards.forget(row.id);
     }
     return rows.length;
   }
@@ -176,6 +182,7 @@ export class RecommendationsService {
         manager,
       );
     });
+    if (hide) this.cards.forget(id);
     return toView((await this.findForStaff(actor, id)));
   }
 
