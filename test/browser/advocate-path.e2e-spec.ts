@@ -164,6 +164,9 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
       // Step 3: the share page.
       await page.waitForURL(`${invite}?notice=approved`);
       expect(await page.locator('h1').textContent()).toBe('Share your recommendation');
+      // Each share button carries its channel's icon and says what it does to a screen reader.
+      expect(await page.getByRole('link', { name: 'Share on X (opens in a new window)' }).locator('svg.share-icon').count()).toBe(1);
+      expect(await page.locator('.share-buttons a:not(:has(svg.share-icon))').count()).toBe(0);
       expect(await page.getByRole('status').textContent()).toContain('Your recommendation is approved');
       expect(await page.locator('blockquote.quote').textContent()).toBe(text);
       expect(await page.getByRole('button', { name: 'Copy' }).isVisible()).toBe(true); // shown by advocate.js
