@@ -35,6 +35,14 @@ export class Location {
   @Column({ name: 'manager_email', type: 'varchar', length: 254, nullable: true })
   managerEmail: string | null;
 
+  /** Shown on the public page as a tel: link. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  phone: string | null;
+
+  /** Free text, a line per day or group of days ("Mon–Fri 8:00–18:00"). */
+  @Column({ name: 'opening_hours', type: 'varchar', length: 500, nullable: true })
+  openingHours: string | null;
+
   @CreatedAtColumn()
   createdAt: Date;
 

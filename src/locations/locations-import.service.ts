@@ -24,6 +24,8 @@ const COLUMNS: Record<keyof CreateLocationDto, string[]> = {
   websiteUrl: ['website_url', 'website', 'url'],
   reviewUrl: ['review_url', 'review_link'],
   managerEmail: ['manager_email', 'manager'],
+  phone: ['phone_number', 'telephone', 'tel'],
+  openingHours: ['opening_hours', 'hours', 'open_hours'],
 };
 
 const BATCH = 500;

@@ -26,11 +26,13 @@ export const LOCATION_FIELDS = [
   { name: 'websiteUrl', label: 'Website' },
   { name: 'reviewUrl', label: 'Review link' },
   { name: 'managerEmail', label: 'Manager email' },
+  { name: 'phone', label: 'Phone' },
+  { name: 'openingHours', label: 'Opening hours' },
 ] as const;
 type FieldName = (typeof LOCATION_FIELDS)[number]['name'];
 const LABELS: Record<string, string> = Object.fromEntries(LOCATION_FIELDS.map((f) => [f.name, f.label]));
 /** Optional fields an editor may empty; an emptied field is cleared (the API's PATCH leaves it as it was). */
-const CLEARABLE: FieldName[] = ['address', 'city', 'websiteUrl', 'reviewUrl', 'managerEmail'];
+const CLEARABLE: FieldName[] = ['address', 'city', 'websiteUrl', 'reviewUrl', 'managerEmail', 'phone', 'openingHours'];
 
 /** After a create or an edit, the location's page (in the web module: it shows numbers of several modules) says so. */
 export const LOCATION_NOTICES: Record<string, string> = { created: 'Location created.', updated: 'Location saved.' };

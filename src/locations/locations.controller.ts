@@ -9,7 +9,7 @@ import { CreateLocationDto, UpdateLocationDto } from './dto/location.dto';
 import { LocationsService } from './locations.service';
 
 export const LOCATION_CSV_COLUMNS = [
-  'code', 'name', 'address', 'city', 'timezone', 'locale', 'websiteUrl', 'reviewUrl', 'managerEmail',
+  'code', 'name', 'address', 'city', 'timezone', 'locale', 'websiteUrl', 'reviewUrl', 'managerEmail', 'phone', 'openingHours',
 ] as const;
 
 @ApiTags('locations')

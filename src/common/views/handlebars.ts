@@ -28,6 +28,8 @@ export function createHandlebars(root = TEMPLATES_DIR): typeof Handlebars {
   hbs.registerHelper('isoDate', (value: unknown) =>
     value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value.slice(0, 10) : '',
   );
+  // A tel: link's number: digits and a leading +, nothing that could end the attribute or change the scheme.
+  hbs.registerHelper('telHref', (value: unknown) => (typeof value === 'string' ? value.replace(/(?!^\+)[^0-9]/g, '') : ''));
   return hbs;
 }
 

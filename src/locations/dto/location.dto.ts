@@ -6,6 +6,10 @@ import { IsEmail, IsOptional, IsString, IsTimeZone, IsUrl, Length, Matches, MaxL
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() || undefined : value === null ? undefined : value;
+/** Opening hours keep their line breaks (one per day or group of days); other invisible characters go. */
+function cleanHours(text: string): string {
+  return text.replace(/\r\n?/g, '\n').split('\n').map((line) => cleanName(line)).filter(Boolean).join('\n');
+}
 const webUrl = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 export class CreateLocationDto {
@@ -43,6 +47,17 @@ export class CreateLocationDto {
 
   @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsEmail({}, { message: 'managerEmail must be an email address' }) @MaxLength(254)
   managerEmail?: string;
+
+  @ApiPropertyOptional({ example: '+1 555 010 0200' })
+  @Transform(trimToNull) @IsOptional() @IsString()
+  @Matches(/^\+?[0-9][0-9 ().\/-]{4,38}[0-9]$/, { message: 'phone must be a phone number such as +1 555 010 0200' })
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'Mon–Fri 8:00–18:00\nSat 9:00–13:00', description: 'A few short lines, shown as written' })
+  @Transform(({ value }) => (typeof value === 'string' ? cleanHours(value) || undefined : value === null ? undefined : value))
+  @IsOptional() @IsString() @MaxLength(500, { message: 'openingHours must be at most 500 characters' })
+  @Matches(/^[^\n]{0,80}(\n[^\n]{0,80}){0,9}$/, { message: 'openingHours must be at most 10 lines of 80 characters' })
+  openingHours?: string;
 }
 
 export class UpdateLocationDto extends PartialType(OmitType(CreateLocationDto, ['code'] as const)) {}
