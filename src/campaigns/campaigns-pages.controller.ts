@@ -5,6 +5,7 @@ import { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
 import { validatePlain } from '../common/validation/validate-plain';
+import { formatInZone, localFieldToUtc, utcToLocalField } from '../common/time/zones';
 import { field, fieldList, FormBody, formatDateTime, formErrors, humanise, noticeFor, renderPage, seeOther } from '../web/pages';
 import { staffContext } from '../web/staff-page';
 import { CampaignFunnel } from './campaign-funnel';
@@ -91,7 +92,7 @@ export class CampaignsPagesController {
   @HttpCode(200)
   async create(@CurrentActor() actor: Actor, @Body() body: FormBody, @Res() reply: FastifyReply) {
     const values = formValues(body);
-    const check = validatePlain(CreateCampaignDto, toDto(values, false));
+    const check = validatePlain(CreateCampaignDto, toDto(values, false, await this.zoneOf(values)));
     try {
       if (check.errors) return this.renderForm(reply, actor, null, values, humanise(check.errors, LABELS), 400);
       const campaign = await this.campaigns.create(actor, check.value);
@@ -112,7 +113,8 @@ export class CampaignsPagesController {
   @Roles(...MANAGERS)
   async editForm(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() reply: FastifyReply) {
     const campaign = await this.campaigns.get(actor, id);
-    return this.renderForm(reply, actor, campaign, valuesOf(await this.campaigns.view(campaign, actor)));
+    const view = await this.campaigns.view(campaign, actor);
+    return this.renderForm(reply, actor, campaign, valuesOf(view, await this.zoneOf(valuesOf(view, 'UTC'))));
   }
 
   @Post(':id')
@@ -122,7 +124,7 @@ export class CampaignsPagesController {
   async update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: FormBody, @Res() reply: FastifyReply) {
     const campaign = await this.campaigns.get(actor, id);
     const values = formValues(body);
-    const check = validatePlain(UpdateCampaignDto, toDto(values, true));
+    const check = validatePlain(UpdateCampaignDto, toDto(values, true, await this.zoneOf(values)));
     try {
       if (check.errors) return this.renderForm(reply, actor, campaign, values, humanise(check.errors, LABELS), 400);
       await this.campaigns.update(actor, id, check.value);
@@ -253,7 +255,7 @@ export class CampaignsPagesController {
         { label: 'Channels', value: view.channels.map((c) => CHANNEL_LABELS[c]).join(', ') },
         { label: 'Prompt', value: view.prompt },
         ...Object.entries(view.promptOverrides).map(([code, prompt]) => ({ label: `Prompt at ${code}`, value: prompt })),
-        { label: 'Schedule', value: scheduleText(view) },
+        { label: 'Schedule', value: scheduleText(view, await this.zoneOf(valuesOf(view, 'UTC'))) },
         { label: 'Sending hours', value: `${pad(view.sendingHours.from)}:00–${pad(view.sendingHours.to)}:00 in each location’s time zone` },
         { label: 'Reminder', value: view.reminderAfterDays ? `after ${view.reminderAfterDays} days, to those who did not open` : 'none' },
       ],
@@ -269,12 +271,27 @@ export class CampaignsPagesController {
     return renderPage(reply, 'pages/staff/campaign.hbs', context, status);
   }
 
+  /**
+   * The time zone a campaign's start and end are entered and shown in: its locations' zone when they share one
+   * (the form is filled in by people who think in that zone), otherwise UTC, said next to the field.
+   */
+  private async zoneOf(values: FormValues): Promise<string> {
+    const index = await this.campaigns.locations();
+    const codes = new Set(values.locations as string[]);
+    const chosen = values.locationsMode === 'some' ? index.all.filter((l) => codes.has(l.code)) : index.all;
+    const zones = new Set(chosen.map((l) => l.timezone));
+    return zones.size === 1 ? [...zones][0] : MIXED_ZONES_FALLBACK;
+  }
+
   private async renderForm(reply: FastifyReply, actor: Actor, campaign: Campaign | null, values: FormValues, errors?: string[], status = 200) {
     const index = await this.campaigns.locations();
     const chosen = new Set(values.locations as string[]);
     const channels = new Set(values.channels as string[]);
+    const zone = await this.zoneOf(values);
     const context = staffContext(reply, actor, { title: campaign ? `Edit ${campaign.name}` : 'New campaign', section: 'campaigns' }, {
       campaign,
+      zone,
+      mixedZones: zone === MIXED_ZONES_FALLBACK && new Set(index.all.map((l) => l.timezone)).size > 1,
       action: campaign ? `/dashboard/campaigns/${campaign.id}` : '/dashboard/campaigns',
       values,
       allLocations: values.locationsMode !== 'some',
@@ -292,11 +309,10 @@ function mayEdit(actor: Actor): boolean {
 }
 
 /** "Starts when launched; runs until ended", or the dates as set (and as they happened). */
-export function scheduleText(view: Pick<CampaignView, 'startsAt' | 'endsAt' | 'launchedAt' | 'endedAt'>): string {
-  const start = view.startsAt
-    ? `Starts ${formatDateTime(view.startsAt)}`
-    : view.launchedAt ? `Started at launch, ${formatDateTime(view.launchedAt)}` : 'Starts when launched';
-  const end = view.endedAt ? `ended ${formatDateTime(view.endedAt)}` : view.endsAt ? `ends ${formatDateTime(view.endsAt)}` : 'runs until ended';
+export function scheduleText(view: Pick<CampaignView, 'startsAt' | 'endsAt' | 'launchedAt' | 'endedAt'>, zone = 'UTC'): string {
+  const at = (d: Date) => formatInZone(new Date(d), zone);
+  const start = view.startsAt ? `Starts ${at(view.startsAt)}` : view.launchedAt ? `Started at launch, ${at(view.launchedAt)}` : 'Starts when launched';
+  const end = view.endedAt ? `ended ${at(view.endedAt)}` : view.endsAt ? `ends ${at(view.endsAt)}` : 'runs until ended';
   return `${start}; ${end}`;
 }
 
@@ -326,12 +342,15 @@ function formValues(body: FormBody): FormValues {
   };
 }
 
+/** Locations in several zones: start and end are entered in UTC (the form says so). */
+const MIXED_ZONES_FALLBACK = 'UTC';
+
 const int = (text: unknown) => (typeof text === 'string' && /^-?\d{1,6}$/.test(text) ? Number(text) : text);
-/** `2026-12-01T09:00` from a datetime-local input is read as UTC (the form says so). */
-const utc = (text: unknown) => (typeof text === 'string' && text ? (/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(text) ? `${text}:00Z` : text) : null);
+/** `2026-12-01T09:00` from a datetime-local input, read in the campaign's zone (shown next to the field). */
+const instant = (text: unknown, zone: string) => (typeof text === 'string' && text ? (localFieldToUtc(text, zone)?.toISOString() ?? text) : null);
 
 /** The form as the API's DTO; on edit an emptied optional field is cleared (null). */
-function toDto(values: FormValues, editing: boolean): Record<string, unknown> {
+function toDto(values: FormValues, editing: boolean, zone: string): Record<string, unknown> {
   const overrides: Record<string, string> = {};
   for (const line of String(values.promptOverrides).split(/\r?\n/)) {
     const match = /^\s*([A-Za-z0-9_-]+)\s*:\s*(.+?)\s*$/.exec(line);
@@ -345,8 +364,8 @@ function toDto(values: FormValues, editing: boolean): Record<string, unknown> {
     channels: values.channels,
     prompt: values.prompt,
     promptOverrides: Object.keys(overrides).length ? overrides : null,
-    startsAt: utc(values.startsAt),
-    endsAt: utc(values.endsAt),
+    startsAt: instant(values.startsAt, zone),
+    endsAt: instant(values.endsAt, zone),
     sendingHours: { from: int(values.sendingFrom), to: int(values.sendingTo) },
     reminderAfterDays: values.reminderAfterDays === '' ? null : int(values.reminderAfterDays),
   };
@@ -354,8 +373,8 @@ function toDto(values: FormValues, editing: boolean): Record<string, unknown> {
   return dto;
 }
 
-function valuesOf(view: CampaignView): FormValues {
-  const local = (d: Date | null) => (d ? d.toISOString().slice(0, 16) : '');
+function valuesOf(view: CampaignView, zone: string): FormValues {
+  const local = (d: Date | null) => (d ? utcToLocalField(new Date(d), zone) : '');
   return {
     name: view.name,
     locationsMode: view.locations === 'all' ? 'all' : 'some',

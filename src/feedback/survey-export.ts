@@ -1,3 +1,4 @@
+import { zonedToUtc } from '../common/time/zones';
 import { parse } from 'csv-parse';
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
@@ -326,23 +327,6 @@ export function guessDateFormat(values: string[]): string | 'ambiguous' | undefi
   const dot = filled.map((v) => /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(:\d{2})?)?$/.exec(v));
   if (dot.every(Boolean)) return `d.M.yyyy${filled[0].includes(':') ? (filled[0].split(':').length === 3 ? ' H:mm:ss' : ' H:mm') : ''}`;
   return undefined;
-}
-
-/** Minutes to add to UTC to get the wall time in `zone` at `utcMs`. */
-function zoneOffsetMinutes(zone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }).formatToParts(new Date(utcMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((wall - Math.floor(utcMs / 1000) * 1000) / 60000);
-}
-
-/** Wall-clock time in `zone` → the instant. */
-export function zonedToUtc(wallMs: number, zone: string): number {
-  let utc = wallMs - zoneOffsetMinutes(zone, wallMs) * 60000;
-  utc = wallMs - zoneOffsetMinutes(zone, utc) * 60000; // second pass settles DST edges
-  return utc;
 }
 
 /**
