@@ -7,6 +7,7 @@ import { dbTime } from '../src/database/sql';
 import { SuppressionList } from '../src/preferences/suppression-list.service';
 import { ALL_DAY, DAY, linkIn, pathOf, rawHeader, seedCustomers, seedLocation, sendsRecorded, staffHeader } from './campaign-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
+import { FormBrowser } from './support/form-browser';
 import { ReceivedEmail, TestSmtpServer } from './support/smtp-server';
 
 /**
@@ -141,6 +142,26 @@ describe.each<Dialect>(['sqlite', 'postgres'])('campaign launch (%s)', (dialect)
     expect(rawHeader(message.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     const [{ n }] = await db.query('SELECT count(*) AS n FROM marketing_message');
     expect(Number(n)).toBe(2); // only eli's two from the other campaign
+
+    // Its link opens the campaign's real page, marked as a test, where nothing can be approved or counted.
+    const link = pathOf(/https?:\/\/\S+\/i\/t1\.[A-Za-z0-9_.-]+/.exec(message.parsed.text!)![0]);
+    const browser = new FormBrowser(t.app);
+    const page = await browser.get(link);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Test invitation.');
+    expect(page.body).toContain('Springfield Motors Downtown');
+    const preview = await browser.post(`${link}/preview`, { text: 'A test of the page, nothing more.', channels: ['copy'] });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('A test can’t be approved.');
+    expect(preview.body).not.toContain(`action="${link}/approve"`);
+    const approve = await browser.post(`${link}/approve`, { text: 'A test of the page, nothing more.', channels: ['copy'], confirm: 'yes' });
+    expect(approve.statusCode).toBe(403);
+    expect(approve.body).toContain('This is a test invitation');
+    const counts = await query("SELECT (SELECT count(*) FROM recommendation) AS r, (SELECT count(*) FROM invitation WHERE opened_at IS NOT NULL) AS o");
+    expect(counts.map((c: { r: unknown; o: unknown }) => [Number(c.r), Number(c.o)])).toEqual([[0, 0]]);
+    // Altered, it is no link at all.
+    const tampered = link.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    expect((await t.app.inject({ method: 'GET', url: tampered })).statusCode).toBe(404);
     smtp.clear();
   });
 

@@ -1,5 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { AppConfig } from '../config/app-config';
+import { SAMPLE_COMMENT, SAMPLE_NAME, signTestInvitation } from '../invitations/test-invitation-token';
 import { Actor } from '../common/actor';
 import { INVITATION_LINK_TTL_MS } from '../invitations/invitation-tokens.service';
 import { MailService } from '../notifications/mail.service';
@@ -8,12 +10,12 @@ import { UsersService } from '../users/users.service';
 import { CampaignsService } from './campaigns.service';
 import { InvitationEmails } from './invitation-email';
 
-export const SAMPLE_COMMENT = 'The team was friendly and everything was ready on time. (Each customer sees their own words here.)';
 
 /**
  * Sends the invitation as a customer would see it to a staff address (the caller's own by default;
  * only active staff users' addresses are accepted, so this can't reach customers). Sample name and
- * words, links that lead nowhere (tokens not stored); counts toward nothing.
+ * words; its link opens the campaign's real page marked as a test, where nothing can be approved or
+ * counted; counts toward nothing.
  */
 @Injectable()
 export class TestSendCampaign {
@@ -23,6 +25,7 @@ export class TestSendCampaign {
     private readonly emails: InvitationEmails,
     private readonly mail: MailService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async execute(actor: Actor, id: string, email?: string): Promise<{ sentTo: string }> {
@@ -34,10 +37,11 @@ export class TestSendCampaign {
       this.emails.compose({
         kind: 'invitation',
         to,
-        name: 'Alex Sample',
+        name: SAMPLE_NAME,
         locationName: location?.name ?? 'Your location',
         comment: SAMPLE_COMMENT,
-        invitationToken: newToken(),
+        // The real page for this campaign and location, marked as a test (see InvitationLanding): nothing stored.
+        invitationToken: signTestInvitation(this.config.hashKey, { campaignId: campaign.id, locationId: location?.id ?? null, expiresAt: Date.now() + INVITATION_LINK_TTL_MS }),
         preferenceToken: newToken(),
         expiresAt: new Date(Date.now() + INVITATION_LINK_TTL_MS),
         test: true,

@@ -26,6 +26,9 @@ const NOTICES: Record<string, string> = {
 /** Customer pages per visitor address and minute: generous for a person, tight for a script. */
 export const ADVOCATE_REQUESTS_PER_MINUTE = 120;
 
+/** What a "Send a test" preview answers when asked to approve: it shows the page, it never acts. */
+const TEST_ONLY = 'This is a test invitation: nothing can be approved or shared from it.';
+
 /**
  * The customer's page (`/i/:token`): write (starting from their own feedback comment) → preview per channel →
  * approve → share. Every step is a plain form post (CSRF-protected) that works without JavaScript; the
@@ -86,6 +89,9 @@ export class AdvocatePagesController {
     if (!view) return renderInvalidLink(reply, 'invitation');
     privatePage(reply);
     const draft = draftOf(view, body);
+    if (view.test) {
+      return this.renderPreview(reply, token, view, await this.approve.preview(view, draft), [TEST_ONLY], 403);
+    }
     try {
       await this.approve.execute(view, {
         ...draft,
@@ -106,7 +112,7 @@ export class AdvocatePagesController {
   @RouteConfig({ csrf: true })
   async postOnX(@Param('token') token: string, @Res() reply: FastifyReply) {
     const view = await this.landing.open(token);
-    if (!view) return renderInvalidLink(reply, 'invitation');
+    if (!view || view.test) return renderInvalidLink(reply, 'invitation');
     const here = `/i/${encodeURIComponent(token)}`;
     const step = await this.postToX.execute(view, here);
     return seeOther(reply, step.next === 'connect' ? step.url : `${here}?x=queued`);
