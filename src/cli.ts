@@ -19,7 +19,8 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
 import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
-import { parseMapping, summariseExport } from './feedback/survey-export';
+import { parseMapping, previewExport, summariseExport } from './feedback/survey-export';
+import { SAVED_MAPPING_NAME_MAX, SavedMappings } from './feedback/saved-mappings.service';
 import { UsersService } from './users/users.service';
 import { RosterService } from './insights/roster.service';
 import { ClicksRepository } from './reach/clicks.repository';
@@ -35,10 +36,12 @@ class CliError extends Error {
 export const USAGE = `usage: npm run cli -- <command>
   migrate                      apply pending database migrations
   locations:import FILE        import or update locations from a CSV file
-  feedback:import FILE [--mapping MAPPING.json] [--location CODE] [--dry-run]
+  feedback:import FILE [--mapping MAPPING.json] [--location CODE] [--save-mapping NAME] [--dry-run]
                                import feedback responses from a CSV file (prints accepted and rejected counts);
                                a survey-tool export is read through MAPPING.json (field → column header,
-                               optional dateFormat such as M/d/yyyy H:mm:ss); --dry-run only counts
+                               optional dateFormat such as M/d/yyyy H:mm:ss); --save-mapping keeps it under
+                               NAME, proposed on the upload page for the next file with the same columns;
+                               --dry-run only counts
   roster:import FILE           add or update staff rosters from a CSV file (location_code,first_name,role,never_match)
   demo:seed                    add demo data (locations, staff users, feedback, a campaign, recommendations)
   demo:credentials             show the demo users and passwords printed at the first start
@@ -130,6 +133,8 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     const mappingFile = typeof options.mapping === 'string' ? readableFile(options.mapping) : undefined;
     const location = typeof options.location === 'string' ? options.location : undefined;
     if (location && !mappingFile) throw new CliError('--location applies to a file read with --mapping', 2);
+    const saveAs = typeof options['save-mapping'] === 'string' ? options['save-mapping'].trim() : undefined;
+    if (options['save-mapping'] !== undefined && (!saveAs || !mappingFile)) throw new CliError('--save-mapping NAME needs a name and --mapping', 2);
     let mapping;
     try {
       mapping = mappingFile ? parseMapping(readFileSync(mappingFile, 'utf8')) : undefined;
@@ -158,6 +163,11 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
         mapping,
         location,
       });
+      if (saveAs && mapping && result.status === 'done') {
+        const { header } = await previewExport(createReadStream(path), 0);
+        await app.get(SavedMappings).save(cliActor('feedback:import'), { name: saveAs, signature: header.signature, mapping, locationCode: location });
+        console.log(`mapping saved as "${saveAs.slice(0, SAVED_MAPPING_NAME_MAX)}"`);
+      }
       return { result, rejected: await app.get(ImportsRepository).firstErrors(result.id, shown) };
     });
     console.log(
@@ -254,6 +264,7 @@ async function main(argv: string[]) {
         to: { type: 'string' },
         mapping: { type: 'string' },
         location: { type: 'string' },
+        'save-mapping': { type: 'string' },
         'dry-run': { type: 'boolean' },
       },
     });

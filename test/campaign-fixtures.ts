@@ -19,7 +19,8 @@ export const PASSWORD = 'campaign-tests-password-1';
 export const setup = cliActor('test');
 
 export interface CustomerSeed {
-  email: string;
+  /** Null: a response that came without an address. */
+  email: string | null;
   name?: string | null;
   score: number;
   consent: boolean;
@@ -43,7 +44,7 @@ export async function seedCustomers(dataSource: DataSource, seeds: CustomerSeed[
     const segment = s.score >= 9 ? 'promoter' : s.score >= 7 ? 'passive' : 'detractor';
     customers.push({
       id,
-      email: s.email.toLowerCase(),
+      email: s.email?.toLowerCase() ?? null,
       name: s.name === undefined ? 'Test Customer' : s.name,
       phone: null,
       marketingConsent: s.consent,

@@ -111,23 +111,26 @@ describe.each<Dialect>(['sqlite', 'postgres'])('campaign launch (%s)', (dialect)
     const res = await api('POST', `/api/campaigns/${campaignId}/dry-run`);
     expect(res.statusCode).toBe(200);
     const report = res.json();
-    expect(report.totals).toEqual({ invite: 2, noConsent: 1, suppressed: 1, overCap: 1, alreadyInvited: 1, outsideWindow: 1 });
+    expect(report.totals).toEqual({ invite: 2, noEmail: 0, noConsent: 1, suppressed: 1, overCap: 1, alreadyInvited: 1, outsideWindow: 1 });
     expect(report.locations).toEqual([
-      { code: 'DLR-001', name: 'Springfield Motors Downtown', invite: 1, noConsent: 1, suppressed: 1, overCap: 0, alreadyInvited: 0, outsideWindow: 1 },
-      { code: 'DLR-002', name: 'Springfield Motors Riverside', invite: 1, noConsent: 0, suppressed: 0, overCap: 1, alreadyInvited: 1, outsideWindow: 0 },
+      { code: 'DLR-001', name: 'Springfield Motors Downtown', invite: 1, noEmail: 0, noConsent: 1, suppressed: 1, overCap: 0, alreadyInvited: 0, outsideWindow: 1 },
+      { code: 'DLR-002', name: 'Springfield Motors Riverside', invite: 1, noEmail: 0, noConsent: 0, suppressed: 0, overCap: 1, alreadyInvited: 1, outsideWindow: 0 },
     ]);
     const csv = await api('POST', `/api/campaigns/${campaignId}/dry-run?format=csv`);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.body.split('\n')[0]).toBe('code,name,invite,noConsent,suppressed,overCap,alreadyInvited,outsideWindow');
+    expect(csv.body.split('\n')[0]).toBe('code,name,invite,noEmail,noConsent,suppressed,overCap,alreadyInvited,outsideWindow');
   });
 
   it('a customer excluded for several reasons is counted under the first only', async () => {
     // No consent AND suppressed AND outside the window: counted as "no consent" only.
     const [kim] = await seedCustomers(db, [{ email: 'kim@example.com', score: 10, consent: false, location: downtown, daysAgo: 300 }]);
     await db.transaction((m) => t.app.get(SuppressionList).add(m, kim, 'kim@example.com', 'preferences'));
+    // A promoter who gave no address (and consent): counted as "no email" only, and never invited.
+    const [anonymous] = await seedCustomers(db, [{ email: null, score: 10, consent: true, location: downtown }]);
     const report = (await api('POST', `/api/campaigns/${campaignId}/dry-run`)).json();
-    expect(report.totals).toEqual({ invite: 2, noConsent: 2, suppressed: 1, overCap: 1, alreadyInvited: 1, outsideWindow: 1 });
+    expect(report.totals).toEqual({ invite: 2, noEmail: 1, noConsent: 2, suppressed: 1, overCap: 1, alreadyInvited: 1, outsideWindow: 1 });
     await query('DELETE FROM customer WHERE id = ?', [kim]);
+    ids.anonymous = anonymous; // stays: the launch below must not try to invite them
   });
 
   it('a test send reaches a staff address only and counts toward nothing', async () => {

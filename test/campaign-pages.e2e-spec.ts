@@ -73,7 +73,7 @@ describe('campaign staff pages (SQLite)', () => {
     expect(page.body).toContain('No marketing consent');
     const text = decodeHtml(page.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '));
     expect(text).toContain('Would be invited 2');
-    expect(text).toContain('DLR-001 · Downtown 1 1 0 0 0 0');
+    expect(text).toContain('DLR-001 · Downtown 1 0 1 0 0 0 0');
   });
 
   it('edits the campaign', async () => {

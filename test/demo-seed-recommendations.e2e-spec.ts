@@ -82,7 +82,7 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     const emails = readdirSync(outbox).map((name) => readFileSync(join(outbox, name), 'utf8'));
     for (const rec of await approved()) {
       const customer = await db.getRepository(Customer).findOneByOrFail({ id: rec.customerId });
-      const sent = emails.filter((eml) => /^To: .*$/m.exec(eml)?.[0].includes(customer.email) && !/^Subject: Your thank-you/m.test(eml));
+      const sent = emails.filter((eml) => /^To: .*$/m.exec(eml)?.[0].includes(customer.email!) && !/^Subject: Your thank-you/m.test(eml));
       expect(sent).toHaveLength(1);
       expect(sent[0]).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     }

@@ -182,7 +182,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
 
   it('keeps good rows and reports every bad one with its line and reason', async () => {
     const text = csv(
-      csvRow('B-1', '', OWN, 9), // line 2
+      csvRow('A-1', '', OWN, 9), // line 2: no email is no refusal (counts, can't be invited)
       csvRow('B-2', 'not-an-email', OWN, 9),
       csvRow('B-3', 'ok3@example.com', OWN, 11),
       csvRow('B-4', 'ok4@example.com', OWN, 7.5),
@@ -200,11 +200,11 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
     );
     const result = await upload(text);
     expect(result.statusCode).toBe(201);
-    expect(result.json()).toMatchObject({ status: 'done', accepted: 2, created: 2 });
+    expect(result.json()).toMatchObject({ status: 'done', accepted: 3, created: 3 });
+    expect(result.json().notice).toContain('1 row has no email address: those responses count for NPS, reports and themes, but nobody can be invited');
     const id = result.json().id;
     const errors = await t.app.inject({ method: 'GET', url: `/api/imports/${id}/errors`, headers: staff.marketer });
     expect(errors.json()).toEqual([
-      { line: 2, responseId: 'B-1', reason: 'email is required' },
       { line: 3, responseId: 'B-2', reason: 'email must be an email address' },
       { line: 4, responseId: 'B-3', reason: 'score must be a whole number from 0 to 10' },
       { line: 5, responseId: 'B-4', reason: 'score must be a whole number from 0 to 10' },
@@ -222,7 +222,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
       { line: 15, responseId: 'B-14', reason: expect.stringMatching(/^visited_at is not a date/) },
       { line: 16, responseId: null, reason: 'A quote opened on line 16 is never closed, so line 16 was not read' },
     ]);
-    expect(result.json()).toMatchObject({ rows: 15, rejected: 13 });
+    expect(result.json()).toMatchObject({ rows: 15, rejected: 12 });
 
     const csvErrors = await t.app.inject({ method: 'GET', url: `/api/imports/${id}/errors?format=csv`, headers: staff.marketer });
     expect(csvErrors.statusCode).toBe(200);
@@ -231,8 +231,8 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
     expect(csvErrors.body).toContain('7,B-6,unknown location code NOPE-9');
 
     const polled = await t.app.inject({ method: 'GET', url: `/api/imports/${id}`, headers: staff.admin });
-    expect(polled.json()).toMatchObject({ id, status: 'done', rows: 15, accepted: 2, rejected: 13 });
-    expect((await snapshot(db)).responses.map((r: { response_id: string }) => r.response_id)).toEqual(['G-1', 'G-2']);
+    expect(polled.json()).toMatchObject({ id, status: 'done', rows: 15, accepted: 3, rejected: 12 });
+    expect((await snapshot(db)).responses.map((r: { response_id: string }) => r.response_id)).toEqual(['A-1', 'G-1', 'G-2']);
   });
 
   it.each([

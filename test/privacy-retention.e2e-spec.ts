@@ -108,11 +108,13 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data retention (%s)', (dialect) 
     await t.app.get(ImportFeedbackUseCase).run({
       source: 'cli',
       filename: 'short.csv',
-      input: Readable.from([Buffer.from(csv(csvRow('ret-2', 'sam.short@example.com', OWN, 7, 'Sam Short', '', 'Ok', daysAgo(3), '', 'no')))]),
+      // Sam, and a response that came without an email (its name must go too).
+      input: Readable.from([Buffer.from(csv(csvRow('ret-2', 'sam.short@example.com', OWN, 7, 'Sam Short', '', 'Ok', daysAgo(3), '', 'no'), csvRow('ret-3', '', OWN, 10, 'Nora Noaddress', '+1-555-0100', 'Great', daysAgo(3))))]),
       actor: cliActor('test'),
     });
     expect(await sut.run(Date.now() + 20 * DAY)).toMatchObject({ responsesAnonymised: 0, customersAnonymised: 0 });
-    expect(await sut.run(Date.now() + 31 * DAY)).toMatchObject({ responsesAnonymised: 1, customersAnonymised: 1 });
+    expect(await sut.run(Date.now() + 31 * DAY)).toMatchObject({ responsesAnonymised: 2, customersAnonymised: 2 });
     expect(await q('SELECT count(*) AS n FROM customer WHERE email = ?', ['sam.short@example.com'])).toEqual([{ n: dialect === 'postgres' ? '0' : 0 }]);
+    expect(await q(`SELECT count(*) AS n FROM customer WHERE email IS NULL OR name IS NOT NULL OR phone IS NOT NULL`)).toEqual([{ n: dialect === 'postgres' ? '0' : 0 }]);
   });
 });

@@ -63,6 +63,7 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
   });
   afterAll(() => t?.close());
   beforeEach(async () => {
+    await db.query('DELETE FROM campaign');
     await db.query('DELETE FROM detractor_alert');
     await db.query('DELETE FROM feedback_response');
     await db.query('DELETE FROM customer');
@@ -83,13 +84,30 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
       continue;
     }
 
-    it(`${real.file}: every row is read with its mapping; without emails nothing is stored, and each row says why`, async () => {
+    it(`${real.file}: every scored row is stored without an email, figures equal its meta, nobody is invitable, a re-import writes nothing`, async () => {
       const res = await upload(real, readFileSync(real.path));
       expect(res.statusCode).toBe(201);
-      expect(res.json()).toMatchObject({ status: 'done', rows: e.total, accepted: e.email_ok, rejected: e.total - e.email_ok });
-      const errors = await t.app.inject({ method: 'GET', url: `/api/imports/${res.json().id}/errors`, headers: staff.marketer });
-      // Score, date and location were all read: the only refusal is the missing email.
-      expect(new Set(errors.json().map((r: { reason: string }) => r.reason))).toEqual(new Set(['email is required']));
+      expect(res.json()).toMatchObject({ status: 'done', rows: e.total, accepted: e.score_ok, created: e.score_ok, rejected: e.total - e.score_ok });
+      expect(res.json().notice).toContain('The file has no email addresses: those responses count for NPS, reports and themes, but nobody can be invited');
+      expect(await segments()).toEqual({ promoters: e.promoters, passives: e.passives, detractors: e.detractors });
+      // Each response is a customer of its own, without an address (never merged with another).
+      expect(await count(db, 'SELECT COUNT(*) FROM customer WHERE email IS NULL')).toBe(e.score_ok);
+      expect(await count(db, 'SELECT COUNT(DISTINCT customer_id) FROM feedback_response')).toBe(e.score_ok);
+
+      // A campaign over them invites nobody, and its dry run says why.
+      const campaign = await t.app.inject({
+        method: 'POST', url: '/api/campaigns', headers: staff.marketer,
+        payload: { name: `${real.file} promoters`, locations: [OWN], minScore: 9, lookBackDays: 730, channels: ['copy'], prompt: 'What would you tell a friend?' },
+      });
+      expect([campaign.statusCode, campaign.json().message]).toEqual([201, undefined]);
+      const dry = await t.app.inject({ method: 'POST', url: `/api/campaigns/${campaign.json().id}/dry-run`, headers: staff.marketer });
+      expect(dry.json().totals).toMatchObject({ invite: 0, noEmail: e.promoters });
+
+      const before = await db.query('SELECT id, response_id, customer_id, updated_at FROM feedback_response ORDER BY response_id');
+      const again = await upload(real, readFileSync(real.path));
+      expect(again.json()).toMatchObject({ status: 'done', rows: e.total, created: 0, updated: 0, unchanged: e.score_ok });
+      expect(await db.query('SELECT id, response_id, customer_id, updated_at FROM feedback_response ORDER BY response_id')).toEqual(before);
+      expect(await count(db, 'SELECT COUNT(*) FROM customer')).toBe(e.score_ok);
     });
 
     it(`${real.file} with an email column: figures equal its meta, and a re-import writes nothing`, async () => {

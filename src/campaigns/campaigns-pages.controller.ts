@@ -34,6 +34,7 @@ const LABELS: Record<string, string> = {
 };
 const CHANNEL_LABELS: Record<string, string> = { x: 'X', facebook: 'Facebook', linkedin: 'LinkedIn', whatsapp: 'WhatsApp', email: 'Email', copy: 'Copy text' };
 const REASON_LABELS: Record<string, string> = {
+  noEmail: 'No email address',
   noConsent: 'No marketing consent',
   suppressed: 'Opted out (suppressed)',
   overCap: 'Over the message cap',

@@ -21,7 +21,7 @@ export interface DryRunReport {
   locations: DryRunLocation[];
 }
 
-const zero = (): OutcomeCounts => ({ invite: 0, noConsent: 0, suppressed: 0, overCap: 0, alreadyInvited: 0, outsideWindow: 0 });
+const zero = (): OutcomeCounts => ({ invite: 0, noEmail: 0, noConsent: 0, suppressed: 0, overCap: 0, alreadyInvited: 0, outsideWindow: 0 });
 
 /**
  * Who a launch (or the next fan-out) would invite now, and why the others are left out, per

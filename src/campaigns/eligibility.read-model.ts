@@ -18,7 +18,7 @@ export interface EligibilityCriteria {
 }
 
 /** Dry-run reasons, in the order they are checked: each excluded customer is counted once, under the first. */
-export const EXCLUSION_REASONS = ['noConsent', 'suppressed', 'overCap', 'alreadyInvited', 'outsideWindow'] as const;
+export const EXCLUSION_REASONS = ['noEmail', 'noConsent', 'suppressed', 'overCap', 'alreadyInvited', 'outsideWindow'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 export type EligibilityOutcome = 'invite' | ExclusionReason;
 
@@ -52,7 +52,7 @@ export class EligibilityReadModel {
 
   /**
    * Ids of customers eligible now at the given locations (a subset of the campaign's, e.g. those in
-   * sending hours), in id order after `afterId`: promoter ≥ minScore, consent, in the window, not
+   * sending hours), in id order after `afterId`: promoter ≥ minScore, an address, consent, in the window, not
    * suppressed (by linked entry), under the cap, not invited to this campaign.
    */
   async findEligiblePromoters(c: EligibilityCriteria, locationIds: string[], afterId: string, limit: number): Promise<string[]> {
@@ -60,6 +60,7 @@ export class EligibilityReadModel {
     const p = new SqlParams(dialectOf(this.dataSource.manager));
     const where = [
       ...this.scope(p, { ...c, locationIds }),
+      `c.email IS NOT NULL`,
       `c.marketing_consent = ${p.true}`,
       `c.latest_responded_at >= ${p.time(c.respondedSince)}`,
       `c.id > ${p.add(afterId)}`,
@@ -84,6 +85,7 @@ export class EligibilityReadModel {
     const where = [
       `c.id ${p.inIds(customerIds)}`,
       ...this.scope(p, c),
+      `c.email IS NOT NULL`,
       `c.marketing_consent = ${p.true}`,
       `c.latest_responded_at >= ${p.time(c.respondedSince)}`,
       `NOT EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = c.id)`,
@@ -104,6 +106,7 @@ export class EligibilityReadModel {
     const p = new SqlParams(dialectOf(this.dataSource.manager));
     const byHash = alsoSuppressed.length > 0 ? ` OR c.id ${p.inIds(alsoSuppressed)}` : '';
     const outcome = `CASE
+        WHEN c.email IS NULL THEN 'noEmail'
         WHEN NOT (c.marketing_consent = ${p.true}) THEN 'noConsent'
         WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = c.id)${byHash} THEN 'suppressed'
         WHEN (SELECT count(*) FROM marketing_message m WHERE m.customer_id = c.id AND m.counted_at > ${p.time(c.capSince)}) >= ${p.add(c.cap)} THEN 'overCap'
@@ -127,6 +130,7 @@ export class EligibilityReadModel {
     const p = new SqlParams(dialectOf(this.dataSource.manager));
     const where = [
       ...this.scope(p, c),
+      `c.email IS NOT NULL`,
       `c.marketing_consent = ${p.true}`,
       `c.id > ${p.add(afterId)}`,
       `NOT EXISTS (SELECT 1 FROM suppression s WHERE s.customer_id = c.id)`,

@@ -2,7 +2,9 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from '../database/columns';
 
 /**
- * A person who gave feedback, deduplicated by normalised email (trimmed, lower-cased). A customer is
+ * A person who gave feedback, deduplicated by normalised email (trimmed, lower-cased); a response that
+ * came without an email is a customer of its own, without one: it counts for NPS and reports and is
+ * never invited. A customer is
  * judged by their latest response (`responded_at`, then import order): its score, segment, location and
  * date are kept here (`latest_*`), and so is its answer to the marketing question, which is the
  * customer's consent. The feedback module keeps these in step as responses arrive.
@@ -15,8 +17,8 @@ export class Customer {
   id: string;
 
   @Index('uq_customer_email', { unique: true })
-  @Column({ type: 'varchar', length: 254 })
-  email: string;
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   name: string | null;

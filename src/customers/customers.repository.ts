@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan, Like, Not } from 'typeorm';
+import { DataSource, EntityManager, IsNull, LessThan, Like, Not } from 'typeorm';
 import { Customer } from './customer.entity';
 import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { LatestResponse } from './latest-response';
@@ -8,7 +8,8 @@ import { LatestResponse } from './latest-response';
 /** Everything the import keeps in step on a customer row. */
 export interface CustomerState {
   id: string;
-  email: string;
+  /** Null for a response that came without an email (never invited). */
+  email: string | null;
   name: string | null;
   phone: string | null;
   marketingConsent: boolean;
@@ -50,7 +51,7 @@ function stateRecord(s: CustomerState): Record<string, unknown> {
 function toState(row: Record<string, unknown>): CustomerState {
   return {
     id: row.id as string,
-    email: row.email as string,
+    email: (row.email as string | null) ?? null,
     name: (row.name as string | null) ?? null,
     phone: (row.phone as string | null) ?? null,
     marketingConsent: readBool(row.marketing_consent),
@@ -88,7 +89,11 @@ export class CustomersRepository {
   async idsInactiveSince(cutoff: Date, erasedPattern: string, limit: number): Promise<string[]> {
     const rows = await this.dataSource.manager.find(Customer, {
       select: { id: true },
-      where: { latestRespondedAt: LessThan(cutoff), email: Not(Like(erasedPattern)) },
+      // Customers without an address too (NOT LIKE alone would skip them: NULL never matches).
+      where: [
+        { latestRespondedAt: LessThan(cutoff), email: IsNull() },
+        { latestRespondedAt: LessThan(cutoff), email: Not(Like(erasedPattern)) },
+      ],
       take: limit,
     });
     return rows.map((row) => row.id);
@@ -153,37 +158,37 @@ export class CustomersRepository {
 
   /**
    * Inserts new customers; an email another transaction inserted meanwhile is skipped (ON CONFLICT DO
-   * NOTHING). Returns the emails actually inserted.
+   * NOTHING). Returns the ids actually inserted.
    */
   async insertMany(rows: CustomerState[], now: Date, manager: EntityManager): Promise<Set<string>> {
     const inserted = new Set<string>();
     if (rows.length === 0) return inserted;
     const dialect = dialectOf(manager);
     if (dialect === 'postgres') {
-      const result: { email: string }[] = await manager.query(
+      const result: { id: string }[] = await manager.query(
         `INSERT INTO customer (id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
            latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, created_at, updated_at)
          SELECT t.*, $2::timestamptz, $2::timestamptz
          FROM json_to_recordset($1::json) AS t(${STATE_RECORD})
          ON CONFLICT (email) DO NOTHING
-         RETURNING email`,
+         RETURNING id`,
         [JSON.stringify(rows.map(stateRecord)), now.toISOString()],
       );
-      for (const row of result) inserted.add(row.email);
+      for (const row of result) inserted.add(row.id);
       return inserted;
     }
     const columns = 14;
     const stamp = dbTime(dialect, now);
     for (const chunk of chunks(rows, sqliteChunkSize(columns))) {
-      const result: { email: string }[] = await manager.query(
+      const result: { id: string }[] = await manager.query(
         `INSERT INTO customer (id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
            latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, created_at, updated_at)
          VALUES ${sqliteRows(chunk.length, columns)}
          ON CONFLICT (email) DO NOTHING
-         RETURNING email`,
+         RETURNING id`,
         chunk.flatMap((r) => [r.id, r.email, ...stateValues(dialect, r), stamp, stamp]),
       );
-      for (const row of result) inserted.add(row.email);
+      for (const row of result) inserted.add(row.id);
     }
     return inserted;
   }

@@ -10,7 +10,8 @@ import { LatestResponse } from './latest-response';
 
 export interface NewCustomer {
   id: string;
-  email: string;
+  /** Null: a response without an email, a customer of its own. */
+  email: string | null;
   latest: LatestResponse;
 }
 
@@ -63,14 +64,14 @@ export class CustomersService {
   }
 
   /**
-   * Inserts customers first seen in this batch, already pointing at their latest response. An email
-   * that another transaction inserted meanwhile is left out of the returned set: the caller treats it
-   * as an existing customer.
+   * Inserts customers first seen in this batch, already pointing at their latest response. Returns the
+   * ids inserted: one whose email another transaction inserted meanwhile is left out, and the caller
+   * treats it as an existing customer.
    */
   async createMany(actor: Actor, items: NewCustomer[], now: Date, manager: EntityManager): Promise<Set<string>> {
     const states = items.map((item) => derive(blank(item.id, item.email), item.latest, now));
     const inserted = await this.customers.insertMany(states, now, manager);
-    const audits = states.filter((s) => s.marketingConsent && inserted.has(s.email)).map((s) => consentEntry(s));
+    const audits = states.filter((s) => s.marketingConsent && inserted.has(s.id)).map((s) => consentEntry(s));
     await this.audit.recordMany(actor, audits, manager, now);
     return inserted;
   }
@@ -121,7 +122,7 @@ export class CustomersService {
   }
 }
 
-function blank(id: string, email: string): CustomerState {
+function blank(id: string, email: string | null): CustomerState {
   return {
     id,
     email,

@@ -12,6 +12,7 @@ import { PasswordResetToken } from '../users/password-reset-token.entity';
 import { Customer } from '../customers/customer.entity';
 import { DetractorAlert } from '../feedback/detractor-alert.entity';
 import { FeedbackImport, FeedbackImportError } from '../feedback/feedback-import.entity';
+import { SavedMapping } from '../feedback/saved-mapping.entity';
 import { FeedbackResponse } from '../feedback/feedback-response.entity';
 import { FeedbackSequence } from '../feedback/feedback-sequence.entity';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -42,7 +43,7 @@ import { EndedSession } from '../auth/ended-session.entity';
 
 /** Every entity, listed explicitly so the app, the CLI and the migration drift test see the same model. */
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
-  Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, FeedbackSequence, DetractorAlert,
+  Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, SavedMapping, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
   Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachVisitorDay,
   RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting, DataExportToken, EndedSession];

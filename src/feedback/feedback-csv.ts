@@ -28,7 +28,7 @@ export const FEEDBACK_CSV_COLUMNS: Record<string, string[]> = {
   marketing_consent: ['consent', 'marketing opt in', 'marketing opt-in', 'opt in', 'marketing', 'contact consent', 'may we contact you*'],
 };
 
-export const REQUIRED_CSV_COLUMNS = ['response_id', 'email', 'location_code', 'score'];
+export const REQUIRED_CSV_COLUMNS = ['response_id', 'location_code', 'score'];
 
 const FIELD_BY_COLUMN = Object.fromEntries(Object.entries(CSV_LABELS).map(([field, column]) => [column, field])) as Record<
   string,

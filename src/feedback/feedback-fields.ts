@@ -19,8 +19,11 @@ export function segmentOf(score: number): Segment {
 /** A response as it enters the system, validated and normalised. */
 export interface FeedbackInput {
   responseId: string;
-  /** Trimmed and lower-cased: customers are deduplicated by it. */
-  email: string;
+  /**
+   * Trimmed and lower-cased: customers are deduplicated by it. Null when the source collected none (many
+   * survey exports): the response counts for NPS and reports, and nobody can be invited from it.
+   */
+  email: string | null;
   /** Upper-cased, as location codes are stored. */
   locationCode: string;
   score: number;
@@ -150,9 +153,9 @@ export function isValidEmail(email: string): boolean {
   return isEmail(email);
 }
 
-/** Trimmed, lower-cased and checked with the same rule as class-validator's @IsEmail. */
-export function checkEmail(label: string, value: unknown): Check<string> {
-  if (blank(value)) return fail(`${label} is required`);
+/** Trimmed, lower-cased and checked with the same rule as class-validator's @IsEmail; blank is no email (null). */
+export function checkEmail(label: string, value: unknown): Check<string | null> {
+  if (blank(value)) return ok(null);
   if (typeof value !== 'string') return fail(`${label} must be an email address`);
   const email = value.trim().toLowerCase();
   if (!isValidEmail(email)) return fail(`${label} must be an email address`);

@@ -97,9 +97,9 @@ export class FeedbackIngestService {
     const rejected: IngestRejection[] = [];
     const located: { item: IngestItem; locationId: string }[] = [];
     // Addresses erased on request (by HMAC): their rows are never stored again.
-    const erased = await this.erasures.erasedAmong(items.map((item) => item.input.email));
+    const erased = await this.erasures.erasedAmong(items.flatMap((item) => item.input.email ?? []));
     for (const item of items) {
-      if (erased.has(item.input.email)) {
+      if (item.input.email !== null && erased.has(item.input.email)) {
         rejected.push({ ref: item.ref, responseId: item.input.responseId, reason: ERASED_ON_REQUEST });
         continue;
       }
@@ -143,10 +143,18 @@ export class FeedbackIngestService {
     const now = new Date();
     const outcome: IngestOutcome = { created: 0, updated: 0, unchanged: 0, alerts: 0, undated: 0, rejected: [] };
     const stored = await this.responses.findByResponseIds([...new Set(located.map((l) => l.item.input.responseId))], manager);
-    const known = await this.customers.resolveIds([...new Set(located.map((l) => l.item.input.email))], manager);
+    const known = await this.customers.resolveIds([...new Set(located.flatMap((l) => l.item.input.email ?? []))], manager);
     const provisional = new Map<string, string>(); // email → id of a customer this batch creates
-    const provisionalEmail = new Map<string, string>(); // the reverse
-    const customerIdFor = (email: string) => {
+    const provisionalEmail = new Map<string, string | null>(); // the reverse (null: a customer without an address)
+    const customerIdFor = (email: string | null, previous: StoredResponse | undefined) => {
+      // No address: the response keeps the customer it has, or becomes a customer of its own (never merged,
+      // never invited), so importing the same file again changes nothing.
+      if (email === null) {
+        if (previous) return previous.customerId;
+        const id = uuid7();
+        provisionalEmail.set(id, null);
+        return id;
+      }
       let id = known.get(email) ?? provisional.get(email);
       if (!id) {
         id = uuid7();
@@ -164,7 +172,7 @@ export class FeedbackIngestService {
       const next: ResponseRecord = {
         id: previous?.id ?? uuid7(),
         responseId: input.responseId,
-        customerId: customerIdFor(input.email),
+        customerId: customerIdFor(input.email, previous),
         locationId,
         score: input.score,
         segment: segmentOf(input.score),
@@ -204,20 +212,20 @@ export class FeedbackIngestService {
       const best = offers.get(record.customerId);
       if (!best || isLater(record, best.respondedAt, best.importSeq)) offers.set(record.customerId, record);
     };
-    const fresh = new Map<string, { customer: NewCustomer; seq: number }>();
+    const fresh = new Map<string, { customer: NewCustomer; seq: number }>(); // by customer id
     for (const record of records) {
       const before = stored.get(record.responseId);
       if (before && before.customerId !== record.customerId) recompute.add(before.customerId);
-      const email = provisionalEmail.get(record.customerId);
-      if (!email) {
+      if (!provisionalEmail.has(record.customerId)) {
         if (before) recompute.add(record.customerId);
         else offer(record);
         continue;
       }
       // New customers are inserted already pointing at their latest response of this batch.
-      const entry = fresh.get(email);
+      const entry = fresh.get(record.customerId);
       if (!entry || isLater(record, entry.customer.latest.respondedAt, entry.seq)) {
-        fresh.set(email, { customer: { id: record.customerId, email, latest: latestOf(record) }, seq: record.importSeq });
+        const email = provisionalEmail.get(record.customerId)!;
+        fresh.set(record.customerId, { customer: { id: record.customerId, email, latest: latestOf(record) }, seq: record.importSeq });
       }
     }
     if (fresh.size > 0) {
@@ -225,10 +233,10 @@ export class FeedbackIngestService {
       // An address that opted out before its customer was erased comes back opted out: link its entry now,
       // so every view and filter of consent sees it (checked by HMAC only while unlinked entries exist).
       if (inserted.size > 0 && (await this.suppression.hasUnlinked(manager))) {
-        const created = [...fresh.values()].filter((f) => inserted.has(f.customer.email)).map((f) => f.customer);
+        const created = [...fresh.values()].filter((f) => inserted.has(f.customer.id)).map((f) => f.customer);
         await this.suppression.suppressedAmong(created, manager);
       }
-      const lost = [...fresh.keys()].filter((email) => !inserted.has(email));
+      const lost = [...fresh.values()].flatMap((f) => (inserted.has(f.customer.id) || f.customer.email === null ? [] : [f.customer.email]));
       if (lost.length > 0) {
         // Another transaction created these customers meanwhile: use theirs and bring it up to date.
         const ids = await this.customers.resolveIds(lost, manager);

@@ -46,8 +46,9 @@ export class FeedbackPagesController {
 
   @Get('feedback')
   @Roles(...IMPORTERS)
-  async feedback(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    return this.renderUpload(reply, actor);
+  async feedback(@CurrentActor() actor: Actor, @Query() query: FormBody, @Res() reply: FastifyReply) {
+    const missing = field(query, 'upload') === 'missing';
+    return this.renderUpload(reply, actor, missing ? 'Choose a file to upload.' : undefined, missing ? 400 : 200);
   }
 
   /**

@@ -20,6 +20,9 @@ import { PromotersReadModel } from './promoters.read-model';
 import { SegmentsController } from './segments.controller';
 import { SegmentsService } from './segments.service';
 import { WebhookThrottleGuard } from './webhook-throttle.guard';
+import { SavedMappings } from './saved-mappings.service';
+import { StagedUploads } from './staged-uploads';
+import { SurveyUploadPagesController } from './survey-upload-pages.controller';
 
 /**
  * Feedback in, segments out: file imports (upload page, API, CLI) and the webhook, NPS and promoters,
@@ -27,8 +30,10 @@ import { WebhookThrottleGuard } from './webhook-throttle.guard';
  */
 @Module({
   imports: [CustomersModule, LocationsModule, SettingsModule, PreferencesModule],
-  controllers: [ImportsController, FeedbackWebhookController, SegmentsController, AlertsController, FeedbackPagesController],
+  controllers: [ImportsController, FeedbackWebhookController, SegmentsController, AlertsController, FeedbackPagesController, SurveyUploadPagesController],
   providers: [
+    StagedUploads,
+    SavedMappings,
     FeedbackRepository,
     ImportsRepository,
     AlertsRepository,

@@ -56,14 +56,30 @@ export const NO_RESPONSE_TIME_NOTICE =
   'Submit Date (UTC) or Timestamp): its new responses were dated at the time of import, so each customer is judged ' +
   'by the last line of the file that names them, and detractor alerts were raised as if the answers were new.';
 
+/** What the file said about its rows, for the result's notice. */
+interface ReadFacts {
+  /** The file has a response-time column. */
+  timed: boolean;
+  /** Rows read without an email address. */
+  withoutEmail: number;
+}
+
 /** What the result says beyond counts and rejected rows. */
-function noticeOf(result: FeedbackImport, timed: boolean): string | null {
+function noticeOf(result: FeedbackImport, facts: ReadFacts): string | null {
   if (result.rows === 0) return null;
-  if (!timed) return NO_RESPONSE_TIME_NOTICE;
-  if (result.undated > 0) {
-    return `${result.undated} new response${result.undated === 1 ? ' has' : 's have'} no response time in the file: dated at the time of import.`;
+  const notes: string[] = [];
+  if (!facts.timed) notes.push(NO_RESPONSE_TIME_NOTICE);
+  else if (result.undated > 0) {
+    notes.push(`${result.undated} new response${result.undated === 1 ? ' has' : 's have'} no response time in the file: dated at the time of import.`);
   }
-  return null;
+  if (facts.withoutEmail > 0) notes.push(noEmailNotice(facts.withoutEmail, result.rows));
+  return notes.length ? notes.join(' ') : null;
+}
+
+/** Responses without an address count for NPS, reports and themes; nobody can be invited from them. */
+function noEmailNotice(withoutEmail: number, rows: number): string {
+  const which = withoutEmail >= rows ? 'The file has no email addresses' : `${withoutEmail} row${withoutEmail === 1 ? ' has' : 's have'} no email address`;
+  return `${which}: those responses count for NPS, reports and themes, but nobody can be invited from them.`;
 }
 
 /**
@@ -110,9 +126,9 @@ export class ImportFeedbackUseCase {
       this.imports.heartbeat(id).catch((error: unknown) => this.logger.warn({ msg: 'import heartbeat failed', importId: id, error: String(error) }));
     }, IMPORT_HEARTBEAT_MS);
     heartbeat.unref();
-    let timed = false;
+    let facts: ReadFacts = { timed: false, withoutEmail: 0 };
     try {
-      timed = await this.readAndWrite(id, request, context);
+      facts = await this.readAndWrite(id, request, context);
     } catch (error) {
       failure = error as Error;
     } finally {
@@ -120,7 +136,7 @@ export class ImportFeedbackUseCase {
     }
     const message = !failure ? null : failure instanceof CsvFormatError ? failure.message : describeFailure(failure, id);
     const counted = (await this.imports.findById(id))!;
-    await this.imports.finish(id, failure ? 'failed' : 'done', message, failure ? null : noticeOf(counted, timed));
+    await this.imports.finish(id, failure ? 'failed' : 'done', message, failure ? null : noticeOf(counted, facts));
     const result = (await this.imports.findById(id))!;
     await this.audit.record(request.actor, {
       action: 'feedback.import',
@@ -147,8 +163,8 @@ export class ImportFeedbackUseCase {
     return result;
   }
 
-  /** Returns whether the file has a response-time column. */
-  private async readAndWrite(id: string, request: ImportRequest, context: IngestContext): Promise<boolean> {
+  /** Returns what the file said about its rows (a response-time column; rows without email). */
+  private async readAndWrite(id: string, request: ImportRequest, context: IngestContext): Promise<ReadFacts> {
     let batch: Batch = { items: [], errors: [] };
     let writing: Promise<void> = Promise.resolve();
     let writeError: unknown;
@@ -178,15 +194,15 @@ export class ImportFeedbackUseCase {
           onRowError: (error) => batch.errors.push({ line: error.line, responseId: null, reason: error.reason }),
         });
     const now = Date.now();
-    let timed: boolean;
+    let facts: ReadFacts;
     try {
-      timed = await this.readRows(rows, () => batch, flush, now);
+      facts = await this.readRows(rows, () => batch, flush, now);
       await flush();
     } finally {
       await writing; // never leave a batch transaction running behind the import's final status
     }
     if (writeError) throw writeError;
-    return timed;
+    return facts;
   }
 
   /**
@@ -226,15 +242,17 @@ export class ImportFeedbackUseCase {
     current: () => Batch,
     flush: () => Promise<void>,
     now: number,
-  ): Promise<boolean> {
+  ): Promise<ReadFacts> {
     // The reader keys fields by recognised column, so a row with the key came from a file that has one.
-    let timed = false;
+    const facts: ReadFacts = { timed: false, withoutEmail: 0 };
     for await (const row of rows) {
-      timed ||= 'responded_at' in row.fields;
+      facts.timed ||= 'responded_at' in row.fields;
       const batch = current();
       const result = parseCsvRecord(row.fields, now);
-      if (result.value) batch.items.push({ ref: row.line, input: result.value });
-      else
+      if (result.value) {
+        batch.items.push({ ref: row.line, input: result.value });
+        if (result.value.email === null) facts.withoutEmail++;
+      } else
         batch.errors.push({
           line: row.line,
           responseId: row.fields.response_id?.trim().slice(0, LIMITS.responseId) || null,
@@ -242,7 +260,7 @@ export class ImportFeedbackUseCase {
         });
       if (batch.items.length + batch.errors.length >= IMPORT_BATCH_ROWS) await flush();
     }
-    return timed;
+    return facts;
   }
 
   private async writeBatch(id: string, batch: Batch, context: IngestContext): Promise<void> {

@@ -20,7 +20,8 @@ export interface PromoterCursor {
 
 export interface PromoterRow {
   id: string;
-  email: string;
+  /** Null: the response came without an address (counts, can’t be invited). */
+  email: string | null;
   name: string | null;
   phone: string | null;
   score: number;
@@ -71,7 +72,7 @@ export class PromotersReadModel {
       const out = readBool(row.opted_out);
       return {
         id: row.id as string,
-        email: row.email as string,
+        email: (row.email as string | null) ?? null,
         name: (row.name as string | null) ?? null,
         phone: (row.phone as string | null) ?? null,
         score: Number(row.latest_score),

@@ -24,7 +24,7 @@ export interface NpsView extends NpsFigures {
 
 export interface PromoterView {
   customerId: string;
-  email: string;
+  email: string | null;
   name: string | null;
   phone: string | null;
   score: number;

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { mappingOf, realExports } from '../../test/support/real-exports';
-import { guessDateFormat, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, summariseExport } from './survey-export';
+import { parseCsvRecord } from './feedback-csv';
+import { guessDateFormat, mapRow, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
 
 describe('survey-tool exports (../shared/real-exports)', () => {
   for (const real of realExports()) {
@@ -67,6 +68,16 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     for await (const _ of reader.rows) void _;
     expect(reader.decoding.encoding).toBe('utf-8');
     expect(reader.decoding.replaced).toBe(1);
+  });
+
+  it('maps every field of a row, touchpoint included; a row without email is a valid response without one', async () => {
+    const reader = await readExport(Readable.from([Buffer.from('Score,Dept,Why,When\n9,Service,Quick and kind,2026-11-20 10:00:00\n')]));
+    const resolved = resolveMapping({ score: 'Score', touchpoint: 'Dept', comment: 'Why', respondedAt: 'When' }, reader.header);
+    const rows = [];
+    for await (const row of reader.rows) rows.push(mapRow(reader.header, resolved, row.cells, { location: 'DLR-001', zone: 'UTC' }));
+    const parsed = parseCsvRecord(rows[0]);
+    expect(parsed.errors).toBeNull();
+    expect(parsed.value).toMatchObject({ score: 9, touchpoint: 'service', comment: 'Quick and kind', email: null, locationCode: 'DLR-001', respondedAt: new Date('2026-11-20T10:00:00Z') });
   });
 
   it('reads dates by CLDR pattern in the location zone and asks when day/month order is unclear', () => {

@@ -412,6 +412,7 @@ export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: s
   put('name', cell('name'));
   put('phone', cell('phone'));
   put('marketing_consent', cell('marketingConsent'));
+  put('touchpoint', cell('touchpoint'));
   put('location_code', cell('location')?.trim() || options.location);
   return fields;
 }
@@ -466,7 +467,7 @@ export function describeMapping(mapping: ColumnMapping): string {
 }
 
 export interface ExportPreview {
-  header: Pick<ExportHeader, 'rows' | 'layout' | 'names'>;
+  header: Pick<ExportHeader, 'rows' | 'layout' | 'names' | 'signature'>;
   decoding: DecodeReport;
   /** Each column with up to three sample values (the mapping step shows them). */
   columns: { name: string; samples: string[] }[];
@@ -485,7 +486,7 @@ export async function previewExport(input: Readable, sampleRows = 500): Promise<
     samples: sample.map((row) => (row[i] ?? '').trim()).filter(Boolean).slice(0, 3).map((v) => v.slice(0, 200)),
   }));
   return {
-    header: { rows: reader.header.rows, layout: reader.header.layout, names: reader.header.names },
+    header: { rows: reader.header.rows, layout: reader.header.layout, names: reader.header.names, signature: reader.header.signature },
     decoding: reader.decoding,
     columns,
     proposal: proposeMapping(reader.header, sample),

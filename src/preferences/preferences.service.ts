@@ -58,13 +58,14 @@ export class PreferencesService {
     const customerId = await this.tokens.resolve(token);
     if (!customerId) return null;
     const [customer] = await this.customers.findByIds([customerId]);
-    if (!customer) return null;
+    if (!customer?.email) return null;
+    const email = customer.email;
     await this.dataSource.transaction(async (manager) => {
       if (choice.marketingEmail === false) {
-        await this.optOut(manager, customerId, customer.email, 'preferences');
+        await this.optOut(manager, customerId, email, 'preferences');
       } else if (choice.marketingEmail === true && customer.marketingConsent) {
         // Only the consent the survey recorded can be restored; the page offers nothing else.
-        if (await this.suppression.remove(manager, customer.email)) {
+        if (await this.suppression.remove(manager, email)) {
           await this.audit.record(
             customerActor(customerId),
             { action: MARKETING_EMAIL_CHANGE, subjectType: 'customer', subjectId: customerId, details: { marketingEmail: true, via: 'preferences' } },
@@ -86,8 +87,9 @@ export class PreferencesService {
     const customerId = await this.tokens.resolve(token);
     if (!customerId) return false;
     const [customer] = await this.customers.findByIds([customerId]);
-    if (!customer) return false;
-    await this.dataSource.transaction((manager) => this.optOut(manager, customerId, customer.email, via));
+    const email = customer?.email;
+    if (!email) return false;
+    await this.dataSource.transaction((manager) => this.optOut(manager, customerId, email, via));
     this.audience.changed();
     return true;
   }
@@ -111,7 +113,7 @@ export class PreferencesService {
 
   private async viewOf(customerId: string): Promise<PreferenceView | null> {
     const [customer] = await this.customers.findByIds([customerId]);
-    if (!customer) return null;
+    if (!customer?.email) return null;
     const suppressed = await this.suppression.isSuppressed(customer.email);
     return {
       customerId,

@@ -45,7 +45,7 @@ export class SuppressionList {
    * entry whose customer row was erased and later re-created). Such entries are re-linked to the
    * current customer id so the set-based eligibility queries see them from now on.
    */
-  async suppressedAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+  async suppressedAmong(customers: { id: string; email: string | null }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     const suppressed = new Set<string>();
     for (const entry of await this.entriesFor(customers, manager)) {
       suppressed.add(entry.customerId);
@@ -55,21 +55,23 @@ export class SuppressionList {
   }
 
   /** As `suppressedAmong`, but only reads (pages and views): which of these customers' addresses are suppressed. */
-  async optedOutAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+  async optedOutAmong(customers: { id: string; email: string | null }[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     return new Set((await this.entriesFor(customers, manager)).map((entry) => entry.customerId));
   }
 
   /** As `suppressedAmong`, but only reads: the ids of those customers whose entry is not linked to them. */
-  async unlinkedAmong(customers: { id: string; email: string }[], manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+  async unlinkedAmong(customers: { id: string; email: string | null }[], manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     return (await this.entriesFor(customers, manager)).filter((entry) => !entry.linked).map((entry) => entry.customerId);
   }
 
   private async entriesFor(
-    customers: { id: string; email: string }[],
+    customers: { id: string; email: string | null }[],
     manager: EntityManager,
   ): Promise<{ customerId: string; emailHash: string; linked: boolean }[]> {
     const found: { customerId: string; emailHash: string; linked: boolean }[] = [];
-    for (const chunk of chunks(customers, 1000)) {
+    // A customer without an address (a response that came without one) can't be on the list.
+    const addressed = customers.filter((c): c is { id: string; email: string } => c.email !== null);
+    for (const chunk of chunks(addressed, 1000)) {
       const byHash = new Map(chunk.map((c) => [this.hash(c.email), c.id]));
       // Raw SQL: the fan-out runs this for every batch of 500 customers it invites.
       const p = new SqlParams(dialectOf(manager));

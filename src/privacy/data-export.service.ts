@@ -34,7 +34,8 @@ export class DataExportService {
 
   async request(customerId: string): Promise<boolean> {
     const [customer] = await this.customers.findByIds([customerId]);
-    if (!customer || customer.email.startsWith('erased:')) return false;
+    if (!customer?.email || customer.email.startsWith('erased:')) return false;
+    const email = customer.email;
     const token = newToken();
     await this.dataSource.transaction(async (manager) => {
       const row = await manager.save(DataExportToken, {
@@ -44,7 +45,7 @@ export class DataExportService {
         usedAt: null,
       });
       await this.outbox.add(manager, SEND_EMAIL_JOB, {
-        to: customer.email,
+        to: email,
         template: 'data-export',
         subject: 'Your data',
         kind: 'transactional',

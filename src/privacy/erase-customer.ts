@@ -61,7 +61,7 @@ export class EraseCustomer {
   /** Self-service from the preference page: the token's customer, X posts always deleted. */
   async forCustomer(customerId: string): Promise<EraseResult | null> {
     const [customer] = await this.customers.findByIds([customerId]);
-    if (!customer || customer.email.startsWith('erased:')) return null;
+    if (!customer?.email || customer.email.startsWith('erased:')) return null;
     return this.execute({ type: 'customer', id: customerId }, { email: customer.email, deleteXPosts: true });
   }
 

@@ -31,10 +31,11 @@ export class SendRewardCode {
       const code = (await this.rewards.codeById(codeId, manager))!;
       const offer = (await this.rewards.offerById(code.offerId, manager))!;
       const [customer] = await this.customers.findByIds([code.customerId!], manager);
-      if (!customer) return false;
+      if (!customer?.email) return false;
+      const to = customer.email;
       const preferencesUrl = `${this.config.publicUrl}/preferences/${await this.preferenceTokens.reveal(customer.id, manager)}/rewards`;
       await this.outbox.add(manager, SEND_EMAIL_JOB, {
-        to: customer.email,
+        to,
         template: 'reward-code',
         subject: `Your thank-you: ${offer.description}`,
         kind: 'transactional',

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { CampaignsService } from '../../src/campaigns/campaigns.service';
@@ -5,10 +6,12 @@ import { LaunchCampaign } from '../../src/campaigns/launch-campaign';
 import { cliActor } from '../../src/common/actor';
 import { DemoSeedService } from '../../src/demo/demo-seed.service';
 import { ImportsRepository } from '../../src/feedback/imports.repository';
+import { StagedUploads } from '../../src/feedback/staged-uploads';
 import { UsersService } from '../../src/users/users.service';
 import { ACCOUNT_NAV, navFor, STAFF_NAV } from '../../src/web/staff-page';
 import { createTestApp, TestApp } from '../support/app';
 import { DESKTOP, horizontalOverflow, launchChromium, PHONE, SCREENSHOTS, seriousViolations } from '../support/browser';
+import { realExports } from '../support/real-exports';
 import { staffPageRoutes } from '../support/staff-routes';
 
 /** The NPS chart's period labels as drawn: each must stand clear of the next and inside the chart. */
@@ -86,6 +89,10 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     await t.app.get(LaunchCampaign).execute(cliActor('test'), campaign.id);
     const dealer = await t.app.get(UsersService).findByEmail(credentials.dealer.email);
     const [feedbackImport] = await t.app.get(ImportsRepository).recent(1);
+    // A survey export waiting at its mapping step, uploaded by the admin who visits the pages.
+    const admin = await t.app.get(UsersService).findByEmail(credentials.admin.email);
+    const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
+    const staged = await t.app.get(StagedUploads).save(createReadStream(google.path), { type: 'staff', id: admin!.id, role: 'admin' }, google.file);
     samples = {
       '/dashboard/locations/:code': '/dashboard/locations/DLR-001',
       '/dashboard/locations/:code/edit': '/dashboard/locations/DLR-001/edit',
@@ -97,6 +104,7 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
       '/dashboard/campaigns/:id/dry-run': `/dashboard/campaigns/${campaign.id}/dry-run`,
       '/dashboard/campaigns/:id/reward': `/dashboard/campaigns/${campaign.id}/reward`,
       '/dashboard/feedback/imports/:id': `/dashboard/feedback/imports/${feedbackImport.id}`,
+      '/dashboard/feedback/uploads/:id': `/dashboard/feedback/uploads/${staged}`,
       '/dashboard/reports/locations/:code': '/dashboard/reports/locations/DLR-001?days=90',
       '/dashboard/reports/campaigns/:id': `/dashboard/reports/campaigns/${campaign.id}?days=365`,
     };

@@ -25,9 +25,9 @@ export class FeedbackItemDto {
   @Follows('responseId')
   responseId: string;
 
-  @ApiProperty({ example: 'ana@example.com' })
+  @ApiPropertyOptional({ example: 'ana@example.com', description: 'Without one, the response counts for NPS and reports but nobody can be invited' })
   @Follows('email')
-  email: string;
+  email?: string;
 
   @ApiProperty({ example: 'DLR-001' })
   @Follows('locationCode')

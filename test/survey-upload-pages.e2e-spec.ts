@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { count, OWN, PASSWORD, seedStaff } from './feedback-fixtures';
+import { createTestApp, TestApp } from './support/app';
+import { csrfTokenIn, FormBrowser } from './support/form-browser';
+import { realExports } from './support/real-exports';
+
+/**
+ * The upload page's mapping step without JavaScript (SQLite): upload a survey export as the tool gave it,
+ * confirm or change the proposed mapping, import; a mapping saved by name (on the page, or by the CLI's
+ * --save-mapping) is applied to the next file with the same header rows, shown and changeable.
+ */
+describe('survey export mapping step (pages, sqlite)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let marketer: FormBrowser;
+  const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
+  const e = google.meta.expected;
+  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  const selected = (html: string, name: string) =>
+    new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1].match(/<option value="([^"]*)" selected>/)?.[1];
+
+  async function stage(): Promise<string> {
+    const page = await marketer.get('/dashboard/feedback');
+    const res = await marketer.upload(`/dashboard/feedback/uploads?_csrf=${encodeURIComponent(csrfTokenIn(page.body))}`, google.file, readFileSync(google.path));
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toMatch(/^\/dashboard\/feedback\/uploads\/[A-Za-z0-9_-]{22}$/);
+    return res.headers.location as string;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect: 'sqlite' });
+    db = t.app.get(DataSource);
+    await seedStaff(t);
+    marketer = new FormBrowser(t.app);
+    expect((await marketer.signIn('marketer@staff.example.com', PASSWORD)).statusCode).toBe(303);
+  });
+  afterAll(() => t?.close());
+
+  it('shows columns and the proposal, refuses a mapping without a location in words, imports the confirmed one and saves it by name', async () => {
+    const url = await stage();
+    const step = await marketer.get(url);
+    expect(step.statusCode).toBe(200);
+    const shown = text(step.body);
+    expect(shown).toContain('11 columns, 1 header row, UTF-8');
+    expect(shown).toContain('Several columns hold 0–10 answers');
+    expect(shown).toContain('could be day-first or month-first');
+    expect(selected(step.body, 'respondedAt')).toBe('Timestamp');
+    expect(selected(step.body, 'score')).toBe(''); // "choose the question": nothing picked for the marketer
+
+    const fields = { score: google.meta.score_column!, respondedAt: 'Timestamp', comment: '...why?', dateFormat: 'M/d/yyyy H:mm:ss', save: 'yes', saveName: 'Sudzilla form' };
+    const refused = await marketer.post(url, { ...fields, fileLocation: '' });
+    expect(refused.statusCode).toBe(400);
+    expect(text(refused.body)).toContain('No location: choose the location these responses are for');
+    expect(selected(refused.body, 'score')).toBe(google.meta.score_column); // what was chosen stays chosen
+    expect(await count(db, 'SELECT COUNT(*) FROM feedback_response')).toBe(0);
+
+    const done = await marketer.post(url, { ...fields, fileLocation: OWN });
+    expect(done.statusCode).toBe(303);
+    const result = await marketer.get(done.headers.location as string);
+    expect(text(result.body)).toContain(`Import finished: ${e.score_ok} of ${e.total} rows accepted`);
+    expect(text(result.body)).toContain('The file has no email addresses');
+    expect(await count(db, 'SELECT COUNT(*) FROM feedback_response')).toBe(e.score_ok);
+    expect(await count(db, `SELECT COUNT(*) FROM feedback_response WHERE comment IS NOT NULL`)).toBeGreaterThan(30);
+    const [saved] = await db.query(`SELECT name, location_code, mapping FROM saved_mapping`);
+    expect(saved).toMatchObject({ name: 'Sudzilla form', location_code: OWN });
+    expect(JSON.parse(saved.mapping)).toEqual({ score: google.meta.score_column, respondedAt: 'Timestamp', comment: '...why?', dateFormat: 'M/d/yyyy H:mm:ss' });
+    // Imported: the staged file is gone.
+    expect((await marketer.get(url)).statusCode).toBe(404);
+  });
+
+  it('the next file with the same header rows is mapped by the saved mapping (shown, changeable); importing it again writes nothing', async () => {
+    const url = await stage();
+    const step = await marketer.get(url);
+    expect(text(step.body)).toContain('Mapped as your saved mapping “Sudzilla form”');
+    expect(selected(step.body, 'score')).toBe(google.meta.score_column);
+    expect(selected(step.body, 'dateFormat')).toBe('M/d/yyyy H:mm:ss');
+    expect(selected(step.body, 'fileLocation')).toBe(OWN);
+    expect(text(step.body)).not.toContain('Several columns hold 0–10 answers');
+    const done = await marketer.post(url, { score: google.meta.score_column!, respondedAt: 'Timestamp', comment: '...why?', dateFormat: 'M/d/yyyy H:mm:ss', fileLocation: OWN });
+    const result = await marketer.get(done.headers.location as string);
+    expect(text(result.body)).toMatch(new RegExp(`Accepted ${e.score_ok} \\(0 new, 0 changed, ${e.score_ok} unchanged\\)`));
+  });
+
+  it('the CLI keeps a mapping with --save-mapping; the page then proposes it for that file', async () => {
+    const mappingFile = join(t.config.dataDir, 'sudzilla-mapping.json');
+    writeFileSync(mappingFile, JSON.stringify({ score: google.meta.score_column, respondedAt: 'Timestamp', dateFormat: 'M/d/yyyy H:mm:ss' }));
+    await db.query('DELETE FROM saved_mapping');
+    const run = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'feedback:import', google.path, '--mapping', mappingFile, '--location', OWN, '--save-mapping', 'From the CLI'],
+      { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH!, DATA_DIR: t.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('mapping saved as "From the CLI"');
+    const step = await marketer.get(await stage());
+    expect(text(step.body)).toContain('Mapped as your saved mapping “From the CLI”');
+    expect(selected(step.body, 'score')).toBe(google.meta.score_column);
+  });
+
+  it('a location manager (dealer) can neither upload nor open a mapping step', async () => {
+    const url = await stage();
+    const dealer = new FormBrowser(t.app);
+    await dealer.signIn('dealer@staff.example.com', PASSWORD);
+    expect((await dealer.get(url)).statusCode).toBe(403);
+    const home = await dealer.get('/dashboard');
+    const upload = await dealer.upload(`/dashboard/feedback/uploads?_csrf=${encodeURIComponent(csrfTokenIn(home.body))}`, google.file, readFileSync(google.path));
+    expect(upload.statusCode).toBe(403);
+    expect((await dealer.post(url, { score: google.meta.score_column!, fileLocation: OWN }, csrfTokenIn(home.body))).statusCode).toBe(403);
+  });
+});
