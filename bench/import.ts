@@ -5,12 +5,15 @@
  * (`feedback:import`, the compiled CLI: parse, validate, upsert, classify, alerts, audit) against the
  * same file through `psql \copy` into a staging table plus one `INSERT … SELECT … ON CONFLICT` per final
  * table (customers, responses), in the same run on the same machine. Memory: the import runs in a child
- * process per size (N/10 and N) and reports its peak RSS; flat means within 20%.
+ * process per size (N/10 and N) and reports its peak RSS; flat means within 20%. The same N rows saved as
+ * .xlsx go through the survey-export path (streaming workbook reader + mapping) and print their own line.
  * Needs PostgreSQL on 127.0.0.1 (database `test`, trust auth, or BENCH_DATABASE_URL) and `psql`.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as ExcelJS from 'exceljs';
+import { parse as parseCsv } from 'csv-parse';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -90,6 +93,25 @@ async function generate(file: string, rows: number): Promise<void> {
   await new Promise<void>((r, j) => out.on('finish', r).on('error', j));
 }
 
+/** The CSV as an .xlsx workbook (streamed, inline strings, numbers as numbers), as a spreadsheet tool saves it. */
+async function toXlsx(csv: string, file: string): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
+  const sheet = workbook.addWorksheet('Responses');
+  let header = true;
+  for await (const cells of createReadStream(csv).pipe(parseCsv()) as AsyncIterable<string[]>) {
+    sheet.addRow(header ? cells : cells.map((cell) => (/^\d+$/.test(cell) && cell.length < 6 ? Number(cell) : cell))).commit();
+    header = false;
+  }
+  sheet.commit();
+  await workbook.commit();
+}
+
+/** The generated file's columns as a survey-export mapping (the .xlsx goes through the mapping path). */
+const XLSX_MAPPING = {
+  responseId: 'response_id', email: 'email', location: 'location_code', score: 'score', name: 'name', phone: 'phone',
+  comment: 'comment', respondedAt: 'responded_at', marketingConsent: 'marketing_consent',
+};
+
 function locationsCsv(file: string): void {
   const lines = ['code,name,city,timezone,manager_email'];
   for (let i = 1; i <= LOCATIONS; i++) {
@@ -149,12 +171,12 @@ interface ImportRun {
 }
 
 /** The real import in its own process: `node dist/cli.js feedback:import FILE`, timed by the import record. */
-async function importRun(dist: string, work: string, file: string, rows: number, locations: string): Promise<ImportRun> {
+async function importRun(dist: string, work: string, file: string, rows: number, locations: string, extra: string[] = []): Promise<ImportRun> {
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   const env = prepareSchema(dist, schema, join(work, 'data'), locations);
   const rssFile = join(work, `rss-${schema}.txt`);
   try {
-    run(process.execPath, ['-r', join(work, 'rss-probe.js'), join(dist, 'cli.js'), 'feedback:import', file], {
+    run(process.execPath, ['-r', join(work, 'rss-probe.js'), join(dist, 'cli.js'), 'feedback:import', file, ...extra], {
       ...env,
       BENCH_RSS_FILE: rssFile,
     });
@@ -248,6 +270,25 @@ async function main() {
     log(`  import @${sizeLabel(ROWS)}: ${large.seconds.toFixed(1)} s = ${fmt(large.rate)} rows/s, peak RSS ${mb(large.maxRssKb)}`);
     const little = await importRun(dist, work, small, SMALL, locations);
     log(`  import @${sizeLabel(SMALL)}: ${little.seconds.toFixed(1)} s = ${fmt(little.rate)} rows/s, peak RSS ${mb(little.maxRssKb)}`);
+
+    // The same rows as .xlsx, through the survey-export path (streaming workbook reader, mapping).
+    t = Date.now();
+    const bigXlsx = join(work, 'feedback-big.xlsx');
+    const smallXlsx = join(work, 'feedback-small.xlsx');
+    await toXlsx(big, bigXlsx);
+    await toXlsx(small, smallXlsx);
+    log(`  wrote the .xlsx copies in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const mappingFile = join(work, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify(XLSX_MAPPING));
+    const largeXlsx = await importRun(dist, work, bigXlsx, ROWS, locations, ['--mapping', mappingFile]);
+    log(`  import .xlsx @${sizeLabel(ROWS)}: ${largeXlsx.seconds.toFixed(1)} s = ${fmt(largeXlsx.rate)} rows/s, peak RSS ${mb(largeXlsx.maxRssKb)}`);
+    const littleXlsx = await importRun(dist, work, smallXlsx, SMALL, locations, ['--mapping', mappingFile]);
+    log(`  import .xlsx @${sizeLabel(SMALL)}: ${littleXlsx.seconds.toFixed(1)} s = ${fmt(littleXlsx.rate)} rows/s, peak RSS ${mb(littleXlsx.maxRssKb)}`);
+    const xlsxGrowth = largeXlsx.maxRssKb / littleXlsx.maxRssKb - 1;
+    console.log(
+      `import (.xlsx): ${fmt(largeXlsx.rate)} rows/s, peak RSS ${mb(littleXlsx.maxRssKb)} @${sizeLabel(SMALL)} / ${mb(largeXlsx.maxRssKb)} @${sizeLabel(ROWS)}` +
+        ` — ${(largeXlsx.rate / baseline.rate).toFixed(2)}× psql \\copy + upsert of the CSV (memory ${xlsxGrowth >= 0 ? '+' : ''}${Math.round(xlsxGrowth * 100)}%)`,
+    );
 
     const ratio = large.rate / baseline.rate;
     const growth = large.maxRssKb / little.maxRssKb - 1;

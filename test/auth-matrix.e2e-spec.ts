@@ -10,6 +10,7 @@ import { UsersService } from '../src/users/users.service';
 import { insertShare } from './factories/shares';
 import { createTestApp, Dialect, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
+import { matchesRoute, registeredRoutes } from './support/staff-routes';
 
 /**
  * Who may call what: every route × caller (× own/other location for dealers) → expected status.
@@ -54,6 +55,14 @@ const allowed = (statuses: Partial<Record<Who, number>>, otherwise = 403): Recor
   apiKey: otherwise,
   ...statuses,
 });
+
+/** /api routes whose callers are not staff or API keys, each tested where it lives (the reason says where). */
+const NOT_IN_MATRIX = new Map<string, string>([
+  ['POST /api/auth/login', 'public by design: the sign-in tests below and the shared login limit'],
+  ['POST /api/auth/password-reset', 'public by design: password-reset.e2e-spec (one answer for every address)'],
+  ['POST /api/auth/logout-everywhere', 'ends every session of the caller, the shared ones too: "logs out everywhere" below'],
+  ['POST /api/auth/password-reset/confirm', 'public by design: password-reset.e2e-spec (token checks)'],
+]);
 
 const MATRIX: MatrixRow[] = [
   // campaigns: admins and marketers manage; dealers read those that include one of their locations (others: 404)
@@ -186,6 +195,24 @@ const MATRIX: MatrixRow[] = [
     note: 'reaches the password check (wrong current password) only when signed in',
   },
   { method: 'POST', path: '/api/auth/logout', ownSession: true, expect: allowed({ anonymous: 204, admin: 204, marketer: 204, dealer: 204, apiKey: 204 }) },
+
+  // reward offers: everyone who sees the campaign reads its offer; admins and marketers change it (none exists here)
+  { method: 'GET', path: (f) => `/api/campaigns/${f.campaignOwnId}/reward-offer`, expect: allowed({ admin: 404, marketer: 404, dealer: 404 }) },
+  { method: 'GET', path: (f) => `/api/campaigns/${f.campaignOwnId}/reward-offer/report`, expect: allowed({ admin: 404, marketer: 404, dealer: 404 }) },
+  {
+    method: 'POST',
+    path: (f) => `/api/campaigns/${f.campaignEndedId}/reward-offer`,
+    body: () => ({ description: 'a free car wash', budget: 10, codeSource: 'generated', codePrefix: 'WASH' }),
+    note: 'ended campaign',
+    expect: allowed({ admin: 409, marketer: 409 }),
+  },
+  { method: 'PATCH', path: (f) => `/api/campaigns/${f.campaignOwnId}/reward-offer`, body: () => ({ budget: 20 }), expect: allowed({ admin: 404, marketer: 404 }) },
+  { method: 'DELETE', path: (f) => `/api/campaigns/${f.campaignOwnId}/reward-offer`, expect: allowed({ admin: 404, marketer: 404 }) },
+  { method: 'POST', path: (f) => `/api/campaigns/${f.campaignOwnId}/reward-offer/codes`, note: 'not multipart', expect: allowed({ admin: 400, marketer: 400 }) },
+  // reward codes: the counter (staff or the till's API key) redeems and looks up; only staff void
+  { method: 'POST', path: '/api/rewards/redeem', body: () => ({ code: 'NOPE-1234' }), expect: allowed({ admin: 404, marketer: 404, apiKey: 404 }) },
+  { method: 'GET', path: '/api/rewards/codes/NOPE-1234', expect: allowed({ admin: 404, marketer: 404, apiKey: 404 }) },
+  { method: 'POST', path: '/api/rewards/codes/NOPE-1234/void', body: () => ({ reason: 'issued by mistake' }), expect: allowed({ admin: 404, marketer: 404 }) },
 
   // feedback ingest: admins and marketers import files; only API keys call the webhook
   { method: 'GET', path: '/api/imports', expect: allowed({ admin: 200, marketer: 200 }) },
@@ -339,6 +366,15 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s
       const expected = row.expect[who];
       // The body is shown only when the status is wrong, to explain why.
       expect({ status: res.statusCode, body: res.statusCode === expected ? '' : res.body }).toEqual({ status: expected, body: '' });
+    });
+
+    it('has a row for every registered /api route (a new route must join the matrix)', () => {
+      const rows = MATRIX.map((row) => ({ method: row.method, url: typeof row.path === 'string' ? row.path : row.path(fixture) }));
+      const missing = registeredRoutes(t.app)
+        .filter((route) => route.path.startsWith('/api/') && !NOT_IN_MATRIX.has(`${route.method} ${route.path}`))
+        .filter((route) => !rows.some((row) => row.method === route.method && matchesRoute(route.path, row.url)))
+        .map((route) => `${route.method} ${route.path} (${route.handler})`);
+      expect(missing).toEqual([]);
     });
 
     it('answers only what the OpenAPI document says each /api route answers', async () => {
@@ -514,6 +550,8 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff auth and authorisation (%s
     it('logs out everywhere', async () => {
       await users.create(setup, { email: 'leaver@example.com', role: 'marketer', password: 'leaver-password-1' });
       const token = await tokenFor('leaver@example.com', 'leaver-password-1');
+      expect((await inject({ method: 'POST', url: '/api/auth/logout-everywhere' })).statusCode).toBe(401);
+      expect((await inject({ method: 'POST', url: '/api/auth/logout-everywhere', headers: credentials.apiKey })).statusCode).toBe(403);
       const res = await inject({ method: 'POST', url: '/api/auth/logout-everywhere', headers: bearer(token) });
       expect(res.statusCode).toBe(204);
       expect(String(res.headers['set-cookie'])).toMatch(/access_token=;/);

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { NO_SCORE_COLUMN_MESSAGE } from '../src/feedback/survey-export';
 import { count, OWN, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, TestApp } from './support/app';
-import { mappingOf, RealExport, realExports } from './support/real-exports';
+import { mappingOf, RealExport, realExports, xlsxCopyOf } from './support/real-exports';
 
 /** A multipart body with text fields before the file (the mapping must arrive before the file streams). */
 function form(fields: Record<string, string>, content: Buffer, filename: string) {
@@ -153,7 +153,40 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect(wall).toBe(`${m}/${d}/${y}, ${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}`);
   });
 
-  it('the CLI: a dry run prints the meta figures and says "no email"; a file without a 0–10 column is refused, nothing written', async () => {
+  it('an .xlsx copy of an export (numbers and real date cells) imports with the same figures and the same response times', async () => {
+    const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
+    const e = google.meta.expected;
+    const fromCsv = await upload(google, readFileSync(google.path));
+    expect(fromCsv.json()).toMatchObject({ status: 'done', created: e.score_ok });
+    const times = await db.query('SELECT responded_at FROM feedback_response ORDER BY responded_at');
+    await db.query('DELETE FROM detractor_alert');
+    await db.query('DELETE FROM feedback_response');
+    await db.query('DELETE FROM customer');
+
+    const xlsx = await xlsxCopyOf(google);
+    const body = form({}, xlsx, 'responses.xlsx');
+    const preview = await t.app.inject({ method: 'POST', url: '/api/imports/preview', payload: body.payload, headers: { ...staff.marketer, ...body.headers } });
+    expect(preview.statusCode).toBe(201);
+    expect(preview.json()).toMatchObject({ header: { rows: 1, layout: 'plain' }, decoding: { encoding: 'xlsx' } });
+    expect(preview.json().proposal.scoreCandidates).toContain(google.meta.score_column);
+    // Real date cells: no date format to choose.
+    const { dateFormat: _csvOnly, ...mapping } = mappingOf(google);
+    const res = await upload({ ...google, file: 'responses.xlsx' }, xlsx, mapping);
+    expect(res.json()).toMatchObject({ status: 'done', rows: e.total, accepted: e.score_ok, created: e.score_ok, rejected: 0 });
+    expect(await segments()).toEqual({ promoters: e.promoters, passives: e.passives, detractors: e.detractors });
+    expect(await db.query('SELECT responded_at FROM feedback_response ORDER BY responded_at')).toEqual(times);
+  });
+
+  it('a damaged .xlsx is refused in words, nothing written', async () => {
+    const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
+    const damaged = (await xlsxCopyOf(google)).subarray(0, 600);
+    const res = await upload({ ...google, file: 'broken.xlsx' }, damaged);
+    expect(res.statusCode).toBe(400);
+    expect([res.json().message].flat().join(' ')).toMatch(/spreadsheet \(\.xlsx\) could not be read/);
+    expect((await written()).responses).toBe(0);
+  });
+
+  it('the CLI: a dry run prints the meta figures and says "no email"; every file imports as its meta says or is refused, nothing written', async () => {
     const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
     const mappingFile = join(t.config.dataDir, 'mapping.json');
     writeFileSync(mappingFile, JSON.stringify(mappingOf(google)));
@@ -164,11 +197,22 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect(dry.stdout).toContain('no email');
     expect(dry.status).toBe(0);
 
-    const typeform = realExports().find((r) => r.file.startsWith('typeform'))!;
-    writeFileSync(mappingFile, JSON.stringify(mappingOf(typeform)));
-    const refused = cli(typeform.path, '--mapping', mappingFile, '--location', OWN);
-    expect(refused.stderr).toContain(NO_SCORE_COLUMN_MESSAGE);
-    expect(refused.status).not.toBe(0);
-    expect((await written()).responses).toBe(0);
-  }, 240000);
+    // Every file for real: imported with its meta's figures, or refused in words with nothing written.
+    for (const real of realExports()) {
+      await db.query('DELETE FROM detractor_alert');
+      await db.query('DELETE FROM feedback_response');
+      await db.query('DELETE FROM customer');
+      writeFileSync(mappingFile, JSON.stringify(mappingOf(real)));
+      const run = cli(real.path, '--mapping', mappingFile, '--location', OWN);
+      const m = real.meta.expected;
+      if (!real.meta.score_column) {
+        expect([real.file, run.stderr]).toEqual([real.file, expect.stringContaining(NO_SCORE_COLUMN_MESSAGE)]);
+        expect(run.status).not.toBe(0);
+        expect((await written()).responses).toBe(0);
+        continue;
+      }
+      expect([real.file, run.status, run.stdout]).toEqual([real.file, 0, expect.stringContaining(`accepted ${m.score_ok}, rejected ${m.total - m.score_ok}`)]);
+      expect(await segments()).toEqual({ promoters: m.promoters, passives: m.passives, detractors: m.detractors });
+    }
+  }, 480000);
 });

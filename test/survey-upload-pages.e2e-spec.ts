@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { count, OWN, PASSWORD, seedStaff } from './feedback-fixtures';
 import { createTestApp, TestApp } from './support/app';
 import { csrfTokenIn, FormBrowser } from './support/form-browser';
-import { realExports } from './support/real-exports';
+import { mappingOf, realExports } from './support/real-exports';
+import { NO_SCORE_COLUMN_MESSAGE } from '../src/feedback/survey-export';
 
 /**
  * The upload page's mapping step without JavaScript (SQLite): upload a survey export as the tool gave it,
@@ -22,9 +23,9 @@ describe('survey export mapping step (pages, sqlite)', () => {
   const selected = (html: string, name: string) =>
     new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1].match(/<option value="([^"]*)" selected>/)?.[1];
 
-  async function stage(): Promise<string> {
+  async function stage(real = google): Promise<string> {
     const page = await marketer.get('/dashboard/feedback');
-    const res = await marketer.upload(`/dashboard/feedback/uploads?_csrf=${encodeURIComponent(csrfTokenIn(page.body))}`, google.file, readFileSync(google.path));
+    const res = await marketer.upload(`/dashboard/feedback/uploads?_csrf=${encodeURIComponent(csrfTokenIn(page.body))}`, real.file, readFileSync(real.path));
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/dashboard\/feedback\/uploads\/[A-Za-z0-9_-]{22}$/);
     return res.headers.location as string;
@@ -98,6 +99,32 @@ describe('survey export mapping step (pages, sqlite)', () => {
     const step = await marketer.get(await stage());
     expect(text(step.body)).toContain('Mapped as your saved mapping “From the CLI”');
     expect(selected(step.body, 'score')).toBe(google.meta.score_column);
+  });
+
+  it('every real export imports through the page as its meta says, or is refused in words with nothing written', async () => {
+    for (const real of realExports()) {
+      await db.query('DELETE FROM feedback_response');
+      await db.query('DELETE FROM customer');
+      await db.query('DELETE FROM saved_mapping');
+      const url = await stage(real);
+      const step = await marketer.get(url);
+      expect([real.file, step.statusCode]).toEqual([real.file, 200]);
+      const chosen = Object.fromEntries(Object.entries(mappingOf(real)).map(([k, v]) => [k, String(v)]));
+      const done = await marketer.post(url, { ...chosen, fileLocation: OWN });
+      const segments = async () =>
+        Object.fromEntries(['promoter', 'passive', 'detractor'].map((s) => [s, 0]).concat(
+          (await db.query('SELECT segment, COUNT(*) AS n FROM feedback_response GROUP BY segment')).map((r: { segment: string; n: unknown }) => [r.segment, Number(r.n)]),
+        ));
+      const m = real.meta.expected;
+      if (!real.meta.score_column) {
+        expect([real.file, text(step.body)]).toEqual([real.file, expect.stringContaining('This file can’t be imported')]);
+        expect([real.file, done.statusCode, text(done.body)]).toEqual([real.file, 400, expect.stringContaining(NO_SCORE_COLUMN_MESSAGE)]);
+        expect(await count(db, 'SELECT COUNT(*) FROM feedback_response')).toBe(0);
+        continue;
+      }
+      expect([real.file, done.statusCode]).toEqual([real.file, 303]);
+      expect([real.file, await segments()]).toEqual([real.file, { promoter: m.promoters, passive: m.passives, detractor: m.detractors }]);
+    }
   });
 
   it('a location manager (dealer) can neither upload nor open a mapping step', async () => {

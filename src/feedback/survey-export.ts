@@ -9,6 +9,7 @@ import { CsvFormatError } from '../common/csv/csv-reader';
 import { normalizeHeader } from '../common/csv/header.util';
 import { FEEDBACK_CSV_COLUMNS } from './feedback-csv';
 import { checkScore } from './feedback-fields';
+import { looksLikeXlsx, SheetRecord, xlsxRecords } from './xlsx-records';
 
 /**
  * Survey-tool exports as they come (Qualtrics, legacy Qualtrics, SurveyMonkey, Typeform, Google Forms):
@@ -96,9 +97,6 @@ export async function decodeExport(input: Readable): Promise<{ text: Readable; r
   const first = await source.next();
   const head = first.done ? Buffer.alloc(0) : Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
   if (head.length === 0) throw new CsvFormatError('The file is empty.');
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
-    throw new CsvFormatError('The file is a spreadsheet (.xlsx): save it as CSV and upload that.');
-  }
   const report: DecodeReport = { encoding: detectEncoding(head), replaced: 0 };
   const count = new Transform({
     decodeStrings: false,
@@ -183,8 +181,18 @@ export interface ExportReader {
   rows: AsyncGenerator<ExportRow>;
 }
 
-/** Decodes, parses and recognises the header rows; the data rows are then streamed. */
+/** Decodes (CSV) or unpacks (.xlsx, first sheet), recognises the header rows; the data rows are then streamed. */
 export async function readExport(input: Readable): Promise<ExportReader> {
+  const source = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const first = await source.next();
+  const start = first.done ? Buffer.alloc(0) : Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
+  if (start.length === 0) throw new CsvFormatError('The file is empty.');
+  const whole = Readable.from(prepend(start, source as AsyncIterator<Buffer>));
+  if (looksLikeXlsx(start)) return recognise(xlsxRecords(whole), { encoding: 'xlsx', replaced: 0 });
+  return readCsvExport(whole);
+}
+
+async function readCsvExport(input: Readable): Promise<ExportReader> {
   const { text, report } = await decodeExport(input);
   const head = await text[Symbol.asyncIterator]().next();
   const sample = head.done ? '' : String(head.value);
@@ -196,7 +204,12 @@ export async function readExport(input: Readable): Promise<ExportReader> {
     for await (const chunk of text) yield String(chunk);
   }
   pipeline(Readable.from(again()), parser, () => undefined);
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
+  return recognise(parser as AsyncIterable<SheetRecord>, report);
+}
+
+/** The header rows from the first records, then the data rows (blank ones skipped), CSV or spreadsheet alike. */
+async function recognise(source: AsyncIterable<SheetRecord>, report: DecodeReport): Promise<ExportReader> {
+  const records = source[Symbol.asyncIterator]();
   const blank = (record: string[]) => record.every((cell) => cell.trim() === '');
   const buffered: { record: string[]; info: { lines: number } }[] = [];
   while (buffered.length < 3) {

@@ -44,7 +44,7 @@ describe('survey-tool exports through the mapping step (browser)', () => {
 
   async function uploadExport(page: Page, real: RealExport): Promise<void> {
     await page.goto(`${base}/dashboard/feedback`);
-    await page.getByLabel('Export file (CSV)').setInputFiles(real.path);
+    await page.getByLabel('Export file (CSV or Excel .xlsx)').setInputFiles(real.path);
     await page.getByRole('button', { name: 'Upload and map columns' }).click();
     await page.waitForURL(/\/dashboard\/feedback\/uploads\/[A-Za-z0-9_-]{22}$/);
   }

@@ -56,3 +56,28 @@ export function mappingOf(real: RealExport): ColumnMapping {
   if (m.date_column?.format.startsWith('M/D/YYYY H:MM:SS')) mapping.dateFormat = 'M/d/yyyy H:mm:ss';
   return mapping;
 }
+
+/**
+ * The export as a spreadsheet tool would save it (.xlsx, one sheet): whole numbers as numbers, and the
+ * response-time column's M/D/YYYY H:MM:SS texts as real date cells (wall time), the rest as text.
+ */
+export async function xlsxCopyOf(real: RealExport): Promise<Buffer> {
+  const { parse } = await import('csv-parse/sync');
+  const ExcelJS = await import('exceljs');
+  const records: string[][] = parse(readFileSync(real.path), { bom: true, relax_column_count: true });
+  const dateColumn = records[0].indexOf(columnOf(real.meta.date_column?.name) ?? '\u0000');
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Responses');
+  records.forEach((record, i) => {
+    if (i < real.meta.header_rows) return void sheet.addRow(record);
+    sheet.addRow(
+      record.map((cell, c) => {
+        const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})$/.exec(cell);
+        if (c === dateColumn && us) return new Date(Date.UTC(+us[3], +us[1] - 1, +us[2], +us[4], +us[5], +us[6]));
+        return /^\d+$/.test(cell) ? Number(cell) : cell;
+      }),
+    );
+  });
+  if (dateColumn >= 0) sheet.getColumn(dateColumn + 1).numFmt = 'm/d/yyyy h:mm:ss';
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
