@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { stripBidiControls } from '../../common/text/invisible-characters';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -24,7 +25,12 @@ import { Channel, CHANNELS } from '../campaign.entity';
 
 /** A location code, as stored (upper-case). */
 const LOCATION_CODE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Trimmed, without direction overrides (a staff-written prompt is shown to customers and on staff pages). */
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? stripBidiControls(value).trim() : value);
+const cleanOverrides = ({ value }: { value: unknown }) =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([code, prompt]) => [code, typeof prompt === 'string' ? stripBidiControls(prompt) : prompt]))
+    : value;
 /** Given (not undefined): the field must be valid; null is refused for fields that can't be empty. */
 const given = ValidateIf((_o, value) => value !== undefined);
 
@@ -131,7 +137,7 @@ export class CreateCampaignDto {
     nullable: true,
     description: 'Location code → prompt for that location',
   })
-  @IsOptional() @IsPromptOverrides()
+  @Transform(cleanOverrides) @IsOptional() @IsPromptOverrides()
   promptOverrides?: Record<string, string> | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Unused: a campaign’s reward offer is managed at /api/campaigns/{id}/reward-offer' })
