@@ -6,6 +6,7 @@ import { LocationsService } from '../../src/locations/locations.service';
 import { checkXStatus, composeXStatus } from '../../src/sharing/x/x-status';
 import { ALL_DAY, linkIn, pathOf, seedCustomers, sendsRecorded, setup, staffHeader } from '../campaign-fixtures';
 import { createTestApp, TestApp } from '../support/app';
+import { signTestInvitation } from '../../src/invitations/test-invitation-token';
 import { horizontalOverflow, launchChromium, PHONE, SCREENSHOTS, seriousViolations } from '../support/browser';
 import { TestSmtpServer } from '../support/smtp-server';
 
@@ -41,6 +42,7 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
   /** Requests the pages tried to send anywhere but the app (and the stubbed x.com): there must be none. */
   const escaped: string[] = [];
   const links = new Map<string, { invite: string; preferences: string }>();
+  let campaignId: string;
 
   /** Keeps every request on this machine: the app passes, x.com gets a stub page, anything else is refused. */
   async function confine(context: BrowserContext) {
@@ -88,6 +90,7 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
       payload: { name: 'Good word', sendingHours: ALL_DAY, prompt: 'What would you tell a friend?' },
     });
     expect(created.statusCode).toBe(201);
+    campaignId = created.json().id;
     const launched = await t.app.inject({ method: 'POST', url: `/api/campaigns/${created.json().id}/launch`, headers: marketer.headers });
     expect(launched.statusCode).toBeLessThan(300);
     const messages = await smtp.waitFor(2, 20_000);
@@ -240,6 +243,27 @@ describe('the advocate’s path in a real browser (phone viewport)', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('a staff "Send a test" link opens the real page marked as a test, where nothing can be approved', async () => {
+    const context = await browser.newContext({ ...PHONE });
+    await confine(context);
+    const page = await context.newPage();
+    const token = signTestInvitation(t.config.hashKey, { campaignId, locationId: null, expiresAt: Date.now() + 3_600_000 });
+    const before = Number((await db.query('SELECT count(*) AS n FROM recommendation'))[0].n);
+    try {
+      await page.goto(`${base}/i/${token}`);
+      await expect(page.getByRole('status').first().textContent()).resolves.toContain('Test invitation.');
+      await check(page, 'test-invitation-write');
+      await page.getByLabel('What would you tell a friend?').fill('Checking how the page reads before we launch.');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await expect(page.locator('main').textContent()).resolves.toContain('A test can’t be approved.');
+      expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+      await check(page, 'test-invitation-preview');
+    } finally {
+      await context.close();
+    }
+    expect(Number((await db.query('SELECT count(*) AS n FROM recommendation'))[0].n)).toBe(before);
+  });
 
   it('works with JavaScript switched off: write → preview → approve → share page with the X link', async () => {
     const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
