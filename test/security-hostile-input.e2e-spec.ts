@@ -67,13 +67,28 @@ describe('security: hostile input is stored or refused, and shown harmlessly eve
     });
     expect(created.statusCode).toBe(201);
     campaignId = created.json().id;
+
+    // The campaign's thank-you, a location's name, a theme's label and a roster name: the other text staff write.
+    const offer = await t.app.inject({
+      method: 'POST', url: `/api/campaigns/${campaignId}/reward-offer`, headers: staff.admin,
+      payload: { description: `${HTML}`.slice(0, 200), terms: `${HTML} ${FORMULA} ${BIDI}`, budget: 5, codeSource: 'generated', codePrefix: 'WASH' },
+    });
+    expect(offer.statusCode).toBe(201);
+    const location = await t.app.inject({ method: 'PATCH', url: `/api/locations/${OWN}`, headers: staff.admin, payload: { name: `Downtown ${HTML}${BIDI}`.slice(0, 120) } });
+    expect(location.statusCode).toBe(200);
+    const theme = await t.app.inject({ method: 'PUT', url: '/api/themes/wait-time', headers: staff.admin, payload: { label: `${HTML}`.slice(0, 80) } });
+    expect(theme.statusCode).toBe(200);
+    const roster = await admin.submit(`/dashboard/locations/${OWN}/roster`, `/dashboard/locations/${OWN}/roster`, { firstName: `Sam${HTML}`.slice(0, 60), role: `${FORMULA}` });
+    expect(roster.statusCode).toBeLessThan(500);
   });
 
   it('every staff page shows it escaped, and hostile filters come back as a message, never as markup', async () => {
     const pages = [
       '/dashboard', '/dashboard/promoters', '/dashboard/alerts', '/dashboard/campaigns', `/dashboard/campaigns/${campaignId}`,
       `/dashboard/campaigns/${campaignId}/dry-run`, `/dashboard/campaigns/${campaignId}/edit`, `/dashboard/locations/${OWN}`,
-      `/dashboard/locations/${OWN}/week`, '/dashboard/nps', '/dashboard/reports', '/dashboard/feedback', '/dashboard/audit',
+      `/dashboard/locations/${OWN}/week`, `/dashboard/locations/${OWN}/roster`, `/dashboard/locations/${OWN}/edit`, '/dashboard/locations',
+      `/dashboard/campaigns/${campaignId}/reward`, '/dashboard/themes', `/l/${OWN}`,
+      '/dashboard/nps', '/dashboard/reports', '/dashboard/feedback', '/dashboard/audit',
       `/dashboard/promoters?location=${encodeURIComponent(HTML)}&from=${encodeURIComponent(SQL)}`,
       `/dashboard/alerts?status=${encodeURIComponent(HTML)}`,
       `/dashboard/audit?action=${encodeURIComponent(HTML)}&actor=${encodeURIComponent(SQL)}`,
@@ -88,7 +103,7 @@ describe('security: hostile input is stored or refused, and shown harmlessly eve
       if (res.body.includes('&lt;script&gt;alert(')) shown++;
     }
     expect(problems).toEqual([]);
-    expect(shown).toBeGreaterThanOrEqual(4); // the payload was on the pages, escaped (not merely absent)
+    expect(shown).toBeGreaterThanOrEqual(8); // the payload was on the pages, escaped (not merely absent)
   });
 
   it('the manager’s detractor alert email carries the comment escaped in HTML and as plain text', async () => {
@@ -109,7 +124,8 @@ describe('security: hostile input is stored or refused, and shown harmlessly eve
 
   it('CSV exports neutralise formulas in every cell', async () => {
     let all = '';
-    for (const url of ['/api/promoters?format=csv', '/api/alerts?format=csv&status=open', '/api/campaigns?format=csv', '/api/audit?format=csv']) {
+    const csvs = ['/api/promoters?format=csv', '/api/alerts?format=csv&status=open', '/api/campaigns?format=csv', '/api/audit?format=csv', '/api/locations?format=csv'];
+    for (const url of csvs) {
       const res = await t.app.inject({ method: 'GET', url, headers: staff.admin });
       expect([url, res.statusCode]).toEqual([url, 200]);
       expect([url, /(^|,)"?[=+\-@]HYPERLINK/m.test(res.body)]).toEqual([url, false]);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { stripBidiControls } from '../../common/text/invisible-characters';
+import { stripBidiControls, trimText } from '../../common/text/invisible-characters';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -26,7 +26,7 @@ import { Channel, CHANNELS } from '../campaign.entity';
 /** A location code, as stored (upper-case). */
 const LOCATION_CODE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 /** Trimmed, without direction overrides (a staff-written prompt is shown to customers and on staff pages). */
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? stripBidiControls(value).trim() : value);
+const trim = trimText;
 const cleanOverrides = ({ value }: { value: unknown }) =>
   value && typeof value === 'object' && !Array.isArray(value)
     ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([code, prompt]) => [code, typeof prompt === 'string' ? stripBidiControls(prompt) : prompt]))

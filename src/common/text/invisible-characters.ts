@@ -16,3 +16,6 @@ export function stripBidiControls(text: string): string {
 export function cleanName(text: string): string {
   return text.replace(NAME_INVISIBLES, '').replace(/\s+/g, ' ').trim();
 }
+
+/** A class-transformer `@Transform` for staff-written text shown to others: trimmed, direction overrides removed. */
+export const trimText = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? stripBidiControls(value).trim() : value);

@@ -3,8 +3,10 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { CODE_SOURCES, CodeSource, DEFAULT_DISCLOSURE } from '../reward-offer.entity';
 import { PREFIX_PATTERN } from '../reward-codes';
+import { trimText } from '../../common/text/invisible-characters';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Trimmed, without direction overrides: the description, terms and disclosure reach customers and posts. */
+const trim = trimText;
 const given = ValidateIf((_o, value) => value !== undefined);
 export const MAX_BUDGET = 1_000_000;
 
