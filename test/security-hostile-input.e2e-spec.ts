@@ -15,6 +15,27 @@ const BIDI = '\u202Egnp.exe\u200B';
 /** What must never reach a page or an email as markup: the payloads' live parts. */
 const LIVE = ['<script>alert("gw")', '<img src=x onerror', '\u202E'];
 
+/*
+ * Issue #17 inventory: free text → where it is shown → where its hostile input is tested. The full table, one
+ * line per route and checked against the routes the app registers, is INVENTORY in security-hostile-input-2.
+ *
+ *   this file (SQLite)                                   | security-hostile-input-2 (PostgreSQL)
+ *   webhook name, comment → pages, alert email, CSVs     | settings brand name, postal address → every page, email
+ *   campaign name, prompt → campaign pages, CSV          | campaign prompt overrides, 10,000 chars, test-send address
+ *   reward description, terms → reward page             | reward pool CSV, void reason, redeem code
+ *   location name → every page, /l/:code, CSV            | location address, city, hours, URLs, manager email
+ *   theme label → themes, week pages                     | theme label (page form), terms
+ *   roster first name, role (form) → roster page         | roster CSV, locations CSV
+ *   filters: promoters, alerts, audit, reports pages     | alert note, hide reason → pages, alerts/recommendations CSV
+ *   CSV: promoters, alerts, campaigns, audit, locations  | API key name, staff emails → pages, CSVs
+ *                                                        | survey export filename, headers, cells, saved mapping name
+ *                                                        | login, password reset, fresh links, privacy requests, /x-length
+ *                                                        | API filters (audit, recommendations, alerts, nps, promoters,
+ *                                                        |   campaigns, imports, reports) and path parameters
+ *   Elsewhere: recommendation text (customer) in advocate.e2e-spec; NUL in every door in bad-input; arbitrary
+ *   rows and JSON in security-properties.
+ */
+
 /**
  * Hostile input in text fields and filters (markup, attribute breakers, SQL metacharacters, formula payloads,
  * right-to-left overrides and zero-width characters, NUL bytes, 10,000 characters): stored or refused item by

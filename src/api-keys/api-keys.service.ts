@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, Logger, NotFoundException } from '@nes
 import { createHash, randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { stripBidiControls } from '../common/text/invisible-characters';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyView, toApiKeyView } from './api-key.view';
 
@@ -34,7 +35,7 @@ export class ApiKeysService {
 
   /** Creates a key and returns it in plain text; it cannot be shown again. */
   async create(actor: Actor, name: string): Promise<{ apiKey: ApiKeyView; key: string }> {
-    const trimmed = (name ?? '').trim();
+    const trimmed = stripBidiControls(name ?? '').trim();
     if (trimmed.length < 1 || trimmed.length > 100) throw new BadRequestException(['name must be 1-100 characters']);
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
     const apiKey = await this.keys.transaction(async (manager) => {

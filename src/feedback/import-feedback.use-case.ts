@@ -5,6 +5,7 @@ import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { CsvFormatError, readCsv } from '../common/csv/csv-reader';
+import { stripBidiControls } from '../common/text/invisible-characters';
 import { LocationsService } from '../locations/locations.service';
 import { SettingsService } from '../settings/settings.service';
 import { FEEDBACK_CSV_COLUMNS, parseCsvRecord, REQUIRED_CSV_COLUMNS } from './feedback-csv';
@@ -109,7 +110,7 @@ export class ImportFeedbackUseCase {
     await this.imports.create({
       id,
       source: request.source,
-      filename: request.filename?.slice(0, 255) ?? null,
+      filename: request.filename ? stripBidiControls(request.filename).slice(0, 255) : null,
       actorType: request.actor.type,
       actorId: request.actor.id,
     });

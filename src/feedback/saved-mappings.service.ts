@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { cleanName } from '../common/text/invisible-characters';
 import { SavedMapping } from './saved-mapping.entity';
 import { ColumnMapping } from './survey-export';
 
@@ -25,7 +26,7 @@ export class SavedMappings {
   }
 
   async save(actor: Actor, input: { name: string; signature: string; mapping: ColumnMapping; locationCode?: string }): Promise<SavedMapping> {
-    const name = input.name.trim().slice(0, SAVED_MAPPING_NAME_MAX);
+    const name = cleanName(input.name).slice(0, SAVED_MAPPING_NAME_MAX);
     return this.dataSource.transaction(async (manager) => {
       const existing = await manager.findOne(SavedMapping, { where: { name } });
       const row = manager.create(SavedMapping, {

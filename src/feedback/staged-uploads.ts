@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Actor } from '../common/actor';
+import { stripBidiControls } from '../common/text/invisible-characters';
 import { AppConfig } from '../config/app-config';
 
 /** How long an uploaded file waits for its mapping to be confirmed. */
@@ -44,7 +45,7 @@ export class StagedUploads {
     const id = randomBytes(16).toString('base64url');
     try {
       await pipeline(input, createWriteStream(this.dataPath(id), { mode: 0o600 }));
-      const meta: StagedMeta = { ownerId: owner.id ?? null, filename: filename?.slice(0, 255) ?? null, createdAt: Date.now() };
+      const meta: StagedMeta = { ownerId: owner.id ?? null, filename: filename ? stripBidiControls(filename).slice(0, 255) : null, createdAt: Date.now() };
       await writeFile(this.metaPath(id), JSON.stringify(meta), { mode: 0o600 });
     } catch (error) {
       await this.remove(id);

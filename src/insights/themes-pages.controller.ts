@@ -4,6 +4,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
+import { validatePlain } from '../common/validation/validate-plain';
+import { UpdateThemeDto } from './dto/insights.dto';
 import { field, FormBody, formErrors, noticeFor, renderPage, seeOther } from '../web/pages';
 import { staffContext } from '../web/staff-page';
 import { ThemesService } from './themes.service';
@@ -31,8 +33,10 @@ export class ThemesPagesController {
     const terms = Object.fromEntries(
       THEME_LANGUAGES.map((l) => [l, field(body, `terms_${l}`).split(/[\n,]/).map((t) => t.trim()).filter(Boolean)]),
     );
+    const check = validatePlain(UpdateThemeDto, { label: field(body, 'label') || undefined, enabled: field(body, 'enabled') === 'on', terms });
+    if (check.errors) return this.render(reply, actor, { errors: check.errors }, 400);
     try {
-      await this.themes.update(actor, key, { label: field(body, 'label').trim() || undefined, enabled: field(body, 'enabled') === 'on', terms });
+      await this.themes.update(actor, key, check.value);
     } catch (error) {
       const { status, messages } = formErrors(error);
       return this.render(reply, actor, { errors: messages }, status);

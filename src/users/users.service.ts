@@ -4,6 +4,7 @@ import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR, StaffRole } from '../common/actor';
+import { hasInvisibles } from '../common/text/invisible-characters';
 import { Location } from '../locations/location.entity';
 import { LocationsService } from '../locations/locations.service';
 import { generatePassword, hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords';
@@ -60,7 +61,7 @@ export class UsersService {
   /** Creates a staff user. Returns the generated password (once) when none was given. */
   async create(actor: Actor, input: CreateUserInput): Promise<{ user: UserView; password?: string }> {
     const email = normaliseEmail(input.email ?? '');
-    if (!isEmail(email) || email.length > 254) throw new BadRequestException(['email must be an email address']);
+    if (!isEmail(email) || email.length > 254 || hasInvisibles(email)) throw new BadRequestException(['email must be an email address']);
     this.assertRole(input.role);
     const generated = input.password === undefined ? generatePassword() : undefined;
     const password = input.password ?? generated!;

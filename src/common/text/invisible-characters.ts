@@ -17,5 +17,12 @@ export function cleanName(text: string): string {
   return text.replace(NAME_INVISIBLES, '').replace(/\s+/g, ' ').trim();
 }
 
+/** Text without any character cleanName removes: for `@Matches` on email addresses, which have no use for them either. */
+export const WITHOUT_INVISIBLES = new RegExp(`^[^${NAME_INVISIBLES.source.slice(1, -1)}]*$`);
+
+export function hasInvisibles(text: string): boolean {
+  return !WITHOUT_INVISIBLES.test(text);
+}
+
 /** A class-transformer `@Transform` for staff-written text shown to others: trimmed, direction overrides removed. */
 export const trimText = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? stripBidiControls(value).trim() : value);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PagedQueryDto } from '../../common/http/paged-query.dto';
+import { trimText } from '../../common/text/invisible-characters';
 import { emptyToUndefined } from '../../common/validation/query-transforms';
 
 export class AlertsQueryDto extends PagedQueryDto {
@@ -20,7 +21,7 @@ export class AlertsQueryDto extends PagedQueryDto {
 
 export class ResolveAlertDto {
   @ApiProperty({ example: 'Called the customer; the repair is redone at no charge.', maxLength: 2000 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trimText)
   @IsString() @Length(1, 2000, { message: 'note must be 1-2000 characters' })
   note: string;
 }

@@ -1,14 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { stripBidiControls, trimText } from '../../common/text/invisible-characters';
 
 const toBool = ({ value }: { value: unknown }) => (value === true || value === 'true' || value === 'on' || value === '1' || value === 'yes' ? true : value === false || value === 'false' || value === '0' || value === 'no' || value === '' ? false : value);
 
 export class UpdateThemeDto {
   @ApiPropertyOptional({ example: 'Wait time' })
   @IsOptional()
+  @Transform(trimText)
   @IsString()
-  @Length(1, 80)
+  @Length(1, 80, { message: 'label must be 1-80 characters' })
   label?: string;
 
   @ApiPropertyOptional({ example: { en: ['wait', 'took forever', '+quick'], es: ['espera'] }, description: '`+word`: counts only negated; `!word`: counts negated or not' })
@@ -32,7 +34,7 @@ export class RosterEntryDto {
   @IsOptional()
   @IsString()
   @MaxLength(80)
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : value))
+  @Transform(({ value }) => (typeof value === 'string' ? stripBidiControls(value).trim() || undefined : value))
   role?: string;
 
   @IsOptional()

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { cleanName } from '../../common/text/invisible-characters';
+import { cleanName, stripBidiControls, WITHOUT_INVISIBLES } from '../../common/text/invisible-characters';
 import { IsEmail, IsOptional, IsString, IsTimeZone, IsUrl, Length, Matches, MaxLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() || undefined : value === null ? undefined : value;
+/** Free text shown on the public page (address, city): as trimToNull, without direction overrides. */
+const textToNull = ({ value }: { value: unknown }) => trimToNull({ value: typeof value === 'string' ? stripBidiControls(value) : value });
 /** Opening hours keep their line breaks (one per day or group of days); other invisible characters go. */
 function cleanHours(text: string): string {
   return text.replace(/\r\n?/g, '\n').split('\n').map((line) => cleanName(line)).filter(Boolean).join('\n');
@@ -23,10 +25,10 @@ export class CreateLocationDto {
   @Transform(({ value }) => (typeof value === 'string' ? cleanName(value) : value)) @IsString() @Length(1, 200, { message: 'name must be 1-200 characters' })
   name: string;
 
-  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsString() @MaxLength(300)
+  @ApiPropertyOptional() @Transform(textToNull) @IsOptional() @IsString() @MaxLength(300)
   address?: string;
 
-  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsString() @MaxLength(120)
+  @ApiPropertyOptional() @Transform(textToNull) @IsOptional() @IsString() @MaxLength(120)
   city?: string;
 
   @ApiPropertyOptional({ example: 'America/Chicago' })
@@ -45,7 +47,8 @@ export class CreateLocationDto {
   @Transform(trimToNull) @IsOptional() @IsUrl(webUrl, { message: 'reviewUrl must be an http(s) URL' }) @MaxLength(500)
   reviewUrl?: string;
 
-  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsEmail({}, { message: 'managerEmail must be an email address' }) @MaxLength(254)
+  @ApiPropertyOptional() @Transform(trimToNull) @IsOptional() @IsEmail({}, { message: 'managerEmail must be an email address' })
+  @Matches(WITHOUT_INVISIBLES, { message: 'managerEmail must be an email address' }) @MaxLength(254)
   managerEmail?: string;
 
   @ApiPropertyOptional({ example: '+1 555 010 0200' })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PagedQueryDto } from '../../common/http/paged-query.dto';
+import { trimText } from '../../common/text/invisible-characters';
 import { emptyToUndefined } from '../../common/validation/query-transforms';
 
 export class RecommendationsQueryDto extends PagedQueryDto {
@@ -28,7 +29,7 @@ export class RecommendationsQueryDto extends PagedQueryDto {
 
 export class HideRecommendationDto {
   @ApiProperty({ example: 'Names another customer', maxLength: 300 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trimText)
   @IsString() @Length(1, 300, { message: 'reason must be 1-300 characters' })
   reason: string;
 }

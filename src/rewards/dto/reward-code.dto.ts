@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Length, Matches } from 'class-validator';
 import { POOL_CODE_PATTERN } from '../reward-codes';
+import { trimText } from '../../common/text/invisible-characters';
 
 const code = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
@@ -13,7 +14,7 @@ export class RedeemDto {
 
 export class VoidCodeDto {
   @ApiProperty({ example: 'Issued by mistake: the customer withdrew before the gift was handed over', minLength: 3, maxLength: 300 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trimText)
   @IsString() @Length(3, 300, { message: 'reason must be 3-300 characters' })
   reason: string;
 }

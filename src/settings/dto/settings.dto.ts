@@ -1,19 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { cleanName, trimText } from '../../common/text/invisible-characters';
 import { SETTING_LIMITS as L } from '../settings';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** The brand is a name (one line, nothing invisible: it is also the From name of every email). */
+const brand = ({ value }: { value: unknown }) => (typeof value === 'string' ? cleanName(value) : value);
 
 /** A partial update; every rule here also applies to stored values read back (see SettingsService). */
 export class UpdateSettingsDto {
   @ApiPropertyOptional({ example: 'Springfield Motors Group' })
-  @IsOptional() @Transform(trim) @IsString()
+  @IsOptional() @Transform(brand) @IsString()
   @Length(L.brandName.min, L.brandName.max, { message: `brandName must be ${L.brandName.min}-${L.brandName.max} characters` })
   brandName?: string;
 
   @ApiPropertyOptional({ example: '1 Example Street, Springfield, IL 62701, USA' })
-  @IsOptional() @Transform(trim) @IsString()
+  @IsOptional() @Transform(trimText) @IsString()
   @Length(L.brandPostalAddress.min, L.brandPostalAddress.max, {
     message: `brandPostalAddress must be ${L.brandPostalAddress.min}-${L.brandPostalAddress.max} characters`,
   })
