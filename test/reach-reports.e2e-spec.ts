@@ -172,6 +172,14 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     const expected = await independent([ids.A, ids.E], range);
     expect(mine.reach).toMatchObject(expected.reach);
     expect(mine.byLocation.map((l: { code: string }) => l.code).sort()).toEqual(['RPT-A', 'RPT-E']);
+    // Every cut of the one read of the rollups adds up to the same figures, location by location.
+    const a = await independent([ids.A], range);
+    const byCode = Object.fromEntries(mine.byLocation.map((l: { code: string; uniqueVisitors: number; responses: number; advocates: number }) => [l.code, l]));
+    expect(byCode['RPT-A']).toMatchObject({ uniqueVisitors: a.reach.uniqueVisitors, responses: a.responses, advocates: a.approved });
+    expect(byCode['RPT-E'].uniqueVisitors).toBe(expected.reach.uniqueVisitors - a.reach.uniqueVisitors);
+    expect(mine.byCampaign.reduce((n: number, c: { uniqueVisitors: number }) => n + c.uniqueVisitors, 0)).toBe(expected.reach.uniqueVisitors);
+    expect(mine.byChannel.reduce((n: number, c: { shares: number }) => n + c.shares, 0)).toBe(expected.shared);
+    expect(mine.byTouchpoint.reduce((n: number, c: { responses: number }) => n + c.responses, 0)).toBe(expected.responses);
     const all = (await get(`/api/reports/dealer?from=${range.from}&to=${range.to}`, 'admin')).json();
     expect(all.reach).toMatchObject((await independent([ids.A, ids.B, ids.E], range)).reach);
 

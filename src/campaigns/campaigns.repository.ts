@@ -16,6 +16,11 @@ export class CampaignsRepository {
     return this.repo.find({ order: { createdAt: 'DESC' } });
   }
 
+  /** Id, name and locations only, newest first: what a filter's picker needs (no hydration of settings and texts). */
+  names(): Promise<Pick<Campaign, 'id' | 'name' | 'locationIds'>[]> {
+    return this.repo.find({ select: { id: true, name: true, locationIds: true }, order: { createdAt: 'DESC' } });
+  }
+
   findByStatus(statuses: CampaignStatus[]): Promise<Campaign[]> {
     return this.repo.find({ where: { status: In(statuses) }, order: { createdAt: 'ASC' } });
   }

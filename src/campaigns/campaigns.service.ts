@@ -54,6 +54,12 @@ export class CampaignsService {
     );
   }
 
+  /** The campaigns the actor may see, by id and name (report filters). */
+  async names(actor: Actor): Promise<{ id: string; name: string }[]> {
+    const visible = this.visibleLocationIds(actor, await this.locationsService.index());
+    return (await this.campaigns.names()).filter((c) => touches(c, visible)).map(({ id, name }) => ({ id, name }));
+  }
+
   /** One campaign; 404 when it doesn't exist or (for a dealer) touches none of their locations. */
   async get(actor: Actor, id: string): Promise<Campaign> {
     const campaign = isUUID(id) ? await this.campaigns.findById(id) : null;
@@ -180,7 +186,7 @@ export class CampaignsService {
   }
 }
 
-function touches(campaign: Campaign, visible: Set<string> | null): boolean {
+function touches(campaign: Pick<Campaign, 'locationIds'>, visible: Set<string> | null): boolean {
   return !visible || campaign.locationIds === null || campaign.locationIds.some((id) => visible.has(id));
 }
 

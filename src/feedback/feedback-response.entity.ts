@@ -13,7 +13,8 @@ import type { Segment } from './feedback-fields';
 @Check('ck_feedback_response_score', `"score" BETWEEN 0 AND 10`)
 @Check('ck_feedback_response_segment', `"segment" IN ('promoter', 'passive', 'detractor')`)
 @Index('ix_feedback_response_customer_latest', ['customerId', 'respondedAt', 'importSeq'])
-@Index('ix_feedback_response_location_time', ['locationId', 'respondedAt'])
+// (location, responded_at) covering segment, customer and touchpoint for the reports; made by migration (INCLUDE).
+@Index('ix_feedback_response_location_cover', { synchronize: false })
 @Index('ix_feedback_response_responded', ['respondedAt'])
 export class FeedbackResponse {
   @PrimaryGeneratedColumn('uuid')

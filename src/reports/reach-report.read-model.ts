@@ -28,6 +28,32 @@ export interface ReachFigures {
   botHits: number;
 }
 
+export interface ReachCut extends ReachFigures {
+  /** The day, channel, campaign id or location id (null: links without one). */
+  key: string | null;
+}
+
+export interface ReachCuts {
+  total: ReachFigures;
+  day: ReachCut[];
+  channel: ReachCut[];
+  campaign: ReachCut[];
+  location: ReachCut[];
+}
+
+export interface FeedbackCut {
+  key: string | null;
+  responses: number;
+  promoters: number;
+  detractors: number;
+}
+
+export interface FeedbackCuts {
+  day: FeedbackCut[];
+  location: FeedbackCut[];
+  touchpoint: FeedbackCut[];
+}
+
 export interface DayRow {
   day: string;
   responses: number;
@@ -76,6 +102,13 @@ export class ReachReportReadModel {
     return new SqlParams(dialectOf(this.manager));
   }
 
+  /** Runs one query whose text is built with its own parameter list (so several can run at once). */
+  private rows(build: (p: SqlParams) => string): Promise<Record<string, unknown>[]> {
+    const p = this.params();
+    const sql = build(p);
+    return this.manager.query(sql, p.values) as Promise<Record<string, unknown>[]>;
+  }
+
   /** `AND <col> IN (…)` for the scope's locations; nothing when it covers all. */
   private locations(p: SqlParams, column: string, scope: ReportScope): string {
     return scope.locationIds ? `AND ${column} ${p.inIds(scope.locationIds)}` : '';
@@ -85,8 +118,11 @@ export class ReachReportReadModel {
     return scope.campaignId ? `AND ${column} = ${p.add(scope.campaignId)}` : '';
   }
 
-  private dayOf(d: Dialect, column: string): string {
-    return d === 'postgres' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')` : `substr(${column}, 1, 10)`;
+  /** The UTC day of a timestamp: what to group by, and the `YYYY-MM-DD` text to select (grouping by a date is cheaper than by text). */
+  private dayOf(d: Dialect, column: string): { group: string; select: string } {
+    if (d !== 'postgres') return { group: `substr(${column}, 1, 10)`, select: `substr(${column}, 1, 10)` };
+    const group = `(${column} AT TIME ZONE 'UTC')::date`;
+    return { group, select: `to_char(${group}, 'YYYY-MM-DD')` };
   }
 
   /** Responses in the range at the scope's locations (a campaign's report passes the campaign's locations). */
@@ -185,159 +221,185 @@ export class ReachReportReadModel {
     return readCount(row.n);
   }
 
+  /**
+   * The scope's reach in the range, cut five ways (total, per day, channel, campaign, location) in one read of
+   * the rollups: GROUPING SETS on PostgreSQL (one index scan instead of five), UNION ALL on SQLite.
+   */
+  async reachCuts(scope: ReportScope, range: DayRange): Promise<ReachCuts> {
+    const sums = 'sum(d.human_clicks) AS human, sum(d.unique_visitors) AS visitors, sum(d.bot_hits) AS bots';
+    const where = (p: SqlParams) =>
+      `d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}`;
+    const rows = await this.cuts(
+      'reach_daily d',
+      { day: 'd.day', channel: 'd.channel', campaign: 'd.campaign_id', location: 'd.location_id' },
+      sums,
+      where,
+    );
+    const cuts: ReachCuts = { total: { humanClicks: 0, uniqueVisitors: 0, botHits: 0 }, day: [], channel: [], campaign: [], location: [] };
+    for (const r of rows) {
+      const figures = { humanClicks: readCount(r.human), uniqueVisitors: readCount(r.visitors), botHits: readCount(r.bots) };
+      if (r.kind === 'total') cuts.total = figures;
+      else cuts[r.kind as Exclude<keyof ReachCuts, 'total'>].push({ key: r.key === null ? null : String(r.key), ...figures });
+    }
+    return cuts;
+  }
+
+  /** Responses in the range per day, location and touchpoint, in one read (as `reachCuts`). */
+  async feedbackCuts(scope: ReportScope, range: DayRange): Promise<FeedbackCuts> {
+    const day = this.dayOf(dialectOf(this.manager), 'f.responded_at');
+    const sums = `count(*) AS responses, sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
+                  sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors`;
+    const where = (p: SqlParams) =>
+      `f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}`;
+    const rows = await this.cuts('feedback_response f', { day, location: 'f.location_id', touchpoint: 'f.touchpoint' }, sums, where, false);
+    const cuts: FeedbackCuts = { day: [], location: [], touchpoint: [] };
+    for (const r of rows) {
+      cuts[r.kind as keyof FeedbackCuts].push({
+        key: r.key === null ? null : String(r.key),
+        responses: readCount(r.responses),
+        promoters: readCount(r.promoters),
+        detractors: readCount(r.detractors),
+      });
+    }
+    return cuts;
+  }
+
+  /**
+   * `sums` of `from` grouped by each of `by` (and in total when `total`), as rows `{ kind, key, …sums }`. A
+   * grouping is a column or `{ group, select }` (an expression to group by and its text to return).
+   */
+  private async cuts(
+    from: string,
+    by: Record<string, string | { group: string; select: string }>,
+    sums: string,
+    where: (p: SqlParams) => string,
+    total = true,
+  ): Promise<(Record<string, unknown> & { kind: string; key: unknown })[]> {
+    const pg = dialectOf(this.manager) === 'postgres';
+    const cuts = Object.entries(by).map(([kind, c]) => (typeof c === 'string' ? { kind, group: c, select: pg ? `${c}::text` : c } : { kind, ...c }));
+    if (pg) {
+      // GROUPING(a, b, …) has a bit per argument, the first the highest, set when that argument isn't grouped.
+      const all = (1 << cuts.length) - 1;
+      const kindOf = cuts.map((c, i) => `WHEN ${all ^ (1 << (cuts.length - 1 - i))} THEN '${c.kind}'`).join(' ');
+      const key = `CASE GROUPING(${cuts.map((c) => c.group).join(', ')}) ${cuts.map((c, i) => `WHEN ${all ^ (1 << (cuts.length - 1 - i))} THEN ${c.select}`).join(' ')} END`;
+      return (await this.rows(
+        (p) => `SELECT CASE GROUPING(${cuts.map((c) => c.group).join(', ')}) ${kindOf} ELSE 'total' END AS kind, ${key} AS key, ${sums}
+                  FROM ${from} WHERE ${where(p)}
+                 GROUP BY GROUPING SETS (${cuts.map((c) => `(${c.group})`).join(', ')}${total ? ', ()' : ''})`,
+      )) as (Record<string, unknown> & { kind: string; key: unknown })[];
+    }
+    return (await this.rows((p) =>
+      [
+        ...cuts.map((c) => `SELECT '${c.kind}' AS kind, ${c.select} AS key, ${sums} FROM ${from} WHERE ${where(p)} GROUP BY ${c.group}`),
+        ...(total ? [`SELECT 'total' AS kind, NULL AS key, ${sums} FROM ${from} WHERE ${where(p)}`] : []),
+      ].join(' UNION ALL '),
+    )) as (Record<string, unknown> & { kind: string; key: unknown })[];
+  }
+
   /** Per UTC day: responses, promoters, detractors, unique visitors, approvals (days without any are left out). */
-  async days(scope: ReportScope, range: DayRange): Promise<DayRow[]> {
-    const d = dialectOf(this.manager);
+  async days(scope: ReportScope, range: DayRange, reach: Promise<ReachCuts>, feedback: Promise<FeedbackCuts>): Promise<DayRow[]> {
+    const rday = this.dayOf(dialectOf(this.manager), 'r.approved_at');
+    const [reachCuts, feedbackCuts, approvals] = await Promise.all([
+      reach,
+      feedback,
+      this.rows(
+        (p) => `SELECT ${rday.select} AS day, count(*) AS n FROM recommendation r
+                 WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
+                   ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
+                 GROUP BY ${rday.group}`,
+      ),
+    ]);
     const rows = new Map<string, DayRow>();
-    const row = (day: string) => {
-      let r = rows.get(day);
-      if (!r) rows.set(day, (r = { day, responses: 0, promoters: 0, detractors: 0, visitors: 0, approvals: 0 }));
+    const row = (day: unknown) => {
+      let r = rows.get(String(day));
+      if (!r) rows.set(String(day), (r = { day: String(day), responses: 0, promoters: 0, detractors: 0, visitors: 0, approvals: 0 }));
       return r;
     };
-    let p = this.params();
-    const fday = this.dayOf(d, 'f.responded_at');
-    for (const r of (await this.manager.query(
-      `SELECT ${fday} AS day, count(*) AS responses, sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
-              sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors
-         FROM feedback_response f
-        WHERE f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}
-        GROUP BY ${fday}`,
-      p.values,
-    )) as Record<string, unknown>[]) {
-      Object.assign(row(String(r.day)), { responses: readCount(r.responses), promoters: readCount(r.promoters), detractors: readCount(r.detractors) });
-    }
-    p = this.params();
-    for (const r of (await this.manager.query(
-      `SELECT d.day, sum(d.unique_visitors) AS visitors FROM reach_daily d
-        WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}
-        GROUP BY d.day`,
-      p.values,
-    )) as Record<string, unknown>[]) {
-      row(String(r.day)).visitors = readCount(r.visitors);
-    }
-    p = this.params();
-    const rday = this.dayOf(d, 'r.approved_at');
-    for (const r of (await this.manager.query(
-      `SELECT ${rday} AS day, count(*) AS n FROM recommendation r
-        WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-        GROUP BY ${rday}`,
-      p.values,
-    )) as Record<string, unknown>[]) {
-      row(String(r.day)).approvals = readCount(r.n);
-    }
+    for (const f of feedbackCuts.day) Object.assign(row(f.key), { responses: f.responses, promoters: f.promoters, detractors: f.detractors });
+    for (const r of reachCuts.day) row(r.key).visitors = r.uniqueVisitors;
+    for (const r of approvals) row(r.day).approvals = readCount(r.n);
     return [...rows.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
-  /** Reach per share channel (links without a share are left out). */
-  async byChannel(scope: ReportScope, range: DayRange): Promise<{ channel: string; humanClicks: number; uniqueVisitors: number; botHits: number; shares: number }[]> {
-    const p = this.params();
-    const rows = (await this.manager.query(
-      `SELECT d.channel, sum(d.human_clicks) AS human, sum(d.unique_visitors) AS visitors, sum(d.bot_hits) AS bots,
-              count(DISTINCT CASE WHEN d.human_clicks > 0 THEN d.share_id END) AS shares
-         FROM reach_daily d
-        WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} AND d.channel IS NOT NULL
-          ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}
-        GROUP BY d.channel`,
-      p.values,
-    )) as Record<string, unknown>[];
-    return rows.map((r) => ({ channel: String(r.channel), humanClicks: readCount(r.human), uniqueVisitors: readCount(r.visitors), botHits: readCount(r.bots), shares: readCount(r.shares) }));
+  /** Reach per share channel (links without a share are left out), with the shares that drew a human visit. */
+  async byChannel(scope: ReportScope, range: DayRange, reach: Promise<ReachCuts>): Promise<{ channel: string; humanClicks: number; uniqueVisitors: number; botHits: number; shares: number }[]> {
+    const [cuts, shares] = await Promise.all([
+      reach,
+      this.rows(
+        (p) => `SELECT t.channel, count(*) AS shares FROM (
+                  SELECT DISTINCT d.channel, d.share_id FROM reach_daily d
+                   WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} AND d.human_clicks > 0 AND d.channel IS NOT NULL AND d.share_id IS NOT NULL
+                     ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}) t
+                 GROUP BY t.channel`,
+      ),
+    ]);
+    const sharesOf = new Map(shares.map((r) => [String(r.channel), readCount(r.shares)]));
+    return cuts.channel
+      .filter((c) => c.key !== null)
+      .map((c) => ({ channel: c.key!, humanClicks: c.humanClicks, uniqueVisitors: c.uniqueVisitors, botHits: c.botHits, shares: sharesOf.get(c.key!) ?? 0 }));
   }
 
   /** Approvals and visitors per campaign, with its name. */
-  async byCampaign(scope: ReportScope, range: DayRange): Promise<{ campaignId: string; name: string; approved: number; uniqueVisitors: number; humanClicks: number }[]> {
-    let p = this.params();
-    const reach = (await this.manager.query(
-      `SELECT d.campaign_id, sum(d.unique_visitors) AS visitors, sum(d.human_clicks) AS human FROM reach_daily d
-        WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} AND d.campaign_id IS NOT NULL
-          ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}
-        GROUP BY d.campaign_id`,
-      p.values,
-    )) as Record<string, unknown>[];
-    p = this.params();
-    const approvals = (await this.manager.query(
-      `SELECT r.campaign_id, count(*) AS n FROM recommendation r
-        WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-        GROUP BY r.campaign_id`,
-      p.values,
-    )) as Record<string, unknown>[];
-    const ids = [...new Set([...reach, ...approvals].map((r) => String(r.campaign_id)))];
+  async byCampaign(scope: ReportScope, range: DayRange, reach: Promise<ReachCuts>): Promise<{ campaignId: string; name: string; approved: number; uniqueVisitors: number; humanClicks: number }[]> {
+    const [cuts, approvals] = await Promise.all([
+      reach,
+      this.rows(
+        (p) => `SELECT r.campaign_id, count(*) AS n FROM recommendation r
+                 WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))} AND r.campaign_id IS NOT NULL
+                   ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
+                 GROUP BY r.campaign_id`,
+      ),
+    ]);
+    const reachOf = new Map(cuts.campaign.filter((c) => c.key !== null).map((c) => [c.key!, c]));
+    const approvedOf = new Map(approvals.map((r) => [String(r.campaign_id), readCount(r.n)]));
+    const ids = [...new Set([...reachOf.keys(), ...approvedOf.keys()])];
     if (ids.length === 0) return [];
-    p = this.params();
-    const names = new Map(
-      ((await this.manager.query(`SELECT c.id, c.name FROM campaign c WHERE c.id ${p.inIds(ids)}`, p.values)) as Record<string, unknown>[]).map((r) => [String(r.id), String(r.name)]),
-    );
+    const names = new Map((await this.rows((p) => `SELECT c.id, c.name FROM campaign c WHERE c.id ${p.inIds(ids)}`)).map((r) => [String(r.id), String(r.name)]));
     return ids
-      .map((id) => {
-        const r = reach.find((x) => String(x.campaign_id) === id);
-        const a = approvals.find((x) => String(x.campaign_id) === id);
-        return { campaignId: id, name: names.get(id) ?? id, approved: readCount(a?.n), uniqueVisitors: readCount(r?.visitors), humanClicks: readCount(r?.human) };
-      })
+      .map((id) => ({ campaignId: id, name: names.get(id) ?? id, approved: approvedOf.get(id) ?? 0, uniqueVisitors: reachOf.get(id)?.uniqueVisitors ?? 0, humanClicks: reachOf.get(id)?.humanClicks ?? 0 }))
       .sort((x, y) => y.uniqueVisitors - x.uniqueVisitors || y.approved - x.approved || x.name.localeCompare(y.name));
   }
 
   /** Per location of the scope: responses, promoters, detractors, approvals (advocates) and visitors. */
-  async byLocation(scope: ReportScope, range: DayRange): Promise<{ locationId: string; code: string; name: string; responses: number; promoters: number; detractors: number; advocates: number; uniqueVisitors: number }[]> {
-    let p = this.params();
-    const locations = (await this.manager.query(
-      `SELECT l.id, l.code, l.name FROM location l ${scope.locationIds ? `WHERE l.id ${p.inIds(scope.locationIds)}` : ''}`,
-      p.values,
-    )) as Record<string, unknown>[];
-    p = this.params();
-    const feedback = (await this.manager.query(
-      `SELECT f.location_id, count(*) AS responses, sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
-              sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors
-         FROM feedback_response f
-        WHERE f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}
-        GROUP BY f.location_id`,
-      p.values,
-    )) as Record<string, unknown>[];
-    p = this.params();
-    const approvals = (await this.manager.query(
-      `SELECT r.location_id, count(*) AS n FROM recommendation r
-        WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-        GROUP BY r.location_id`,
-      p.values,
-    )) as Record<string, unknown>[];
-    p = this.params();
-    const reach = (await this.manager.query(
-      `SELECT d.location_id, sum(d.unique_visitors) AS visitors FROM reach_daily d
-        WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}
-        GROUP BY d.location_id`,
-      p.values,
-    )) as Record<string, unknown>[];
-    const by = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [String(r.location_id), r]));
-    const [f, a, v] = [by(feedback), by(approvals), by(reach)];
+  async byLocation(
+    scope: ReportScope,
+    range: DayRange,
+    reach: Promise<ReachCuts>,
+    feedback: Promise<FeedbackCuts>,
+  ): Promise<{ locationId: string; code: string; name: string; responses: number; promoters: number; detractors: number; advocates: number; uniqueVisitors: number }[]> {
+    const [locations, reachCuts, feedbackCuts, approvals] = await Promise.all([
+      this.rows((p) => `SELECT l.id, l.code, l.name FROM location l ${scope.locationIds ? `WHERE l.id ${p.inIds(scope.locationIds)}` : ''}`),
+      reach,
+      feedback,
+      this.rows(
+        (p) => `SELECT r.location_id, count(*) AS n FROM recommendation r
+                 WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
+                   ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
+                 GROUP BY r.location_id`,
+      ),
+    ]);
+    const f = new Map(feedbackCuts.location.map((c) => [c.key, c]));
+    const v = new Map(reachCuts.location.map((c) => [c.key, c.uniqueVisitors]));
+    const a = new Map(approvals.map((r) => [String(r.location_id), readCount(r.n)]));
     return locations.map((l) => {
       const id = String(l.id);
       return {
         locationId: id,
         code: String(l.code),
         name: String(l.name),
-        responses: readCount(f.get(id)?.responses),
-        promoters: readCount(f.get(id)?.promoters),
-        detractors: readCount(f.get(id)?.detractors),
-        advocates: readCount(a.get(id)?.n),
-        uniqueVisitors: readCount(v.get(id)?.visitors),
+        responses: f.get(id)?.responses ?? 0,
+        promoters: f.get(id)?.promoters ?? 0,
+        detractors: f.get(id)?.detractors ?? 0,
+        advocates: a.get(id) ?? 0,
+        uniqueVisitors: v.get(id) ?? 0,
       };
     });
   }
 
-  /** Responses per touchpoint (null: the source didn't say). */
-  async byTouchpoint(scope: ReportScope, range: DayRange): Promise<{ touchpoint: string | null; responses: number; promoters: number; detractors: number }[]> {
-    const p = this.params();
-    const rows = (await this.manager.query(
-      `SELECT f.touchpoint, count(*) AS responses, sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
-              sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors
-         FROM feedback_response f
-        WHERE f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}
-        GROUP BY f.touchpoint`,
-      p.values,
-    )) as Record<string, unknown>[];
-    return rows
-      .map((r) => ({ touchpoint: r.touchpoint === null ? null : String(r.touchpoint), responses: readCount(r.responses), promoters: readCount(r.promoters), detractors: readCount(r.detractors) }))
+  /** Responses per touchpoint (null: the source didn't say), most first. */
+  async byTouchpoint(feedback: Promise<FeedbackCuts>): Promise<{ touchpoint: string | null; responses: number; promoters: number; detractors: number }[]> {
+    return (await feedback).touchpoint
+      .map((c) => ({ touchpoint: c.key, responses: c.responses, promoters: c.promoters, detractors: c.detractors }))
       .sort((a, b) => b.responses - a.responses);
   }
 
@@ -349,13 +411,16 @@ export class ReachReportReadModel {
     const p = this.params();
     const [from, to] = [p.add(range.from), p.add(range.to)];
     const rows = (await this.manager.query(
+      // The newest `limit` first, then their visitors: the sums run for the rows shown, not for every approval in the range.
       `SELECT r.id, r.author_name, r.channels, r.approved_at, l.code, l.name,
               (SELECT sum(d.unique_visitors) FROM reach_daily d WHERE d.recommendation_id = r.id AND d.day >= ${from} AND d.day <= ${to}) AS visitors
-         FROM recommendation r JOIN location l ON l.id = r.location_id
-        WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-          AND r.withdrawn_at IS NULL AND r.hidden_at IS NULL AND r.erased_at IS NULL
-          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-        ORDER BY r.approved_at DESC, r.id LIMIT ${Number(limit)}`,
+         FROM (SELECT r.id, r.author_name, r.channels, r.approved_at, r.location_id FROM recommendation r
+                WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
+                  AND r.withdrawn_at IS NULL AND r.hidden_at IS NULL AND r.erased_at IS NULL
+                  ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
+                ORDER BY r.approved_at DESC, r.id LIMIT ${Number(limit)}) r
+         JOIN location l ON l.id = r.location_id
+        ORDER BY r.approved_at DESC, r.id`,
       p.values,
     )) as Record<string, unknown>[];
     return rows.map((r) => ({

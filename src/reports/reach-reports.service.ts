@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
 import { LocationsService } from '../locations/locations.service';
-import { AdvocateRow, DayRange, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
+import { AdvocateRow, DayRange, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
 
 const DAY_MS = 86_400_000;
 /** Per day up to this many days, per week (Monday, UTC) beyond. */
@@ -158,13 +158,14 @@ export class ReachReports {
     return this.build({ locationIds: [locationId] }, range, compare, { label, locationCodes: null, campaign: null });
   }
 
-  private async figures(scope: ReportScope, range: DayRange) {
+  /** The headline figures; `reach` when the caller already reads the range's rollups (the current period). */
+  private async figures(scope: ReportScope, range: DayRange, reachCuts?: Promise<ReachCuts>) {
     const [feedback, invitations, approved, shared, reach, xImpressions, estimatedAudience, rewards] = await Promise.all([
       this.model.feedback(scope, range),
       this.model.invitations(scope, range),
       this.model.approved(scope, range),
       this.model.shared(scope, range),
-      this.model.reach(scope, range),
+      reachCuts ? reachCuts.then((c) => c.total) : this.model.reach(scope, range),
       this.model.xImpressions(scope, range),
       this.model.estimatedAudience(scope, range),
       this.model.rewards(scope, range),
@@ -190,14 +191,17 @@ export class ReachReports {
   private async build(scope: ReportScope, range: DayRange, compare: boolean, about: ReachReport['scope']): Promise<ReachReport> {
     const span = spanDays(range);
     const previousRange = { from: utcDay(dayMs(range.from) - span * DAY_MS), to: utcDay(dayMs(range.from) - DAY_MS) };
+    // The range's rollups and responses are each read once, cut every way the report needs.
+    const reach = this.model.reachCuts(scope, range);
+    const feedback = this.model.feedbackCuts(scope, range);
     const [current, previous, days, byChannel, byCampaign, byLocation, byTouchpoint, advocates] = await Promise.all([
-      this.figures(scope, range),
+      this.figures(scope, range, reach),
       compare ? this.figures(scope, previousRange) : Promise.resolve(undefined),
-      this.model.days(scope, range),
-      this.model.byChannel(scope, range),
-      this.model.byCampaign(scope, range),
-      this.model.byLocation(scope, range),
-      this.model.byTouchpoint(scope, range),
+      this.model.days(scope, range, reach, feedback),
+      this.model.byChannel(scope, range, reach),
+      this.model.byCampaign(scope, range, reach),
+      this.model.byLocation(scope, range, reach, feedback),
+      this.model.byTouchpoint(feedback),
       this.model.advocates(scope, range, ADVOCATES_SHOWN),
     ]);
     const interval = span <= DAILY_UP_TO ? 'day' : 'week';

@@ -82,7 +82,10 @@ export class ReportsPagesController {
     };
     if (!filters.days && !filters.from && !filters.to) filters.days = '30';
     const check = validatePlain(ScopedReportQueryDto, { days: filters.days, from: filters.from, to: filters.to, location: filters.location, campaign: filters.campaign });
-    const [locations, campaigns] = await Promise.all([this.locations.list(actor), this.campaigns.list(actor)]);
+    // The report is read while the filter pickers load; its failure is handled below, where it is awaited.
+    const loading = check.errors ? undefined : load({ ...check.value, compare: 'previous' });
+    loading?.catch(() => undefined);
+    const [locations, campaigns] = await Promise.all([this.locations.list(actor), this.campaigns.names(actor)]);
     const data: Record<string, unknown> = {
       path,
       filters,
@@ -99,7 +102,7 @@ export class ReportsPagesController {
     } else {
       let report: ReachReport;
       try {
-        report = await load({ ...check.value, compare: 'previous' });
+        report = await loading!;
       } catch (error) {
         if (!(error instanceof BadRequestException)) throw error;
         const body = error.getResponse() as { message?: string | string[] };
