@@ -6,21 +6,32 @@ import { Campaign } from '../src/campaigns/campaign.entity';
 import { cliActor } from '../src/common/actor';
 import { Customer } from '../src/customers/customer.entity';
 import { DEMO_LOCATIONS, DEMO_RECOMMENDATIONS, DEMO_RECOMMENDATIONS_CAMPAIGN } from '../src/demo/demo-data';
+import { FeedbackResponse } from '../src/feedback/feedback-response.entity';
 import { DemoSeedService } from '../src/demo/demo-seed.service';
 import { Invitation } from '../src/invitations/invitation.entity';
 import { MarketingMessage } from '../src/invitations/marketing-message.entity';
 import { Location } from '../src/locations/location.entity';
+import { ClickEvent } from '../src/reach/click-event.entity';
+import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { TrackedLink } from '../src/reach/tracked-link.entity';
+import { VisitorSalt } from '../src/reach/visitor-salt.entity';
+import { utcDay } from '../src/reach/visitor-salts.service';
 import { Recommendation } from '../src/recommendations/recommendation.entity';
 import { Share } from '../src/sharing/share.entity';
 import { RewardCode } from '../src/rewards/reward-code.entity';
 import { RewardOffer } from '../src/rewards/reward-offer.entity';
+import type { ReachReport } from '../src/reports/reach-reports.service';
 import { waitFor } from './campaign-fixtures';
 import { createTestApp, TestApp } from './support/app';
+import { FormBrowser } from './support/form-browser';
 
 const PUBLIC_URL = 'https://advocates.example.com';
+const DAY = 86_400_000;
 
-/** `demo:seed` leaves approved recommendations, with shares and tracked links, on the public pages (both dialects: the send path differs). */
+/**
+ * `demo:seed` leaves approved recommendations, with shares and tracked links, on the public pages, and three
+ * months of history behind them for the reports (both dialects: the send path differs).
+ */
 describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)', (dialect) => {
   let t: TestApp;
   let db: DataSource;
@@ -36,13 +47,16 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
 
   const approved = () => db.getRepository(Recommendation).find({ relations: { location: true }, order: { approvedAt: 'ASC' } });
 
-  it('approves a few recommendations, at two locations or more, each through a sent invitation of an ended demo campaign', async () => {
+  it('approves a few dozen recommendations, at every demo location, each through a sent invitation of an ended demo campaign', async () => {
     const recs = await approved();
     expect(first.recommendations).toBe(DEMO_RECOMMENDATIONS.length);
     expect(recs).toHaveLength(first.recommendations);
-    expect(recs.length).toBeGreaterThanOrEqual(4);
-    expect(recs.length).toBeLessThanOrEqual(6);
-    expect(new Set(recs.map((r) => r.location!.code)).size).toBeGreaterThanOrEqual(2);
+    expect(recs.length).toBeGreaterThanOrEqual(20);
+    expect(recs.length).toBeLessThanOrEqual(40);
+    expect(new Set(recs.map((r) => r.location!.code)).size).toBe(DEMO_LOCATIONS.length);
+    // Distinct customers (one invitation each, well under the cap) and distinct words.
+    expect(new Set(DEMO_RECOMMENDATIONS.map((d) => d.email)).size).toBe(DEMO_RECOMMENDATIONS.length);
+    expect(new Set(DEMO_RECOMMENDATIONS.map((d) => d.text)).size).toBe(DEMO_RECOMMENDATIONS.length);
     // Those who accepted the thank-you have the disclosure line first; the words are theirs either way.
     const words = (text: string) => text.replace(/^I received a thank-you gift from .+? for sharing my experience\.\n\n/, '');
     expect(recs.map((r) => words(r.text!)).sort()).toEqual(DEMO_RECOMMENDATIONS.map((d) => d.text).sort());
@@ -88,12 +102,14 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     }
   });
 
-  it('adds a thank-you to both demo campaigns; two advocates accepted it, got a code by email, and one used it', async () => {
+  it('adds a thank-you to both demo campaigns; some advocates accepted it and got a code by email, and one used it', async () => {
     const offers = await db.getRepository(RewardOffer).find({ relations: { campaign: true } });
     expect(offers.map((o) => o.campaign!.name).sort()).toEqual([DEMO_RECOMMENDATIONS_CAMPAIGN, 'Demo: good words from our promoters'].sort());
     const codes = await db.getRepository(RewardCode).find({ order: { issuedAt: 'ASC' } });
+    expect(codes.length).toBeGreaterThanOrEqual(2);
     expect(codes).toHaveLength(DEMO_RECOMMENDATIONS.filter((d) => d.reward).length);
-    expect(codes.map((c) => c.status).sort()).toEqual(['issued', 'redeemed']);
+    expect(codes.filter((c) => c.status === 'redeemed')).toHaveLength(1);
+    expect(codes.filter((c) => c.status === 'issued')).toHaveLength(codes.length - 1);
     const recs = await approved();
     expect(new Set(codes.map((c) => c.recommendationId))).toEqual(new Set(recs.filter((r) => r.rewardAccepted).map((r) => r.id)));
     const outbox = join(t.config.dataDir, 'outbox');
@@ -145,6 +161,74 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     }
   });
 
+  it('tells three months of history: each advocate responded, was invited, opened and approved in that order, on days spread over the last 90', async () => {
+    const now = Date.now();
+    const campaign = await db.getRepository(Campaign).findOneByOrFail({ name: DEMO_RECOMMENDATIONS_CAMPAIGN });
+    const invitations = await db.getRepository(Invitation).findBy({ campaignId: campaign.id });
+    for (const rec of await approved()) {
+      const invitation = invitations.find((i) => i.id === rec.invitationId)!;
+      const [response] = await db.getRepository(FeedbackResponse).find({ where: { customerId: rec.customerId }, order: { respondedAt: 'ASC' } });
+      const steps = [campaign.launchedAt!, invitation.createdAt, invitation.sentAt!, invitation.openedAt!, rec.approvedAt].map((d) => d.getTime());
+      expect(steps).toEqual([...steps].sort((a, b) => a - b));
+      expect(response.respondedAt.getTime()).toBeLessThanOrEqual(invitation.createdAt.getTime());
+      expect(rec.approvedAt.getTime() - invitation.sentAt!.getTime()).toBeLessThan(3 * DAY); // "a day or few before"
+      expect(rec.approvedAt.getTime()).toBeGreaterThan(now - 90 * DAY);
+      expect(rec.approvedAt.getTime()).toBeLessThan(now);
+      // Its visitors came after it was approved, never from the future.
+      const links = await db.getRepository(TrackedLink).findBy({ recommendationId: rec.id });
+      const clicks = await db.getRepository(ClickEvent).findBy({ linkId: In(links.map((l) => l.id)) });
+      expect(clicks.length).toBeGreaterThan(0);
+      for (const click of clicks) {
+        expect(click.occurredAt.getTime()).toBeGreaterThanOrEqual(rec.approvedAt.getTime());
+        expect(click.occurredAt.getTime()).toBeLessThanOrEqual(now);
+      }
+    }
+    expect(new Set(invitations.map((i) => utcDay(i.sentAt!.getTime()))).size).toBeGreaterThanOrEqual(15);
+  });
+
+  it("gives the 90-day reports a living chart: visitors and approvals on many days, no single spike, bots counted apart; the dealer's lands on theirs", async () => {
+    const signIn = async (role: string) => {
+      const { email, password } = first.credentials.find((c) => c.role === role)!;
+      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+      return { authorization: `Bearer ${res.json().accessToken}` };
+    };
+    await t.app.get(ClickRecorder).flush(); // the redirects followed above, so the raw events below are all written
+    const report = async (role: string) =>
+      (await t.app.inject({ method: 'GET', url: '/api/reports/dealer?days=90', headers: await signIn(role) })).json() as ReachReport;
+    const all = await report('admin');
+    expect(all.series.interval).toBe('day');
+    const days = (r: ReachReport, figure: 'visitors' | 'approvals') => r.series.points.filter((p) => p[figure] > 0);
+    expect(days(all, 'visitors').length).toBeGreaterThanOrEqual(40);
+    expect(days(all, 'approvals').length).toBeGreaterThanOrEqual(15);
+    const busiest = Math.max(...all.series.points.map((p) => p.visitors));
+    expect(busiest).toBeLessThan(all.reach.uniqueVisitors / 8);
+    expect(all.funnel.approved).toBe(DEMO_RECOMMENDATIONS.length);
+    expect(all.funnel.invited).toBeGreaterThanOrEqual(all.funnel.approved);
+    expect(all.funnel.opened).toBeGreaterThanOrEqual(all.funnel.approved);
+    // Link-preview fetchers and crawlers are bot hits, never visitors: the report's figures match the raw events.
+    const events = await db.getRepository(ClickEvent).find();
+    expect(all.reach.botHits).toBeGreaterThan(0);
+    expect(all.reach.botHits).toBe(events.filter((e) => e.isBot).length);
+    expect(all.reach.humanClicks).toBe(events.filter((e) => !e.isBot).length);
+    expect(all.reach.uniqueVisitors).toBeLessThan(all.reach.humanClicks);
+    expect(all.byChannel.length).toBeGreaterThanOrEqual(5);
+
+    const dealer = await report('dealer');
+    expect(dealer.scope.locationCodes).toEqual(['DLR-001']);
+    expect(days(dealer, 'visitors').length).toBeGreaterThanOrEqual(30);
+    expect(days(dealer, 'approvals').length).toBeGreaterThanOrEqual(8);
+    const { email, password } = first.credentials.find((c) => c.role === 'dealer')!;
+    const signedIn = await new FormBrowser(t.app).signIn(email, password);
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.headers.location).toBe('/dashboard/reports');
+  });
+
+  it("keeps no salt of the seeded past days: they were deleted once those visitors were hashed, as two days after their day", async () => {
+    const days = (await db.getRepository(VisitorSalt).find()).map((s) => s.day);
+    expect(days.length).toBeGreaterThan(0);
+    for (const day of days) expect(day >= utcDay(Date.now() - DAY)).toBe(true);
+  });
+
   it('adds nothing when seeded again', async () => {
     const count = async () => ({
       recommendations: await db.getRepository(Recommendation).count(),
@@ -156,7 +240,10 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
       locations: await db.getRepository(Location).count(),
       rewardOffers: await db.getRepository(RewardOffer).count(),
       rewardCodes: await db.getRepository(RewardCode).countBy({ status: 'redeemed' }),
+      clicks: await db.getRepository(ClickEvent).count(),
+      salts: (await db.getRepository(VisitorSalt).find()).map((s) => s.day).sort(),
     });
+    await t.app.get(ClickRecorder).flush();
     const before = await count();
     const again = await t.app.get(DemoSeedService).seed(cliActor('demo:seed'));
     expect(again).toMatchObject({ locations: [], feedback: 0, campaigns: 0, recommendations: 0, credentials: [] });

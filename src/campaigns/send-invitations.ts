@@ -67,8 +67,12 @@ export class SendInvitations {
     private readonly jobs: JobQueue,
   ) {}
 
-  /** Outcome per invitation id. `owner`: the job's id, the same on each of its runs. */
-  async execute({ invitationIds, kind }: SendInvitationsData, owner: string = randomUUID()): Promise<Map<string, SendOutcome>> {
+  /**
+   * Outcome per invitation id. `owner`: the job's id, the same on each of its runs. `sentAt`: when the
+   * messages are counted and recorded as sent, if not as they go out (the demo seed's past); leases and
+   * sending hours follow the clock either way.
+   */
+  async execute({ invitationIds, kind }: SendInvitationsData, owner: string = randomUUID(), sentAt?: Date): Promise<Map<string, SendOutcome>> {
     const outcomes = new Map<string, SendOutcome>();
     const now = new Date();
     const claimed = await this.delivery.claim(invitationIds, kind, { now, leaseUntil: new Date(now.getTime() + SEND_LEASE_MS), owner });
@@ -82,7 +86,7 @@ export class SendInvitations {
     // next one ready (its sending hours and its cap count, under the customer's lock) — so the count
     // still happens right before its send, but its round trips are not on the send loop's path.
     const recorded: Promise<void>[] = [];
-    const ready = (message: ClaimedMessage): Promise<Readiness> => this.prepare(message, kind, now, cap);
+    const ready = (message: ClaimedMessage): Promise<Readiness> => this.prepare(message, kind, now, cap, sentAt);
     let next: Promise<Readiness> | undefined = claimed.length > 0 ? ready(claimed[0]) : undefined;
     try {
       for (let i = 0; i < claimed.length; i++) {
@@ -111,7 +115,7 @@ export class SendInvitations {
           outcomes.set(ref.invitationId, 'failed');
           continue;
         }
-        recorded.push(this.invitations.markSent(ref, new Date(), { tokenHash: hashToken(token), expiresAt }));
+        recorded.push(this.invitations.markSent(ref, sentAt ?? new Date(), { tokenHash: hashToken(token), expiresAt }));
         outcomes.set(ref.invitationId, 'sent');
       }
     } finally {
@@ -122,11 +126,11 @@ export class SendInvitations {
   }
 
   /** A message about to be sent: deferred to its sending hours, withdrawn by the cap, or counted now. */
-  private async prepare(message: ClaimedMessage, kind: MessageRef['kind'], now: Date, cap: number): Promise<Readiness> {
+  private async prepare(message: ClaimedMessage, kind: MessageRef['kind'], now: Date, cap: number, sentAt?: Date): Promise<Readiness> {
     const ref = { invitationId: message.invitationId, kind };
     const wait = msUntilSendingHours({ start: message.sendingHourStart, end: message.sendingHourEnd }, message.timezone, now);
     if (wait > 0) return { outcome: await this.defer(ref, now, wait) };
-    const at = new Date();
+    const at = sentAt ?? new Date();
     if (!(await this.countAtSend(message, ref, cap, at))) return { outcome: 'withdrawn' };
     return { at };
   }

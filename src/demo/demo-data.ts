@@ -159,6 +159,7 @@ export interface DemoRecommendation {
   email: string;
   /** Their survey comment (where the invitation page starts them off). */
   comment: string;
+  /** Their survey response, in days before the seeding; the rest of their story follows it (`demoTimeline`). */
   respondedDaysAgo: number;
   text: string;
   channels: IntentChannel[];
@@ -175,15 +176,18 @@ export const DEMO_REWARD_OFFER = {
   codePrefix: 'WASH',
 };
 
-/** The campaign the demo recommendations came from: ended after they approved, so it invites nobody else. */
-export const DEMO_RECOMMENDATIONS_CAMPAIGN = 'Demo: last month’s thank-you round';
+/**
+ * The campaign the demo recommendations came from: launched DEMO_CAMPAIGN_LAUNCHED_DAYS_AGO days before the
+ * seeding, it invited each promoter soon after their response; ended at the seeding, so it invites nobody else.
+ */
+export const DEMO_RECOMMENDATIONS_CAMPAIGN = 'Demo: always-on thank-you round';
+export const DEMO_CAMPAIGN_LAUNCHED_DAYS_AGO = 89;
 
 /**
- * A few approved recommendations, so `/l/:code` and `/p/:id` have something on them after a fresh seed.
  * Written the way customers write: short, a detail or two, no slogans. No names in the text: the page
  * signs each one with its author's first name and initial.
  */
-export const DEMO_RECOMMENDATIONS: DemoRecommendation[] = [
+const WRITTEN: DemoRecommendation[] = [
   {
     locationCode: 'DLR-001',
     name: 'Rosa Okafor',
@@ -233,13 +237,172 @@ export const DEMO_RECOMMENDATIONS: DemoRecommendation[] = [
   },
 ];
 
+/** What a composed recommendation says: why they came, what stood out (one or two details that fit), a sign-off. */
+const PHRASES = {
+  service: {
+    reasons: [
+      'Brought the car in for its 30,000-mile service.',
+      'Came in for new tires on a Saturday morning.',
+      'Had a chip in the windshield looked at before a road trip.',
+      'First service on my new SUV.',
+      'Went in about a noise from the front wheel.',
+      'Needed a recall fixed and a quick check-up.',
+      'The AC quit in the middle of a heat wave.',
+      'Took my daughter’s car in for brakes.',
+    ],
+    details: [
+      'They called with a quote before touching anything.',
+      'The bill matched the estimate to the cent.',
+      'Got a loaner without having to ask.',
+      'They showed me the worn part and why it had to go.',
+      'Done in under two hours, with decent coffee while I waited.',
+      'They texted photos of what they found.',
+      'The car came back cleaner than I left it.',
+      'They fit me in the same day.',
+      'Nobody tried to upsell me.',
+    ],
+  },
+  sales: {
+    reasons: ['Traded in my old hatchback for something bigger.', 'Bought a used pickup here.', 'Leased my first electric car here.'],
+    details: [
+      'The price on the website was the price I paid.',
+      'The paperwork took ten minutes, not an afternoon.',
+      'They spent half an hour showing me how everything works.',
+      'Nobody pushed the extended warranty.',
+      'Everything explained in plain English.',
+    ],
+  },
+};
+const SIGN_OFFS = ['Will be back.', '', 'Easiest car errand in years.', 'Thank you!', 'Recommended.', '', 'Worth the drive.'];
+const CHANNEL_CHOICES: IntentChannel[][] = [
+  ['whatsapp', 'facebook'],
+  ['facebook', 'copy'],
+  ['x', 'email'],
+  ['whatsapp'],
+  ['linkedin', 'copy'],
+  ['facebook', 'whatsapp', 'copy'],
+  ['email', 'x'],
+];
+
+/**
+ * More advocates over the last three months, their words composed from short phrases (no two alike): the
+ * first few are the backlog of promoters the campaign found at its launch, the others responded days apart since.
+ */
+function composedRecommendations(count: number): DemoRecommendation[] {
+  const random = mulberry32(20260301);
+  return Array.from({ length: count }, (_, j) => {
+    const locationCode = ['DLR-001', 'DLR-002', 'DLR-003', 'DLR-001'][j % 4];
+    const [first, last] = [FIRST_NAMES[(j * 7 + 2) % FIRST_NAMES.length], LAST_NAMES[(j * 11 + 4) % LAST_NAMES.length]];
+    const kind = j % 5 === 3 ? 'sales' : 'service';
+    const { reasons, details } = PHRASES[kind];
+    const d = kind === 'sales' ? Math.floor(j / 5) : j * 7; // no reason and detail together twice
+    const said = j % 3 === 0 ? [details[d % details.length], details[(d + 2) % details.length]] : [details[d % details.length]];
+    let text = [reasons[j % reasons.length], ...said, SIGN_OFFS[(j * 3) % SIGN_OFFS.length]].filter(Boolean).join(' ');
+    if (j % 6 === 4) text = text.toLowerCase().replace(/\.$/, ''); // some write the way they text
+    const spread = Math.round(((j - 5) * 83) / (count - 6) + random() * 2 - 1);
+    return {
+      locationCode,
+      name: `${first} ${last}`,
+      email: `${first}.${last}@advocates.example.com`.toLowerCase(),
+      comment: commentsFor(locationCode, 'promoter').filter(Boolean)[j % 4],
+      respondedDaysAgo: j < 5 ? DEMO_CAMPAIGN_LAUNCHED_DAYS_AGO + 3 + j * 6 : Math.max(3, 86 - spread),
+      text,
+      channels: CHANNEL_CHOICES[j % CHANNEL_CHOICES.length],
+      ...(j % 5 === 2 ? { reward: true } : {}),
+    };
+  });
+}
+
+/**
+ * The approved recommendations of a fresh seed, so `/l/:code`, `/p/:id` and the reports have something on
+ * them: a few written by hand, the rest composed, half of them at DLR-001 (the demo dealer's location).
+ */
+export const DEMO_RECOMMENDATIONS: DemoRecommendation[] = [...WRITTEN, ...composedRecommendations(27)];
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+export const demoCampaignLaunchedAt = (now: Date) => new Date(now.getTime() - DEMO_CAMPAIGN_LAUNCHED_DAYS_AGO * DAY_MS);
+
+/**
+ * When each step of the advocate at `index` happened, the same relative to `now` on every seeding: the survey
+ * response; the invitation, made by the running campaign soon after it (or at its launch, for the backlog) and
+ * sent a minute or two later; then, counted from the send, the first open of the invitation page and the
+ * approval, mostly in that same visit, sometimes the next day.
+ */
+export function demoTimeline(index: number, now: Date): { respondedAt: Date; invitedAt: Date; sentAt: Date; opensAfterMs: number; approvesAfterOpenMs: number } {
+  const random = mulberry32(7919 * (index + 1));
+  const respondedAt = new Date(now.getTime() - DEMO_RECOMMENDATIONS[index].respondedDaysAgo * DAY_MS - Math.floor(random() * 8 * 60) * MINUTE_MS);
+  respondedAt.setUTCSeconds(0, 0);
+  const invitedAt = new Date(Math.max(respondedAt.getTime(), demoCampaignLaunchedAt(now).getTime()) + Math.floor(5 + random() * 115) * MINUTE_MS);
+  const sentAt = new Date(invitedAt.getTime() + Math.floor(1 + random() * 3) * MINUTE_MS);
+  const opensAfterMs = Math.floor((2 + random() * 28) * HOUR_MS);
+  const approvesAfterOpenMs = Math.floor(index % 4 === 3 ? (20 + random() * 8) * HOUR_MS : (8 + random() * 30) * MINUTE_MS);
+  return { respondedAt, invitedAt, sentAt, opensAfterMs, approvesAfterOpenMs };
+}
+
 /** The advocates' survey responses as a Feedback CSV, so they come in through the feedback import like anyone's. */
 export function demoAdvocatesCsv(now: Date): string {
   const lines = ['response_id,email,location_code,score,name,comment,responded_at,marketing_consent'];
   DEMO_RECOMMENDATIONS.forEach((demo, i) => {
-    const respondedAt = new Date(now.getTime() - demo.respondedDaysAgo * 86_400_000);
-    respondedAt.setUTCSeconds(0, 0);
+    const { respondedAt } = demoTimeline(i, now);
     lines.push([`DEMO-ADVOCATE-${i + 1}`, demo.email, demo.locationCode, '10', demo.name, csvCell(demo.comment), respondedAt.toISOString(), 'yes'].join(','));
   });
   return lines.join('\n') + '\n';
+}
+
+export interface DemoVisit {
+  at: Date;
+  ip: string;
+  userAgent: string;
+  referer?: string;
+}
+
+const BROWSERS = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/440.0]',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
+];
+/** What fetches a link as it is pasted in each place, to draw its preview card: a bot hit, never a visitor. */
+const PREVIEW_FETCHERS: Record<IntentChannel, string> = {
+  x: 'Twitterbot/1.0',
+  facebook: 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
+  linkedin: 'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
+  whatsapp: 'WhatsApp/2.23.20.0 A',
+  email: 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.4266; Pro)',
+  copy: 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+};
+const CRAWLER = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+const REFERERS: Partial<Record<IntentChannel, string>> = { x: 'https://t.co/', facebook: 'https://l.facebook.com/', linkedin: 'https://www.linkedin.com/' };
+/** People a share brings on its first day: a feed or a group chat more than an email to a friend. */
+const FIRST_DAY_PEOPLE: Record<IntentChannel, number> = { facebook: 8, whatsapp: 6, x: 4, copy: 3, linkedin: 3, email: 2 };
+
+/**
+ * Who follows one shared link from `sharedAt` until `now`: the place's preview fetcher as it is posted, people
+ * on the first day and about half as many each day after (some read it twice), a late visitor now and then,
+ * and sometimes a crawler. Addresses are from the documentation ranges (RFC 5737).
+ */
+export function demoVisits(channel: IntentChannel, sharedAt: Date, now: Date, seed: number): DemoVisit[] {
+  const random = mulberry32(seed);
+  const referer = REFERERS[channel];
+  const visits: DemoVisit[] = [{ at: new Date(sharedAt.getTime() + Math.floor(1 + random() * 4) * MINUTE_MS), ip: '192.0.2.10', userAgent: PREVIEW_FETCHERS[channel] }];
+  let person = 0;
+  for (let day = 0; day <= 45; day++) {
+    const expected = FIRST_DAY_PEOPLE[channel] * 0.55 ** day * (0.6 + random() * 0.8);
+    const people = day === 0 ? Math.max(2, Math.round(expected)) : day <= 10 ? Math.floor(expected + random() * 0.6) : random() < 0.04 ? 1 : 0;
+    for (let p = 0; p < people; p++) {
+      const at = new Date(sharedAt.getTime() + day * DAY_MS + Math.floor(random() ** 2 * DAY_MS));
+      const visitor = { ip: `${person % 2 ? '203.0.113' : '198.51.100'}.${1 + (Math.floor(person / 2) % 254)}`, userAgent: BROWSERS[person % BROWSERS.length], referer };
+      person++;
+      if (at > now) continue;
+      visits.push({ at, ...visitor });
+      if ((day === 0 && p === 0) || random() < 0.2) visits.push({ at: new Date(Math.min(at.getTime() + Math.floor(2 + random() * 90) * MINUTE_MS, now.getTime())), ...visitor });
+    }
+  }
+  const crawledAt = new Date(sharedAt.getTime() + Math.floor(random() * 20 * DAY_MS));
+  if (random() < 0.35 && crawledAt < now) visits.push({ at: crawledAt, ip: '192.0.2.20', userAgent: CRAWLER });
+  return visits;
 }

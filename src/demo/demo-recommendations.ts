@@ -19,11 +19,22 @@ import { RecommendationsService } from '../recommendations/recommendations.servi
 import { RewardCodesService } from '../rewards/reward-codes.service';
 import { RewardOffersService } from '../rewards/reward-offers.service';
 import { RewardsService } from '../rewards/rewards.service';
+import { isBot } from '../reach/bot-filter';
 import { ClickRecorder } from '../reach/click-recorder.service';
 import { TrackedLinksService } from '../reach/tracked-links.service';
+import { utcDay, VisitorSalts } from '../reach/visitor-salts.service';
+import { INTENT_CHANNELS } from '../sharing/intent-links';
 import { SharesService } from '../sharing/shares.service';
 import { SettingsService } from '../settings/settings.service';
-import { DEMO_RECOMMENDATIONS, DEMO_RECOMMENDATIONS_CAMPAIGN, DEMO_REWARD_OFFER, demoAdvocatesCsv } from './demo-data';
+import {
+  DEMO_RECOMMENDATIONS,
+  DEMO_RECOMMENDATIONS_CAMPAIGN,
+  DEMO_REWARD_OFFER,
+  demoAdvocatesCsv,
+  demoCampaignLaunchedAt,
+  demoTimeline,
+  demoVisits,
+} from './demo-data';
 
 /**
  * The demo's approved recommendations (see DEMO_RECOMMENDATIONS), made the way real ones are, each
@@ -32,7 +43,14 @@ import { DEMO_RECOMMENDATIONS, DEMO_RECOMMENDATIONS_CAMPAIGN, DEMO_REWARD_OFFER,
  * advocate gets one invitation with its frequency-cap slot (InvitationsService, FrequencyCap, as
  * InviteCustomers writes them), sent through SendInvitations (an email in the outbox like any other)
  * and opened; they approve through ApproveRecommendation (recommendation, shares, tracked links,
- * audit); the campaign then ends (CampaignsService.end), so it never invites anyone else.
+ * audit); people follow their links (ClickRecorder); the campaign then ends (CampaignsService.end),
+ * so it never invites anyone else.
+ *
+ * It is a history of the last three months (demoTimeline): each step is given to its owning service
+ * with the time it would have happened at (launch, cap slot, invitation, send, open, approval, clicks),
+ * never changed afterwards. What those services stamp themselves (audit entries, the campaign's creation
+ * and end, shares and links, the reward codes' emails and the email files) bears the time of the seeding.
+ * No X posts: those, and their metrics, come only from X's API.
  *
  * It runs before the rest of the demo feedback is imported, so the launch's own fan-out finds no
  * eligible promoter but the advocates. Idempotent and resumable: the campaign invites only while it
@@ -59,6 +77,7 @@ export class DemoRecommendations {
     private readonly shares: SharesService,
     private readonly links: TrackedLinksService,
     private readonly clicks: ClickRecorder,
+    private readonly salts: VisitorSalts,
   ) {}
 
   /** Returns how many recommendations were added (0 when they were there already) and the survey responses imported. */
@@ -78,25 +97,35 @@ export class DemoRecommendations {
     if (campaign.status !== 'ended' && !(await this.rewardOffers.find(actor, campaign.id))) await this.rewardOffers.create(actor, campaign.id, DEMO_REWARD_OFFER);
 
     let added = 0;
-    for (const demo of DEMO_RECOMMENDATIONS) {
+    for (const [index, demo] of DEMO_RECOMMENDATIONS.entries()) {
       const customerId = advocates.get(demo.email);
       const invitation = customerId ? await this.invitations.latestDelivered(customerId, [campaign.id]) : null;
       if (!invitation || (await this.recommendations.existsForInvitation(invitation.id))) continue;
       const row = await this.campaigns.delivery(invitation.id);
       if (!row) continue;
+      // Counted from the send, so a run that finishes an interrupted one keeps the order of things.
+      const { opensAfterMs, approvesAfterOpenMs } = demoTimeline(index, now);
+      const approvedAt = new Date(Math.min(invitation.sentAt.getTime() + opensAfterMs + approvesAfterOpenMs, now.getTime() - 60_000));
+      await this.invitations.markOpened(invitation.id, new Date(Math.max(invitation.sentAt.getTime(), approvedAt.getTime() - approvesAfterOpenMs)));
       const landing = landingViewOf(row);
-      const approved = await this.approve.execute(landing, {
-        text: demo.text,
-        channels: demo.channels.filter((c) => landing.channels.includes(c)),
-        rewardAccepted: demo.reward === true,
-        confirmed: true,
-        ip: null,
-        userAgent: 'demo:seed',
-      });
-      await this.visit(approved.id, added, now);
+      const approved = await this.approve.execute(
+        landing,
+        {
+          text: demo.text,
+          channels: demo.channels.filter((c) => landing.channels.includes(c)),
+          rewardAccepted: demo.reward === true,
+          confirmed: true,
+          ip: null,
+          userAgent: 'demo:seed',
+        },
+        approvedAt,
+      );
+      await this.visit(approved.id, approvedAt, index, now);
       added++;
     }
     await this.clicks.flush();
+    // The past days' salts were needed only to hash those clicks: deleted now, as two days after their day.
+    await this.salts.refresh();
     await this.redeemOne(actor, advocates);
     const current = await this.campaigns.findById(campaign.id);
     if (current && current.status !== 'ended') await this.campaigns.end(actor, campaign.id);
@@ -104,25 +133,24 @@ export class DemoRecommendations {
   }
 
   /**
-   * People following the advocate's links since the approval, through the redirect's own recorder (so the
-   * reach rollups are kept as for real visits): a few dozen visitors, some coming back, and link-preview bots
-   * that the reports leave out.
+   * People following the advocate's links in the days after the approval, through the redirect's own
+   * recorder and bot filter (so the reach rollups are kept as for real visits), link-preview fetchers
+   * included, which the reports count apart. Each past day's visitors are hashed under that day's salt,
+   * loaded as the redirect would have loaded it then.
    */
-  private async visit(recommendationId: string, n: number, now: Date): Promise<void> {
-    const shares = await this.shares.list(recommendationId);
-    const phone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
-    for (const [i, share] of shares.entries()) {
-      const link = await this.links.resolve(share.trackedUrl.split('/r/')[1] ?? '');
-      if (!link) continue;
-      const people = 6 + ((n * 7 + i * 5) % 23);
-      for (let p = 0; p < people; p++) {
-        const at = new Date(now.getTime() - ((p * 37 + i * 11) % 180) * 1000);
-        this.clicks.record(link.id, { ip: `198.51.100.${(n * 31 + i * 17 + p) % 250}`, userAgent: phone, bot: false }, at);
-        if (p % 4 === 0) this.clicks.record(link.id, { ip: `198.51.100.${(n * 31 + i * 17 + p) % 250}`, userAgent: phone, bot: false }, at);
-      }
-      this.clicks.record(link.id, { ip: '192.0.2.10', userAgent: 'facebookexternalhit/1.1', bot: true }, now);
-      this.clicks.record(link.id, { ip: '192.0.2.11', userAgent: 'Twitterbot/1.0', bot: true }, now);
-    }
+  private async visit(recommendationId: string, approvedAt: Date, index: number, now: Date): Promise<void> {
+    const links = await Promise.all(
+      (await this.shares.list(recommendationId)).map(async (share) => ({ share, link: await this.links.resolve(share.trackedUrl.split('/r/')[1] ?? '') })),
+    );
+    const visits = links.flatMap(({ share, link }) =>
+      link && share.channel !== 'x_post'
+        ? demoVisits(share.channel, approvedAt, now, index * 16 + INTENT_CHANNELS.indexOf(share.channel)).map((v) => ({ linkId: link.id, ...v }))
+        : [],
+    );
+    if (visits.length === 0) return;
+    const first = Math.min(...visits.map((v) => v.at.getTime()));
+    await this.salts.load([...new Set(visits.map((v) => utcDay(v.at.getTime())))], first);
+    for (const { linkId, at, ...visit } of visits) this.clicks.record(linkId, { ...visit, bot: isBot(visit.userAgent) }, at);
   }
 
   /** The first advocate who accepted the gift has used it at the till (through the point-of-sale API's service). */
@@ -132,37 +160,34 @@ export class DemoRecommendations {
     if (code?.status === 'issued') await this.rewardCodes.redeem(actor, code.code, 'demo:seed');
   }
 
-  /** One invitation per advocate, launched, sent and opened. */
+  /**
+   * One invitation per advocate, each made at its time in the demo's history with its cap slot claimed
+   * then; the campaign launched before the first of them; each sent at its time (opened when they approve).
+   */
   private async invite(actor: Actor, campaign: Campaign, advocates: Map<string, string>, now: Date): Promise<void> {
     const cap = (await this.settings.get()).frequencyCap;
     const index = await this.campaigns.locations();
-    const rows: NewInvitation[] = DEMO_RECOMMENDATIONS.flatMap((demo) => {
+    const rows = DEMO_RECOMMENDATIONS.flatMap((demo, i) => {
       const customerId = advocates.get(demo.email);
       const location = index.byCode.get(demo.locationCode);
-      return customerId && location ? [{ id: randomUUID(), campaignId: campaign.id, customerId, locationId: location.id }] : [];
+      if (!customerId || !location) return [];
+      const row: NewInvitation = { id: randomUUID(), campaignId: campaign.id, customerId, locationId: location.id };
+      return [{ row, ...demoTimeline(i, now) }];
     });
     const invited = await this.dataSource.transaction(async (manager) => {
-      await this.frequencyCap.lockCustomers(manager, rows.map((r) => r.customerId));
-      const already = await this.invitations.invitedAmong(manager, campaign.id, rows.map((r) => r.customerId));
-      const wanted = rows.filter((r) => !already.has(r.customerId));
-      const granted = new Set(
-        (
-          await this.frequencyCap.claimMessageSlots(
-            manager,
-            wanted.map((r) => ({ customerId: r.customerId, campaignId: campaign.id, invitationId: r.id, kind: 'invitation' as const })),
-            cap,
-            now,
-            { locked: true },
-          )
-        ).map((g) => g.invitationId),
-      );
-      const fits = wanted.filter((r) => granted.has(r.id));
-      await this.invitations.insertPending(manager, fits, now);
-      await this.preferenceTokens.ensure(fits.map((r) => r.customerId), manager);
+      await this.frequencyCap.lockCustomers(manager, rows.map((r) => r.row.customerId));
+      const already = await this.invitations.invitedAmong(manager, campaign.id, rows.map((r) => r.row.customerId));
+      const fits: typeof rows = [];
+      for (const r of rows.filter((r) => !already.has(r.row.customerId))) {
+        const claim = { customerId: r.row.customerId, campaignId: campaign.id, invitationId: r.row.id, kind: 'invitation' as const };
+        if ((await this.frequencyCap.claimMessageSlots(manager, [claim], cap, r.invitedAt, { locked: true })).length === 0) continue;
+        await this.invitations.insertPending(manager, [r.row], r.invitedAt);
+        fits.push(r);
+      }
+      await this.preferenceTokens.ensure(fits.map((r) => r.row.customerId), manager);
       return fits;
     });
-    await this.launch.execute(actor, campaign.id, now);
-    const outcomes = await this.send.execute({ invitationIds: invited.map((r) => r.id), kind: 'invitation' });
-    for (const [invitationId, outcome] of outcomes) if (outcome === 'sent') await this.invitations.markOpened(invitationId, new Date());
+    await this.launch.execute(actor, campaign.id, demoCampaignLaunchedAt(now));
+    for (const r of invited) await this.send.execute({ invitationIds: [r.row.id], kind: 'invitation' }, undefined, r.sentAt);
   }
 }

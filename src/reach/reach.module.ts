@@ -24,6 +24,6 @@ import { VisitorSalts } from './visitor-salts.service';
     RawClickRetentionScheduler,
     ReachSummary,
   ],
-  exports: [TrackedLinksService, ClickRecorder, ReachSummary],
+  exports: [TrackedLinksService, ClickRecorder, ReachSummary, VisitorSalts],
 })
 export class ReachModule {}

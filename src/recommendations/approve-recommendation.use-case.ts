@@ -87,7 +87,8 @@ export class ApproveRecommendation {
     return { draft: clean, approvedText, x, problems, rewardGone: offer !== null && !offer.available };
   }
 
-  async execute(landing: LandingView, approval: Approval): Promise<Recommendation> {
+  /** `at`: when it is approved, if not now (the demo seed's past). */
+  async execute(landing: LandingView, approval: Approval, at?: Date): Promise<Recommendation> {
     const existing = await this.recommendations.findByInvitation(landing.invitationId);
     if (existing) return existing;
     const preview = await this.preview(landing, approval);
@@ -110,7 +111,7 @@ export class ApproveRecommendation {
             textHash: hashText(preview.approvedText),
             channels: preview.draft.channels,
             rewardAccepted: preview.draft.rewardAccepted,
-            approvedAt: new Date(),
+            approvedAt: at ?? new Date(),
           }),
         );
         await manager.insert(ApprovalRequest, {
