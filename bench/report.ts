@@ -154,7 +154,7 @@ async function main() {
       ] as [string, { locationIds?: string[]; campaignId?: string }, string][]) {
         console.log(` ${label}:`);
         const range = reports.range({ days });
-        for (const name of ['feedback', 'invitations', 'approved', 'shared', 'reach', 'xImpressions', 'estimatedAudience', 'reachCuts', 'feedbackCuts', 'rewards'] as const) {
+        for (const name of ['feedback', 'invitations', 'approvals', 'shared', 'reach', 'xImpressions', 'estimatedAudience', 'reachCuts', 'feedbackCuts', 'approvalCuts', 'rewardCodes'] as const) {
           const s = process.hrtime.bigint();
           for (let i = 0; i < 5; i++) await (model[name] as (a: unknown, b: unknown) => Promise<unknown>).call(model, scope, range);
           console.log(`  ${name}: ${fmt(ms(s) / 5, 1)} ms`);

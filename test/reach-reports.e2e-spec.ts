@@ -256,6 +256,10 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     const report = (await get(`/api/reports/locations/RPT-X?from=${range.from}&to=${range.to}&compare=previous`, 'admin')).json();
     expect(report.reach).toMatchObject({ xImpressions: 150, estimatedAudience: 500 });
     expect(report.previous.reach).toMatchObject({ xImpressions: 75, estimatedAudience: 900 });
+    // An X post made through Goodword is shared when it is made, visited or not: in either period.
+    expect(report.funnel.shared).toBe(1);
+    expect(report.previous.funnel.shared).toBe(1);
+    expect(report.byChannel).toEqual([]);
     const other = (await get(`/api/reports/locations/RPT-A?from=${range.from}&to=${range.to}`, 'admin')).json();
     expect(other.reach).toMatchObject({ xImpressions: 0, estimatedAudience: 0 });
   });

@@ -41,6 +41,20 @@ export interface ReachCuts {
   location: ReachCut[];
 }
 
+export interface ApprovalFigures {
+  approved: number;
+  /** Of those, how many accepted the thank-you. */
+  optedIn: number;
+}
+
+/** Approvals per day, campaign id and location id (keys without any are absent). */
+export interface ApprovalCuts {
+  total: ApprovalFigures;
+  day: Map<string, number>;
+  campaign: Map<string, number>;
+  location: Map<string, number>;
+}
+
 export interface FeedbackCut {
   key: string | null;
   responses: number;
@@ -155,20 +169,19 @@ export class ReachReportReadModel {
   }
 
   /** Recommendations approved in the range (each approval is an event: a later withdrawal doesn't undo it). */
-  async approved(scope: ReportScope, range: DayRange): Promise<number> {
-    const p = this.params();
-    const [row] = (await this.manager.query(
-      `SELECT count(*) AS n FROM recommendation r
-        WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
-    return readCount(row.n);
+  async approvals(scope: ReportScope, range: DayRange): Promise<ApprovalFigures> {
+    const [row] = await this.rows(
+      (p) => `SELECT count(*) AS n, sum(CASE WHEN r.reward_accepted THEN 1 ELSE 0 END) AS opted FROM recommendation r
+               WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
+                 ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+    );
+    return { approved: readCount(row.n), optedIn: readCount(row.opted) };
   }
 
   /**
    * Shares that went out in the range: an intent share once a human followed its link that day (from the
-   * rollups), an X post made through Goodword when it was posted. Each share counts once.
+   * rollups), an X post made through Goodword when it was posted. Each share counts once. (The current period's
+   * report adds up `sharesWithVisits` and `xPostsMade` instead, which it reads anyway.)
    */
   async shared(scope: ReportScope, range: DayRange): Promise<number> {
     const p = this.params();
@@ -184,6 +197,28 @@ export class ReachReportReadModel {
        ) t`,
       p.values,
     )) as Record<string, unknown>[];
+    return readCount(row.n);
+  }
+
+  /** Per channel, the shares whose links drew a human visit in the range. */
+  async sharesWithVisits(scope: ReportScope, range: DayRange): Promise<Map<string, number>> {
+    const rows = await this.rows(
+      (p) => `SELECT t.channel, count(*) AS shares FROM (
+                SELECT DISTINCT d.channel, d.share_id FROM reach_daily d
+                 WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} AND d.human_clicks > 0 AND d.channel IS NOT NULL AND d.share_id IS NOT NULL
+                   ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}) t
+               GROUP BY t.channel`,
+    );
+    return new Map(rows.map((r) => [String(r.channel), readCount(r.shares)]));
+  }
+
+  /** X posts made through Goodword in the range: each counts as shared when it is made, visited or not. */
+  async xPostsMade(scope: ReportScope, range: DayRange): Promise<number> {
+    const [row] = await this.rows(
+      (p) => `SELECT count(DISTINCT x.share_id) AS n FROM x_post x JOIN share s ON s.id = x.share_id JOIN recommendation r ON r.id = s.recommendation_id
+               WHERE x.posted_at >= ${p.time(start(range.from))} AND x.posted_at < ${p.time(nextDay(range.to))}
+                 ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+    );
     return readCount(row.n);
   }
 
@@ -264,6 +299,25 @@ export class ReachReportReadModel {
     return cuts;
   }
 
+  /** Approvals in the range (and those that accepted the thank-you) per day, campaign and location, and in total, in one read. */
+  async approvalCuts(scope: ReportScope, range: DayRange): Promise<ApprovalCuts> {
+    const day = this.dayOf(dialectOf(this.manager), 'r.approved_at');
+    const where = (p: SqlParams) =>
+      `r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`;
+    const rows = await this.cuts(
+      'recommendation r',
+      { day, campaign: 'r.campaign_id', location: 'r.location_id' },
+      'count(*) AS n, sum(CASE WHEN r.reward_accepted THEN 1 ELSE 0 END) AS opted',
+      where,
+    );
+    const cuts: ApprovalCuts = { total: { approved: 0, optedIn: 0 }, day: new Map(), campaign: new Map(), location: new Map() };
+    for (const r of rows) {
+      if (r.kind === 'total') cuts.total = { approved: readCount(r.n), optedIn: readCount(r.opted) };
+      else if (r.key !== null) cuts[r.kind as 'day' | 'campaign' | 'location'].set(String(r.key), readCount(r.n));
+    }
+    return cuts;
+  }
+
   /**
    * `sums` of `from` grouped by each of `by` (and in total when `total`), as rows `{ kind, key, …sums }`. A
    * grouping is a column or `{ group, select }` (an expression to group by and its text to return).
@@ -297,18 +351,8 @@ export class ReachReportReadModel {
   }
 
   /** Per UTC day: responses, promoters, detractors, unique visitors, approvals (days without any are left out). */
-  async days(scope: ReportScope, range: DayRange, reach: Promise<ReachCuts>, feedback: Promise<FeedbackCuts>): Promise<DayRow[]> {
-    const rday = this.dayOf(dialectOf(this.manager), 'r.approved_at');
-    const [reachCuts, feedbackCuts, approvals] = await Promise.all([
-      reach,
-      feedback,
-      this.rows(
-        (p) => `SELECT ${rday.select} AS day, count(*) AS n FROM recommendation r
-                 WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-                   ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-                 GROUP BY ${rday.group}`,
-      ),
-    ]);
+  async days(reach: Promise<ReachCuts>, feedback: Promise<FeedbackCuts>, approvals: Promise<ApprovalCuts>): Promise<DayRow[]> {
+    const [reachCuts, feedbackCuts, approvalCuts] = await Promise.all([reach, feedback, approvals]);
     const rows = new Map<string, DayRow>();
     const row = (day: unknown) => {
       let r = rows.get(String(day));
@@ -317,41 +361,23 @@ export class ReachReportReadModel {
     };
     for (const f of feedbackCuts.day) Object.assign(row(f.key), { responses: f.responses, promoters: f.promoters, detractors: f.detractors });
     for (const r of reachCuts.day) row(r.key).visitors = r.uniqueVisitors;
-    for (const r of approvals) row(r.day).approvals = readCount(r.n);
+    for (const [day, n] of approvalCuts.day) row(day).approvals = n;
     return [...rows.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 
   /** Reach per share channel (links without a share are left out), with the shares that drew a human visit. */
-  async byChannel(scope: ReportScope, range: DayRange, reach: Promise<ReachCuts>): Promise<{ channel: string; humanClicks: number; uniqueVisitors: number; botHits: number; shares: number }[]> {
-    const [cuts, shares] = await Promise.all([
-      reach,
-      this.rows(
-        (p) => `SELECT t.channel, count(*) AS shares FROM (
-                  SELECT DISTINCT d.channel, d.share_id FROM reach_daily d
-                   WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} AND d.human_clicks > 0 AND d.channel IS NOT NULL AND d.share_id IS NOT NULL
-                     ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}) t
-                 GROUP BY t.channel`,
-      ),
-    ]);
-    const sharesOf = new Map(shares.map((r) => [String(r.channel), readCount(r.shares)]));
+  async byChannel(reach: Promise<ReachCuts>, shares: Promise<Map<string, number>>): Promise<{ channel: string; humanClicks: number; uniqueVisitors: number; botHits: number; shares: number }[]> {
+    const [cuts, sharesOf] = await Promise.all([reach, shares]);
     return cuts.channel
       .filter((c) => c.key !== null)
       .map((c) => ({ channel: c.key!, humanClicks: c.humanClicks, uniqueVisitors: c.uniqueVisitors, botHits: c.botHits, shares: sharesOf.get(c.key!) ?? 0 }));
   }
 
   /** Approvals and visitors per campaign, with its name. */
-  async byCampaign(scope: ReportScope, range: DayRange, reach: Promise<ReachCuts>): Promise<{ campaignId: string; name: string; approved: number; uniqueVisitors: number; humanClicks: number }[]> {
-    const [cuts, approvals] = await Promise.all([
-      reach,
-      this.rows(
-        (p) => `SELECT r.campaign_id, count(*) AS n FROM recommendation r
-                 WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))} AND r.campaign_id IS NOT NULL
-                   ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-                 GROUP BY r.campaign_id`,
-      ),
-    ]);
+  async byCampaign(reach: Promise<ReachCuts>, approvals: Promise<ApprovalCuts>): Promise<{ campaignId: string; name: string; approved: number; uniqueVisitors: number; humanClicks: number }[]> {
+    const [cuts, approvalCuts] = await Promise.all([reach, approvals]);
     const reachOf = new Map(cuts.campaign.filter((c) => c.key !== null).map((c) => [c.key!, c]));
-    const approvedOf = new Map(approvals.map((r) => [String(r.campaign_id), readCount(r.n)]));
+    const approvedOf = approvalCuts.campaign;
     const ids = [...new Set([...reachOf.keys(), ...approvedOf.keys()])];
     if (ids.length === 0) return [];
     const names = new Map((await this.rows((p) => `SELECT c.id, c.name FROM campaign c WHERE c.id ${p.inIds(ids)}`)).map((r) => [String(r.id), String(r.name)]));
@@ -363,24 +389,19 @@ export class ReachReportReadModel {
   /** Per location of the scope: responses, promoters, detractors, approvals (advocates) and visitors. */
   async byLocation(
     scope: ReportScope,
-    range: DayRange,
     reach: Promise<ReachCuts>,
     feedback: Promise<FeedbackCuts>,
+    approvals: Promise<ApprovalCuts>,
   ): Promise<{ locationId: string; code: string; name: string; responses: number; promoters: number; detractors: number; advocates: number; uniqueVisitors: number }[]> {
-    const [locations, reachCuts, feedbackCuts, approvals] = await Promise.all([
+    const [locations, reachCuts, feedbackCuts, approvalCuts] = await Promise.all([
       this.rows((p) => `SELECT l.id, l.code, l.name FROM location l ${scope.locationIds ? `WHERE l.id ${p.inIds(scope.locationIds)}` : ''}`),
       reach,
       feedback,
-      this.rows(
-        (p) => `SELECT r.location_id, count(*) AS n FROM recommendation r
-                 WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-                   ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-                 GROUP BY r.location_id`,
-      ),
+      approvals,
     ]);
     const f = new Map(feedbackCuts.location.map((c) => [c.key, c]));
     const v = new Map(reachCuts.location.map((c) => [c.key, c.uniqueVisitors]));
-    const a = new Map(approvals.map((r) => [String(r.location_id), readCount(r.n)]));
+    const a = approvalCuts.location;
     return locations.map((l) => {
       const id = String(l.id);
       return {
@@ -435,15 +456,8 @@ export class ReachReportReadModel {
   }
 
   /** Rewards: opted in at approval, codes issued, redeemed and voided in the range. */
-  async rewards(scope: ReportScope, range: DayRange): Promise<RewardFigures> {
-    let p = this.params();
-    const [opted] = (await this.manager.query(
-      `SELECT count(*) AS n FROM recommendation r
-        WHERE r.reward_accepted = ${p.true} AND r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-          ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
-    p = this.params();
+  async rewardCodes(scope: ReportScope, range: DayRange): Promise<Omit<RewardFigures, 'optedIn'>> {
+    const p = this.params();
     const [from, to] = [start(range.from), nextDay(range.to)];
     const between = (column: string) => `${column} >= ${p.time(from)} AND ${column} < ${p.time(to)}`;
     const [codes] = (await this.manager.query(
@@ -454,6 +468,6 @@ export class ReachReportReadModel {
         WHERE c.status <> 'available' ${this.locations(p, 'c.location_id', scope)} ${this.campaign(p, 'o.campaign_id', scope)}`,
       p.values,
     )) as Record<string, unknown>[];
-    return { optedIn: readCount(opted.n), issued: readCount(codes.issued), redeemed: readCount(codes.redeemed), voided: readCount(codes.voided) };
+    return { issued: readCount(codes.issued), redeemed: readCount(codes.redeemed), voided: readCount(codes.voided) };
   }
 }

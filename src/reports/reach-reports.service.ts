@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
 import { LocationsService } from '../locations/locations.service';
-import { AdvocateRow, DayRange, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
+import { AdvocateRow, ApprovalCuts, DayRange, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
 
 const DAY_MS = 86_400_000;
 /** Per day up to this many days, per week (Monday, UTC) beyond. */
@@ -158,18 +158,20 @@ export class ReachReports {
     return this.build({ locationIds: [locationId] }, range, compare, { label, locationCodes: null, campaign: null });
   }
 
-  /** The headline figures; `reach` when the caller already reads the range's rollups (the current period). */
-  private async figures(scope: ReportScope, range: DayRange, reachCuts?: Promise<ReachCuts>) {
-    const [feedback, invitations, approved, shared, reach, xImpressions, estimatedAudience, rewards] = await Promise.all([
+  /** The headline figures; `cuts` when the caller already reads the range's rollups and approvals (the current period). */
+  private async figures(scope: ReportScope, range: DayRange, cuts?: { reach: Promise<ReachCuts>; approvals: Promise<ApprovalCuts>; shared: Promise<number> }) {
+    const [feedback, invitations, approvals, shared, reach, xImpressions, estimatedAudience, codes] = await Promise.all([
       this.model.feedback(scope, range),
       this.model.invitations(scope, range),
-      this.model.approved(scope, range),
-      this.model.shared(scope, range),
-      reachCuts ? reachCuts.then((c) => c.total) : this.model.reach(scope, range),
+      cuts ? cuts.approvals.then((c) => c.total) : this.model.approvals(scope, range),
+      cuts ? cuts.shared : this.model.shared(scope, range),
+      cuts ? cuts.reach.then((c) => c.total) : this.model.reach(scope, range),
       this.model.xImpressions(scope, range),
       this.model.estimatedAudience(scope, range),
-      this.model.rewards(scope, range),
+      this.model.rewardCodes(scope, range),
     ]);
+    const approved = approvals.approved;
+    const rewards: RewardFigures = { optedIn: approvals.optedIn, ...codes };
     const funnel: ReportFunnel = {
       responses: feedback.responses,
       promoters: feedback.promoters,
@@ -191,16 +193,22 @@ export class ReachReports {
   private async build(scope: ReportScope, range: DayRange, compare: boolean, about: ReachReport['scope']): Promise<ReachReport> {
     const span = spanDays(range);
     const previousRange = { from: utcDay(dayMs(range.from) - span * DAY_MS), to: utcDay(dayMs(range.from) - DAY_MS) };
-    // The range's rollups and responses are each read once, cut every way the report needs.
+    // The range's rollups, responses and approvals are each read once, cut every way the report needs.
     const reach = this.model.reachCuts(scope, range);
     const feedback = this.model.feedbackCuts(scope, range);
+    const approvals = this.model.approvalCuts(scope, range);
+    // Shared: intent shares once a human followed their link (any channel but X posts made here), and X posts when made.
+    const shares = this.model.sharesWithVisits(scope, range);
+    const shared = Promise.all([shares, this.model.xPostsMade(scope, range)]).then(
+      ([byChannel, xPosts]) => [...byChannel].reduce((n, [channel, count]) => (channel === 'x_post' ? n : n + count), 0) + xPosts,
+    );
     const [current, previous, days, byChannel, byCampaign, byLocation, byTouchpoint, advocates] = await Promise.all([
-      this.figures(scope, range, reach),
+      this.figures(scope, range, { reach, approvals, shared }),
       compare ? this.figures(scope, previousRange) : Promise.resolve(undefined),
-      this.model.days(scope, range, reach, feedback),
-      this.model.byChannel(scope, range, reach),
-      this.model.byCampaign(scope, range, reach),
-      this.model.byLocation(scope, range, reach, feedback),
+      this.model.days(reach, feedback, approvals),
+      this.model.byChannel(reach, shares),
+      this.model.byCampaign(reach, approvals),
+      this.model.byLocation(scope, reach, feedback, approvals),
       this.model.byTouchpoint(feedback),
       this.model.advocates(scope, range, ADVOCATES_SHOWN),
     ]);
