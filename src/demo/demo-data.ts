@@ -399,7 +399,10 @@ export function demoVisits(channel: IntentChannel, sharedAt: Date, now: Date, se
       person++;
       if (at > now) continue;
       visits.push({ at, ...visitor });
-      if ((day === 0 && p === 0) || random() < 0.2) visits.push({ at: new Date(Math.min(at.getTime() + Math.floor(2 + random() * 90) * MINUTE_MS, now.getTime())), ...visitor });
+      // Back a little later the same UTC day (the same visitor for the reports: a hash is per link and day).
+      const endOfDay = at.getTime() - (at.getTime() % DAY_MS) + DAY_MS - 1;
+      const back = Math.max(at.getTime(), Math.min(at.getTime() + Math.floor(2 + random() * 90) * MINUTE_MS, endOfDay, now.getTime()));
+      if ((day === 0 && p === 0) || random() < 0.2) visits.push({ at: new Date(back), ...visitor });
     }
   }
   const crawledAt = new Date(sharedAt.getTime() + Math.floor(random() * 20 * DAY_MS));

@@ -33,8 +33,6 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   private buffer: PendingClick[] = [];
   /** The UTC day of the latest click, formatted once per day rather than once per click (hot path). */
   private day = { start: 0, end: 0, label: '' };
-  /** For clicks buffered so long that their day's salt is already deleted: they hash under a salt no one keeps. */
-  private readonly lostSalts = new Map<string, Buffer>();
   private flushing?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
@@ -93,44 +91,57 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
     return this.buffer.length + this.stream.pending;
   }
 
+  /** Writes until the buffer is empty, clicks recorded meanwhile included, each hashed before it is written. */
   private async write(): Promise<void> {
-    try {
-      await this.hashPending();
-    } catch (error) {
-      this.logger.error({ msg: 'loading visitor salts failed; clicks kept for the next flush', err: error, buffered: this.buffer.length });
-      return;
-    }
-    if (this.stream.enabled) {
-      for (const { unhashed: _, ...click } of this.buffer.splice(0)) this.stream.append(click);
-      return;
-    }
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.clicks.maxBatch);
+    for (;;) {
       try {
-        await this.clicks.insertMany(batch);
+        await this.hashPending();
       } catch (error) {
-        this.buffer.unshift(...batch);
-        const dropped = Math.max(0, this.buffer.length - MAX_BUFFERED);
-        if (dropped > 0) this.buffer.splice(0, dropped);
-        this.logger.error({ msg: 'writing clicks failed; kept for the next flush', err: error, buffered: this.buffer.length, dropped });
+        this.logger.error({ msg: 'loading visitor salts failed; clicks kept for the next flush', err: error, buffered: this.buffer.length });
         return;
+      }
+      // A click recorded since hashPending's last look (without its salt) stays for the next round.
+      const ready = this.buffer.splice(0);
+      this.buffer.push(...ready.filter((c) => c.unhashed));
+      if (ready.length === this.buffer.length) return;
+      const hashed = ready.filter((c) => !c.unhashed);
+      if (this.stream.enabled) {
+        for (const { unhashed: _, ...click } of hashed) this.stream.append(click);
+        continue;
+      }
+      for (let i = 0; i < hashed.length; i += this.clicks.maxBatch) {
+        try {
+          await this.clicks.insertMany(hashed.slice(i, i + this.clicks.maxBatch));
+        } catch (error) {
+          this.buffer.unshift(...hashed.slice(i));
+          const dropped = Math.max(0, this.buffer.length - MAX_BUFFERED);
+          if (dropped > 0) this.buffer.splice(0, dropped);
+          this.logger.error({ msg: 'writing clicks failed; kept for the next flush', err: error, buffered: this.buffer.length, dropped });
+          return;
+        }
       }
     }
   }
 
+  /**
+   * Hashes the clicks that waited for their day's salt, until none is left (more may arrive while salts load).
+   * A day whose salt is already deleted gets a random one for this flush only: it is never kept, so those
+   * hashes lead nowhere, like any other after two days.
+   */
   private async hashPending(): Promise<void> {
-    const pending = this.buffer.filter((c) => c.unhashed);
-    if (pending.length === 0) return;
-    await this.salts.load(pending.map((c) => utcDay(c.occurredAt.getTime())));
-    for (const click of pending) {
-      const day = utcDay(click.occurredAt.getTime());
-      let salt = this.salts.get(day);
-      if (!salt) {
-        salt = this.lostSalts.get(day) ?? randomBytes(32);
-        this.lostSalts.set(day, salt);
+    for (;;) {
+      const pending = this.buffer.filter((c) => c.unhashed);
+      if (pending.length === 0) return;
+      await this.salts.load(pending.map((c) => utcDay(c.occurredAt.getTime())));
+      const lost = new Map<string, Buffer>();
+      for (const click of pending) {
+        if (!click.unhashed) continue;
+        const day = utcDay(click.occurredAt.getTime());
+        let salt = this.salts.get(day) ?? lost.get(day);
+        if (!salt) lost.set(day, (salt = randomBytes(32)));
+        click.visitorHash = visitorHash(salt, click.linkId, click.unhashed.ip, click.unhashed.userAgent);
+        delete click.unhashed;
       }
-      click.visitorHash = visitorHash(salt, click.linkId, click.unhashed!.ip, click.unhashed!.userAgent);
-      delete click.unhashed;
     }
   }
 

@@ -46,6 +46,29 @@ describe(ClickRecorder.name, () => {
     expect(written[1].visitorHash).not.toBe(written[0].visitorHash);
   });
 
+  it('never writes a click before it is hashed, even one recorded while a flush waits for salts or writes', async () => {
+    let release: () => void = () => undefined;
+    const gated = {
+      get: (day: string) => salts.get(day),
+      load: async (days: string[]) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        days.forEach((d) => salts.has(d) || salts.set(d, randomBytes(32)));
+      },
+    } as unknown as VisitorSalts;
+    const recorder = new ClickRecorder(repo, gated, { enabled: false, pending: 0 } as unknown as ClickStream);
+    recorder.record('link', visit, new Date('2026-10-01T10:00:00Z'));
+    const first = recorder.flush();
+    recorder.record('link', visit, new Date('2026-10-02T10:00:00Z')); // its salt isn't loaded either
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    release(); // the second round of loading, for the click that came in during the first
+    await first;
+    await recorder.flush();
+    expect(written).toHaveLength(2);
+    for (const click of written) expect(click.visitorHash).toMatch(/^[\w-]{32}$/);
+    expect(written[0].visitorHash).not.toBe(written[1].visitorHash); // another day, another salt
+  });
+
   it('stores whether the visit was a bot as the caller classified it', async () => {
     sut.record('link', { ...visit, bot: true });
     await sut.flush();

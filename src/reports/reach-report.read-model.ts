@@ -257,19 +257,19 @@ export class ReachReportReadModel {
   }
 
   /**
-   * The scope's reach in the range, cut five ways (total, per day, channel, campaign, location) in one read of
-   * the rollups: GROUPING SETS on PostgreSQL (one index scan instead of five), UNION ALL on SQLite.
+   * The scope's reach in the range, cut five ways (total, per day, channel, campaign, location) in two reads of
+   * the rollups: GROUPING SETS on PostgreSQL (two index scans instead of five), UNION ALL on SQLite.
    */
   async reachCuts(scope: ReportScope, range: DayRange): Promise<ReachCuts> {
     const sums = 'sum(d.human_clicks) AS human, sum(d.unique_visitors) AS visitors, sum(d.bot_hits) AS bots';
     const where = (p: SqlParams) =>
       `d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}`;
-    const rows = await this.cuts(
-      'reach_daily d',
-      { day: 'd.day', channel: 'd.channel', campaign: 'd.campaign_id', location: 'd.location_id' },
-      sums,
-      where,
-    );
+    // Two reads side by side (on a server with cores to spare, half the wait): the time and place cuts, and the share cuts.
+    const halves = await Promise.all([
+      this.cuts('reach_daily d', { day: 'd.day', location: 'd.location_id' }, sums, where),
+      this.cuts('reach_daily d', { channel: 'd.channel', campaign: 'd.campaign_id' }, sums, where, false),
+    ]);
+    const rows = halves.flat();
     const cuts: ReachCuts = { total: { humanClicks: 0, uniqueVisitors: 0, botHits: 0 }, day: [], channel: [], campaign: [], location: [] };
     for (const r of rows) {
       const figures = { humanClicks: readCount(r.human), uniqueVisitors: readCount(r.visitors), botHits: readCount(r.bots) };
