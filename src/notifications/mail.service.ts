@@ -11,6 +11,8 @@ import { MAIL_TRANSPORT, MailTransport } from './mail-transport.factory';
 
 /** A bare addr-spec: no display name, no list, no whitespace (customer addresses come from imports). */
 const SINGLE_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+/** An address this service sends to: one plain address (valid but quoted or bracketed forms are refused). */
+export const isSendableAddress = (to: string): boolean => to.length <= 254 && SINGLE_ADDRESS.test(to);
 const TEMPLATE_NAME = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
 /** The sender address when MAIL_FROM is unset; the display name is the brand of the moment. */
@@ -78,7 +80,7 @@ export class MailService implements OnApplicationShutdown {
     const { to, template, kind } = message;
     const secrets: EmailSecrets = message.sealed === undefined ? {} : openEmailSecrets(this.config.encryptionKey, message.sealed);
     const unsubscribeUrl = secrets.unsubscribeUrl ?? message.unsubscribeUrl;
-    if (typeof to !== 'string' || to.length > 254 || !SINGLE_ADDRESS.test(to)) {
+    if (typeof to !== 'string' || !isSendableAddress(to)) {
       throw new InvalidEmailError('Email "to" must be one plain address such as ana@example.com');
     }
     if (kind !== 'transactional' && kind !== 'marketing') {

@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR, StaffRole } from '../common/actor';
 import { hasInvisibles } from '../common/text/invisible-characters';
+import { isSendableAddress } from '../notifications';
 import { Location } from '../locations/location.entity';
 import { LocationsService } from '../locations/locations.service';
 import { generatePassword, hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords';
@@ -61,7 +62,8 @@ export class UsersService {
   /** Creates a staff user. Returns the generated password (once) when none was given. */
   async create(actor: Actor, input: CreateUserInput): Promise<{ user: UserView; password?: string }> {
     const email = normaliseEmail(input.email ?? '');
-    if (!isEmail(email) || email.length > 254 || hasInvisibles(email)) throw new BadRequestException(['email must be an email address']);
+    // An address the mailer can send to: a user who never gets the invitation email can't choose a password.
+    if (!isEmail(email) || !isSendableAddress(email) || hasInvisibles(email)) throw new BadRequestException(['email must be an email address']);
     this.assertRole(input.role);
     const generated = input.password === undefined ? generatePassword() : undefined;
     const password = input.password ?? generated!;
