@@ -135,6 +135,9 @@ async function main() {
     console.log(`  ${fmt(rollups)} link-days in reach_daily`);
 
     const reports = t.app.get(ReachReports);
+    const model = t.app.get(ReachReportReadModel);
+    const campaignIdOf = async (n: number) => (await db.query(`SELECT ${id('cmp', String(n))} AS id`))[0].id as string;
+    const locationIdOf = async (n: number) => (await db.query(`SELECT ${id('loc', String(n))} AS id`))[0].id as string;
     const codes = Array.from({ length: DEALER_LOCATIONS }, (_, i) => `B${String(i + 1).padStart(4, '0')}`);
     const dealerUser = await t.app.get(UsersService).create(cliActor('bench'), { email: 'dealer@bench.example', role: 'dealer', locationCodes: codes, password: 'bench-dealer-pw-1' });
     const dealer: Actor = { type: 'staff', id: dealerUser.user.id, role: 'dealer', locationCodes: codes };
@@ -145,8 +148,7 @@ async function main() {
 
     const rand = (n: number) => 1 + Math.floor(Math.random() * n);
     if (process.env.BENCH_PROFILE) {
-      const model = t.app.get(ReachReportReadModel);
-      const campaignId = (await db.query(`SELECT ${id('cmp', '1')} AS id`))[0].id as string;
+      const campaignId = await campaignIdOf(1);
       for (const [label, scope, days] of [
         ['one location, 90 days', { locationIds: [locationIds[0]] }, '90'],
         ['dealer (50), 365 days', { locationIds }, '365'],
@@ -180,9 +182,6 @@ async function main() {
       const range = reports.range({ days: String(days) });
       const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000);
       const start = new Date(`${range.from}T00:00:00Z`);
-      const model = t.app.get(ReachReportReadModel);
-      const campaignIdOf = async (n: number) => (await db.query(`SELECT ${id('cmp', String(n))} AS id`))[0].id as string;
-      const locationIdOf = async (n: number) => (await db.query(`SELECT ${id('loc', String(n))} AS id`))[0].id as string;
       // Each run picks a scope: its full report is timed, and its reach figures read from the rollups and counted from the raw events.
       const kinds: [string, () => Promise<{ report: () => Promise<unknown>; rollup: () => Promise<unknown>; raw: () => Promise<unknown> }>][] = [
         ['location', async () => {

@@ -101,10 +101,10 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
         return;
       }
       // A click recorded since hashPending's last look (without its salt) stays for the next round.
-      const ready = this.buffer.splice(0);
-      this.buffer.push(...ready.filter((c) => c.unhashed));
-      if (ready.length === this.buffer.length) return;
-      const hashed = ready.filter((c) => !c.unhashed);
+      const taken = this.buffer.splice(0);
+      this.buffer.push(...taken.filter((c) => c.unhashed));
+      const hashed = taken.filter((c) => !c.unhashed);
+      if (hashed.length === 0) return;
       if (this.stream.enabled) {
         for (const { unhashed: _, ...click } of hashed) this.stream.append(click);
         continue;

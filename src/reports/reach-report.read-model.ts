@@ -141,30 +141,26 @@ export class ReachReportReadModel {
 
   /** Responses in the range at the scope's locations (a campaign's report passes the campaign's locations). */
   async feedback(scope: ReportScope, range: DayRange): Promise<FeedbackFigures> {
-    const p = this.params();
-    const [row] = (await this.manager.query(
-      `SELECT count(*) AS responses, count(DISTINCT f.customer_id) AS customers,
+    const [row] = await this.rows(
+      (p) => `SELECT count(*) AS responses, count(DISTINCT f.customer_id) AS customers,
               sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
               sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors
          FROM feedback_response f
         WHERE f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
+    );
     return { responses: readCount(row.responses), customers: readCount(row.customers), promoters: readCount(row.promoters), detractors: readCount(row.detractors) };
   }
 
   /** Invitations made (not cancelled) and first opened in the range. */
   async invitations(scope: ReportScope, range: DayRange): Promise<{ invited: number; opened: number }> {
-    const p = this.params();
-    const [row] = (await this.manager.query(
-      `SELECT sum(CASE WHEN i.created_at >= ${p.time(start(range.from))} AND i.created_at < ${p.time(nextDay(range.to))} AND i.status <> 'cancelled' THEN 1 ELSE 0 END) AS invited,
+    const [row] = await this.rows(
+      (p) => `SELECT sum(CASE WHEN i.created_at >= ${p.time(start(range.from))} AND i.created_at < ${p.time(nextDay(range.to))} AND i.status <> 'cancelled' THEN 1 ELSE 0 END) AS invited,
               sum(CASE WHEN i.opened_at >= ${p.time(start(range.from))} AND i.opened_at < ${p.time(nextDay(range.to))} THEN 1 ELSE 0 END) AS opened
          FROM invitation i
         WHERE ((i.created_at >= ${p.time(start(range.from))} AND i.created_at < ${p.time(nextDay(range.to))})
             OR (i.opened_at >= ${p.time(start(range.from))} AND i.opened_at < ${p.time(nextDay(range.to))}))
           ${this.locations(p, 'i.location_id', scope)} ${this.campaign(p, 'i.campaign_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
+    );
     return { invited: readCount(row.invited), opened: readCount(row.opened) };
   }
 
@@ -179,25 +175,13 @@ export class ReachReportReadModel {
   }
 
   /**
-   * Shares that went out in the range: an intent share once a human followed its link that day (from the
-   * rollups), an X post made through Goodword when it was posted. Each share counts once. (The current period's
-   * report adds up `sharesWithVisits` and `xPostsMade` instead, which it reads anyway.)
+   * Shares that went out in the range: an intent share once a human followed its link (any channel but X posts
+   * made here), an X post made through Goodword when it was posted. A share has one channel, so the per-channel
+   * counts add up without counting one twice. `shares`: the per-channel counts when the caller reads them anyway.
    */
-  async shared(scope: ReportScope, range: DayRange): Promise<number> {
-    const p = this.params();
-    const [row] = (await this.manager.query(
-      `SELECT count(*) AS n FROM (
-         SELECT d.share_id FROM reach_daily d
-          WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} AND d.human_clicks > 0 AND d.share_id IS NOT NULL AND d.channel <> 'x_post'
-            ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}
-         UNION
-         SELECT x.share_id FROM x_post x JOIN share s ON s.id = x.share_id JOIN recommendation r ON r.id = s.recommendation_id
-          WHERE x.posted_at >= ${p.time(start(range.from))} AND x.posted_at < ${p.time(nextDay(range.to))}
-            ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-       ) t`,
-      p.values,
-    )) as Record<string, unknown>[];
-    return readCount(row.n);
+  async shared(scope: ReportScope, range: DayRange, shares = this.sharesWithVisits(scope, range)): Promise<number> {
+    const [byChannel, xPosts] = await Promise.all([shares, this.xPostsMade(scope, range)]);
+    return [...byChannel].reduce((n, [channel, count]) => (channel === 'x_post' ? n : n + count), 0) + xPosts;
   }
 
   /** Per channel, the shares whose links drew a human visit in the range. */
@@ -223,36 +207,30 @@ export class ReachReportReadModel {
   }
 
   async reach(scope: ReportScope, range: DayRange): Promise<ReachFigures> {
-    const p = this.params();
-    const [row] = (await this.manager.query(
-      `SELECT sum(d.human_clicks) AS human, sum(d.unique_visitors) AS visitors, sum(d.bot_hits) AS bots FROM reach_daily d
+    const [row] = await this.rows(
+      (p) => `SELECT sum(d.human_clicks) AS human, sum(d.unique_visitors) AS visitors, sum(d.bot_hits) AS bots FROM reach_daily d
         WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
+    );
     return { humanClicks: readCount(row.human), uniqueVisitors: readCount(row.visitors), botHits: readCount(row.bots) };
   }
 
   /** X impressions of Goodword's posts (measured): what the metrics job read on days in the range (gains since its previous read). */
   async xImpressions(scope: ReportScope, range: DayRange): Promise<number> {
-    const p = this.params();
-    const [row] = (await this.manager.query(
-      `SELECT sum(m.impressions_gain) AS n FROM x_post_metrics m JOIN share s ON s.id = m.share_id JOIN recommendation r ON r.id = s.recommendation_id
+    const [row] = await this.rows(
+      (p) => `SELECT sum(m.impressions_gain) AS n FROM x_post_metrics m JOIN share s ON s.id = m.share_id JOIN recommendation r ON r.id = s.recommendation_id
         WHERE m.state = 'read' AND m.day >= ${p.add(range.from)} AND m.day <= ${p.add(range.to)}
           ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
+    );
     return readCount(row.n);
   }
 
   /** The advocates' X followers when they posted in the range (an estimate of who could have seen it, never added to measured figures). */
   async estimatedAudience(scope: ReportScope, range: DayRange): Promise<number> {
-    const p = this.params();
-    const [row] = (await this.manager.query(
-      `SELECT sum(x.follower_count) AS n FROM x_post x JOIN share s ON s.id = x.share_id JOIN recommendation r ON r.id = s.recommendation_id
+    const [row] = await this.rows(
+      (p) => `SELECT sum(x.follower_count) AS n FROM x_post x JOIN share s ON s.id = x.share_id JOIN recommendation r ON r.id = s.recommendation_id
         WHERE x.x_post_id IS NOT NULL AND x.posted_at >= ${p.time(start(range.from))} AND x.posted_at < ${p.time(nextDay(range.to))}
           ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
+    );
     return readCount(row.n);
   }
 
@@ -332,12 +310,13 @@ export class ReachReportReadModel {
     const pg = dialectOf(this.manager) === 'postgres';
     const cuts = Object.entries(by).map(([kind, c]) => (typeof c === 'string' ? { kind, group: c, select: pg ? `${c}::text` : c } : { kind, ...c }));
     if (pg) {
-      // GROUPING(a, b, …) has a bit per argument, the first the highest, set when that argument isn't grouped.
-      const all = (1 << cuts.length) - 1;
-      const kindOf = cuts.map((c, i) => `WHEN ${all ^ (1 << (cuts.length - 1 - i))} THEN '${c.kind}'`).join(' ');
-      const key = `CASE GROUPING(${cuts.map((c) => c.group).join(', ')}) ${cuts.map((c, i) => `WHEN ${all ^ (1 << (cuts.length - 1 - i))} THEN ${c.select}`).join(' ')} END`;
+      // GROUPING(a, b, …) has a bit per argument, the first the highest, set when that argument isn't grouped:
+      // the rows of the set grouped by argument i read all bits set but bit i.
+      const grouping = `GROUPING(${cuts.map((c) => c.group).join(', ')})`;
+      const when = (then: (c: (typeof cuts)[number]) => string) =>
+        cuts.map((c, i) => `WHEN ${((1 << cuts.length) - 1) ^ (1 << (cuts.length - 1 - i))} THEN ${then(c)}`).join(' ');
       return (await this.rows(
-        (p) => `SELECT CASE GROUPING(${cuts.map((c) => c.group).join(', ')}) ${kindOf} ELSE 'total' END AS kind, ${key} AS key, ${sums}
+        (p) => `SELECT CASE ${grouping} ${when((c) => `'${c.kind}'`)} ELSE 'total' END AS kind, CASE ${grouping} ${when((c) => c.select)} END AS key, ${sums}
                   FROM ${from} WHERE ${where(p)}
                  GROUP BY GROUPING SETS (${cuts.map((c) => `(${c.group})`).join(', ')}${total ? ', ()' : ''})`,
       )) as (Record<string, unknown> & { kind: string; key: unknown })[];
@@ -429,21 +408,21 @@ export class ReachReportReadModel {
    * first, with the visitors their links drew in the range.
    */
   async advocates(scope: ReportScope, range: DayRange, limit: number): Promise<AdvocateRow[]> {
-    const p = this.params();
-    const [from, to] = [p.add(range.from), p.add(range.to)];
-    const rows = (await this.manager.query(
-      // The newest `limit` first, then their visitors: the sums run for the rows shown, not for every approval in the range.
-      `SELECT r.id, r.author_name, r.channels, r.approved_at, l.code, l.name,
-              (SELECT sum(d.unique_visitors) FROM reach_daily d WHERE d.recommendation_id = r.id AND d.day >= ${from} AND d.day <= ${to}) AS visitors
-         FROM (SELECT r.id, r.author_name, r.channels, r.approved_at, r.location_id FROM recommendation r
-                WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
-                  AND r.withdrawn_at IS NULL AND r.hidden_at IS NULL AND r.erased_at IS NULL
-                  ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
-                ORDER BY r.approved_at DESC, r.id LIMIT ${Number(limit)}) r
-         JOIN location l ON l.id = r.location_id
-        ORDER BY r.approved_at DESC, r.id`,
-      p.values,
-    )) as Record<string, unknown>[];
+    const rows = await this.rows((p) => {
+      const [from, to] = [p.add(range.from), p.add(range.to)];
+      return (
+        // The newest `limit` first, then their visitors: the sums run for the rows shown, not for every approval in the range.
+        `SELECT r.id, r.author_name, r.channels, r.approved_at, l.code, l.name,
+                (SELECT sum(d.unique_visitors) FROM reach_daily d WHERE d.recommendation_id = r.id AND d.day >= ${from} AND d.day <= ${to}) AS visitors
+           FROM (SELECT r.id, r.author_name, r.channels, r.approved_at, r.location_id FROM recommendation r
+                  WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
+                    AND r.withdrawn_at IS NULL AND r.hidden_at IS NULL AND r.erased_at IS NULL
+                    ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}
+                  ORDER BY r.approved_at DESC, r.id LIMIT ${Number(limit)}) r
+           JOIN location l ON l.id = r.location_id
+          ORDER BY r.approved_at DESC, r.id`
+      );
+    });
     return rows.map((r) => ({
       recommendationId: String(r.id),
       authorName: r.author_name === null ? null : String(r.author_name),
@@ -457,17 +436,15 @@ export class ReachReportReadModel {
 
   /** Rewards: opted in at approval, codes issued, redeemed and voided in the range. */
   async rewardCodes(scope: ReportScope, range: DayRange): Promise<Omit<RewardFigures, 'optedIn'>> {
-    const p = this.params();
     const [from, to] = [start(range.from), nextDay(range.to)];
-    const between = (column: string) => `${column} >= ${p.time(from)} AND ${column} < ${p.time(to)}`;
-    const [codes] = (await this.manager.query(
-      `SELECT sum(CASE WHEN ${between('c.issued_at')} THEN 1 ELSE 0 END) AS issued,
-              sum(CASE WHEN ${between('c.redeemed_at')} THEN 1 ELSE 0 END) AS redeemed,
-              sum(CASE WHEN ${between('c.voided_at')} AND c.status = 'voided' THEN 1 ELSE 0 END) AS voided
-         FROM reward_code c JOIN reward_offer o ON o.id = c.offer_id
-        WHERE c.status <> 'available' ${this.locations(p, 'c.location_id', scope)} ${this.campaign(p, 'o.campaign_id', scope)}`,
-      p.values,
-    )) as Record<string, unknown>[];
+    const [codes] = await this.rows((p) => {
+      const between = (column: string) => `${column} >= ${p.time(from)} AND ${column} < ${p.time(to)}`;
+      return `SELECT sum(CASE WHEN ${between('c.issued_at')} THEN 1 ELSE 0 END) AS issued,
+                     sum(CASE WHEN ${between('c.redeemed_at')} THEN 1 ELSE 0 END) AS redeemed,
+                     sum(CASE WHEN ${between('c.voided_at')} AND c.status = 'voided' THEN 1 ELSE 0 END) AS voided
+                FROM reward_code c JOIN reward_offer o ON o.id = c.offer_id
+               WHERE c.status <> 'available' ${this.locations(p, 'c.location_id', scope)} ${this.campaign(p, 'o.campaign_id', scope)}`;
+    });
     return { issued: readCount(codes.issued), redeemed: readCount(codes.redeemed), voided: readCount(codes.voided) };
   }
 }

@@ -197,11 +197,8 @@ export class ReachReports {
     const reach = this.model.reachCuts(scope, range);
     const feedback = this.model.feedbackCuts(scope, range);
     const approvals = this.model.approvalCuts(scope, range);
-    // Shared: intent shares once a human followed their link (any channel but X posts made here), and X posts when made.
     const shares = this.model.sharesWithVisits(scope, range);
-    const shared = Promise.all([shares, this.model.xPostsMade(scope, range)]).then(
-      ([byChannel, xPosts]) => [...byChannel].reduce((n, [channel, count]) => (channel === 'x_post' ? n : n + count), 0) + xPosts,
-    );
+    const shared = this.model.shared(scope, range, shares);
     const [current, previous, days, byChannel, byCampaign, byLocation, byTouchpoint, advocates] = await Promise.all([
       this.figures(scope, range, { reach, approvals, shared }),
       compare ? this.figures(scope, previousRange) : Promise.resolve(undefined),
