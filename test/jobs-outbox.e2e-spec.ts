@@ -14,6 +14,7 @@ import {
   JobsSetup,
   JobsTestResources,
   SLOW_JOB,
+  deleteRedisKeys,
   sleep,
   UNHANDLED_JOB,
   uniqueTag,
@@ -114,6 +115,24 @@ describe.each(SETUPS)('OutboxService ($driver driver, $dialect)', (setup) => {
       await queue.close();
     }
   });
+
+  it('lets a copy queued while the job still runs (Redis lost its data mid-run) wait for it, then skips it', async () => {
+    if (setup.driver === 'in-process') return; // nothing outside this process can lose it
+    const tag = uniqueTag();
+    const id = await dataSource.transaction((manager) => sut.add(manager, SLOW_JOB, { tag, ms: 1500 }));
+    sut.kick();
+    await waitFor(() => probe.started.includes(tag), 'the slow job to begin');
+
+    // Redis comes back empty while the job runs; the relay queues every unfinished row again.
+    await deleteRedisKeys(`${app.get(AppConfig).queuePrefix}:${SLOW_JOB.name}:*`);
+    expect(await app.get(OutboxRelay).requeueDispatched()).toBeGreaterThanOrEqual(1);
+
+    await waitFor(async () => (await row(id)).completedAt !== null, 'the job to end', 15_000);
+    await sleep(2500); // the copy looks again after the job ended, and finds it done
+    expect(probe.started.filter((t) => t === tag)).toHaveLength(1);
+    expect(probe.tagged(tag)).toHaveLength(1);
+    expect((await row(id)).runningUntil).toBeNull();
+  }, 30_000);
 
   it('prunes finished rows after 7 days and failed or unfinished ones after 30, never pending ones', async () => {
     const now = Date.now() + 2 * 3600_000; // past any prune the relay's own loop already did

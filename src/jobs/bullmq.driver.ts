@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { Job, Queue, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { serializeError } from '../common/logging/safe-error';
 import { bullmqJobOptions } from './job-defaults';
 import { describeError } from './job-error.util';
 import { JobExecutor } from './job-executor.service';
-import { DispatchItem, JobLifecycle, QueueDriver, RegisteredJob } from './queue-driver';
+import { DispatchItem, JobClaim, JobLifecycle, QueueDriver, RegisteredJob } from './queue-driver';
 
 export interface BullmqDriverOptions {
   redisUrl: string;
@@ -20,6 +20,8 @@ const BULK_SLICE = 500;
 const ERROR_LOG_EVERY_MS = 30_000;
 /** Besides every reconnect, how often the store is checked for lost data (a FLUSHALL keeps the connection). */
 const DATA_LOSS_CHECK_MS = 60_000;
+/** A copy of a job another worker is running looks again this much later. */
+const RUNNING_ELSEWHERE_RETRY_MS = 2000;
 
 /** One BullMQ queue (and, in worker processes, one Worker) per job kind. */
 export class BullmqDriver implements QueueDriver {
@@ -137,7 +139,7 @@ export class BullmqDriver implements QueueDriver {
     for (const job of jobs) {
       const worker = new Worker(
         job.name,
-        (bull: Job) => this.process(job, bull),
+        (bull: Job, token?: string) => this.process(job, bull, token),
         { connection: this.consumer, prefix: this.options.prefix, concurrency: job.options.concurrency },
       );
       worker.on('error', (error) => this.logError(`worker ${job.name}`, error));
@@ -146,20 +148,29 @@ export class BullmqDriver implements QueueDriver {
     this.logger.log({ msg: 'job workers started', jobs: jobs.map((job) => job.name), prefix: this.options.prefix });
   }
 
-  private async process(job: RegisteredJob, bull: Job): Promise<void> {
+  private async process(job: RegisteredJob, bull: Job, token?: string): Promise<void> {
     const jobId = bull.id!;
     const attempt = bull.attemptsMade + 1;
-    if (this.lifecycle && !(await this.lifecycle.shouldRun(job, jobId))) {
+    const claim: JobClaim = this.lifecycle ? await this.lifecycle.claim(job, jobId) : { state: 'run', release: async () => undefined };
+    if (claim.state === 'done') {
       this.logger.warn({ msg: 'job skipped: it already ran to its end', job: job.name, jobId });
       return;
+    }
+    if (claim.state === 'running') {
+      // A copy queued again while the job still runs elsewhere: look again later, without using up a try.
+      this.logger.warn({ msg: 'job deferred: another worker is running it', job: job.name, jobId });
+      await bull.moveToDelayed(Date.now() + RUNNING_ELSEWHERE_RETRY_MS, token);
+      throw new DelayedError();
     }
     try {
       await this.executor.run(job, bull.data, { jobId, attempt });
     } catch (error) {
       if (attempt >= job.options.attempts) await this.lifecycle?.finished(job, jobId, { ok: false, attempts: attempt, error: describeError(error) });
+      await claim.release(); // after `finished`: a copy then finds the job done, not free to run
       throw storableError(error); // what BullMQ keeps in Redis carries no personal data
     }
     await this.lifecycle?.finished(job, jobId, { ok: true, attempts: attempt });
+    await claim.release();
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,13 @@ export class OutboxMessage {
   @TimestampColumn({ name: 'completed_at', nullable: true })
   completedAt: Date | null;
 
+  /**
+   * A worker is running the job until then (renewed by nothing: longer than any job runs). A copy of the job
+   * queued again meanwhile (Redis lost its data mid-run) waits for it rather than running it a second time.
+   */
+  @TimestampColumn({ name: 'running_until', nullable: true })
+  runningUntil: Date | null;
+
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 

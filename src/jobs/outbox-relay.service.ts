@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { dbTime, dialectOf } from '../database/sql';
 import { describeError } from './job-error.util';
 import { JobRegistry } from './job-registry.service';
 import { JOBS_MODULE_DEFAULTS, JOBS_MODULE_OPTIONS, JobsModuleOptions } from './jobs-options';
 import { OutboxMessage } from './outbox-message.entity';
-import { JobLifecycle, JobOutcome, QUEUE_DRIVER, QueueDriver, RegisteredJob } from './queue-driver';
+import { JobClaim, JobLifecycle, JobOutcome, QUEUE_DRIVER, QueueDriver, RegisteredJob } from './queue-driver';
 
 /** Rows whose dispatch failed wait 1 s, 2 s, 4 s … up to 5 min before the next try (Redis may be down for a while). */
 const RETRY_BASE_MS = 1000;
@@ -20,6 +21,12 @@ const PRUNE_EVERY_MS = 3600_000;
 /** An SQLite transaction is open on the shared connection: look again this soon. */
 const SQLITE_BUSY_RETRY_MS = 25;
 const MIN_UUID = '00000000-0000-0000-0000-000000000000';
+/**
+ * A worker running an outbox job holds it this long, renewed while it runs: a copy queued again meanwhile waits
+ * instead of doing the work twice, and a worker that died lets go within this time.
+ */
+const RUN_LEASE_MS = 30_000;
+const RUN_LEASE_RENEW_MS = 10_000;
 
 /**
  * Moves committed outbox rows to the queue, in every process role.
@@ -29,7 +36,8 @@ const MIN_UUID = '00000000-0000-0000-0000-000000000000';
  * add and update is a no-op in BullMQ), then marked dispatched in the same transaction. The row stays
  * until its job has ended (`completed_at`, written by the worker before BullMQ records the end): a Redis
  * that lost its data gets every dispatched-but-unfinished row again (`requeueDispatched`), and a copy
- * of a job that had already ended is skipped (`shouldRun`).
+ * of a job that had already ended is skipped, and one whose job another worker is still running waits
+ * for it (`claim`).
  *
  * In-process queue: a dispatched job lives only in memory, so its row stays pending until the
  * handler has succeeded (or used up its tries, recorded in attempts/last_error); ids in flight are
@@ -235,12 +243,44 @@ export class OutboxRelay implements JobLifecycle {
     return complete;
   }
 
-  /** Only jobs whose id is an outbox row id (a uuid) have a row to look at; other jobs always run. */
-  async shouldRun(_job: RegisteredJob, jobId: string): Promise<boolean> {
-    if (!isUUID(jobId)) return true;
+  /**
+   * Takes the outbox row of a job about to run (only jobs whose id is a row id, a uuid, have one; others always
+   * run): `run` while no other worker holds it, renewing the hold until `release`; `done` once it ran to its end.
+   */
+  async claim(_job: RegisteredJob, jobId: string): Promise<JobClaim> {
+    const always = { state: 'run' as const, release: async () => undefined };
+    if (!isUUID(jobId)) return always;
     await this.waitForSqliteIdle();
+    if (await this.hold(jobId, true)) {
+      const renew = setInterval(() => void this.hold(jobId, false).catch(() => undefined), RUN_LEASE_RENEW_MS);
+      renew.unref();
+      return {
+        state: 'run',
+        release: async () => {
+          clearInterval(renew);
+          await this.dataSource
+            .getRepository(OutboxMessage)
+            .update({ id: jobId }, { runningUntil: null })
+            .catch(() => undefined); // the hold then simply runs out
+        },
+      };
+    }
     const row = await this.dataSource.getRepository(OutboxMessage).findOne({ select: { id: true, completedAt: true }, where: { id: jobId } });
-    return !row?.completedAt;
+    if (!row) return always; // pruned long ago, or never an outbox row: as BullMQ has it
+    return row.completedAt ? { state: 'done' } : { state: 'running' };
+  }
+
+  /** Holds an unfinished row for RUN_LEASE_MS more; `take`: only if nobody holds it now. */
+  private async hold(jobId: string, take: boolean): Promise<boolean> {
+    const now = new Date();
+    const free = take ? ' AND (running_until IS NULL OR running_until < :now)' : '';
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(OutboxMessage)
+      .set({ runningUntil: new Date(now.getTime() + RUN_LEASE_MS) })
+      .where(`id = :id AND completed_at IS NULL${free}`, { id: jobId, now: dbTime(dialectOf(this.dataSource.manager), now) })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   async finished(job: RegisteredJob, jobId: string, outcome: JobOutcome): Promise<void> {

@@ -27,9 +27,15 @@ export interface DispatchItem {
  * Hooks a durable driver calls around each run, so the outbox can keep its row until the job has ended.
  * Not called by the in-process driver (it reports through `DispatchItem.onSettled`).
  */
+export type JobClaim = { state: 'run'; release: () => Promise<void> } | { state: 'done' } | { state: 'running' };
+
 export interface JobLifecycle {
-  /** False: this job already ran to its end (a copy queued again after Redis lost its data); it is skipped. */
-  shouldRun(job: RegisteredJob, jobId: string): Promise<boolean>;
+  /**
+   * Before a run: `run` (this worker holds the job until `released` or `finished`), `done` (a copy queued again
+   * after Redis lost its data, of a job that already ran to its end: skipped) or `running` (such a copy while
+   * another worker still runs the job: it waits, or it would do the work twice).
+   */
+  claim(job: RegisteredJob, jobId: string): Promise<JobClaim>;
   /** The job succeeded, or failed with no tries left; called before the queue records it. Never throws. */
   finished(job: RegisteredJob, jobId: string, outcome: JobOutcome): Promise<void>;
 }
