@@ -6,6 +6,9 @@
  *
  *   npm run bench:report [-- --events 10000000 --runs 20]   (BENCH_PROFILE=1 also times each read-model query)
  *
+ * BENCH_SCHEMA=name keeps the generated data in that PostgreSQL schema and reuses it on the next run (the
+ * rollups are rebuilt each time; BENCH_REBUILD=0 skips that too): for trying a change to the read model.
+ *
  * The data is written with bulk SQL (generate_series), and the rollups are computed by the real
  * `reach:rebuild` path (ClicksRepository.rebuild), which test/reach-rollups.e2e-spec.ts checks gives the same
  * rollups as the writer's batch path. Shares are not generated (the `shared` step reads 0 here).
@@ -19,7 +22,8 @@ import { ClicksRepository } from '../src/reach/clicks.repository';
 import { ReachReportReadModel } from '../src/reports/reach-report.read-model';
 import { ReachReports } from '../src/reports/reach-reports.service';
 import { UsersService } from '../src/users/users.service';
-import { createTestApp } from '../test/support/app';
+import { createTestApp, createTestAppFromEnv, testEnv } from '../test/support/app';
+import { postgresUrlWithSchema } from '../test/support/database';
 import { fmt } from './support';
 
 const { values } = parseArgs({
@@ -124,21 +128,29 @@ async function generate(db: DataSource) {
 }
 
 async function main() {
-  const t = await createTestApp({ dialect: 'postgres' });
+  const kept = process.env.BENCH_SCHEMA;
+  const t = kept
+    ? await createTestAppFromEnv(testEnv({ dialect: 'postgres', env: { DATABASE_URL: postgresUrlWithSchema(kept) } }).env)
+    : await createTestApp({ dialect: 'postgres' });
   try {
     const db = t.app.get(DataSource);
-    await generate(db);
-    const today = new Date().toISOString().slice(0, 10);
-    const first = new Date(Date.now() - (N.days + 1) * 86_400_000).toISOString().slice(0, 10);
-    const rollups = await time('rollups (reach:rebuild path)', () => t.app.get(ClicksRepository).rebuild(first, today));
-    await time('VACUUM ANALYZE (what autovacuum does on a live database)', () => db.query('VACUUM ANALYZE'));
-    console.log(`  ${fmt(rollups)} link-days in reach_daily`);
+    const reused = kept && Number((await db.query('SELECT count(*) AS n FROM location'))[0].n) > 0;
+    if (reused) console.log(`reusing the data in schema ${kept}`);
+    else await generate(db);
+    if (!reused || process.env.BENCH_REBUILD !== '0') {
+      const today = new Date().toISOString().slice(0, 10);
+      const first = new Date(Date.now() - (N.days + 1) * 86_400_000).toISOString().slice(0, 10);
+      const rollups = await time('rollups (reach:rebuild path)', () => t.app.get(ClicksRepository).rebuild(first, today));
+      await time('VACUUM ANALYZE (what autovacuum does on a live database)', () => db.query('VACUUM ANALYZE'));
+      console.log(`  ${fmt(rollups)} link-days in reach_daily`);
+    }
 
     const reports = t.app.get(ReachReports);
     const model = t.app.get(ReachReportReadModel);
     const campaignIdOf = async (n: number) => (await db.query(`SELECT ${id('cmp', String(n))} AS id`))[0].id as string;
     const locationIdOf = async (n: number) => (await db.query(`SELECT ${id('loc', String(n))} AS id`))[0].id as string;
     const codes = Array.from({ length: DEALER_LOCATIONS }, (_, i) => `B${String(i + 1).padStart(4, '0')}`);
+    if (reused) await db.query(`DELETE FROM staff_user WHERE email = 'dealer@bench.example'`);
     const dealerUser = await t.app.get(UsersService).create(cliActor('bench'), { email: 'dealer@bench.example', role: 'dealer', locationCodes: codes, password: 'bench-dealer-pw-1' });
     const dealer: Actor = { type: 'staff', id: dealerUser.user.id, role: 'dealer', locationCodes: codes };
     const admin: Actor = { type: 'staff', id: null, role: 'admin' };

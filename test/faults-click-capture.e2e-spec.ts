@@ -203,7 +203,8 @@ describe.each(['postgres', 'sqlite'] as const)('a redelivered batch of clicks on
   afterAll(() => t.close());
 
   it('changes nothing the second time: neither the events nor the daily rollups', async () => {
-    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/again' }));
+    const { locationId } = await insertShare(db);
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/again', locationId }));
     const at = new Date();
     const batch: NewClick[] = [
       { linkId: link.id, occurredAt: at, visitorHash: 'a'.repeat(32), isBot: false, referrerHost: null, captureKey: '1700000000000-0/0' },
@@ -214,6 +215,7 @@ describe.each(['postgres', 'sqlite'] as const)('a redelivered batch of clicks on
     const state = async () => ({
       events: Number((await db.query(`SELECT COUNT(*) AS n FROM click_event WHERE link_id = '${link.id}'`))[0].n),
       daily: (await db.query(`SELECT day, human_clicks, unique_visitors, bot_hits FROM reach_daily WHERE link_id = '${link.id}'`)) as unknown[],
+      location: (await db.query(`SELECT day, human_clicks, unique_visitors, bot_hits FROM reach_location_daily WHERE location_id = '${locationId}'`)) as unknown[],
     });
     const clicks = t.app.get(ClicksRepository);
     await clicks.insertMany(batch);
@@ -221,11 +223,13 @@ describe.each(['postgres', 'sqlite'] as const)('a redelivered batch of clicks on
     expect(once.events).toBe(4);
     expect(once.daily).toHaveLength(1);
     expect(once.daily[0]).toMatchObject({ human_clicks: 3, unique_visitors: 2, bot_hits: 1 });
+    expect(once.location).toEqual(once.daily);
 
     await clicks.insertMany(batch); // the whole batch again
     await clicks.insertMany([batch[1], { ...batch[2], captureKey: '1700000000002-0/0' }]); // partly again, plus one new
     const after = await state();
     expect(after.events).toBe(5);
     expect(after.daily[0]).toMatchObject({ human_clicks: 4, unique_visitors: 2, bot_hits: 1 });
+    expect(after.location).toEqual(after.daily);
   });
 });

@@ -164,6 +164,9 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     expect(report.series.interval).toBe('week');
     const expected = await independent([ids.A], { from: report.from, to: report.to });
     expect(report.reach).toMatchObject(expected.reach);
+    // Whole months come from the monthly rollup, the days at either end from the daily one: together, every click once.
+    expect(Object.fromEntries(report.byChannel.map((c: { channel: string; uniqueVisitors: number }) => [c.channel, c.uniqueVisitors]))).toEqual(expected.byChannel);
+    expect(report.byCampaign.reduce((n: number, c: { uniqueVisitors: number }) => n + c.uniqueVisitors, 0)).toBe(expected.reach.uniqueVisitors);
     expect(report.series.points.reduce((s: number, p: { visitors: number }) => s + p.visitors, 0)).toBe(expected.reach.uniqueVisitors);
   });
 

@@ -5,7 +5,7 @@ import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { ClicksRepository } from '../src/reach/clicks.repository';
 import { ClickEvent } from '../src/reach/click-event.entity';
 import { RawClickRetention } from '../src/reach/raw-click-retention';
-import { ReachDaily } from '../src/reach/reach-daily.entity';
+import { ReachDaily, ReachLocationDaily, ReachLocationMonthly } from '../src/reach/reach-daily.entity';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
 import { insertShare } from './factories/shares';
@@ -25,6 +25,23 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
   afterAll(() => t.close());
 
   const rollups = () => db.getRepository(ReachDaily).find({ order: { day: 'ASC', linkId: 'ASC' } });
+  /** Rows in one order whatever the database's collation. */
+  const sorted = (rows: unknown[][]) => rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  const locationRollups = async () =>
+    sorted((await db.getRepository(ReachLocationDaily).find()).map((r) => [r.locationId, r.day, r.humanClicks, r.uniqueVisitors, r.botHits]));
+  const monthlyRollups = async () =>
+    sorted((await db.getRepository(ReachLocationMonthly).find()).map((r) => [r.locationId, r.month, r.channel, r.campaignId, r.humanClicks, r.uniqueVisitors, r.botHits]));
+  /** The per-location rollups as they must be: the per-link one added up per location and day, or per location, month, channel and campaign. */
+  const linkRollupsByLocation = async (monthly = false) => {
+    const sums = new Map<string, number[]>();
+    for (const r of await rollups()) {
+      if (!r.locationId) continue;
+      const key = monthly ? [r.locationId, r.day.slice(0, 7), r.channel ?? '', r.campaignId ?? ''].join('|') : `${r.locationId}|${r.day}`;
+      const row = sums.get(key) ?? [0, 0, 0];
+      sums.set(key, [row[0] + r.humanClicks, row[1] + r.uniqueVisitors, row[2] + r.botHits]);
+    }
+    return sorted([...sums].map(([key, figures]) => [...key.split('|'), ...figures]));
+  };
   const today = Date.parse(`${utcDay(Date.now())}T12:00:00Z`);
   const yesterday = new Date(today - DAY_MS);
   const [dayBefore, dayOf] = [utcDay(today - DAY_MS), utcDay(today)];
@@ -67,12 +84,25 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
       [b.id, null, null, null, null],
     ]));
     expect(figures).toHaveLength(4);
+    // Per location and day: the located link's figures (the link without a location is in no location's row).
+    expect(await locationRollups()).toEqual([
+      [locationId, dayBefore, 1, 1, 0],
+      [locationId, dayOf, 4, 2, 1],
+    ]);
+    expect(await monthlyRollups()).toEqual(await linkRollupsByLocation(true));
+    expect((await monthlyRollups()).every(([, , channel, campaign]) => channel === 'x' && campaign === campaignId)).toBe(true);
   });
 
   it('reach:rebuild recomputes the same figures from the raw events', async () => {
     const live = await rollups();
+    const liveByLocation = await locationRollups();
+    const liveByMonth = await monthlyRollups();
     expect(live.length).toBeGreaterThan(0);
+    expect(liveByLocation).toEqual(await linkRollupsByLocation());
+    expect(liveByMonth).toEqual(await linkRollupsByLocation(true));
     await db.query(`UPDATE reach_daily SET human_clicks = 99, unique_visitors = 99, bot_hits = 99, channel = NULL, campaign_id = NULL`);
+    await db.query(`UPDATE reach_location_daily SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
+    await db.query(`UPDATE reach_location_monthly SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
     await db.query(`DELETE FROM reach_visitor_day`);
 
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'reach:rebuild', '--from', dayBefore, '--to', dayOf], {
@@ -91,6 +121,8 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`reach rollups rebuilt for ${dayBefore} to ${dayOf}: ${live.length} link-days`);
     expect(await rollups()).toEqual(live);
+    expect(await locationRollups()).toEqual(liveByLocation);
+    expect(await monthlyRollups()).toEqual(liveByMonth);
 
     // The visitor sets are back too: a returning visitor after the rebuild is not counted again.
     const [link] = live.filter((r) => r.day === dayOf && r.humanClicks === 4);
@@ -100,6 +132,8 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     expect([after.humanClicks, after.uniqueVisitors]).toEqual([5, 2]);
     expect(await t.app.get(ClicksRepository).rebuild(dayOf, dayOf)).toBe(2);
     expect(await db.getRepository(ReachDaily).findOneByOrFail({ day: dayOf, linkId: link.linkId })).toEqual(after);
+    expect(await locationRollups()).toEqual(await linkRollupsByLocation());
+    expect(await monthlyRollups()).toEqual(await linkRollupsByLocation(true));
   });
 
   it('reach:rebuild refuses a malformed date', () => {

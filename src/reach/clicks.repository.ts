@@ -17,7 +17,8 @@ interface DayCounts {
 
 /**
  * Click rows are written in bulk with plain SQL: the query builder's per-value work costs more than the insert.
- * The daily rollups (`reach_daily`) are kept in the same transaction, so they never disagree with the events.
+ * The daily rollups (`reach_daily` per link, `reach_location_daily` per location) are kept in the same
+ * transaction, so they never disagree with the events.
  */
 @Injectable()
 export class ClicksRepository {
@@ -46,6 +47,10 @@ export class ClicksRepository {
       const [start, end] = [new Date(`${from}T00:00:00Z`), new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS)];
       const p = params(d);
       await m.query(`DELETE FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
+      await m.query(`DELETE FROM reach_location_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
+      // Months are recomputed whole, from the rebuilt days and the untouched ones around them.
+      const months = [from.slice(0, 7), to.slice(0, 7)];
+      await m.query(`DELETE FROM reach_location_monthly WHERE month >= ${p(1)} AND month <= ${p(2)}`, months);
       await m.query(`DELETE FROM reach_visitor_day WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
       const day = d === 'postgres' ? `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')` : `substr(e.occurred_at, 1, 10)`;
       const range = `e.occurred_at >= ${p(1)} AND e.occurred_at < ${p(2)}`;
@@ -66,6 +71,18 @@ export class ClicksRepository {
          WHERE ${range}
          GROUP BY ${day}, e.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id`,
         bounds,
+      );
+      await m.query(
+        `INSERT INTO reach_location_daily (location_id, day, human_clicks, unique_visitors, bot_hits)
+         SELECT location_id, day, SUM(human_clicks), SUM(unique_visitors), SUM(bot_hits) FROM reach_daily
+         WHERE day >= ${p(1)} AND day <= ${p(2)} AND location_id IS NOT NULL GROUP BY location_id, day`,
+        [from, to],
+      );
+      await m.query(
+        `INSERT INTO reach_location_monthly (location_id, month, channel, campaign_id, human_clicks, unique_visitors, bot_hits)
+         SELECT location_id, substr(day, 1, 7), COALESCE(channel, ''), COALESCE(${d === 'postgres' ? 'campaign_id::text' : 'campaign_id'}, ''), SUM(human_clicks), SUM(unique_visitors), SUM(bot_hits)
+           FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)} AND location_id IS NOT NULL GROUP BY 1, 2, 3, 4`,
+        [`${months[0]}-01`, `${months[1]}-31`],
       );
       const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to])) as { n: string | number }[];
       return Number(n);
@@ -149,29 +166,17 @@ export class ClicksRepository {
     }
     const rows = [...counts.values()];
     if (d === 'postgres') {
-      await m.query(
-        `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
-         SELECT x.day, x.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.human_clicks, x.unique_visitors, x.bot_hits
-         FROM json_to_recordset($1::json) AS x(day varchar, link_id uuid, human_clicks int, unique_visitors int, bot_hits int)
-         LEFT JOIN tracked_link l ON l.id = x.link_id
-         ON CONFLICT (day, link_id) DO UPDATE SET human_clicks = reach_daily.human_clicks + excluded.human_clicks,
-           unique_visitors = reach_daily.unique_visitors + excluded.unique_visitors, bot_hits = reach_daily.bot_hits + excluded.bot_hits`,
-        [JSON.stringify(rows.map((r) => ({ day: r.day, link_id: r.linkId, human_clicks: r.humanClicks, unique_visitors: r.uniqueVisitors, bot_hits: r.botHits })))],
-      );
+      const json = JSON.stringify(rows.map((r) => ({ day: r.day, link_id: r.linkId, human_clicks: r.humanClicks, unique_visitors: r.uniqueVisitors, bot_hits: r.botHits })));
+      const source = 'json_to_recordset($1::json) AS x(day varchar, link_id uuid, human_clicks int, unique_visitors int, bot_hits int)';
+      for (const sql of rollupUpserts(source, (column) => `${column}::text`)) await m.query(sql, [json]);
       return;
     }
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
-      // `WHERE true`: SQLite needs it to read `ON CONFLICT` after `INSERT … SELECT` as the upsert clause.
-      await m.query(
-        `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
-         SELECT x.column1, x.column2, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.column3, x.column4, x.column5
-         FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}) AS x LEFT JOIN tracked_link l ON l.id = x.column2
-         WHERE true
-         ON CONFLICT (day, link_id) DO UPDATE SET human_clicks = human_clicks + excluded.human_clicks,
-           unique_visitors = unique_visitors + excluded.unique_visitors, bot_hits = bot_hits + excluded.bot_hits`,
-        chunk.flatMap((r) => [r.day, r.linkId, r.humanClicks, r.uniqueVisitors, r.botHits]),
-      );
+      const source = `(SELECT column1 AS day, column2 AS link_id, column3 AS human_clicks, column4 AS unique_visitors, column5 AS bot_hits
+                         FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')})) AS x`;
+      const values = chunk.flatMap((r) => [r.day, r.linkId, r.humanClicks, r.uniqueVisitors, r.botHits]);
+      for (const sql of rollupUpserts(source, (column) => column)) await m.query(sql, values);
     }
   }
 
@@ -203,4 +208,32 @@ export class ClicksRepository {
 
 function params(d: Dialect): (n: number) => string {
   return (n) => (d === 'postgres' ? `$${n}` : '?');
+}
+
+/**
+ * The upserts that add a batch of link-day counts (`source`: rows `x` of day, link_id, human_clicks,
+ * unique_visitors, bot_hits) to the three rollups: per link and day, per location and day, per location, month,
+ * channel and campaign. Each writes in key order, so concurrent writers of the same busy rows wait for each
+ * other and never deadlock. (`WHERE`: SQLite needs one to read `ON CONFLICT` after `INSERT … SELECT`.)
+ */
+function rollupUpserts(source: string, asText: (column: string) => string): string[] {
+  const add = (table: string) => ['human_clicks', 'unique_visitors', 'bot_hits'].map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+  const sums = 'SUM(x.human_clicks), SUM(x.unique_visitors), SUM(x.bot_hits)';
+  return [
+    `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
+     SELECT x.day, x.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.human_clicks, x.unique_visitors, x.bot_hits
+       FROM ${source} LEFT JOIN tracked_link l ON l.id = x.link_id
+      WHERE true ORDER BY x.day, x.link_id
+     ON CONFLICT (day, link_id) DO UPDATE SET ${add('reach_daily')}`,
+    `INSERT INTO reach_location_daily (location_id, day, human_clicks, unique_visitors, bot_hits)
+     SELECT l.location_id, x.day, ${sums}
+       FROM ${source} JOIN tracked_link l ON l.id = x.link_id
+      WHERE l.location_id IS NOT NULL GROUP BY l.location_id, x.day ORDER BY l.location_id, x.day
+     ON CONFLICT (location_id, day) DO UPDATE SET ${add('reach_location_daily')}`,
+    `INSERT INTO reach_location_monthly (location_id, month, channel, campaign_id, human_clicks, unique_visitors, bot_hits)
+     SELECT l.location_id, substr(x.day, 1, 7), COALESCE(l.channel, ''), COALESCE(${asText('l.campaign_id')}, ''), ${sums}
+       FROM ${source} JOIN tracked_link l ON l.id = x.link_id
+      WHERE l.location_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+     ON CONFLICT (location_id, month, channel, campaign_id) DO UPDATE SET ${add('reach_location_monthly')}`,
+  ];
 }

@@ -47,6 +47,62 @@ export class ReachDaily {
   botHits: number;
 }
 
+/**
+ * Daily reach per location: `reach_daily` added up over the location's links, kept in the same transaction and
+ * rebuilt with it. A report scoped to locations (and no campaign) reads its totals and its per-day and
+ * per-location figures here: one row per location and day instead of one per link and day.
+ */
+@Entity('reach_location_daily')
+@Index('ix_reach_location_daily_day', ['day'])
+export class ReachLocationDaily {
+  @PrimaryColumn({ name: 'location_id', type: 'uuid' })
+  locationId: string;
+
+  /** `YYYY-MM-DD`, UTC. */
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  day: string;
+
+  @Column({ name: 'human_clicks', type: 'integer', default: 0 })
+  humanClicks: number;
+
+  @Column({ name: 'unique_visitors', type: 'integer', default: 0 })
+  uniqueVisitors: number;
+
+  @Column({ name: 'bot_hits', type: 'integer', default: 0 })
+  botHits: number;
+}
+
+/**
+ * Monthly reach per location, share channel and campaign (`''` where a link has none): `reach_daily` added up
+ * likewise. A year-long report's channel and campaign cuts read its whole months here and only the days at
+ * either end in `reach_daily` (about twenty rows a location-month instead of one per link and day).
+ */
+@Entity('reach_location_monthly')
+export class ReachLocationMonthly {
+  @PrimaryColumn({ name: 'location_id', type: 'uuid' })
+  locationId: string;
+
+  /** `YYYY-MM`, UTC. */
+  @PrimaryColumn({ type: 'varchar', length: 7 })
+  month: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 16, default: '' })
+  channel: string;
+
+  /** Text, not uuid: `''` stands for links without a campaign (a primary key column can't be null). */
+  @PrimaryColumn({ name: 'campaign_id', type: 'varchar', length: 36, default: '' })
+  campaignId: string;
+
+  @Column({ name: 'human_clicks', type: 'integer', default: 0 })
+  humanClicks: number;
+
+  @Column({ name: 'unique_visitors', type: 'integer', default: 0 })
+  uniqueVisitors: number;
+
+  @Column({ name: 'bot_hits', type: 'integer', default: 0 })
+  botHits: number;
+}
+
 /** The visitors already counted for a link and day: what makes `unique_visitors` exact when kept incrementally. */
 @Entity('reach_visitor_day')
 export class ReachVisitorDay {
