@@ -82,9 +82,9 @@ async function main() {
   };
 
   const bare = await startChild<{ port: number }>('bare-302.js', { BENCH_LOCATION: 'http://localhost:3000/p/bench' });
-  let app = await startChild<Ready>('redirect-server.ts', env);
+  let app = await startChild<Ready>('redirect-server.js', env);
   const ready = app.ready;
-  const worker = sqlite ? undefined : await startChild<{ ready: true }>('click-worker.ts', env);
+  const worker = sqlite ? undefined : await startChild<{ ready: true }>('click-worker.js', env);
   const count = (linkId: string) => countClicks(sqlite ? undefined : schema, dataDir, linkId);
   try {
     const bareUrl = `http://127.0.0.1:${bare.ready.port}/r/${ready.code}`;
@@ -101,7 +101,7 @@ async function main() {
     const recorded = await count(ready.countedLinkId);
 
     // Phase 2: visits keep coming while the API process is SIGKILLed and restarted on the same port.
-    if (sqlite) app = await startChild<Ready>('redirect-server.ts', { ...env, BENCH_PORT: String(ready.port) });
+    if (sqlite) app = await startChild<Ready>('redirect-server.js', { ...env, BENCH_PORT: String(ready.port) });
     const crash = await crashPhase(app, env, ready);
     app = crash.app;
     if (sqlite) await stopChild(app.child);
@@ -171,7 +171,7 @@ async function crashPhase(
   // Answers that arrive between the signal and the exit come from the dying process: its last moments.
   const exitedAt = Date.now();
   const beforeKill = answered.size;
-  const restarted = await startChild<Ready>('redirect-server.ts', { ...env, BENCH_PORT: String(ready.port) });
+  const restarted = await startChild<Ready>('redirect-server.js', { ...env, BENCH_PORT: String(ready.port) });
   await new Promise((r) => setTimeout(r, 2000));
   stop = true;
   await Promise.all(loops);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /** Starts a bench helper in its own process (so the load generator doesn't share its event loop) and waits for its ready message. */
 export function startChild<T>(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; ready: T }> {
   const child = fork(join(__dirname, script), [], {
-    execArgv: [...(script.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
+    execArgv: [...(script.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), ...(script.startsWith('bare') ? [] : (process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []))],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -52,3 +52,17 @@ describe(isBotRequest.name, () => {
 
   it('counts a plain GET from a browser as a person', () => expect(isBotRequest('GET', { 'user-agent': PHONE })).toBe(false));
 });
+
+describe('isBot on a repeated agent', () => {
+  it('gives the same verdict the second time (the cached one), for bots and browsers alike', () => {
+    const agents = ['Twitterbot/1.0', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148'];
+    const first = agents.map((ua) => isBot(ua));
+    expect(first).toEqual([true, false]);
+    expect(agents.map((ua) => isBot(ua))).toEqual(first);
+  });
+
+  it('keeps answering correctly past the cache bound', () => {
+    for (let i = 0; i < 6000; i++) expect(isBot(`Mozilla/5.0 (X11; Linux x86_64) Firefox/${i}.0`)).toBe(false);
+    expect(isBot('Twitterbot/1.0')).toBe(true);
+  });
+});

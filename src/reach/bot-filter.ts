@@ -15,8 +15,19 @@ const PREVIEW_FETCHERS = /^Microsoft Office\/|\bms-office\b|\bMSOffice\b/i;
  * agent is no browser either.
  */
 export function isBot(userAgent: string | undefined): boolean {
-  return !userAgent || userAgent.length < 8 || isbot(userAgent) || PREVIEW_FETCHERS.test(userAgent);
+  if (!userAgent || userAgent.length < 8) return true;
+  // Every visit asks this, and a few browser versions send most of them: `isbot`'s pattern runs once per agent.
+  let known = verdicts.get(userAgent);
+  if (known === undefined) {
+    known = isbot(userAgent) || PREVIEW_FETCHERS.test(userAgent);
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear(); // bounded: a flood of made-up agents can't grow it
+    verdicts.set(userAgent, known);
+  }
+  return known;
 }
+
+const MAX_VERDICTS = 5000;
+const verdicts = new Map<string, boolean>();
 
 /**
  * A request no person asked for: a bot's, a browser's speculative prefetch (`Sec-Purpose`/`Purpose:

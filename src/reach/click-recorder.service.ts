@@ -79,6 +79,15 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
     if (this.buffer.length >= FLUSH_AT || this.stream.enabled) void this.flush();
   }
 
+  /**
+   * Runs `answer` once the clicks recorded so far are written to Redis's socket (see `ClickStream.afterSend`);
+   * at once without Redis, where clicks wait in memory anyway.
+   */
+  afterRecorded(answer: () => void): void {
+    if (this.stream.enabled) this.stream.afterSend(answer);
+    else answer();
+  }
+
   /** Writes everything buffered so far (with Redis: appends it to the stream); concurrent calls share one write. */
   flush(): Promise<void> {
     this.flushing ??= this.write()

@@ -30,8 +30,8 @@ const MAX_UNSENT = 200_000;
  * Durable click capture when `REDIS_URL` is set (see the README, "Reach").
  *
  * API side: `append` queues a click and, once per event-loop turn (`setImmediate`), all clicks queued in that
- * turn go to Redis in one `XADD` — written to the Redis socket right after the 302s of the same turn, so a
- * click is durable in Redis well within 5 ms of its answer, at one command per turn rather than per request.
+ * turn go to Redis in one `XADD`, and only then are that turn's 302s written (`afterSend`): a click is on the
+ * Redis socket before its answer leaves, at one command per turn rather than per request.
  *
  * Worker side: a consumer group reads entries, writes their clicks with `ClicksRepository.insertMany` (one
  * transaction; the key `<entry id>/<index>` makes the write idempotent, rollups included), and only after
@@ -49,6 +49,8 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly key: string;
   private producer?: Redis;
   private unsent: WireClick[] = [];
+  /** Answers waiting for this turn's clicks to be written to Redis (`afterSend`). */
+  private waiting: (() => void)[] = [];
   private scheduled = false;
   private retryTimer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
@@ -95,6 +97,21 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
 
   append(click: NewClick): void {
     this.unsent.push([click.linkId, click.occurredAt.getTime(), click.visitorHash, click.isBot ? 1 : 0, click.referrerHost]);
+    this.schedule();
+  }
+
+  /**
+   * Runs `then` (a redirect's answer) right after this turn's `XADD` is written to the Redis socket: a killed
+   * process can then no longer lose a click whose 302 went out, however long a pause (GC) came in between. While
+   * Redis is failing, at once (the clicks wait in memory for the retry).
+   */
+  afterSend(then: () => void): void {
+    if (this.retryTimer) return then();
+    this.waiting.push(then);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.scheduled && !this.retryTimer) {
       this.scheduled = true;
       setImmediate(() => this.send());
@@ -115,6 +132,22 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
 
   private send(): void {
     this.scheduled = false;
+    try {
+      this.sendUnsent();
+    } finally {
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const then of waiting) {
+        try {
+          then();
+        } catch (err) {
+          this.logger.error({ msg: 'answering after the clicks were sent failed', err });
+        }
+      }
+    }
+  }
+
+  private sendUnsent(): void {
     if (this.unsent.length === 0) return;
     const batch = this.unsent;
     this.unsent = [];

@@ -37,6 +37,7 @@ export class RedirectRoute implements OnModuleInit {
         // Fastify answers HEAD through this GET route too: a link checker's HEAD is a bot hit.
         bot: isBotRequest(request.method, request.headers),
       });
+      await new Promise<void>((recorded) => this.clicks.afterRecorded(recorded));
       // no-store: every visit must reach us to be counted.
       return reply.header('cache-control', 'no-store').redirect(`${this.config.publicUrl}${link.targetPath}`, 302);
     });
