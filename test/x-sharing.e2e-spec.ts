@@ -2,7 +2,9 @@ import { Logger, LoggerService } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
+import { cliActor } from '../src/common/actor';
 import { Customer } from '../src/customers/customer.entity';
+import { EraseCustomer } from '../src/privacy/erase-customer';
 import { PostToX } from '../src/sharing/x/post-to-x.use-case';
 import { XConnection } from '../src/sharing/x/x-connection.entity';
 import { XNotConfiguredError } from '../src/sharing/x/x-errors';
@@ -456,6 +458,42 @@ describe('X sharing (PostgreSQL, BullMQ)', () => {
       expect(result.gone).toEqual([b.id]);
       expect(result.unavailable).toEqual([]);
       expect(await h.posts.metrics([])).toEqual({ metrics: [], gone: [], unavailable: [] });
+    });
+  });
+
+  describe('erasure', () => {
+    const erase = async (customerId: string, deleteXPosts: boolean) => {
+      const { email } = await h.ds.getRepository(Customer).findOneByOrFail({ id: customerId });
+      return h.t.app.get(EraseCustomer).execute(cliActor('test'), { email: email!, deleteXPosts });
+    };
+    const row = (id: string) => h.ds.getRepository(XConnection).findOneByOrFail({ id });
+    const stored = async (id: string) => JSON.stringify(await h.ds.query('SELECT * FROM x_connection WHERE id = $1', [id]));
+
+    it('blanks the X account at once, deletes the posts with its tokens, then drops the tokens', async () => {
+      const connection = await h.connected(h.fake.addUser({ username: 'erase_me_later', followers: 7 }));
+      const post = await h.settled((await h.queue(connection)).postId);
+      expect(await stored(connection.id)).toContain('erase_me_later');
+
+      await erase(connection.customerId, true);
+      expect(await row(connection.id)).toMatchObject({ xUserId: '', xUsername: '', followerCountAtConnect: null, revokedAt: expect.any(Date) });
+      expect(await stored(connection.id)).not.toContain('erase_me_later');
+      // The deletion ran with the account's tokens (without them X would have refused it), and then they went.
+      await waitFor(() => h.post(post.id), (p) => p.status === 'deleted', 'the delete job');
+      expect(h.fake.tweets.get(post.xPostId!)!.deleted).toBe(true);
+      await waitFor(() => row(connection.id), (c) => c.accessTokenEnc === '' && c.refreshTokenEnc === null, 'the tokens to go');
+      expect(await h.posts.delete(post.shareId)).toBe('already_deleted');
+      // The post still counts as made (reports), through a row with nothing personal left.
+      expect(await h.ds.getRepository(XPost).countBy({ connectionId: connection.id })).toBe(1);
+    });
+
+    it('drops the tokens at once when the posts stay on X, and reads no more metrics with them', async () => {
+      const connection = await h.connected(h.fake.addUser({ username: 'erase_me_now', followers: 8 }));
+      const post = await h.settled((await h.queue(connection)).postId);
+
+      await erase(connection.customerId, false);
+      expect(await row(connection.id)).toMatchObject({ xUserId: '', xUsername: '', accessTokenEnc: '', refreshTokenEnc: null, revokedAt: expect.any(Date) });
+      expect(h.fake.tweets.get(post.xPostId!)!.deleted).toBeFalsy();
+      expect(await h.posts.metrics([post.id])).toEqual({ metrics: [], gone: [], unavailable: [post.id] });
     });
   });
 

@@ -121,8 +121,8 @@ export class RecommendationsService {
 
   /**
    * Erasing a customer (privacy): their recommendations leave every page and link, a post made through
-   * Goodword on X is deleted (queued: call `kick()` after the commit, and let the deletion finish before
-   * the customer's X connection is removed), their words, name and the approving request are cleared.
+   * Goodword on X is deleted (queued: call `kick()` after the commit; the X connection keeps its tokens until
+   * then and loses the account's name and id now), their words, name and the approving request are cleared.
    * The hash and times stay, with nothing left that identifies them. Runs in the caller's transaction.
    */
   async eraseForCustomer(manager: EntityManager, customerId: string, options: { deleteXPosts?: boolean } = {}): Promise<number> {
@@ -133,6 +133,7 @@ export class RecommendationsService {
       await manager.update(Recommendation, { id: row.id }, { text: null, authorName: null, hiddenReason: null, erasedAt: new Date() });
       this.cards.forget(row.id);
     }
+    await this.shares.eraseForCustomer(manager, customerId, { deletingXPosts: options.deleteXPosts !== false });
     return rows.length;
   }
 

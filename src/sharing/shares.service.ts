@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { TrackedLinksService } from '../reach/tracked-links.service';
 import { Share, ShareChannel } from './share.entity';
+import { XConnectionService } from './x/x-connection.service';
 import { XPostService } from './x/x-post.service';
 
 export interface ShareLink {
@@ -23,8 +24,17 @@ export class SharesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly links: TrackedLinksService,
     private readonly xPosts: XPostService,
+    private readonly xConnections: XConnectionService,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Erasure, in the caller's transaction (after `stopAll` of each recommendation): the customer's X account
+   * leaves their connections; its tokens stay only while `deletingXPosts` posts still need them.
+   */
+  async eraseForCustomer(manager: EntityManager, customerId: string, options: { deletingXPosts: boolean }): Promise<void> {
+    await this.xConnections.erase(manager, customerId, { deleting: options.deletingXPosts });
+  }
 
   /** One share (and tracked link) per channel, in the caller's transaction; existing ones are kept. */
   async create(

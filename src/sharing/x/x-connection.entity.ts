@@ -5,8 +5,9 @@ import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from '../../databas
 /**
  * A customer's X account, connected with OAuth 2.0 PKCE so Goodword can post their approved text for them.
  * Tokens are stored encrypted (AES-256-GCM with ENCRYPTION_KEY, bound to this row's id); refresh tokens
- * rotate on every refresh. At most one active (not revoked) connection per customer; erasing the
- * customer deletes it.
+ * rotate on every refresh. At most one active (not revoked) connection per customer. Erasing the
+ * customer blanks the account's id and name and revokes it; the tokens go once the posts to delete are gone
+ * (the row stays, so posts made keep counting).
  */
 @Entity('x_connection')
 @Index('uq_x_connection_active_customer', ['customerId'], { unique: true, where: '"revoked_at" IS NULL' })

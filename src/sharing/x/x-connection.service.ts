@@ -7,6 +7,12 @@ import { SecretBox } from '../../common/crypto/secret-box';
 import { XClientFactory } from './x-client.factory';
 import { XConnection } from './x-connection.entity';
 import { classifyXError, isInvalidGrant, XAuthRevokedError } from './x-errors';
+import { XOAuthState } from './x-oauth-state.entity';
+import { XPost } from './x-post.entity';
+
+/** What an erased customer's connection holds instead of their X account's id and name. */
+const ERASED = '';
+const NO_TOKENS = { accessTokenEnc: '', refreshTokenEnc: null };
 
 /** Refresh this long before X's expiry, so a token doesn't run out between the check and the call. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -43,8 +49,50 @@ export class XConnectionService {
     return connection ? { id: connection.id, xUsername: connection.xUsername, connectedAt: connection.createdAt } : null;
   }
 
-  find(id: string): Promise<XConnection | null> {
-    return this.dataSource.getRepository(XConnection).findOneBy({ id });
+  /** The connection with its tokens; null when there is none, or its customer was erased and its tokens are gone. */
+  async find(id: string): Promise<XConnection | null> {
+    const connection = await this.dataSource.getRepository(XConnection).findOneBy({ id });
+    return connection && connection.accessTokenEnc !== '' ? connection : null;
+  }
+
+  /**
+   * Erasure, in the caller's transaction: the customer's connections lose the account's id, name and
+   * follower count and are revoked (no new posts), and pending logins are dropped. The tokens stay only
+   * while `deleting` posts still need them (`forgetTokensWhenDone` after each deletion), and go at once
+   * otherwise. The rows stay, without anything personal, so posts made keep counting in reports.
+   */
+  async erase(manager: EntityManager, customerId: string, options: { deleting: boolean }): Promise<void> {
+    const keep = options.deleting && (await this.postsToDelete(manager, { customerId })) > 0;
+    await manager.update(
+      XConnection,
+      { customerId },
+      { xUserId: ERASED, xUsername: ERASED, followerCountAtConnect: null, ...(keep ? {} : NO_TOKENS) },
+    );
+    await manager.update(XConnection, { customerId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await manager.delete(XOAuthState, { customerId });
+  }
+
+  /**
+   * After a post of the connection was deleted (or X refused the tokens, `refused`): an erased customer's
+   * tokens go once no post of theirs is left to delete.
+   */
+  async forgetTokensWhenDone(connectionId: string, options: { refused?: boolean } = {}): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const connection = await manager.findOneBy(XConnection, { id: connectionId });
+      if (!connection || connection.xUserId !== ERASED || connection.accessTokenEnc === '') return;
+      if (!options.refused && (await this.postsToDelete(manager, { connectionId })) > 0) return;
+      await manager.update(XConnection, { id: connectionId }, NO_TOKENS);
+    });
+  }
+
+  /** Posts of a connection (or of a customer's) on X or queued for it, not deleted yet. */
+  private postsToDelete(manager: EntityManager, of: { customerId: string } | { connectionId: string }): Promise<number> {
+    const query = manager
+      .createQueryBuilder(XPost, 'p')
+      .where("p.deletedAt IS NULL AND (p.xPostId IS NOT NULL OR p.status = 'queued')");
+    if ('connectionId' in of) query.andWhere('p.connectionId = :id', { id: of.connectionId });
+    else query.innerJoin(XConnection, 'c', 'c.id = p.connectionId').andWhere('c.customerId = :id', { id: of.customerId });
+    return query.getCount();
   }
 
   /**

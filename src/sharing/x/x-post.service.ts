@@ -136,6 +136,14 @@ export class XPostService {
    * (call again later, or use `queueDelete`); answers `auth_failed` when X refuses the account's tokens.
    */
   async delete(shareId: string, actor: Actor = SYSTEM_ACTOR): Promise<XDeleteOutcome> {
+    const outcome = await this.deleteOnX(shareId, actor);
+    const post = outcome === 'none' ? null : await this.dataSource.getRepository(XPost).findOneBy({ shareId });
+    // An erased customer's tokens are kept only until their posts are gone.
+    if (post) await this.connections.forgetTokensWhenDone(post.connectionId, { refused: outcome === 'auth_failed' });
+    return outcome;
+  }
+
+  private async deleteOnX(shareId: string, actor: Actor): Promise<XDeleteOutcome> {
     const repo = this.dataSource.getRepository(XPost);
     let post = await repo.findOneBy({ shareId });
     if (!post) return 'none';
