@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { cliActor } from '../src/common/actor';
 import { ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
+import { StagedUploads } from '../src/feedback/staged-uploads';
 import { ImportsRepository } from '../src/feedback/imports.repository';
 import { JobQueue } from '../src/jobs/job-queue.service';
 import { OutboxService } from '../src/jobs/outbox.service';
@@ -79,6 +80,13 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
     await db.transaction((m) => t.app.get(OutboxService).add(m, SEND_EMAIL_JOB, message('later'), { delayMs: 3600_000 }));
     await t.app.get(JobQueue).enqueue(SEND_EMAIL_JOB, message('queued'), { delayMs: 3600_000 });
     for (const secret of [EMAIL, NAME, PHONE]) expect((await whereStored(db, secret, redis())).length).toBeGreaterThan(0);
+    // Survey exports waiting for their mapping: one names her (saved by Excel as UTF-16, so only a reader that
+    // decodes it finds her), one doesn't.
+    const staged = t.app.get(StagedUploads);
+    const uploader = { type: 'staff' as const, id: randomUUID() };
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`Email\tScore\r\n${EMAIL.toUpperCase()}\t3\r\n`, 'utf16le')]);
+    const hers = await staged.save(Readable.from([utf16]), uploader, 'hers.txt');
+    const others = await staged.save(Readable.from([Buffer.from(`Email,Score\n${OTHER_EMAIL},9\n`)]), uploader, 'others.csv');
     const responsesBefore = await count('SELECT count(*) FROM feedback_response');
 
     // Staff other than admins may not erase.
@@ -90,6 +98,9 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
     expect(res.json().outboxRows).toBeGreaterThanOrEqual(1);
     expect(res.json().queuedJobs).toBeGreaterThanOrEqual(1);
     expect(res.json().emailFiles).toBeGreaterThanOrEqual(1);
+    expect(res.json().stagedUploads).toBe(1);
+    expect(await staged.find(hers, uploader)).toBeNull();
+    expect(await staged.find(others, uploader)).not.toBeNull();
 
     for (const secret of [EMAIL, NAME, PHONE]) {
       expect(await whereStored(db, secret, redis())).toEqual([]);

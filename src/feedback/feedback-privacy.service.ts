@@ -3,11 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { dbTime, dialectOf } from '../database/sql';
 import { FeedbackResponse } from './feedback-response.entity';
+import { StagedUploads } from './staged-uploads';
 
 /** The feedback side of privacy: a customer's erasure and the retention of old responses. */
 @Injectable()
 export class FeedbackPrivacy {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly staged: StagedUploads,
+  ) {}
+
+  /** Survey exports waiting for their mapping that name the customer are removed (the uploader uploads again). */
+  removeUploadsContaining(needles: string[]): Promise<number> {
+    return this.staged.removeContaining(needles.map((needle) => needle.toLowerCase()));
+  }
 
   /** Clears the comment, name and phone of the customer's responses; score, segment and dates stay for NPS. */
   async eraseResponsesOf(manager: EntityManager, customerId: string): Promise<void> {

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Actor } from '../common/actor';
 import { stripBidiControls } from '../common/text/invisible-characters';
 import { AppConfig } from '../config/app-config';
+import { readExport } from './survey-export';
 
 /** How long an uploaded file waits for its mapping to be confirmed. */
 export const STAGED_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
@@ -70,6 +71,42 @@ export class StagedUploads {
 
   async remove(id: string): Promise<void> {
     await Promise.all([rm(this.dataPath(id), { force: true }), rm(this.metaPath(id), { force: true })]);
+  }
+
+  /**
+   * Erasure: removes the waiting files that name any of `needles` (lower-case) in a cell, read as the import
+   * reads them (any encoding, .xlsx too); a file that can't be read is removed as well, since nobody can tell.
+   * Returns how many.
+   */
+  async removeContaining(needles: string[]): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return 0; // nothing was ever staged
+    }
+    let removed = 0;
+    for (const name of names.filter((n) => n.endsWith('.data'))) {
+      const id = name.slice(0, -'.data'.length);
+      if (await this.names(createReadStream(this.dataPath(id)), needles).catch(() => true)) {
+        await this.remove(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private async names(input: Readable, needles: string[]): Promise<boolean> {
+    const found = (cells: string[]) => cells.some((cell) => needles.some((needle) => cell.toLowerCase().includes(needle)));
+    const reader = await readExport(input);
+    if (found(reader.header.names)) return true;
+    for await (const row of reader.rows) {
+      if (found(row.cells)) {
+        input.destroy();
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Removes files left more than a day ago (an upload whose mapping was never confirmed). */

@@ -28,6 +28,8 @@ export interface EraseResult {
   outboxRows: number;
   queuedJobs: number;
   emailFiles: number;
+  /** Survey exports waiting for their mapping that named the address. */
+  stagedUploads: number;
 }
 
 export const CUSTOMER_ERASE = 'customer.erase';
@@ -37,8 +39,8 @@ export const CUSTOMER_ERASE = 'customer.erase';
  * approving request (their links stop, X posts are deleted by a job when asked), responses lose comment,
  * name and phone, unsent invitations are cancelled and every link revoked, pending and kept emails to the
  * address leave the outbox table, the address joins the erased list (HMAC) and the customer row keeps only
- * its id and scores (counts and rollups add up as before). After the commit the queued jobs and `.eml`
- * files that hold the address are removed. Audited with ids and counts only.
+ * its id and scores (counts and rollups add up as before). After the commit the queued jobs, `.eml` files
+ * and survey exports waiting for their mapping that hold the address are removed. Audited with ids and counts only.
  */
 @Injectable()
 export class EraseCustomer {
@@ -99,15 +101,17 @@ export class EraseCustomer {
     this.audience.changed();
     let queuedJobs = 0;
     let emailFiles = 0;
+    let stagedUploads = 0;
     try {
       queuedJobs = await this.jobs.removeContaining(needles);
       emailFiles = await this.folder.removeContaining(needles);
+      stagedUploads = await this.feedback.removeUploadsContaining(needles);
     } catch (error) {
       // The database part is done and audited; say so, so an operator can clean the queue by hand.
-      this.logger.error({ msg: 'erasure: could not clean the job queue or the outbox folder', customerId: result.customerId, error: (error as Error).message });
+      this.logger.error({ msg: 'erasure: could not clean the job queue, the outbox folder or the staged uploads', customerId: result.customerId, error: (error as Error).message });
       throw error;
     }
-    this.logger.log({ msg: 'customer erased', ...result, queuedJobs, emailFiles });
-    return { ...result, queuedJobs, emailFiles };
+    this.logger.log({ msg: 'customer erased', ...result, queuedJobs, emailFiles, stagedUploads });
+    return { ...result, queuedJobs, emailFiles, stagedUploads };
   }
 }

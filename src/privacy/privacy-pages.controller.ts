@@ -52,7 +52,7 @@ export class PrivacyPagesController {
     if (field(body, 'confirm') !== 'erase') return this.render(reply, actor, { eraseEmail: email, eraseError: 'Tick the box to confirm.' }, 422);
     const result = await this.erase.execute(actor, { email, deleteXPosts: field(body, 'deleteXPosts') === 'on' });
     const notice = result.customerId
-      ? `Erased: ${result.recommendations} recommendations, ${result.invitations} invitations, ${result.outboxRows + result.queuedJobs + result.emailFiles} emails. The address will never be stored again.`
+      ? `Erased: ${result.recommendations} recommendations, ${result.invitations} invitations, ${result.outboxRows + result.queuedJobs + result.emailFiles} emails${result.stagedUploads ? `, ${result.stagedUploads} survey ${result.stagedUploads === 1 ? 'file' : 'files'} waiting for import` : ''}. The address will never be stored again.`
       : 'No customer had this address. It will never be stored.';
     return this.render(reply, actor, { notice });
   }
