@@ -19,7 +19,8 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
 import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
-import { parseMapping, previewExport, summariseExport } from './feedback/survey-export';
+import { ColumnMapping, contractMapping, ExportPreview, parseMapping, previewExport, summariseExport } from './feedback/survey-export';
+import { SavedMapping } from './feedback/saved-mapping.entity';
 import { SAVED_MAPPING_NAME_MAX, SavedMappings } from './feedback/saved-mappings.service';
 import { UsersService } from './users/users.service';
 import { RosterService } from './insights/roster.service';
@@ -40,8 +41,9 @@ export const USAGE = `usage: npm run cli -- <command>
                                import feedback responses from a CSV file (prints accepted and rejected counts);
                                a survey-tool export is read through MAPPING.json (field → column header,
                                optional dateFormat such as M/d/yyyy H:mm:ss); --save-mapping keeps it under
-                               NAME, proposed on the upload page for the next file with the same columns;
-                               --dry-run only counts
+                               NAME, used for the next file with the same header rows (here without
+                               --mapping, and proposed on the upload page); without a mapping an export
+                               is refused with the mapping to confirm; --dry-run only counts
   roster:import FILE           add or update staff rosters from a CSV file (location_code,first_name,role,never_match)
   demo:seed                    add demo data (locations, staff users, feedback, a campaign, recommendations)
   demo:credentials             show the demo users and passwords printed at the first start
@@ -90,6 +92,39 @@ async function readStdinLine(): Promise<string> {
   return input.split(/\r?\n/)[0];
 }
 
+/**
+ * A file given without --mapping: a plain feedback CSV (UTF-8 text, the contract's columns) needs none (undefined);
+ * one whose header rows match a saved mapping is read through it, and one with the contract's columns in another
+ * form (.xlsx, UTF-16, Windows-1252) through them; any other export is refused with the proposed mapping to
+ * confirm, in words.
+ */
+async function automaticMapping(
+  path: string,
+  savedFor: (signature: string) => Promise<SavedMapping | null>,
+): Promise<{ mapping: ColumnMapping; location?: string; note: string } | undefined> {
+  let preview: ExportPreview;
+  try {
+    preview = await previewExport(createReadStream(path), 200, { whole: false });
+  } catch {
+    return undefined; // not readable as an export either: the plain reader says why
+  }
+  const contract = contractMapping(preview.header);
+  if (contract && preview.decoding.encoding === 'utf-8') return undefined;
+  const kept = await savedFor(preview.header.signature);
+  if (kept) return { mapping: kept.mapping, location: kept.locationCode ?? undefined, note: `reading ${basename(path)} through the mapping saved as "${kept.name}"` };
+  if (contract) return { mapping: contract, note: `reading ${basename(path)} (${preview.decoding.encoding}) by its column names` };
+  const { proposal, header } = preview;
+  throw new CliError(
+    [
+      `${basename(path)} is a survey-tool export (${header.layout} layout, ${header.rows} header row${header.rows === 1 ? '' : 's'}, ${preview.decoding.encoding}): ` +
+        'say which column is which in a MAPPING.json file and run again with --mapping MAPPING.json (add --save-mapping NAME to read the next file like it without asking).',
+      `proposed mapping: ${JSON.stringify(proposal.mapping)}`,
+      ...proposal.questions.map((question) => `to decide: ${question}`),
+      ...(proposal.mapping.location ? [] : ['to decide: No location column: name the location of every row with --location CODE.']),
+    ].join('\n'),
+  );
+}
+
 /** Service errors (Nest HTTP exceptions) become one readable line. */
 function describe(error: unknown): never {
   const response = (error as { getResponse?: () => unknown }).getResponse?.();
@@ -131,8 +166,7 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     const path = readableFile(file);
     const shown = 50;
     const mappingFile = typeof options.mapping === 'string' ? readableFile(options.mapping) : undefined;
-    const location = typeof options.location === 'string' ? options.location : undefined;
-    if (location && !mappingFile) throw new CliError('--location applies to a file read with --mapping', 2);
+    let location = typeof options.location === 'string' ? options.location : undefined;
     const saveAs = typeof options['save-mapping'] === 'string' ? options['save-mapping'].trim() : undefined;
     if (options['save-mapping'] !== undefined && (!saveAs || !mappingFile)) throw new CliError('--save-mapping NAME needs a name and --mapping', 2);
     let mapping;
@@ -141,8 +175,16 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
     } catch (error) {
       throw new CliError(`${mappingFile}: ${(error as Error).message}`);
     }
+    if (!mapping) {
+      const found = await automaticMapping(path, (signature) => withApp(config, (app) => app.get(SavedMappings).forSignature(signature)));
+      if (found) {
+        console.log(found.note);
+        mapping = found.mapping;
+        location ??= found.location;
+      } else if (location) throw new CliError('--location applies to a file read through a mapping (this one is a plain feedback CSV)', 2);
+    }
     if (options['dry-run']) {
-      if (!mapping) throw new CliError('--dry-run needs --mapping', 2);
+      if (!mapping) throw new CliError('--dry-run reads a survey-tool export through a mapping (this file is a plain feedback CSV)', 2);
       const summary = await summariseExport(createReadStream(path), mapping).catch((error: Error) => {
         throw new CliError(`${path}: ${error.message}`);
       });
@@ -164,7 +206,7 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
         location,
       });
       if (saveAs && mapping && result.status === 'done') {
-        const { header } = await previewExport(createReadStream(path), 0);
+        const { header } = await previewExport(createReadStream(path), 0, { whole: false });
         await app.get(SavedMappings).save(cliActor('feedback:import'), { name: saveAs, signature: header.signature, mapping, locationCode: location });
         console.log(`mapping saved as "${saveAs.slice(0, SAVED_MAPPING_NAME_MAX)}"`);
       }

@@ -186,6 +186,43 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect((await written()).responses).toBe(0);
   });
 
+  it('the CLI without --mapping: an export is refused with the mapping to confirm; after --save-mapping the next file needs no questions; a feedback CSV saved as .xlsx reads by its column names', async () => {
+    const scored = realExports().filter((r) => r.meta.score_column);
+    const real = scored.find((r) => r.meta.header_rows > 1) ?? scored[0];
+    const e = real.meta.expected;
+    const refused = cli(real.path);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('--mapping MAPPING.json');
+    expect(refused.stderr).toContain(`proposed mapping: {`);
+    expect((await written()).responses).toBe(0);
+
+    const mappingFile = join(t.config.dataDir, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify(mappingOf(real)));
+    const first = cli(real.path, '--mapping', mappingFile, '--location', OWN, '--save-mapping', 'Tool export');
+    expect([first.status, first.stdout]).toEqual([0, expect.stringContaining(`accepted ${e.score_ok}`)]);
+    // The next file from the same tool (here: the same one again), with no mapping and no location given.
+    const next = cli(real.path);
+    expect(next.stdout).toContain('through the mapping saved as "Tool export"');
+    expect([next.status, next.stdout]).toEqual([0, expect.stringContaining(`created 0, updated 0, unchanged ${e.score_ok}`)]);
+
+    // The import contract's own columns, saved from a spreadsheet: no mapping needed.
+    const ExcelJS = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Feedback');
+    sheet.addRow(['response_id', 'email', 'location_code', 'score', 'comment', 'responded_at']);
+    sheet.addRow(['XL-1', 'xl.one@example.com', OWN, 10, 'Great, thanks', '2026-11-02T10:00:00Z']);
+    sheet.addRow(['XL-2', 'xl.two@example.com', OWN, 3, 'Slow', '2026-11-03T10:00:00Z']);
+    const xlsxFile = join(t.config.dataDir, 'contract.xlsx');
+    writeFileSync(xlsxFile, Buffer.from(await workbook.xlsx.writeBuffer()));
+    const xlsx = cli(xlsxFile);
+    expect([xlsx.status, xlsx.stdout]).toEqual([0, expect.stringContaining('accepted 2, rejected 0 (created 2')]);
+    expect(xlsx.stdout).toContain('by its column names');
+    expect(await db.query(`SELECT response_id, score FROM feedback_response WHERE response_id LIKE 'XL-%' ORDER BY response_id`)).toEqual([
+      { response_id: 'XL-1', score: 10 },
+      { response_id: 'XL-2', score: 3 },
+    ]);
+  }, 240000);
+
   it('the CLI: a dry run prints the meta figures and says "no email"; every file imports as its meta says or is refused, nothing written', async () => {
     const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
     const mappingFile = join(t.config.dataDir, 'mapping.json');

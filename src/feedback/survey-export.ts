@@ -7,7 +7,7 @@ import * as chardet from 'chardet';
 import * as iconv from 'iconv-lite';
 import { CsvFormatError } from '../common/csv/csv-reader';
 import { normalizeHeader } from '../common/csv/header.util';
-import { FEEDBACK_CSV_COLUMNS } from './feedback-csv';
+import { FEEDBACK_CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from './feedback-csv';
 import { checkScore } from './feedback-fields';
 import { looksLikeXlsx, SheetRecord, xlsxRecords } from './xlsx-records';
 
@@ -263,6 +263,32 @@ const ALIASES: Partial<Record<MappingField, string[]>> = {
   touchpoint: ['touchpoint', 'touch point', 'channel'],
 };
 
+/** Each field of `aliases` mapped to the first column (not yet `taken`) named like one of its aliases. */
+function byAliases(header: ExportHeader, aliases: Partial<Record<MappingField, string[]>>, taken = new Set<number>()): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  for (const field of MAPPING_FIELDS) {
+    const keys = (aliases[field] ?? []).map((alias) => normalizeHeader(alias.replace(/\*$/, '')));
+    const at = header.names.findIndex((name, i) => !taken.has(i) && name !== '' && keys.includes(normalizeHeader(name)));
+    if (at !== -1) {
+      taken.add(at);
+      mapping[field] = header.names[at];
+    }
+  }
+  return mapping;
+}
+
+/**
+ * The mapping of a file whose one header row names the import contract's required columns (response id,
+ * location, score), whatever its form (an .xlsx, another encoding): every field by its contract name or alias.
+ * Undefined for any other file: a survey-tool export needs the marketer's mapping.
+ */
+export function contractMapping(header: ExportHeader): ColumnMapping | undefined {
+  if (header.rows !== 1) return undefined;
+  const mapping = byAliases(header, { ...ALIASES, score: ['score', ...FEEDBACK_CSV_COLUMNS.score] });
+  const field: Record<string, MappingField> = { response_id: 'responseId', location_code: 'location', score: 'score' };
+  return REQUIRED_CSV_COLUMNS.every((column) => mapping[field[column]] !== undefined) ? mapping : undefined;
+}
+
 export interface Proposal {
   mapping: ColumnMapping;
   /** Columns whose sampled values are all 0–10 whole numbers (and look like a 0–10 scale). */
@@ -278,17 +304,8 @@ export interface Proposal {
  * an NPS question, nothing is proposed and the marketer is asked.
  */
 export function proposeMapping(header: ExportHeader, sample: string[][]): Proposal {
-  const mapping: ColumnMapping = {};
   const taken = new Set<number>();
-  for (const field of MAPPING_FIELDS) {
-    if (field === 'score') continue;
-    const keys = (ALIASES[field] ?? []).map((alias) => normalizeHeader(alias.replace(/\*$/, '')));
-    const at = header.names.findIndex((name, i) => !taken.has(i) && name !== '' && keys.includes(normalizeHeader(name)));
-    if (at !== -1) {
-      taken.add(at);
-      mapping[field] = header.names[at];
-    }
-  }
+  const mapping = byAliases(header, ALIASES, taken);
   const candidates = header.names
     .map((name, i) => ({ name, i }))
     .filter(({ i }) => {
@@ -487,13 +504,18 @@ export interface ExportPreview {
   proposal: Proposal;
 }
 
-/** The mapping step's data: columns, samples and the proposed mapping, from the first rows (the rest is drained). */
-export async function previewExport(input: Readable, sampleRows = 500): Promise<ExportPreview> {
+/**
+ * The mapping step's data: columns, samples and the proposed mapping, from the first rows (the rest is
+ * drained, or with `whole: false` left unread and the input closed).
+ */
+export async function previewExport(input: Readable, sampleRows = 500, options: { whole?: boolean } = {}): Promise<ExportPreview> {
   const reader = await readExport(input);
   const sample: string[][] = [];
   for await (const row of reader.rows) {
     if (sample.length < sampleRows) sample.push(row.cells);
+    else if (options.whole === false) break;
   }
+  if (options.whole === false) input.destroy();
   const columns = reader.header.names.map((name, i) => ({
     name,
     samples: sample.map((row) => (row[i] ?? '').trim()).filter(Boolean).slice(0, 3).map((v) => v.slice(0, 200)),
