@@ -1,13 +1,28 @@
 import { ReachReport, ReportFunnel, SeriesPoint } from './reach-reports.service';
 
-export const FUNNEL_STEPS: { key: keyof ReportFunnel; label: string }[] = [
+/**
+ * The funnel's steps, each counted in the range on its own (not one cohort followed through). Most are a part of
+ * the step before and read as a percentage of it (`rate`); shares and visits are counted in other units (a
+ * recommendation is shared on several channels, a share draws many visits), and a window can hold more
+ * invitations than promoters (some responded before it): those read as so many `per` item of the step before,
+ * never as a percentage above 100.
+ */
+export interface FunnelStep {
+  key: keyof ReportFunnel;
+  label: string;
+  /** One item of the step before, for "2.5 per approval". */
+  per?: string;
+  rate?: boolean;
+}
+
+export const FUNNEL_STEPS: FunnelStep[] = [
   { key: 'responses', label: 'Responses' },
-  { key: 'promoters', label: 'Promoters' },
-  { key: 'invited', label: 'Invited' },
-  { key: 'opened', label: 'Opened' },
-  { key: 'approved', label: 'Approved' },
-  { key: 'shared', label: 'Shared' },
-  { key: 'humanClicks', label: 'Human visits' },
+  { key: 'promoters', label: 'Promoters', per: 'response', rate: true },
+  { key: 'invited', label: 'Invited', per: 'promoter', rate: true },
+  { key: 'opened', label: 'Opened', per: 'invitation', rate: true },
+  { key: 'approved', label: 'Approved', per: 'opened invitation', rate: true },
+  { key: 'shared', label: 'Shared', per: 'approval' },
+  { key: 'humanClicks', label: 'Human visits', per: 'share' },
 ];
 
 export const CHANNEL_LABELS: Record<string, string> = {
@@ -23,9 +38,14 @@ export function change(now: number, before: number | undefined): { text: string;
   return now > before ? { text: `▲ ${pct}%`, direction: 'up' } : { text: `▼ ${Math.abs(pct)}%`, direction: 'down' };
 }
 
-/** Conversion from one funnel step to the next, as a whole percentage ("—" when the step before is 0). */
-export function conversion(now: number, before: number): string {
-  return before === 0 ? '—' : `${Math.round((now * 100) / before)}%`;
+/**
+ * From the step before to `step`: a whole percentage for a part of it, else so many per item of it ("2.5 per
+ * share"); "—" when the step before is 0.
+ */
+export function conversion(now: number, before: number, step: Pick<FunnelStep, 'per' | 'rate'> = { rate: true }): string {
+  if (before === 0) return '—';
+  if (step.rate && now <= before) return `${Math.round((now * 100) / before)}%`;
+  return `${(now / before).toLocaleString('en-US', { maximumFractionDigits: 1 })} per ${step.per ?? 'item'}`;
 }
 
 export interface CsvLine {
@@ -57,7 +77,7 @@ export function* reportCsvLines(report: ReachReport): Generator<CsvLine> {
       previous: p ? p.funnel[step.key] : '',
       change: change(value, p?.funnel[step.key]).text,
     };
-    if (before !== null) yield { section: 'conversion', item: step.label, value: conversion(value, before), previous: '', change: '' };
+    if (before !== null) yield { section: 'conversion', item: step.label, value: conversion(value, before, step), previous: '', change: '' };
     before = value;
   }
   const reach: [keyof ReachReport['reach'], string][] = [

@@ -138,7 +138,7 @@ function view(report: ReachReport, sort: string) {
       previous: p ? number(p.funnel[step.key]) : '',
       change: c.text,
       direction: c.direction,
-      conversion: i === 0 ? '' : conversion(value, report.funnel[FUNNEL_STEPS[i - 1].key]),
+      conversion: i === 0 ? '' : conversion(value, report.funnel[FUNNEL_STEPS[i - 1].key], step),
     };
   });
   const key = SORTS[sort].key;
