@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { COMMANDS } from '../src/cli';
 import { DataSource } from 'typeorm';
-import { cliActor } from '../src/common/actor';
+import { cliActor, SYSTEM_ACTOR } from '../src/common/actor';
 import { ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
 import { DigestService } from '../src/insights/digest.service';
+import { InsightsReadModel } from '../src/insights/insights.read-model';
+import { LocationWeekService } from '../src/insights/location-week.service';
+import { LocationsService } from '../src/locations/locations.service';
 import { RosterService } from '../src/insights/roster.service';
 import { count, csv, csvRow, daysAgo, MANAGER, OTHER, OWN, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, createTestAppFromEnv, Dialect, TestApp, testEnv } from './support/app';
@@ -82,6 +85,26 @@ describe.each<Dialect>(['postgres', 'sqlite'])("the location manager's week (%s)
     expect(quotes).toContain('[email]');
     expect(quotes).not.toMatch(/No wait at all/);
     expect(week.otherMentions.map((m: { phrase: string }) => m.phrase)).toContain('coffee machine');
+  });
+
+  it("reads and themes the brand's comments once for all locations of one digest run, with the same figures", async () => {
+    const week = t.app.get(LocationWeekService);
+    const [own, other] = await Promise.all([t.app.get(LocationsService).get(SYSTEM_ACTOR, OWN), t.app.get(LocationsService).get(SYSTEM_ACTOR, OTHER)]);
+    const fresh = await week.forLocation(own, new Date());
+    const comments = jest.spyOn(t.app.get(InsightsReadModel), 'comments');
+    try {
+      const now = new Date();
+      const [a, b] = await Promise.all([week.forLocation(own, now), week.forLocation(other, now)]);
+      await week.forLocation(own, now);
+      expect(comments.mock.calls.filter(([filter]) => !filter.locationIds)).toHaveLength(1);
+      expect(a.focus).toEqual(fresh.focus);
+      expect(b.location.code).toBe(OTHER);
+      // Another moment reads again.
+      await week.forLocation(own, new Date(now.getTime() + 1));
+      expect(comments.mock.calls.filter(([filter]) => !filter.locationIds)).toHaveLength(2);
+    } finally {
+      comments.mockRestore();
+    }
   });
 
   it('counts kudos by first name, only where a common word is used as a name, never for "never match"', async () => {

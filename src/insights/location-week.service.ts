@@ -60,9 +60,19 @@ export interface LocationWeek {
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
+type Language = ReturnType<typeof languageOf>;
+
+/** The brand's detractor comments in the focus window: how many, and how many name each theme. */
+interface BrandThemes {
+  comments: number;
+  counts: Map<string, number>;
+}
+
 /** The manager's week for one location: page, API and digest email all show this. */
 @Injectable()
 export class LocationWeekService {
+  private brand?: { matcher: ThemeMatcher; at: number; byLanguage: Map<Language, Promise<BrandThemes>> };
+
   constructor(
     private readonly locations: LocationsService,
     private readonly read: InsightsReadModel,
@@ -122,9 +132,8 @@ export class LocationWeekService {
   private async focus(location: Location, matcher: ThemeMatcher, staffNames: string[], now: Date): Promise<[FocusView, { phrase: string; count: number }[]]> {
     const since = new Date(now.getTime() - FOCUS_DAYS * DAY);
     const language = languageOf(location.locale);
-    const brand = await this.read.comments({ segments: ['detractor'], from: since, to: now });
-    const brandCounts = new Map<string, number>();
-    for (const row of brand) for (const theme of matcher.themesOf(row.comment, language)) brandCounts.set(theme, (brandCounts.get(theme) ?? 0) + 1);
+    const brand = await this.brandThemes(matcher, language, now);
+    const brandCounts = brand.counts;
 
     const trendFrom = new Date(now.getTime() - TREND_WEEKS * WEEK);
     const local = await this.read.comments({ locationIds: [location.id], segments: ['detractor', 'passive'], from: trendFrom, to: now });
@@ -135,7 +144,7 @@ export class LocationWeekService {
 
     let best: { theme: string; mentions: number; excess: number } | null = null;
     for (const [theme, mentions] of counts) {
-      const excess = mentions - recentDetractors.length * ((brandCounts.get(theme) ?? 0) / Math.max(brand.length, 1));
+      const excess = mentions - recentDetractors.length * ((brandCounts.get(theme) ?? 0) / Math.max(brand.comments, 1));
       if (!best || excess > best.excess || (excess === best.excess && mentions > best.mentions)) best = { theme, mentions, excess };
     }
     const trend = Array.from({ length: TREND_WEEKS }, (_, i) => {
@@ -152,7 +161,7 @@ export class LocationWeekService {
       label: best ? matcher.labels.get(best.theme) ?? best.theme : null,
       mentions: best?.mentions ?? 0,
       share: best ? best.mentions / Math.max(recentDetractors.length, 1) : 0,
-      brandShare: best ? (brandCounts.get(best.theme) ?? 0) / Math.max(brand.length, 1) : 0,
+      brandShare: best ? (brandCounts.get(best.theme) ?? 0) / Math.max(brand.comments, 1) : 0,
       trend,
       quotes,
     };
@@ -160,8 +169,29 @@ export class LocationWeekService {
     return [focus, otherMentions(unthemed, matcher, language, staffNames)];
   }
 
+  /**
+   * The brand's detractor comments of the 4 weeks before `now`, counted per theme. Kept for the last `now` asked
+   * (per language and theme set): the weekly digest asks for every location with the same one, and reads and
+   * themes them once instead of once per location.
+   */
+  private brandThemes(matcher: ThemeMatcher, language: Language, now: Date): Promise<BrandThemes> {
+    if (this.brand?.matcher !== matcher || this.brand.at !== now.getTime()) this.brand = { matcher, at: now.getTime(), byLanguage: new Map() };
+    const kept = this.brand.byLanguage;
+    let counted = kept.get(language);
+    if (!counted) {
+      counted = this.read.comments({ segments: ['detractor'], from: new Date(now.getTime() - FOCUS_DAYS * DAY), to: now }).then((rows) => {
+        const counts = new Map<string, number>();
+        for (const row of rows) for (const theme of matcher.themesOf(row.comment, language)) counts.set(theme, (counts.get(theme) ?? 0) + 1);
+        return { comments: rows.length, counts };
+      });
+      counted.catch(() => kept.delete(language)); // a failed read is not kept
+      kept.set(language, counted);
+    }
+    return counted;
+  }
+
   /** Detractors first, then passives, newest first; cut around the theme's word. */
-  private quotes(rows: CommentRow[], matcher: ThemeMatcher, theme: string, language: ReturnType<typeof languageOf>, staffNames: string[]): string[] {
+  private quotes(rows: CommentRow[], matcher: ThemeMatcher, theme: string, language: Language, staffNames: string[]): string[] {
     const ordered = [...rows.filter((r) => r.segment === 'detractor'), ...rows.filter((r) => r.segment !== 'detractor')];
     const quotes: string[] = [];
     for (const row of ordered) {
@@ -209,7 +239,7 @@ function withoutDisclosure(text: string, rewardAccepted: boolean): string {
  * "Other things people mention": two-word phrases (else single words) that come up in two or more unhappy
  * comments no theme covers, most frequent first.
  */
-export function otherMentions(rows: CommentRow[], matcher: ThemeMatcher, language: ReturnType<typeof languageOf>, staffNames: string[] = []): { phrase: string; count: number }[] {
+export function otherMentions(rows: CommentRow[], matcher: ThemeMatcher, language: Language, staffNames: string[] = []): { phrase: string; count: number }[] {
   const names = new Set(staffNames.map((n) => n.toLowerCase()));
   const phrases = new Map<string, Set<string>>();
   const words = new Map<string, Set<string>>();
