@@ -98,15 +98,14 @@ export class StagedUploads {
 
   private async names(input: Readable, needles: string[]): Promise<boolean> {
     const found = (cells: string[]) => cells.some((cell) => needles.some((needle) => cell.toLowerCase().includes(needle)));
-    const reader = await readExport(input);
-    if (found(reader.header.names)) return true;
-    for await (const row of reader.rows) {
-      if (found(row.cells)) {
-        input.destroy();
-        return true;
-      }
+    try {
+      const reader = await readExport(input);
+      if (found(reader.header.names)) return true;
+      for await (const row of reader.rows) if (found(row.cells)) return true;
+      return false;
+    } finally {
+      input.destroy(); // however the read ended, the file is closed before it may be removed
     }
-    return false;
   }
 
   /** Removes files left more than a day ago (an upload whose mapping was never confirmed). */

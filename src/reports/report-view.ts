@@ -42,7 +42,7 @@ export function change(now: number, before: number | undefined): { text: string;
  * From the step before to `step`: a whole percentage for a part of it, else so many per item of it ("2.5 per
  * share"); "—" when the step before is 0.
  */
-export function conversion(now: number, before: number, step: Pick<FunnelStep, 'per' | 'rate'> = { rate: true }): string {
+export function conversion(now: number, before: number, step: Pick<FunnelStep, 'per' | 'rate'>): string {
   if (before === 0) return '—';
   if (step.rate && now <= before) return `${Math.round((now * 100) / before)}%`;
   return `${(now / before).toLocaleString('en-US', { maximumFractionDigits: 1 })} per ${step.per ?? 'item'}`;
