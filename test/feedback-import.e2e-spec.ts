@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { cliActor } from '../src/common/actor';
 import { CsvFormatError } from '../src/common/csv/csv-reader';
-import { ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
+import { IMPORT_BATCH_ROWS, ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
 import { clearFeedback, count, csv, csvRow, daysAgo, multipart, OTHER, OWN, seedStaff, snapshot, Staff } from './feedback-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
 
@@ -178,6 +178,28 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
     const { responses, customers } = await snapshot(db);
     expect(responses).toEqual([expect.objectContaining({ response_id: 'R-X', score: 8, comment: 'second thoughts', marketing_consent: false })]);
     expect(customers).toEqual([expect.objectContaining({ email: 'hal@example.com', marketing_consent: false, latest_segment: 'passive' })]);
+  });
+
+  it('writes a file of several batches as if line by line, where batches share response ids or addresses and where they do not', async () => {
+    // Four batches: S-1 comes back changed in the second (it must wait for the first); the third and fourth share
+    // an address whose newer answer is in the third; the second and third share nothing (written side by side).
+    const size = IMPORT_BATCH_ROWS;
+    const line = (i: number) => csvRow(`S-${i}`, `s${i}@example.com`, i % 2 ? OWN : OTHER, i % 11, '', '', '', daysAgo(30 + (i % 200)));
+    const rows = Array.from({ length: 3 * size + 100 }, (_, i) => line(i + 2));
+    rows[10] = csvRow('S-1', 'first@example.com', OWN, 3, '', '', 'first answer', daysAgo(9), '', 'yes');
+    rows[size + 10] = csvRow('S-1', 'first@example.com', OWN, 10, '', '', 'second thoughts', daysAgo(9), '', 'no');
+    rows[2 * size + 10] = csvRow('S-A', 'shared@example.com', OTHER, 9, '', '', 'newer', daysAgo(2), '', 'yes');
+    rows[3 * size + 10] = csvRow('S-B', 'shared@example.com', OWN, 1, '', '', 'older', daysAgo(50), '', 'no');
+    const whole = await importText(csv(...rows));
+    expect(whole).toMatchObject({ status: 'done', rows: rows.length, accepted: rows.length, created: rows.length - 1, updated: 1, unchanged: 0 });
+    const together = await snapshot(db);
+    expect(together.responses.find((r: { response_id: string }) => r.response_id === 'S-1')).toMatchObject({ score: 10, comment: 'second thoughts' });
+    expect(together.customers.find((c: { email: string }) => c.email === 'shared@example.com')).toMatchObject({ latest: 'S-A', marketing_consent: true });
+
+    // The same lines as one file per batch, imported one after the other, give the same data.
+    await clearFeedback(db);
+    for (let from = 0; from < rows.length; from += size) await importText(csv(...rows.slice(from, from + size)));
+    expect(await snapshot(db)).toEqual(together);
   });
 
   it('keeps good rows and reports every bad one with its line and reason', async () => {

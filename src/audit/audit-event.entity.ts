@@ -12,6 +12,7 @@ export type ActorType = 'staff' | 'customer' | 'api_key' | 'system';
 @Index('ix_audit_event_subject', ['subjectType', 'subjectId'])
 @Index('ix_audit_event_created_at', ['createdAt'])
 @Index('uq_audit_event_seq', ['seq'], { unique: true })
+@Index('ix_audit_event_unsealed', ['createdAt', 'id'], { where: '"seq" IS NULL' })
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;

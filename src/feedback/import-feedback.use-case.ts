@@ -13,6 +13,7 @@ import { LIMITS } from './feedback-fields';
 import { FeedbackImport, ImportSource } from './feedback-import.entity';
 import { FeedbackIngestService, IngestContext, IngestItem } from './feedback-ingest.service';
 import { ImportCounts, ImportsRepository, RejectedRow } from './imports.repository';
+import { BatchWrites } from './batch-writes';
 import { HeapCeiling } from './heap-ceiling';
 import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
@@ -81,6 +82,16 @@ function noticeOf(result: FeedbackImport, facts: ReadFacts): string | null {
 function noEmailNotice(withoutEmail: number, rows: number): string {
   const which = withoutEmail >= rows ? 'The file has no email addresses' : `${withoutEmail} row${withoutEmail === 1 ? ' has' : 's have'} no email address`;
   return `${which}: those responses count for NPS, reports and themes, but nobody can be invited from them.`;
+}
+
+/** The response ids and addresses a batch writes: batches sharing none can be written side by side. */
+function keysOf(items: IngestItem[]): Set<string> {
+  const keys = new Set<string>();
+  for (const { input } of items) {
+    keys.add(`r:${input.responseId}`);
+    if (input.email !== null) keys.add(`e:${input.email}`);
+  }
+  return keys;
 }
 
 /**
@@ -167,22 +178,13 @@ export class ImportFeedbackUseCase {
   /** Returns what the file said about its rows (a response-time column; rows without email). */
   private async readAndWrite(id: string, request: ImportRequest, context: IngestContext): Promise<ReadFacts> {
     let batch: Batch = { items: [], errors: [] };
-    let writing: Promise<void> = Promise.resolve();
-    let writeError: unknown;
-    // PostgreSQL works in its own process: the next batch is parsed while this one is written (at most
-    // one in flight). SQLite works on this thread and lets other requests in only between transactions:
-    // each batch is written, then the event loop gets a breather so polls and pages are not starved.
-    const overlap = this.imports.dialect() === 'postgres';
+    const writes = new BatchWrites(this.imports.dialect() === 'postgres' ? 2 : 1);
     const flush = async () => {
       const full = batch;
       batch = { items: [], errors: [] };
-      await writing;
-      if (writeError) throw writeError;
-      writing = this.writeBatch(id, full, context).catch((error: unknown) => {
-        writeError = error;
-      });
-      if (!overlap) {
-        await writing;
+      await writes.start(keysOf(full.items), () => this.writeBatch(id, full, context));
+      if (writes.concurrency === 1) {
+        await writes.settled();
         await new Promise((resolve) => setTimeout(resolve, SQLITE_BREATHER_MS));
       }
     };
@@ -200,9 +202,9 @@ export class ImportFeedbackUseCase {
       facts = await this.readRows(rows, () => batch, flush, now);
       await flush();
     } finally {
-      await writing; // never leave a batch transaction running behind the import's final status
+      await writes.settled(); // never leave a batch transaction running behind the import's final status
     }
-    if (writeError) throw writeError;
+    writes.throwIfFailed();
     return facts;
   }
 
