@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, Like, Not } from 'typeorm';
 import { Customer } from './customer.entity';
-import { chunks, dbTime, Dialect, dialectOf, inList, readBool, readTime, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, readBool, readTime, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { LatestResponse } from './latest-response';
 
 /** Everything the import keeps in step on a customer row. */
@@ -101,59 +101,25 @@ export class CustomersRepository {
 
   /** Ids of the customers with these (normalised) emails. */
   async findIdsByEmails(emails: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    if (emails.length === 0) return found;
-    const dialect = dialectOf(manager);
-    if (dialect === 'postgres') {
-      const rows: { id: string; email: string }[] = await manager.query(
-        'SELECT id, email FROM customer WHERE email = ANY(ARRAY(SELECT json_array_elements_text($1::json)))',
-        [JSON.stringify(emails)],
-      );
-      for (const row of rows) found.set(row.email, row.id);
-      return found;
-    }
-    for (const chunk of chunks(emails, 5000)) {
-      const rows: { id: string; email: string }[] = await manager.query(
-        `SELECT id, email FROM customer WHERE email IN (${inList(dialect, chunk.length)})`,
-        chunk,
-      );
-      for (const row of rows) found.set(row.email, row.id);
-    }
-    return found;
+    const rows = await rowsAmong<{ id: string; email: string }>(manager, emails, 'email', (among) => `SELECT id, email FROM customer WHERE ${among}`);
+    return new Map(rows.map((row) => [row.email, row.id]));
   }
 
   /** Current state of these customers; on PostgreSQL the rows stay locked until the transaction ends (in id order: no deadlocks). */
   async lockStates(ids: string[], manager: EntityManager): Promise<CustomerState[]> {
-    if (ids.length === 0) return [];
-    const dialect = dialectOf(manager);
-    if (dialect === 'postgres') {
-      const rows = await manager.query(
-        `SELECT ${STATE_COLUMNS} FROM customer WHERE id = ANY(ARRAY(SELECT json_array_elements_text($1::json)::uuid)) ORDER BY id FOR UPDATE`,
-        [JSON.stringify(ids)],
-      );
-      return rows.map(toState);
-    }
-    const out: CustomerState[] = [];
-    for (const chunk of chunks(ids, 5000)) {
-      const rows = await manager.query(`SELECT ${STATE_COLUMNS} FROM customer WHERE id IN (${inList(dialect, chunk.length)})`, chunk);
-      out.push(...rows.map(toState));
-    }
-    return out;
+    const rows = await rowsAmong(
+      manager,
+      ids,
+      'id',
+      (among, dialect) => `SELECT ${STATE_COLUMNS} FROM customer WHERE ${among}${dialect === 'postgres' ? ' ORDER BY id FOR UPDATE' : ''}`,
+      { type: 'uuid' },
+    );
+    return rows.map(toState);
   }
 
-  findByIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<CustomerState[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    const dialect = dialectOf(manager);
-    if (dialect === 'postgres') {
-      return manager
-        .query(`SELECT ${STATE_COLUMNS} FROM customer WHERE id = ANY(ARRAY(SELECT json_array_elements_text($1::json)::uuid))`, [JSON.stringify(ids)])
-        .then((rows: Record<string, unknown>[]) => rows.map(toState));
-    }
-    return Promise.all(
-      chunks(ids, 5000).map((chunk) =>
-        manager.query(`SELECT ${STATE_COLUMNS} FROM customer WHERE id IN (${inList(dialect, chunk.length)})`, chunk),
-      ),
-    ).then((parts: Record<string, unknown>[][]) => parts.flat().map(toState));
+  async findByIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<CustomerState[]> {
+    const rows = await rowsAmong(manager, ids, 'id', (among) => `SELECT ${STATE_COLUMNS} FROM customer WHERE ${among}`, { type: 'uuid' });
+    return rows.map(toState);
   }
 
   /**

@@ -61,6 +61,29 @@ export function inList(dialect: Dialect, count: number, offset = 0): string {
   return Array.from({ length: count }, (_, i) => (dialect === 'postgres' ? `$${i + 1 + offset}` : '?')).join(', ');
 }
 
+/**
+ * Rows whose `column` is among `keys` (an import batch's thousands of ids or addresses), with `statement` built
+ * around the membership test it is given. PostgreSQL: one statement with the keys as one JSON array (a bound
+ * parameter per key costs more to bind than the lookup); SQLite: IN lists of 5,000, under its parameter limit.
+ */
+export async function rowsAmong<T = Record<string, unknown>>(
+  manager: EntityManager,
+  keys: readonly string[],
+  column: string,
+  statement: (condition: string, dialect: Dialect) => string,
+  { type = 'text' }: { type?: 'text' | 'uuid' } = {},
+): Promise<T[]> {
+  if (keys.length === 0) return [];
+  const dialect = dialectOf(manager);
+  if (dialect === 'postgres') {
+    const cast = type === 'text' ? '' : `::${type}`;
+    return manager.query(statement(`${column} = ANY(ARRAY(SELECT json_array_elements_text($1::json)${cast}))`, dialect), [JSON.stringify(keys)]);
+  }
+  const parts: T[][] = [];
+  for (const chunk of chunks(keys, 5000)) parts.push(await manager.query(statement(`${column} IN (${inList(dialect, chunk.length)})`, dialect), chunk));
+  return parts.flat();
+}
+
 /** Rows per multi-row SQLite statement, from the number of values in each row. */
 export function sqliteChunkSize(columnCount: number): number {
   return Math.max(1, Math.floor(30_000 / columnCount));

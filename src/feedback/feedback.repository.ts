@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LatestResponse } from '../customers/customers.service';
-import { chunks, dbTime, Dialect, dialectOf, inList, readNullableBool, readTime, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, readNullableBool, readTime, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { Segment } from './feedback-fields';
 
 /** A response as stored, in the shape the import compares and writes. */
@@ -105,6 +105,19 @@ const UPSERT_SET = `customer_id = excluded.customer_id, location_id = excluded.l
   responded_at = excluded.responded_at, visited_at = excluded.visited_at, marketing_consent = excluded.marketing_consent,
   touchpoint = excluded.touchpoint, import_seq = excluded.import_seq, updated_at = excluded.updated_at`;
 
+/** A customer's latest response as `latestFor` reads it. */
+interface LatestRow {
+  customer_id: string;
+  id: string;
+  score: number | string;
+  segment: Segment;
+  location_id: string;
+  responded_at: unknown;
+  marketing_consent: unknown;
+  name: string | null;
+  phone: string | null;
+}
+
 /** feedback_response access: batch reads and writes for the import, aggregates for NPS. */
 @Injectable()
 export class FeedbackRepository {
@@ -113,22 +126,8 @@ export class FeedbackRepository {
   /** The stored responses among these source ids, by source id. */
   async findByResponseIds(responseIds: string[], manager: EntityManager): Promise<Map<string, StoredResponse>> {
     const found = new Map<string, StoredResponse>();
-    if (responseIds.length === 0) return found;
-    const dialect = dialectOf(manager);
-    const parts =
-      dialect === 'postgres'
-        ? [
-            await manager.query(
-              `SELECT ${COLUMNS} FROM feedback_response WHERE response_id = ANY(ARRAY(SELECT json_array_elements_text($1::json)))`,
-              [JSON.stringify(responseIds)],
-            ),
-          ]
-        : await Promise.all(
-            chunks(responseIds, 5000).map((chunk) =>
-              manager.query(`SELECT ${COLUMNS} FROM feedback_response WHERE response_id IN (${inList(dialect, chunk.length)})`, chunk),
-            ),
-          );
-    for (const row of parts.flat()) {
+    const rows = await rowsAmong(manager, responseIds, 'response_id', (among) => `SELECT ${COLUMNS} FROM feedback_response WHERE ${among}`);
+    for (const row of rows) {
       const stored = toStored(row);
       found.set(stored.responseId, stored);
     }
@@ -178,31 +177,21 @@ export class FeedbackRepository {
   /** Each customer's latest response (`responded_at`, then `import_seq`); customers without one are absent. */
   async latestFor(customerIds: string[], manager: EntityManager): Promise<Map<string, LatestResponse>> {
     const latest = new Map<string, LatestResponse>();
-    if (customerIds.length === 0) return latest;
-    const dialect = dialectOf(manager);
     const select = 'customer_id, id, score, segment, location_id, responded_at, marketing_consent, name, phone';
-    const parts =
-      dialect === 'postgres'
-        ? [
-            await manager.query(
-              `SELECT DISTINCT ON (customer_id) ${select} FROM feedback_response
-               WHERE customer_id = ANY(ARRAY(SELECT json_array_elements_text($1::json)::uuid))
-               ORDER BY customer_id, responded_at DESC, import_seq DESC`,
-              [JSON.stringify(customerIds)],
-            ),
-          ]
-        : await Promise.all(
-            chunks(customerIds, 5000).map((chunk) =>
-              manager.query(
-                `SELECT ${select} FROM (
-                   SELECT ${select}, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY responded_at DESC, import_seq DESC) AS rn
-                   FROM feedback_response WHERE customer_id IN (${inList(dialect, chunk.length)})
-                 ) WHERE rn = 1`,
-                chunk,
-              ),
-            ),
-          );
-    for (const row of parts.flat()) {
+    const rows = await rowsAmong<LatestRow>(
+      manager,
+      customerIds,
+      'customer_id',
+      (among, dialect) =>
+        dialect === 'postgres'
+          ? `SELECT DISTINCT ON (customer_id) ${select} FROM feedback_response WHERE ${among} ORDER BY customer_id, responded_at DESC, import_seq DESC`
+          : `SELECT ${select} FROM (
+               SELECT ${select}, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY responded_at DESC, import_seq DESC) AS rn
+               FROM feedback_response WHERE ${among}
+             ) WHERE rn = 1`,
+      { type: 'uuid' },
+    );
+    for (const row of rows) {
       latest.set(row.customer_id, {
         id: row.id,
         score: Number(row.score),
@@ -297,16 +286,7 @@ export class FeedbackRepository {
 
   /** Source ids of these stored responses (for alert views). */
   async findByIds(ids: string[]): Promise<Map<string, StoredResponse>> {
-    const found = new Map<string, StoredResponse>();
-    if (ids.length === 0) return found;
-    const dialect = dialectOf(this.dataSource.manager);
-    for (const chunk of chunks(ids, 5000)) {
-      const rows = await this.dataSource.query(
-        `SELECT ${COLUMNS} FROM feedback_response WHERE id IN (${inList(dialect, chunk.length)})`,
-        chunk,
-      );
-      for (const row of rows) found.set(row.id, toStored(row));
-    }
-    return found;
+    const rows = await rowsAmong<Record<string, unknown>>(this.dataSource.manager, ids, 'id', (among) => `SELECT ${COLUMNS} FROM feedback_response WHERE ${among}`, { type: 'uuid' });
+    return new Map(rows.map((row) => [String(row.id), toStored(row)]));
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { chunks, dialectOf, inList } from '../database/sql';
+import { rowsAmong } from '../database/sql';
 import { ErasedEmail } from './erased-email.entity';
 import { PreferenceToken } from './preference-token.entity';
 import { emailHash } from './tokens';
@@ -25,16 +25,8 @@ export class ErasureList {
   async erasedAmong(emails: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     const erased = new Set<string>();
     const byHash = new Map([...new Set(emails)].map((email) => [emailHash(this.config.hashKey, email), email]));
-    if (byHash.size === 0) return erased;
-    const dialect = dialectOf(manager);
-    // One statement per import batch on PostgreSQL (a parameter per address costs more to bind than to look up).
-    const parts =
-      dialect === 'postgres'
-        ? [await manager.query(`SELECT email_hash FROM erased_email WHERE email_hash = ANY(ARRAY(SELECT json_array_elements_text($1::json)))`, [JSON.stringify([...byHash.keys()])])]
-        : await Promise.all(
-            chunks([...byHash.keys()], 5000).map((chunk) => manager.query(`SELECT email_hash FROM erased_email WHERE email_hash IN (${inList(dialect, chunk.length)})`, chunk)),
-          );
-    for (const row of parts.flat() as { email_hash: string }[]) erased.add(byHash.get(row.email_hash)!);
+    const rows = await rowsAmong<{ email_hash: string }>(manager, [...byHash.keys()], 'email_hash', (among) => `SELECT email_hash FROM erased_email WHERE ${among}`);
+    for (const row of rows) erased.add(byHash.get(row.email_hash)!);
     return erased;
   }
 }
