@@ -1,4 +1,4 @@
-import { BatchWrites } from './batch-writes';
+import { BatchKeys, BatchWrites } from './batch-writes';
 
 /** A write that finishes when the test says so, and records that it started. */
 function gate(started: string[], name: string) {
@@ -18,7 +18,11 @@ function gate(started: string[], name: string) {
   };
 }
 
-const keys = (...k: string[]) => new Set(k);
+/** Keys as `r:<response id>` and `e:<address>`. */
+const keys = (...k: string[]): BatchKeys => ({
+  responseIds: new Set(k.filter((x) => x.startsWith('r:')).map((x) => x.slice(2))),
+  emails: new Set(k.filter((x) => x.startsWith('e:')).map((x) => x.slice(2))),
+});
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('BatchWrites', () => {
@@ -40,12 +44,27 @@ describe('BatchWrites', () => {
     await writes.settled();
   });
 
-  it('holds a batch that shares a response id or an address with the one in flight until that one is done', async () => {
+  it('does not confuse a response id with an address of the same text', async () => {
     const started: string[] = [];
     const writes = new BatchWrites(2);
     const [a, b] = ['a', 'b'].map((n) => gate(started, n));
-    await writes.start(keys('r:1', 'e:ana@example.com'), a.write);
-    const second = writes.start(keys('r:2', 'e:ana@example.com'), b.write);
+    await writes.start(keys('r:x@example.com'), a.write);
+    await writes.start(keys('e:x@example.com'), b.write);
+    expect(started).toEqual(['a', 'b']);
+    a.finish();
+    b.finish();
+    await writes.settled();
+  });
+
+  it.each([
+    ['an address', keys('r:1', 'e:ana@example.com'), keys('r:2', 'e:ana@example.com')],
+    ['a response id', keys('r:1', 'e:ana@example.com'), keys('r:1', 'e:ben@example.com')],
+  ])('holds a batch that shares %s with the one in flight until that one is done', async (_what, first, later) => {
+    const started: string[] = [];
+    const writes = new BatchWrites(2);
+    const [a, b] = ['a', 'b'].map((n) => gate(started, n));
+    await writes.start(first, a.write);
+    const second = writes.start(later, b.write);
     await tick();
     expect(started).toEqual(['a']);
     a.finish();

@@ -1,3 +1,16 @@
+/** What a batch writes, by key: response ids and addresses. */
+export interface BatchKeys {
+  responseIds: Set<string>;
+  emails: Set<string>;
+}
+
+const NO_KEYS: BatchKeys = { responseIds: new Set(), emails: new Set() };
+const overlaps = (a: Set<string>, b: Set<string>) => {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const key of small) if (large.has(key)) return true;
+  return false;
+};
+
 /**
  * Batch writes in flight while the next batch is parsed. PostgreSQL works in processes of its own, so two
  * batches are written at once on two connections (one's statements run while the other's are prepared here),
@@ -7,15 +20,16 @@
  */
 export class BatchWrites {
   private older: Promise<void> = Promise.resolve();
-  private latest: { keys: Set<string>; done: Promise<void> } = { keys: new Set(), done: Promise.resolve() };
+  private latest: { keys: BatchKeys; done: Promise<void> } = { keys: NO_KEYS, done: Promise.resolve() };
   private error: unknown;
 
   constructor(readonly concurrency: 1 | 2) {}
 
   /** Waits for room (and for an earlier batch sharing a key), then starts `write` without awaiting it. */
-  async start(keys: Set<string>, write: () => Promise<void>): Promise<void> {
+  async start(keys: BatchKeys, write: () => Promise<void>): Promise<void> {
     await this.older;
-    if (this.concurrency === 1 || [...keys].some((key) => this.latest.keys.has(key))) await this.latest.done;
+    const shared = overlaps(keys.responseIds, this.latest.keys.responseIds) || overlaps(keys.emails, this.latest.keys.emails);
+    if (this.concurrency === 1 || shared) await this.latest.done;
     this.throwIfFailed();
     const done = write().catch((error: unknown) => {
       this.error ??= error;

@@ -13,7 +13,7 @@ import { LIMITS } from './feedback-fields';
 import { FeedbackImport, ImportSource } from './feedback-import.entity';
 import { FeedbackIngestService, IngestContext, IngestItem } from './feedback-ingest.service';
 import { ImportCounts, ImportsRepository, RejectedRow } from './imports.repository';
-import { BatchWrites } from './batch-writes';
+import { BatchKeys, BatchWrites } from './batch-writes';
 import { HeapCeiling } from './heap-ceiling';
 import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
@@ -85,11 +85,11 @@ function noEmailNotice(withoutEmail: number, rows: number): string {
 }
 
 /** The response ids and addresses a batch writes: batches sharing none can be written side by side. */
-function keysOf(items: IngestItem[]): Set<string> {
-  const keys = new Set<string>();
+function keysOf(items: IngestItem[]): BatchKeys {
+  const keys: BatchKeys = { responseIds: new Set(), emails: new Set() };
   for (const { input } of items) {
-    keys.add(`r:${input.responseId}`);
-    if (input.email !== null) keys.add(`e:${input.email}`);
+    keys.responseIds.add(input.responseId);
+    if (input.email !== null) keys.emails.add(input.email);
   }
   return keys;
 }
