@@ -136,17 +136,17 @@ export class XPostService {
    * (call again later, or use `queueDelete`); answers `auth_failed` when X refuses the account's tokens.
    */
   async delete(shareId: string, actor: Actor = SYSTEM_ACTOR): Promise<XDeleteOutcome> {
-    const outcome = await this.deleteOnX(shareId, actor);
-    const post = outcome === 'none' ? null : await this.dataSource.getRepository(XPost).findOneBy({ shareId });
+    const { outcome, connectionId } = await this.deleteOnX(shareId, actor);
     // An erased customer's tokens are kept only until their posts are gone.
-    if (post) await this.connections.forgetTokensWhenDone(post.connectionId, { refused: outcome === 'auth_failed' });
+    if (connectionId) await this.connections.forgetTokensWhenDone(connectionId, { refused: outcome === 'auth_failed' });
     return outcome;
   }
 
-  private async deleteOnX(shareId: string, actor: Actor): Promise<XDeleteOutcome> {
+  /** The outcome, and the post's X connection (none when the share has no post). */
+  private async deleteOnX(shareId: string, actor: Actor): Promise<{ outcome: XDeleteOutcome; connectionId?: string }> {
     const repo = this.dataSource.getRepository(XPost);
     let post = await repo.findOneBy({ shareId });
-    if (!post) return 'none';
+    if (!post) return { outcome: 'none' };
     if (post.status === 'queued' || post.status === 'failed') {
       const cancelled = await this.dataSource.transaction(async (manager) => {
         const changed = await manager.update(
@@ -157,13 +157,14 @@ export class XPostService {
         if (changed.affected) await this.auditDelete(manager, actor, post!, 'cancelled');
         return !!changed.affected;
       });
-      if (cancelled) return 'cancelled';
+      if (cancelled) return { outcome: 'cancelled', connectionId: post.connectionId };
       post = await repo.findOneByOrFail({ id: post.id }); // posted meanwhile
     }
-    if (!post.xPostId || post.deletedAt) return 'already_deleted';
+    const connectionId = post.connectionId;
+    if (!post.xPostId || post.deletedAt) return { outcome: 'already_deleted', connectionId };
 
     const connection = await this.connections.find(post.connectionId);
-    if (!connection) return 'auth_failed';
+    if (!connection) return { outcome: 'auth_failed', connectionId };
     if (!this.enabled) throw new XNotConfiguredError();
     const xPostId = post.xPostId;
     try {
@@ -178,14 +179,14 @@ export class XPostService {
       if (!(error instanceof XAuthRevokedError) && classifyXError(error).kind !== 'unauthorized') throw error;
       await repo.update({ id: post.id }, { lastError: 'delete_failed_auth' });
       this.logger.warn({ msg: 'X post could not be deleted: X refuses the tokens', postId: post.id, shareId });
-      return 'auth_failed';
+      return { outcome: 'auth_failed', connectionId };
     }
     await this.dataSource.transaction(async (manager) => {
       await manager.update(XPost, { id: post!.id }, { status: 'deleted', text: null, deletedAt: new Date(), lastError: null });
       await this.auditDelete(manager, actor, post!, 'deleted');
     });
     this.logger.log({ msg: 'X post deleted', postId: post.id, shareId, xPostId });
-    return 'deleted';
+    return { outcome: 'deleted', connectionId };
   }
 
   /**
