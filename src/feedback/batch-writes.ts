@@ -28,8 +28,8 @@ export class BatchWrites {
   /** Waits for room (and for an earlier batch sharing a key), then starts `write` without awaiting it. */
   async start(keys: BatchKeys, write: () => Promise<void>): Promise<void> {
     await this.older;
-    const shared = overlaps(keys.responseIds, this.latest.keys.responseIds) || overlaps(keys.emails, this.latest.keys.emails);
-    if (this.concurrency === 1 || shared) await this.latest.done;
+    const alone = this.concurrency === 1 || overlaps(keys.responseIds, this.latest.keys.responseIds) || overlaps(keys.emails, this.latest.keys.emails);
+    if (alone) await this.latest.done;
     this.throwIfFailed();
     const done = write().catch((error: unknown) => {
       this.error ??= error;

@@ -286,7 +286,7 @@ export class FeedbackRepository {
 
   /** Source ids of these stored responses (for alert views). */
   async findByIds(ids: string[]): Promise<Map<string, StoredResponse>> {
-    const rows = await rowsAmong<Record<string, unknown>>(this.dataSource.manager, ids, 'id', (among) => `SELECT ${COLUMNS} FROM feedback_response WHERE ${among}`, { type: 'uuid' });
+    const rows = await rowsAmong(this.dataSource.manager, ids, 'id', (among) => `SELECT ${COLUMNS} FROM feedback_response WHERE ${among}`, { type: 'uuid' });
     return new Map(rows.map((row) => [String(row.id), toStored(row)]));
   }
 }
