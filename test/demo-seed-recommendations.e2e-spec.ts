@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { Campaign } from '../src/campaigns/campaign.entity';
@@ -24,6 +22,7 @@ import type { ReachReport } from '../src/reports/reach-reports.service';
 import { waitFor } from './campaign-fixtures';
 import { createTestApp, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
+import { outboxEmails } from './support/outbox';
 
 const PUBLIC_URL = 'https://advocates.example.com';
 const DAY = 86_400_000;
@@ -92,8 +91,7 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     const campaign = await db.getRepository(Campaign).findOneByOrFail({ name: DEMO_RECOMMENDATIONS_CAMPAIGN });
     const actions = (await db.getRepository(AuditEvent).findBy({ subjectId: campaign.id })).map((e) => e.action).sort();
     expect(actions).toEqual(['campaign.create', 'campaign.end', 'campaign.launch']);
-    const outbox = join(t.config.dataDir, 'outbox');
-    const emails = readdirSync(outbox).map((name) => readFileSync(join(outbox, name), 'utf8'));
+    const emails = outboxEmails(t.config.dataDir);
     for (const rec of await approved()) {
       const customer = await db.getRepository(Customer).findOneByOrFail({ id: rec.customerId });
       const sent = emails.filter((eml) => /^To: .*$/m.exec(eml)?.[0].includes(customer.email!) && !/^Subject: Your thank-you/m.test(eml));
@@ -112,8 +110,7 @@ describe.each(['sqlite', 'postgres'] as const)('demo:seed recommendations (%s)',
     expect(codes.filter((c) => c.status === 'issued')).toHaveLength(codes.length - 1);
     const recs = await approved();
     expect(new Set(codes.map((c) => c.recommendationId))).toEqual(new Set(recs.filter((r) => r.rewardAccepted).map((r) => r.id)));
-    const outbox = join(t.config.dataDir, 'outbox');
-    await waitFor(() => readdirSync(outbox).map((name) => readFileSync(join(outbox, name), 'utf8')).filter((eml) => /^Subject: Your thank-you/m.test(eml)).length === codes.length, 'the code emails');
+    await waitFor(() => outboxEmails(t.config.dataDir).filter((eml) => /^Subject: Your thank-you/m.test(eml)).length === codes.length, 'the code emails');
   });
 
   it('gives every recommendation one share per channel, each with a tracked link that leads to its public page', async () => {

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { cliActor } from '../src/common/actor';
@@ -17,6 +15,7 @@ import { csv, csvRow, daysAgo, OWN, seedStaff, Staff } from './feedback-fixtures
 import { createTestApp, Dialect, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
 import { whereStored } from './support/secret-scan';
+import { outboxEmails } from './support/outbox';
 
 const EMAIL = 'erin.quillfeather@example.com';
 const NAME = 'Erin Quillfeather';
@@ -42,8 +41,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
   const importCsv = (text: string) =>
     t.app.get(ImportFeedbackUseCase).run({ source: 'cli', filename: 'erin.csv', input: Readable.from([Buffer.from(text)]), actor: cliActor('test') });
   const outboxFiles = () => {
-    const dir = join(t.config.dataDir, 'outbox');
-    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, '')) : [];
+    return outboxEmails(t.config.dataDir).map((eml) => eml.replace(/=\r?\n/g, ''));
   };
   const redis = () => ({ url: t.config.redisUrl!, prefix: t.config.queuePrefix });
   const count = async (sql: string, params: unknown[] = []) => {

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { cliActor } from '../src/common/actor';
@@ -13,6 +11,7 @@ import { csv, csvRow, daysAgo, OWN, seedStaff, Staff } from './feedback-fixtures
 import { createTestApp, Dialect, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
 import { whereStored } from './support/secret-scan';
+import { outboxEmails } from './support/outbox';
 
 const EMAIL = 'xena.export@example.com';
 
@@ -30,8 +29,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data export (%s)', (dialect) => 
     return db.query(dialect === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql, params);
   };
   const emails = () => {
-    const dir = join(t.config.dataDir, 'outbox');
-    return existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=')) : [];
+    return outboxEmails(t.config.dataDir).map((eml) => eml.replace(/=\r?\n/g, '').replace(/=3D/g, '='));
   };
 
   beforeAll(async () => {

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { DataSource } from 'typeorm';
@@ -11,6 +10,7 @@ import { csv, csvRow, multipart, OWN, PASSWORD, seedStaff, Staff } from './feedb
 import { createTestApp, TestApp } from './support/app';
 import { alertText, csrfTokenIn, FormBrowser } from './support/form-browser';
 import { registeredRoutes } from './support/staff-routes';
+import { outboxEmails } from './support/outbox';
 
 const HTML = `<script>alert("gw")</script><img src=x onerror=alert(2)>"'`;
 const SQL = `'; DROP TABLE customer; --`;
@@ -205,8 +205,7 @@ describe('security: the remaining text fields and filters take hostile input har
       // An email: the brand in the header and footer of the HTML escaped; the From name one line, no Bcc header.
       const res = await api('POST', '/api/feedback', { responses: [{ responseId: 'S-1', email: 's1@example.com', locationCode: OWN, score: 1, comment: 'brand check' }] }, staff.apiKey);
       expect(res.json()).toMatchObject({ accepted: 1 });
-      const outbox = join(t.config.dataDir, 'outbox');
-      const eml = await waitFor(() => (existsSync(outbox) ? readdirSync(outbox).map((f) => readFileSync(join(outbox, f), 'utf8')).find((m) => m.includes('brand check')) : undefined), 'the alert email');
+      const eml = await waitFor(() => outboxEmails(t.config.dataDir).find((m) => m.includes('brand check')), 'the alert email');
       const mail = await simpleParser(eml!);
       expect(String(mail.html)).not.toMatch(LIVE);
       expect(String(mail.html)).toContain(ESCAPED);

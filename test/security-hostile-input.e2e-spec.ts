@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { waitFor } from './campaign-fixtures';
 import { OWN, PASSWORD, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, TestApp } from './support/app';
 import { FormBrowser } from './support/form-browser';
+import { outboxEmails } from './support/outbox';
 
 const HTML = `<script>alert("gw")</script><img src=x onerror=alert(2)>"'`;
 const SQL = `'; DROP TABLE customer; --`;
@@ -128,9 +127,8 @@ describe('security: hostile input is stored or refused, and shown harmlessly eve
   });
 
   it('the manager’s detractor alert email carries the comment escaped in HTML and as plain text', async () => {
-    const outbox = join(t.config.dataDir, 'outbox');
     const emails = await waitFor(() => {
-      const files = existsSync(outbox) ? readdirSync(outbox).map((f) => readFileSync(join(outbox, f), 'utf8')) : [];
+      const files = outboxEmails(t.config.dataDir);
       const alerts = files.filter((eml) => eml.includes('own.manager@example.com'));
       return alerts.length > 0 ? alerts : null;
     }, 'the detractor alert email');

@@ -1,6 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
@@ -12,6 +10,7 @@ import { checkXStatus, composeXStatus } from '../../src/sharing/x/x-status';
 import { linkIn, sendsRecorded, staffHeader, waitFor } from '../campaign-fixtures';
 import { createTestApp, TestApp } from '../support/app';
 import { launchChromium, PHONE, seriousViolations } from '../support/browser';
+import { outboxEmails } from '../support/outbox';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,10 +33,7 @@ describe('a reward from the demo campaign, in a real browser (SQLite, email file
   let t: TestApp;
   let browser: Browser;
   let base: string;
-  const emails = () => {
-    const dir = join(t.config.dataDir, 'outbox');
-    return readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8'));
-  };
+  const emails = () => outboxEmails(t.config.dataDir);
 
   beforeAll(async () => {
     const port = await freePort();
