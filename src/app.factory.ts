@@ -17,6 +17,7 @@ import { rejectNulCharacters, useBodyParsers } from './common/http/body-parsers'
 import './common/http/route-config';
 import { CsvResponseInterceptor } from './common/http/csv-response.interceptor';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
+import { tuneGarbageCollector } from './common/runtime/gc-tuning';
 import { createHandlebars, TEMPLATES_DIR } from './common/views/handlebars';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
@@ -31,6 +32,7 @@ export const UPLOAD_LIMIT = 512 * 1024 * 1024;
 
 /** Builds the HTTP application exactly as production runs it; tests call this too, then `init()`. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  tuneGarbageCollector(); // also here: tests and the benches build the app without main.ts
   const logger = createRootLogger(config.logLevel);
   const redirects = new RedirectFastPath();
   const adapter = new FastifyAdapter({

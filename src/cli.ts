@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { cliActor } from './common/actor';
 import { loadConfigOrExit, lockDataDirOrExit } from './common/boot';
+import { tuneGarbageCollector } from './common/runtime/gc-tuning';
 import { CsvFormatError } from './common/csv/csv-reader';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { describeErrorSafely } from './common/logging/safe-error';
@@ -291,6 +292,7 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
 };
 
 async function main(argv: string[]) {
+  tuneGarbageCollector();
   let parsed;
   try {
     parsed = parseArgs({
