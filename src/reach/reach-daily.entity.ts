@@ -6,12 +6,12 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * raw events. Unique visitors are per link per day (the salt changes daily): longer ranges sum the days.
  */
 @Entity('reach_daily')
-// Covering (location, day) and (campaign, day) indexes, made by migration: TypeORM doesn't model INCLUDE columns.
+// Covering (location, day), (campaign, day) and (recommendation, day) indexes, made by migration: TypeORM doesn't model INCLUDE columns.
 @Index('ix_reach_daily_location_cover', { synchronize: false })
 @Index('ix_reach_daily_campaign_cover', { synchronize: false })
+@Index('ix_reach_daily_recommendation_cover', { synchronize: false })
 @Index('ix_reach_daily_share', ['shareId'])
 @Index('ix_reach_daily_day', ['day'])
-@Index('ix_reach_daily_recommendation_day', ['recommendationId', 'day'])
 export class ReachDaily {
   /** `YYYY-MM-DD`, UTC. */
   @PrimaryColumn({ type: 'varchar', length: 10 })
