@@ -65,6 +65,12 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     for (const [score, ago, tp] of [[10, 1, 'sales'], [9, 3, 'sales'], [9, 5, 'service'], [7, 6, 'service'], [3, 8, null], [10, 40, 'sales']] as const) {
       await respond(ids.A, score, today - ago * DAY, tp);
     }
+    // A customer who answered twice in the range counts once among the customers who gave feedback.
+    const [again] = await db.getRepository(FeedbackResponse).find({ where: { locationId: ids.A }, order: { importSeq: 'ASC' }, take: 1 });
+    await db.getRepository(FeedbackResponse).insert({
+      responseId: `r-${dialect}-again`, customerId: again.customerId, locationId: ids.A, score: 8, segment: 'passive',
+      respondedAt: new Date(today - 2 * DAY), importSeq: String(++seq), touchpoint: null,
+    });
     await respond(ids.B, 10, today - 2 * DAY, null);
     await respond(ids.B, 2, today - 2 * DAY, null);
 
