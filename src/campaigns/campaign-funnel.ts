@@ -52,7 +52,10 @@ export class CampaignFunnel {
     }
     const wanted = new Set(scope);
     const byLocation = new Map<string, FunnelCounts>(scope.map((lid) => [lid, zero()]));
-    // Over every location of the campaign: the eligibility cache is shared by dealers and managers.
+    // Eligibility first (cached per campaign, over every location: shared by dealers and managers), then the
+    // invitations: an invitation made in between shows as invited, and the count already left it out.
+    const cap = campaign.status !== 'ended' ? (await this.settings.get()).frequencyCap : 0;
+    const eligible = campaign.status !== 'ended' ? await this.eligibility.snapshot(criteriaFor(campaign, cap, now), now.getTime()) : undefined;
     const rows = await this.funnel.countsByLocation(campaign.id, index.scope(campaign.locationIds));
     for (const row of rows) {
       const counts = byLocation.get(row.locationId);
@@ -60,10 +63,9 @@ export class CampaignFunnel {
       Object.assign(counts, { invited: row.invited, delivered: row.delivered, opened: row.opened, reminded: row.reminded, approved: row.approved, shared: row.shared });
       counts.eligible += row.invited;
     }
-    if (campaign.status !== 'ended') {
-      const cap = (await this.settings.get()).frequencyCap;
+    if (eligible) {
       const invited = new Map(rows.map((row) => [row.locationId, row.invited]));
-      for (const [locationId, count] of await this.eligibility.wouldInvite(criteriaFor(campaign, cap, now), invited, now.getTime())) {
+      for (const [locationId, count] of this.eligibility.wouldInviteNow(eligible, invited)) {
         if (wanted.has(locationId)) byLocation.get(locationId)!.eligible += count;
       }
     }

@@ -1,6 +1,6 @@
 import { AudienceChanges } from '../customers/audience-changes';
 import { ELIGIBILITY_CACHE_MS, EligibilityCache } from './eligibility-cache';
-import { EligibilityCriteria, EligibilityReadModel, ReasonCount } from './eligibility.read-model';
+import { EligibilityCriteria, EligibilityReadModel } from './eligibility.read-model';
 
 const DAY = 86_400_000;
 
@@ -17,22 +17,19 @@ function criteria(overrides: Partial<EligibilityCriteria> = {}, now = Date.now()
 }
 
 describe(EligibilityCache.name, () => {
-  let rows: ReasonCount[];
+  let counted: { wouldInvite: Map<string, number>; invited: Map<string, number> };
   let counts: number;
   let audience: AudienceChanges;
   let sut: EligibilityCache;
 
   beforeEach(() => {
-    rows = [
-      { locationId: 'L1', outcome: 'invite', count: 5 },
-      { locationId: 'L1', outcome: 'noConsent', count: 7 },
-      { locationId: 'L2', outcome: 'invite', count: 1 },
-    ];
+    // As the database gave them in one statement: 5 + 1 would be invited, and the campaign had invited 2 at L1.
+    counted = { wouldInvite: new Map([['L1', 5], ['L2', 1]]), invited: new Map([['L1', 2]]) };
     counts = 0;
     const repository = {
-      countByOutcome: async () => {
+      invitableAndInvited: async () => {
         counts++;
-        return rows;
+        return counted;
       },
     } as unknown as EligibilityReadModel;
     audience = new AudienceChanges();
@@ -41,35 +38,45 @@ describe(EligibilityCache.name, () => {
 
   it('counts once, then moves each new invitation from "would invite" to "invited" without counting again', async () => {
     const now = Date.now();
-    expect(await sut.wouldInvite(criteria({}, now), new Map([['L1', 2]]), now)).toEqual(new Map([['L1', 5], ['L2', 1]]));
+    const snapshot = await sut.snapshot(criteria({}, now), now);
+    expect(sut.wouldInviteNow(snapshot, new Map([['L1', 2]]))).toEqual(new Map([['L1', 5], ['L2', 1]]));
     const later = now + 5_000;
-    expect(await sut.wouldInvite(criteria({}, later), new Map([['L1', 5], ['L2', 1]]), later)).toEqual(new Map([['L1', 2], ['L2', 0]]));
-    expect(await sut.wouldInvite(criteria({}, later), new Map([['L1', 20]]), later)).toEqual(new Map([['L1', 0], ['L2', 1]]));
+    const again = await sut.snapshot(criteria({}, later), later);
+    expect(sut.wouldInviteNow(again, new Map([['L1', 5], ['L2', 1]]))).toEqual(new Map([['L1', 2], ['L2', 0]]));
+    expect(sut.wouldInviteNow(again, new Map([['L1', 20]]))).toEqual(new Map([['L1', 0], ['L2', 1]]));
     expect(counts).toBe(1);
+  });
+
+  it("takes the invitations the count saw from the count itself, not from the caller's earlier read", async () => {
+    // Invitations made while a launch runs: the count already excludes the two invited at L1. Read afterwards,
+    // the campaign's invitations include them, so would-be-invited stays at 5 and invited + would = 7.
+    const snapshot = await sut.snapshot(criteria());
+    expect(snapshot.invitedThen).toEqual(new Map([['L1', 2]]));
+    expect(sut.wouldInviteNow(snapshot, new Map([['L1', 2]])).get('L1')).toBe(5);
   });
 
   it('counts again after an audience change, a criteria or cap change, forget(), or its lifetime', async () => {
     const now = Date.now();
     const none = new Map<string, number>();
-    await sut.wouldInvite(criteria({}, now), none, now);
+    await sut.snapshot(criteria({}, now), now);
     audience.changed();
-    await sut.wouldInvite(criteria({}, now), none, now);
+    await sut.snapshot(criteria({}, now), now);
     expect(counts).toBe(2);
-    await sut.wouldInvite(criteria({ minScore: 10 }, now), none, now);
-    await sut.wouldInvite(criteria({ minScore: 10, cap: 3 }, now), none, now);
-    await sut.wouldInvite(criteria({ minScore: 10, cap: 3, respondedSince: new Date(now - 10 * DAY) }, now), none, now);
+    await sut.snapshot(criteria({ minScore: 10 }, now), now);
+    await sut.snapshot(criteria({ minScore: 10, cap: 3 }, now), now);
+    await sut.snapshot(criteria({ minScore: 10, cap: 3, respondedSince: new Date(now - 10 * DAY) }, now), now);
     expect(counts).toBe(5);
     sut.forget('c1');
-    await sut.wouldInvite(criteria({ minScore: 10, cap: 3, respondedSince: new Date(now - 10 * DAY) }, now), none, now);
+    await sut.snapshot(criteria({ minScore: 10, cap: 3, respondedSince: new Date(now - 10 * DAY) }, now), now);
     expect(counts).toBe(6);
     const expired = now + ELIGIBILITY_CACHE_MS;
-    await sut.wouldInvite(criteria({ minScore: 10, cap: 3, respondedSince: new Date(expired - 10 * DAY) }, expired), none, expired);
+    await sut.snapshot(criteria({ minScore: 10, cap: 3, respondedSince: new Date(expired - 10 * DAY) }, expired), expired);
     expect(counts).toBe(7);
   });
 
   it('concurrent views that miss share one count', async () => {
     const now = Date.now();
-    await Promise.all([1, 2, 3].map(() => sut.wouldInvite(criteria({}, now), new Map(), now)));
+    await Promise.all([1, 2, 3].map(() => sut.snapshot(criteria({}, now), now)));
     expect(counts).toBe(1);
   });
 });

@@ -5,12 +5,12 @@ import { EligibilityCriteria, EligibilityReadModel } from './eligibility.read-mo
 /** Changes made by other processes (imports through a worker, another API instance) show within this time. */
 export const ELIGIBILITY_CACHE_MS = 60_000;
 
-interface Entry {
+/** A campaign's eligibility as counted: per location, who would be invited and its invitations, from one snapshot. */
+export interface EligibilitySnapshot {
   /** The criteria apart from the moving time bounds: an edited campaign or cap is a different entry. */
   key: string;
   version: number;
   at: number;
-  /** Per location: customers who would be invited, and the campaign's invitations, when counted. */
   wouldInvite: Map<string, number>;
   invitedThen: Map<string, number>;
 }
@@ -24,24 +24,31 @@ interface Entry {
  */
 @Injectable()
 export class EligibilityCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly counting = new Map<string, Promise<Entry>>();
+  private readonly entries = new Map<string, EligibilitySnapshot>();
+  private readonly counting = new Map<string, Promise<EligibilitySnapshot>>();
 
   constructor(
     private readonly eligibility: EligibilityReadModel,
     private readonly audience: AudienceChanges,
   ) {}
 
-  /** `invitedNow`: the campaign's invitations per location, as the caller just read them. */
-  async wouldInvite(criteria: EligibilityCriteria, invitedNow: Map<string, number>, now = Date.now()): Promise<Map<string, number>> {
+  /**
+   * The campaign's counted eligibility, counted now when missing or stale. Read the campaign's invitations
+   * after this returns and pass them to `wouldInviteNow`: read before, an invitation made in between would be
+   * missing from them yet already excluded from the count.
+   */
+  async snapshot(criteria: EligibilityCriteria, now = Date.now()): Promise<EligibilitySnapshot> {
     const key = keyOf(criteria);
-    let entry = this.entries.get(criteria.campaignId);
-    if (!entry || entry.key !== key || entry.version !== this.audience.current || now - entry.at >= ELIGIBILITY_CACHE_MS) {
-      entry = await this.count(criteria, key, invitedNow, now);
-    }
+    const entry = this.entries.get(criteria.campaignId);
+    if (entry && entry.key === key && entry.version === this.audience.current && now - entry.at < ELIGIBILITY_CACHE_MS) return entry;
+    return this.count(criteria, key, now);
+  }
+
+  /** Would be invited now per location, given the campaign's invitations per location read after `snapshot`. */
+  wouldInviteNow(snapshot: EligibilitySnapshot, invitedNow: Map<string, number>): Map<string, number> {
     const result = new Map<string, number>();
-    for (const [locationId, count] of entry.wouldInvite) {
-      const invitedSince = (invitedNow.get(locationId) ?? 0) - (entry.invitedThen.get(locationId) ?? 0);
+    for (const [locationId, count] of snapshot.wouldInvite) {
+      const invitedSince = (invitedNow.get(locationId) ?? 0) - (snapshot.invitedThen.get(locationId) ?? 0);
       result.set(locationId, Math.max(0, count - Math.max(0, invitedSince)));
     }
     return result;
@@ -53,18 +60,16 @@ export class EligibilityCache {
   }
 
   /** Views that miss at the same time share one count. */
-  private count(criteria: EligibilityCriteria, key: string, invitedNow: Map<string, number>, now: number): Promise<Entry> {
+  private count(criteria: EligibilityCriteria, key: string, now: number): Promise<EligibilitySnapshot> {
     const id = `${criteria.campaignId}\n${key}\n${this.audience.current}`;
     let pending = this.counting.get(id);
     if (!pending) {
       // The version before counting: a change committed while counting makes the entry stale at once.
       const version = this.audience.current;
       pending = this.eligibility
-        .countByOutcome(criteria)
-        .then((rows) => {
-          const wouldInvite = new Map<string, number>();
-          for (const row of rows) if (row.outcome === 'invite') wouldInvite.set(row.locationId, (wouldInvite.get(row.locationId) ?? 0) + row.count);
-          const entry: Entry = { key, version, at: now, wouldInvite, invitedThen: new Map(invitedNow) };
+        .invitableAndInvited(criteria)
+        .then(({ wouldInvite, invited }) => {
+          const entry: EligibilitySnapshot = { key, version, at: now, wouldInvite, invitedThen: invited };
           this.prune(now);
           this.entries.set(criteria.campaignId, entry);
           return entry;

@@ -104,6 +104,37 @@ export class EligibilityReadModel {
   async countByOutcome(c: EligibilityCriteria, alsoSuppressed: readonly string[] = []): Promise<ReasonCount[]> {
     this.metrics.eligibilityAggregations.inc();
     const p = new SqlParams(dialectOf(this.dataSource.manager));
+    const rows: { location_id: string; outcome: EligibilityOutcome; n: unknown }[] = await this.dataSource.manager.query(this.outcomes(p, c, alsoSuppressed), p.values);
+    return rows.map((row) => ({ locationId: row.location_id, outcome: row.outcome, count: readCount(row.n) }));
+  }
+
+  /**
+   * Per location: customers who would be invited now, and the campaign's invitations (not cancelled), in one
+   * statement, so both come from one snapshot: an invitation made meanwhile is in both or in neither, and the
+   * campaign page's "eligible" (invited + would be invited) can't dip while a launch is inviting.
+   */
+  async invitableAndInvited(c: EligibilityCriteria): Promise<{ wouldInvite: Map<string, number>; invited: Map<string, number> }> {
+    this.metrics.eligibilityAggregations.inc();
+    const p = new SqlParams(dialectOf(this.dataSource.manager));
+    const outcomes = this.outcomes(p, c, []);
+    const rows: { location_id: string; outcome: EligibilityOutcome | 'invited'; n: unknown }[] = await this.dataSource.manager.query(
+      `${outcomes}
+       UNION ALL
+       SELECT i.location_id, 'invited' AS outcome, count(*) AS n FROM invitation i
+        WHERE i.campaign_id = ${p.add(c.campaignId)} AND i.status <> 'cancelled' GROUP BY i.location_id`,
+      p.values,
+    );
+    const wouldInvite = new Map<string, number>();
+    const invited = new Map<string, number>();
+    for (const row of rows) {
+      const into = row.outcome === 'invite' ? wouldInvite : row.outcome === 'invited' ? invited : undefined;
+      into?.set(row.location_id, (into.get(row.location_id) ?? 0) + readCount(row.n));
+    }
+    return { wouldInvite, invited };
+  }
+
+  /** Customers in scope per location and outcome (the first reason that excludes them, or `invite`). */
+  private outcomes(p: SqlParams, c: EligibilityCriteria, alsoSuppressed: readonly string[]): string {
     const byHash = alsoSuppressed.length > 0 ? ` OR c.id ${p.inIds(alsoSuppressed)}` : '';
     const outcome = `CASE
         WHEN c.email IS NULL THEN 'noEmail'
@@ -113,13 +144,9 @@ export class EligibilityReadModel {
         WHEN EXISTS (SELECT 1 FROM invitation i WHERE i.campaign_id = ${p.add(c.campaignId)} AND i.customer_id = c.id) THEN 'alreadyInvited'
         WHEN c.latest_responded_at < ${p.time(c.respondedSince)} THEN 'outsideWindow'
         ELSE 'invite' END`;
-    const rows: { location_id: string; outcome: EligibilityOutcome; n: unknown }[] = await this.dataSource.manager.query(
-      `SELECT location_id, outcome, count(*) AS n FROM (
+    return `SELECT location_id, outcome, count(*) AS n FROM (
          SELECT c.latest_location_id AS location_id, ${outcome} AS outcome FROM customer c WHERE ${this.scope(p, c).join(' AND ')}
-       ) AS judged GROUP BY location_id, outcome`,
-      p.values,
-    );
-    return rows.map((row) => ({ locationId: row.location_id, outcome: row.outcome, count: readCount(row.n) }));
+       ) AS judged GROUP BY location_id, outcome`;
   }
 
   /**
