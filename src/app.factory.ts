@@ -32,7 +32,7 @@ export const UPLOAD_LIMIT = 512 * 1024 * 1024;
 
 /** Builds the HTTP application exactly as production runs it; tests call this too, then `init()`. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  tuneGarbageCollector(); // also here: tests and the benches build the app without main.ts
+  tuneGarbageCollector();
   const logger = createRootLogger(config.logLevel);
   const redirects = new RedirectFastPath();
   const adapter = new FastifyAdapter({

@@ -1,12 +1,10 @@
 import { createServer } from 'node:net';
 import { cliActor } from './common/actor';
 import { loadConfigOrExit, lockDataDirOrExit } from './common/boot';
-import { tuneGarbageCollector } from './common/runtime/gc-tuning';
 import { startupBanner } from './common/startup-banner';
 import { readDemoCredentials, saveDemoCredentials } from './demo/demo-credentials';
 
 async function main() {
-  tuneGarbageCollector();
   // Configuration first, before the module graph loads: a bad value fails in milliseconds.
   const config = loadConfigOrExit();
   lockDataDirOrExit(config);

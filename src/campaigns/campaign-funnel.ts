@@ -54,8 +54,8 @@ export class CampaignFunnel {
     const byLocation = new Map<string, FunnelCounts>(scope.map((lid) => [lid, zero()]));
     // Eligibility first (cached per campaign, over every location: shared by dealers and managers), then the
     // invitations: an invitation made in between shows as invited, and the count already left it out.
-    const cap = campaign.status !== 'ended' ? (await this.settings.get()).frequencyCap : 0;
-    const eligible = campaign.status !== 'ended' ? await this.eligibility.snapshot(criteriaFor(campaign, cap, now), now.getTime()) : undefined;
+    const eligible =
+      campaign.status === 'ended' ? undefined : await this.eligibility.snapshot(criteriaFor(campaign, (await this.settings.get()).frequencyCap, now), now.getTime());
     const rows = await this.funnel.countsByLocation(campaign.id, index.scope(campaign.locationIds));
     for (const row of rows) {
       const counts = byLocation.get(row.locationId);

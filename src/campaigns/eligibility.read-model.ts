@@ -116,7 +116,7 @@ export class EligibilityReadModel {
   async invitableAndInvited(c: EligibilityCriteria): Promise<{ wouldInvite: Map<string, number>; invited: Map<string, number> }> {
     this.metrics.eligibilityAggregations.inc();
     const p = new SqlParams(dialectOf(this.dataSource.manager));
-    const outcomes = this.outcomes(p, c, []);
+    const outcomes = this.outcomes(p, c, []); // built first: SQLite's `?` placeholders follow the text's order
     const rows: { location_id: string; outcome: EligibilityOutcome | 'invited'; n: unknown }[] = await this.dataSource.manager.query(
       `${outcomes}
        UNION ALL

@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * Turns off V8's allocation-site pretenuring for this process: call it first thing in every entry point.
+ * Turns off V8's allocation-site pretenuring for this process. Every process that builds the app calls it first:
+ * `createApp` (the API, tests, benches), `startWorker` and the CLI.
  *
  * Why: while the app boots (a few thousand modules, Nest's metadata, entity and route tables) nearly
  * everything allocated lives for good, and V8 learns from that to allocate objects from the same code
