@@ -20,6 +20,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('audit log on %s', (dialect) => {
     t = await createTestApp({ dialect });
     db = t.app.get(DataSource);
     chain = t.app.get(AuditChain);
+    await chain.onModuleDestroy(); // stops the timer's sealing: these tests count what each call seals
     admin = (await staffHeader(t.app, 'admin')).headers;
     const m = await staffHeader(t.app, 'marketer');
     marketer = m.headers;
@@ -64,6 +65,42 @@ describe.each<Dialect>(['postgres', 'sqlite'])('audit log on %s', (dialect) => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`Intact: ${await count()} sealed rows`);
     expect(page.body).toContain('campaign.update');
+  });
+
+  it('seals a backlog of several batches in one call, in time then id order, rows of one instant included', async () => {
+    await chain.seal();
+    // An import's consent changes: thousands of rows with one created_at, more than one sealing batch holds.
+    const entries = Array.from({ length: 4500 }, (_, i) => ({ action: 'test.backlog', subjectType: 'customer', subjectId: `c-${i}` }));
+    await t.app.get(AuditService).recordMany(cliActor('test'), entries);
+    expect(await chain.seal()).toBe(4500);
+    const report = await chain.verify();
+    expect(report).toMatchObject({ ok: true, unsealed: 0, rows: await count() });
+    const sealed: { id: string }[] = await db.query(`SELECT id FROM audit_event WHERE action = 'test.backlog' ORDER BY seq`);
+    const ids = sealed.map((r) => r.id);
+    expect(ids).toHaveLength(4500);
+    expect(ids).toEqual([...ids].sort());
+    // A row that commits later with an earlier time is sealed by the next call.
+    await t.app.get(AuditService).recordMany(cliActor('test'), [{ action: 'test.late' }], undefined, new Date(Date.now() - 3_600_000));
+    expect(await chain.seal()).toBe(1);
+    expect(await chain.verify()).toMatchObject({ ok: true, unsealed: 0 });
+  });
+
+  it('the timer’s sealing resumes where it left off, and goes back for rows that committed late within a minute', async () => {
+    const audit = t.app.get(AuditService);
+    await audit.record(cliActor('test'), { action: 'test.before' });
+    expect(await chain.seal(true)).toBeGreaterThanOrEqual(1);
+    await audit.recordMany(cliActor('test'), [{ action: 'test.late' }], undefined, new Date(Date.now() - 3_600_000));
+    await audit.record(cliActor('test'), { action: 'test.after' });
+    expect(await chain.seal(true)).toBe(1); // the row after; the late one waits for the next rescan
+    expect((await chain.verify()).ok).toBe(true);
+    const later = Date.now() + 61_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      expect(await chain.seal(true)).toBe(1);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(await chain.verify()).toMatchObject({ ok: true, unsealed: 0 });
   });
 
   it('refuses to change or remove a row in the database, and to seal a sealed row again', async () => {

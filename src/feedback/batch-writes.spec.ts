@@ -44,6 +44,26 @@ describe('BatchWrites', () => {
     await writes.settled();
   });
 
+  it('with room for three, holds a batch only for the one in flight it shares a key with', async () => {
+    const started: string[] = [];
+    const writes = new BatchWrites(3);
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => gate(started, n));
+    await writes.start(keys('r:1'), a.write);
+    await writes.start(keys('e:ben@example.com'), b.write);
+    const third = writes.start(keys('r:3', 'e:ben@example.com'), c.write);
+    await tick();
+    expect(started).toEqual(['a', 'b']);
+    b.finish();
+    await third;
+    expect(started).toEqual(['a', 'b', 'c']);
+    await writes.start(keys('r:4'), d.write); // a and c in flight: room for one more
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    a.finish();
+    c.finish();
+    d.finish();
+    await writes.settled();
+  });
+
   it('does not confuse a response id with an address of the same text', async () => {
     const started: string[] = [];
     const writes = new BatchWrites(2);

@@ -12,34 +12,35 @@ const overlaps = (a: Set<string>, b: Set<string>) => {
 };
 
 /**
- * Batch writes in flight while the next batch is parsed. PostgreSQL works in processes of its own, so two
- * batches are written at once on two connections (one's statements run while the other's are prepared here),
- * unless they share a response id or an address: then the later one waits, so a row written twice in a file
- * is written in file order (disjoint batches may commit in either order: nothing one writes depends on the
- * other). SQLite, whose writes share this thread and one connection: one at a time.
+ * Batch writes in flight while the next batch is parsed. PostgreSQL works in processes of its own, so several
+ * batches are written at once on their own connections (their statements run while the next batch is prepared
+ * here), unless they share a response id or an address: then the later one waits for the earlier, so a row
+ * written twice in a file is written in file order (disjoint batches may commit in any order: nothing one
+ * writes depends on another). SQLite, whose writes share this thread and one connection: one at a time.
  */
 export class BatchWrites {
-  private older: Promise<void> = Promise.resolve();
-  private latest: { keys: BatchKeys; done: Promise<void> } = { keys: NO_KEYS, done: Promise.resolve() };
+  private readonly inFlight = new Set<{ keys: BatchKeys; done: Promise<void> }>();
   private error: unknown;
 
-  constructor(readonly concurrency: 1 | 2) {}
+  constructor(readonly concurrency: number) {}
 
-  /** Waits for room (and for an earlier batch sharing a key), then starts `write` without awaiting it. */
+  /** Waits for room (and for the earlier batches sharing a key), then starts `write` without awaiting it. */
   async start(keys: BatchKeys, write: () => Promise<void>): Promise<void> {
-    await this.older;
-    const alone = this.concurrency === 1 || overlaps(keys.responseIds, this.latest.keys.responseIds) || overlaps(keys.emails, this.latest.keys.emails);
-    if (alone) await this.latest.done;
+    while (this.inFlight.size >= this.concurrency) await Promise.race([...this.inFlight].map((w) => w.done));
+    const sharing = [...this.inFlight].filter((w) => overlaps(keys.responseIds, w.keys.responseIds) || overlaps(keys.emails, w.keys.emails));
+    await Promise.all(sharing.map((w) => w.done));
     this.throwIfFailed();
-    const done = write().catch((error: unknown) => {
-      this.error ??= error;
-    });
-    this.older = this.latest.done;
-    this.latest = { keys, done };
+    const entry = { keys, done: Promise.resolve() };
+    entry.done = write()
+      .catch((error: unknown) => {
+        this.error ??= error;
+      })
+      .finally(() => this.inFlight.delete(entry));
+    this.inFlight.add(entry);
   }
 
   async settled(): Promise<void> {
-    await Promise.all([this.older, this.latest.done]);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight].map((w) => w.done));
   }
 
   throwIfFailed(): void {

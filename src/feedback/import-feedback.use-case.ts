@@ -44,6 +44,12 @@ export class ImportStoppedError extends Error {
 
 /** Data rows per batch: one transaction and a handful of statements each. */
 export const IMPORT_BATCH_ROWS = 5000;
+/**
+ * PostgreSQL: batches written at once, each on its own connection. Each batch is a chain of round trips, so two
+ * left the database and this process waiting on each other about a fifth of the time; three kept both busier
+ * (a 1M-row import on 2 cores: 79 → 75 s). More gained nothing there and holds more pool connections.
+ */
+const POSTGRES_BATCHES_IN_FLIGHT = 3;
 /** SQLite: pause between batches so requests waiting for the shared connection get their turn. */
 const SQLITE_BREATHER_MS = 15;
 
@@ -178,7 +184,7 @@ export class ImportFeedbackUseCase {
   /** Returns what the file said about its rows (a response-time column; rows without email). */
   private async readAndWrite(id: string, request: ImportRequest, context: IngestContext): Promise<ReadFacts> {
     let batch: Batch = { items: [], errors: [] };
-    const writes = new BatchWrites(this.imports.dialect() === 'postgres' ? 2 : 1);
+    const writes = new BatchWrites(this.imports.dialect() === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1);
     const flush = async () => {
       const full = batch;
       batch = { items: [], errors: [] };
