@@ -4,7 +4,6 @@ export interface BatchKeys {
   emails: Set<string>;
 }
 
-const NO_KEYS: BatchKeys = { responseIds: new Set(), emails: new Set() };
 const overlaps = (a: Set<string>, b: Set<string>) => {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const key of small) if (large.has(key)) return true;
