@@ -31,8 +31,6 @@ const MAX_BUFFERED = 200_000;
 export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ClickRecorder.name);
   private buffer: PendingClick[] = [];
-  /** The UTC day of the latest click, formatted once per day rather than once per click (hot path). */
-  private day = { start: 0, end: 0, label: '' };
   private flushing?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
@@ -53,7 +51,7 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
   }
 
   record(linkId: string, visit: Visit, at = new Date()): void {
-    const salt = this.salts.get(this.dayOf(at));
+    const salt = this.salts.get(utcDay(at.getTime()));
     const userAgent = visit.userAgent ?? '';
     if (salt && this.stream.enabled) {
       // Hashed here: the IP address never reaches Redis (see ClickStream).
@@ -152,15 +150,6 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
         delete click.unhashed;
       }
     }
-  }
-
-  private dayOf(at: Date): string {
-    const ms = at.getTime();
-    if (ms < this.day.start || ms >= this.day.end) {
-      const start = ms - (ms % DAY_MS);
-      this.day = { start, end: start + DAY_MS, label: new Date(start).toISOString().slice(0, 10) };
-    }
-    return this.day.label;
   }
 }
 

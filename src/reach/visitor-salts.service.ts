@@ -7,8 +7,16 @@ export const DAY_MS = 86_400_000;
 /** Today's and tomorrow's salts are made ahead, and kept fresh, so a click never waits for one. */
 const REFRESH_EVERY_MS = 10 * 60_000;
 
+/** The day `utcDay` named last: every click asks, nearly all of them about the same day (hot path). */
+let lastDay = { start: 0, end: 0, label: '' };
+
+/** The UTC day (`YYYY-MM-DD`) of a time in epoch ms. */
 export function utcDay(ms: number): string {
-  return new Date(ms - (ms % DAY_MS)).toISOString().slice(0, 10);
+  if (ms < lastDay.start || ms >= lastDay.end) {
+    const start = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+    lastDay = { start, end: start + DAY_MS, label: new Date(start).toISOString().slice(0, 10) };
+  }
+  return lastDay.label;
 }
 
 /**
