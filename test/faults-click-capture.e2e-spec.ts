@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { DataSource } from 'typeorm';
-import { ClicksRepository, NewClick } from '../src/reach/clicks.repository';
+import { ClicksRepository, NewClick, StreamEntry } from '../src/reach/clicks.repository';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { deleteRedisKeys, sleep, waitFor } from './fakes/jobs-fixtures';
 import { insertShare } from './factories/shares';
@@ -202,15 +202,14 @@ describe.each(['postgres', 'sqlite'] as const)('a redelivered batch of clicks on
   });
   afterAll(() => t.close());
 
-  it('changes nothing the second time: neither the events nor the daily rollups', async () => {
+  it('changes nothing the second time: neither the events nor the daily rollups (entries are recognised by id)', async () => {
     const { locationId } = await insertShare(db);
     const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/again', locationId }));
     const at = new Date();
-    const batch: NewClick[] = [
-      { linkId: link.id, occurredAt: at, visitorHash: 'a'.repeat(32), isBot: false, referrerHost: null, captureKey: '1700000000000-0/0' },
-      { linkId: link.id, occurredAt: at, visitorHash: 'a'.repeat(32), isBot: false, referrerHost: null, captureKey: '1700000000000-0/1' },
-      { linkId: link.id, occurredAt: at, visitorHash: 'b'.repeat(32), isBot: false, referrerHost: null, captureKey: '1700000000000-0/2' },
-      { linkId: link.id, occurredAt: at, visitorHash: 'c'.repeat(32), isBot: true, referrerHost: null, captureKey: '1700000000001-0/0' },
+    const click = (visitor: string, isBot = false): NewClick => ({ linkId: link.id, occurredAt: at, visitorHash: visitor.repeat(32), isBot, referrerHost: null });
+    const batch: StreamEntry[] = [
+      { id: '1700000000000-0', clicks: [click('a'), click('a'), click('b')] },
+      { id: '1700000000001-0', clicks: [click('c', true)] },
     ];
     const state = async () => ({
       events: Number((await db.query(`SELECT COUNT(*) AS n FROM click_event WHERE link_id = '${link.id}'`))[0].n),
@@ -218,18 +217,24 @@ describe.each(['postgres', 'sqlite'] as const)('a redelivered batch of clicks on
       location: (await db.query(`SELECT day, human_clicks, unique_visitors, bot_hits FROM reach_location_daily WHERE location_id = '${locationId}'`)) as unknown[],
     });
     const clicks = t.app.get(ClicksRepository);
-    await clicks.insertMany(batch);
+    expect(await clicks.insertEntries(batch)).toBe(4);
     const once = await state();
     expect(once.events).toBe(4);
     expect(once.daily).toHaveLength(1);
     expect(once.daily[0]).toMatchObject({ human_clicks: 3, unique_visitors: 2, bot_hits: 1 });
     expect(once.location).toEqual(once.daily);
 
-    await clicks.insertMany(batch); // the whole batch again
-    await clicks.insertMany([batch[1], { ...batch[2], captureKey: '1700000000002-0/0' }]); // partly again, plus one new
+    expect(await clicks.insertEntries(batch)).toBe(0); // the whole batch again
+    expect(await clicks.insertEntries([batch[1], { id: '1700000000002-0', clicks: [click('b')] }])).toBe(1); // partly again, plus one new
     const after = await state();
     expect(after.events).toBe(5);
     expect(after.daily[0]).toMatchObject({ human_clicks: 4, unique_visitors: 2, bot_hits: 1 });
     expect(after.location).toEqual(after.daily);
+
+    // Entries that can no longer come again are forgotten; the clicks stay.
+    expect(await clicks.forgetEntriesBefore('1700000000001-0')).toBe(1);
+    const remembered = (await db.query(`SELECT entry_id FROM click_stream_entry ORDER BY entry_id`)).map((r: { entry_id: string }) => r.entry_id);
+    expect(remembered).toEqual(['1700000000001-0', '1700000000002-0']);
+    expect((await state()).events).toBe(5);
   });
 });

@@ -166,6 +166,17 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     expect(Number(n)).toBe(0);
   });
 
+  it('deletes every expired raw event in one run, more than one chunk of them, and says how many', async () => {
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/older' }));
+    const old = new Date(today - 100 * DAY_MS);
+    const clicks = Array.from({ length: 10_500 }, (_, i) => ({ linkId: link.id, occurredAt: old, visitorHash: String(i).padStart(32, '0'), isBot: false, referrerHost: null }));
+    for (let i = 0; i < clicks.length; i += 2500) await t.app.get(ClicksRepository).insertMany(clicks.slice(i, i + 2500));
+    const expired = async () => Number((await db.query(`SELECT COUNT(*) AS n FROM click_event WHERE link_id = '${link.id}'`))[0].n);
+    expect(await expired()).toBe(10_500);
+    expect(await t.app.get(RawClickRetention).run(today)).toBe(10_500);
+    expect(await expired()).toBe(0);
+  });
+
   it('keys click events with 64-bit ids and indexes tracked links by location (what reports filter on)', async () => {
     if (dialect === 'postgres') {
       const [{ data_type }] = await db.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'click_event' AND column_name = 'id'`);

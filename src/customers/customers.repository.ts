@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, Like, Not } from 'typeorm';
 import { Customer } from './customer.entity';
-import { chunks, dbTime, Dialect, dialectOf, readBool, readTime, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, readBool, readTime, returnedRows, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { LatestResponse } from './latest-response';
 
 /** Everything the import keeps in step on a customer row. */
@@ -223,10 +223,8 @@ export class CustomersRepository {
     }));
     const changed: { id: string; marketingConsent: boolean; consentResponseId: string | null }[] = [];
     type Row = { id: string; marketing_consent: unknown; consent_response_id: string | null; changed: unknown };
-    const collect = (result: Row[] | [Row[], number]) => {
-      // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected].
-      const rows = (Array.isArray(result[0]) ? result[0] : result) as Row[];
-      for (const row of rows) {
+    const collect = (result: unknown) => {
+      for (const row of returnedRows<Row>(result)) {
         if (readBool(row.changed)) changed.push({ id: row.id, marketingConsent: readBool(row.marketing_consent), consentResponseId: row.consent_response_id });
       }
     };

@@ -1,5 +1,6 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ClickEvent } from '../reach/click-event.entity';
+import { ClickStreamEntry } from '../reach/click-stream-entry.entity';
 import { VisitorSalt } from '../reach/visitor-salt.entity';
 import { ReachDaily, ReachLocationDaily, ReachLocationMonthly, ReachVisitorDay } from '../reach/reach-daily.entity';
 import { TrackedLink } from '../reach/tracked-link.entity';
@@ -45,5 +46,5 @@ import { EndedSession } from '../auth/ended-session.entity';
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, SavedMapping, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
-  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, VisitorSalt, ReachDaily, ReachLocationDaily, ReachLocationMonthly, ReachVisitorDay,
+  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, ClickStreamEntry, VisitorSalt, ReachDaily, ReachLocationDaily, ReachLocationMonthly, ReachVisitorDay,
   RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting, DataExportToken, EndedSession];

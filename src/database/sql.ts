@@ -11,6 +11,15 @@ export function dialectOf(manager: EntityManager): Dialect {
   return manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
 }
 
+/**
+ * The rows a DELETE or UPDATE … RETURNING gave back. TypeORM answers those with `[rows, affected]` on PostgreSQL
+ * (where `.length` would always read 2) and with the rows on SQLite.
+ */
+export function returnedRows<T = Record<string, unknown>>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return Array.isArray(result) ? (result as T[]) : [];
+}
+
 /** A timestamp as a parameter: ISO 8601 for PostgreSQL; for SQLite the UTC text TypeORM stores (`YYYY-MM-DD HH:MM:SS.sss`). */
 export function dbTime(dialect: Dialect, date: Date): string;
 export function dbTime(dialect: Dialect, date: Date | null): string | null;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { dbTime, dialectOf } from '../database/sql';
+import { dbTime, dialectOf, returnedRows } from '../database/sql';
 import { FeedbackResponse } from './feedback-response.entity';
 import { StagedUploads } from './staged-uploads';
 
@@ -32,12 +32,6 @@ export class FeedbackPrivacy {
        RETURNING id`,
       [dbTime(d, cutoff)],
     );
-    return affectedRows(result);
+    return returnedRows(result).length;
   }
-}
-
-/** pg answers [rows, count] for UPDATE ... RETURNING through TypeORM; better-sqlite3 the rows. */
-export function affectedRows(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
 }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Invitation } from './invitation.entity';
 import { InvitationToken } from './invitation-token.entity';
 import { MarketingMessageKind } from './marketing-message.entity';
-import { chunks, dialectOf, readTime, SqlParams } from '../database/sql';
+import { chunks, dialectOf, readTime, returnedRows, SqlParams } from '../database/sql';
 
 export interface NewInvitation {
   id: string;
@@ -136,7 +136,7 @@ export class InvitationsRepository {
         ? `DELETE FROM invitation WHERE id = ${p.add(ref.invitationId)} AND status = 'pending' RETURNING id`
         : `UPDATE invitation SET reminder_status = NULL, lease_until = NULL, lease_owner = NULL
            WHERE id = ${p.add(ref.invitationId)} AND status = 'sent' AND reminder_status = 'pending' RETURNING id`;
-    return (await manager.query(sql, p.values)).length > 0;
+    return returnedRows(await manager.query(sql, p.values)).length > 0;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { returnedRows } from '../database/sql';
 import { JobDefinition } from './job';
 import { JobRegistry } from './job-registry.service';
 import { OutboxMessage } from './outbox-message.entity';
@@ -55,7 +56,7 @@ export class OutboxService {
     for (const needle of needles.filter((n) => n.length > 0)) {
       const where = postgres ? 'strpos(lower(payload::text), lower($1)) > 0' : 'instr(lower(payload), lower(?)) > 0';
       const result: unknown = await manager.query(`DELETE FROM job_outbox WHERE ${where} RETURNING id`, [needle]);
-      removed += Array.isArray(result) ? (Array.isArray(result[0]) ? result[0].length : result.length) : 0;
+      removed += returnedRows(result).length;
     }
     return removed;
   }

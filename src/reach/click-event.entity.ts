@@ -8,7 +8,6 @@ import { BigIntKeyColumn, TimestampColumn } from '../database/columns';
  */
 @Entity('click_event')
 @Index('ix_click_event_link_time', ['linkId', 'occurredAt'])
-@Index('ux_click_event_capture_key', ['captureKey'], { unique: true })
 export class ClickEvent {
   /**
    * An integer key: click events are the largest table, and a uuid per row would double its index. 64-bit:
@@ -32,12 +31,4 @@ export class ClickEvent {
 
   @Column({ name: 'referrer_host', type: 'varchar', length: 120, nullable: true })
   referrerHost: string | null;
-
-  /**
-   * Where the click was captured, when it came through the Redis Stream: `<stream entry id>/<index in the
-   * entry>`. Unique, so a redelivered entry is written once (`ON CONFLICT DO NOTHING`). Null for clicks
-   * written straight from the process's memory (embedded mode), which are never written twice.
-   */
-  @Column({ name: 'capture_key', type: 'varchar', length: 40, nullable: true })
-  captureKey?: string | null;
 }

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { ClicksRepository, NewClick } from './clicks.repository';
+import { ClicksRepository, NewClick, StreamEntry } from './clicks.repository';
 
 /** One click as it travels in a stream entry: link, epoch ms, visitor hash, bot (1/0), referrer host. */
 type WireClick = [string, number, string, 0 | 1, string | null];
@@ -23,6 +23,8 @@ export const RECLAIM_IDLE_MS = 5000;
 const RECLAIM_EVERY_MS = 2500;
 /** Consumers with nothing pending and idle this long (workers gone) are removed from the group. */
 const FORGET_CONSUMER_MS = 3_600_000;
+/** Written entries are remembered (to recognise one delivered again) at least this long, and forgotten hourly. */
+const FORGET_ENTRIES_AFTER_MS = 3_600_000;
 /** If Redis stays down, memory is bounded: past this the oldest unsent clicks are dropped (and logged). */
 const MAX_UNSENT = 200_000;
 
@@ -33,11 +35,12 @@ const MAX_UNSENT = 200_000;
  * turn go to Redis in one `XADD`, and only then are that turn's 302s written (`afterSend`): a click is on the
  * Redis socket before its answer leaves, at one command per turn rather than per request.
  *
- * Worker side: a consumer group reads entries, writes their clicks with `ClicksRepository.insertMany` (one
- * transaction; the key `<entry id>/<index>` makes the write idempotent, rollups included), and only after
- * the commit acknowledges and deletes the entries (`XACK` + `XDEL`). A worker killed mid-batch leaves its
- * entries pending; another worker takes them over with `XAUTOCLAIM` and writes them again, which changes
- * nothing for the clicks already committed.
+ * Worker side: a consumer group reads entries, writes their clicks with `ClicksRepository.insertEntries` (one
+ * transaction that also records the entry ids in `click_stream_entry`, so the write is idempotent, rollups
+ * included), and only after the commit acknowledges and deletes the entries (`XACK` + `XDEL`). A worker killed
+ * mid-batch leaves its entries pending; another worker takes them over with `XAUTOCLAIM` and writes them again,
+ * which changes nothing for the entries already committed. Recorded ids are forgotten once older than the oldest
+ * pending entry and an hour.
  *
  * Entries carry visitor hashes, never IP addresses: the API hashes at capture under the day's salt (already
  * in memory), so no raw IP is written to Redis, whose data may be persisted to disk (RDB/AOF) and may wait
@@ -61,6 +64,7 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
   private running?: Promise<void>;
   private stopping = false;
   private lastReclaim = 0;
+  private lastForget = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -185,6 +189,7 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         if (!grouped) grouped = (await this.ensureGroup(), true);
         if (Date.now() - this.lastReclaim >= RECLAIM_EVERY_MS) await this.reclaim();
+        if (Date.now() - this.lastForget >= FORGET_ENTRIES_AFTER_MS) await this.forgetWrittenEntries();
         const result = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, '>')) as
           | [string, [string, string[]][]][]
           | null;
@@ -249,7 +254,9 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Writes these entries' clicks (idempotently), then acknowledges and deletes the entries; returns how many clicks. */
   private async write(entries: [string, string[]][]): Promise<number> {
-    const clicks: NewClick[] = [];
+    const chunks: StreamEntry[][] = [[]];
+    let inChunk = 0;
+    let total = 0;
     for (const [id, fields] of entries) {
       const payload = fields[fields.indexOf('c') + 1];
       let wire: WireClick[];
@@ -259,13 +266,28 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
         this.logger.error({ msg: 'unreadable click entry skipped', id });
         continue;
       }
-      wire.forEach(([linkId, at, visitorHash, bot, referrerHost], i) =>
-        clicks.push({ linkId, occurredAt: new Date(at), visitorHash, isBot: bot === 1, referrerHost, captureKey: `${id}/${i}` }),
-      );
+      const clicks = wire.map(([linkId, at, visitorHash, bot, referrerHost]): NewClick => ({ linkId, occurredAt: new Date(at), visitorHash, isBot: bot === 1, referrerHost }));
+      // Transactions of about maxBatch clicks, each holding whole entries (an entry is written with its clicks or not at all).
+      if (inChunk > 0 && inChunk + clicks.length > this.clicks.maxBatch) chunks.push([]), (inChunk = 0);
+      chunks[chunks.length - 1].push({ id, clicks });
+      inChunk += clicks.length;
+      total += clicks.length;
     }
-    for (let i = 0; i < clicks.length; i += this.clicks.maxBatch) await this.clicks.insertMany(clicks.slice(i, i + this.clicks.maxBatch));
+    for (const chunk of chunks) await this.clicks.insertEntries(chunk);
     const ids = entries.map(([id]) => id);
     await this.writer!.multi().xack(this.key, GROUP, ...ids).xdel(this.key, ...ids).exec();
-    return clicks.length;
+    return total;
+  }
+
+  /**
+   * Forgets the entries written before any that could still be delivered: those older than the oldest pending
+   * one (and than an hour, whatever the clocks of Redis and this host say). An entry is pending until acknowledged.
+   */
+  private async forgetWrittenEntries(): Promise<void> {
+    this.lastForget = Date.now();
+    const [, oldestPending] = (await this.writer!.xpending(this.key, GROUP)) as [number, string | null, string | null, unknown];
+    const hourAgo = `${Date.now() - FORGET_ENTRIES_AFTER_MS}-0`;
+    const before = oldestPending && oldestPending < hourAgo ? oldestPending : hourAgo;
+    await this.clicks.forgetEntriesBefore(before);
   }
 }

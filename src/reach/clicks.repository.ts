@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { dbTime, Dialect, dialectOf } from '../database/sql';
+import { dbTime, Dialect, dialectOf, returnedRows } from '../database/sql';
 import { ClickEvent } from './click-event.entity';
 import { DAY_MS, utcDay } from './visitor-salts.service';
 
 export type NewClick = Omit<ClickEvent, 'id'>;
+
+/** The clicks of one Redis Stream entry, by its id. */
+export interface StreamEntry {
+  id: string;
+  clicks: NewClick[];
+}
 
 interface DayCounts {
   linkId: string;
@@ -32,9 +38,60 @@ export class ClicksRepository {
   async insertMany(clicks: NewClick[]): Promise<void> {
     if (clicks.length === 0) return;
     await this.dataSource.transaction(async (m) => {
-      const inserted = await this.insertEvents(m, clicks);
-      await this.addToRollups(m, inserted);
+      await this.insertEvents(m, clicks);
+      await this.addToRollups(m, clicks);
     });
+  }
+
+  /**
+   * Writes the clicks of Redis Stream entries not written before, and records those entries in the same
+   * transaction: an entry delivered again changes nothing, rollups included. Returns how many clicks were new.
+   * Two workers writing one entry at once: the second waits on the first's entry row and then skips it.
+   */
+  async insertEntries(entries: StreamEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    return this.dataSource.transaction(async (m) => {
+      const fresh = await this.claimEntries(m, entries.map((e) => e.id));
+      const clicks = entries.filter((e) => fresh.has(e.id)).flatMap((e) => e.clicks);
+      if (clicks.length > 0) {
+        await this.insertEvents(m, clicks);
+        await this.addToRollups(m, clicks);
+      }
+      return clicks.length;
+    });
+  }
+
+  /**
+   * Forgets the entries with ids before `id` (`<ms>-<seq>`, compared as text: right while epoch milliseconds
+   * have 13 digits, 2001–2286). Only for entries that can no longer be delivered again.
+   */
+  async forgetEntriesBefore(id: string): Promise<number> {
+    const d = dialectOf(this.dataSource.manager);
+    const result: unknown = await this.dataSource.query(`DELETE FROM click_stream_entry WHERE entry_id < ${params(d)(1)} RETURNING entry_id`, [id]);
+    return returnedRows(result).length;
+  }
+
+  /** Records these entry ids (in id order, so concurrent writers lock them in one order) and returns those that were new. */
+  private async claimEntries(m: EntityManager, ids: string[]): Promise<Set<string>> {
+    const sorted = [...new Set(ids)].sort();
+    const fresh = new Set<string>();
+    if (dialectOf(m) === 'postgres') {
+      const rows: { entry_id: string }[] = await m.query(
+        `INSERT INTO click_stream_entry (entry_id) SELECT unnest($1::varchar[]) ON CONFLICT DO NOTHING RETURNING entry_id`,
+        [sorted],
+      );
+      for (const r of rows) fresh.add(r.entry_id);
+      return fresh;
+    }
+    for (let i = 0; i < sorted.length; i += 500) {
+      const chunk = sorted.slice(i, i + 500);
+      const rows: { entry_id: string }[] = await m.query(
+        `INSERT INTO click_stream_entry (entry_id) VALUES ${chunk.map(() => '(?)').join(', ')} ON CONFLICT DO NOTHING RETURNING entry_id`,
+        chunk,
+      );
+      for (const r of rows) fresh.add(r.entry_id);
+    }
+    return fresh;
   }
 
   /**
@@ -103,7 +160,7 @@ export class ClicksRepository {
         `DELETE FROM click_event WHERE id IN (SELECT id FROM click_event WHERE occurred_at < ${p(1)} LIMIT 10000) RETURNING id`,
         [cutoff],
       );
-      const n = (result as unknown[]).length;
+      const n = returnedRows(result).length;
       deleted += n;
       if (n < 10000) break;
     }
@@ -111,33 +168,25 @@ export class ClicksRepository {
     return deleted;
   }
 
-  /**
-   * Writes the events and returns those actually inserted: a click with a `captureKey` already in the table
-   * (a redelivered stream entry) is skipped, so the rollups only count it once.
-   */
-  private async insertEvents(m: EntityManager, clicks: NewClick[]): Promise<NewClick[]> {
-    const keyed = clicks.some((c) => c.captureKey);
-    const onConflict = keyed ? 'ON CONFLICT (capture_key) DO NOTHING RETURNING capture_key' : '';
-    let rows: { capture_key: string | null }[];
+  private async insertEvents(m: EntityManager, clicks: NewClick[]): Promise<void> {
     if (dialectOf(m) === 'postgres') {
       // One JSON document (native JSON.stringify) rather than five text arrays that pg escapes value by value.
-      rows = await m.query(
-        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host, capture_key)
-         SELECT l, to_timestamp(t / 1000.0), v, b, r, k
-         FROM json_to_recordset($1::json) AS x(l uuid, t bigint, v varchar, b boolean, r varchar, k varchar) ${onConflict}`,
-        [JSON.stringify(clicks.map((c) => ({ l: c.linkId, t: c.occurredAt.getTime(), v: c.visitorHash, b: c.isBot, r: c.referrerHost, k: c.captureKey ?? null })))],
+      await m.query(
+        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host)
+         SELECT l, to_timestamp(t / 1000.0), v, b, r
+         FROM json_to_recordset($1::json) AS x(l uuid, t bigint, v varchar, b boolean, r varchar)`,
+        [JSON.stringify(clicks.map((c) => ({ l: c.linkId, t: c.occurredAt.getTime(), v: c.visitorHash, b: c.isBot, r: c.referrerHost })))],
       );
-    } else {
-      // SQLite keeps datetimes as UTC text in TypeORM's format, booleans as 0/1.
-      const values = clicks.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-      rows = await m.query(
-        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host, capture_key) VALUES ${values} ${onConflict}`,
-        clicks.flatMap((c) => [c.linkId, dbTime('sqlite', c.occurredAt), c.visitorHash, c.isBot ? 1 : 0, c.referrerHost, c.captureKey ?? null]),
+      return;
+    }
+    // SQLite keeps datetimes as UTC text in TypeORM's format, booleans as 0/1.
+    for (let i = 0; i < clicks.length; i += 500) {
+      const chunk = clicks.slice(i, i + 500);
+      await m.query(
+        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((c) => [c.linkId, dbTime('sqlite', c.occurredAt), c.visitorHash, c.isBot ? 1 : 0, c.referrerHost]),
       );
     }
-    if (!keyed) return clicks;
-    const inserted = new Set(rows.map((r) => r.capture_key));
-    return clicks.filter((c) => !c.captureKey || inserted.has(c.captureKey));
   }
 
   /**
