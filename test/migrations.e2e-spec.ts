@@ -89,3 +89,45 @@ describe('migrations on PostgreSQL from several processes at once', () => {
     }
   });
 });
+
+describe.each(['postgres', 'sqlite'] as const)('the click stream entries migration on %s', (dialect) => {
+  const schema = uniqueSchema('migcse');
+  const dataDir = tempDataDir();
+  afterAll(async () => {
+    if (dialect === 'postgres') await dropSchema(schema);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('carries the entry ids of last week’s stream clicks over, so an entry pending at the upgrade is not written twice', async () => {
+    const options = buildDataSourceOptions({ databaseUrl: dialect === 'postgres' ? postgresUrlWithSchema(schema) : undefined, dataDir });
+    const all = options.migrations as (new () => unknown)[];
+    const upgrade = all.findIndex((m) => m.name === 'ClickStreamEntries1796530000000');
+    expect(upgrade).toBeGreaterThan(0);
+    const before = await new DataSource({ ...options, migrations: all.slice(0, upgrade) } as typeof options).initialize();
+    await runMigrations(before);
+    const p = (n: number) => (dialect === 'postgres' ? `$${n}` : '?');
+    const linkId = '00000000-0000-4000-8000-000000000001';
+    await before.query(`INSERT INTO tracked_link (id, code, target_path) VALUES (${p(1)}, 'mig-code-1', '/p/x')`, [linkId]);
+    const click = (key: string | null, at: Date) =>
+      before.query(
+        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, capture_key) VALUES (${p(1)}, ${p(2)}, 'v', ${dialect === 'postgres' ? 'false' : '0'}, ${p(3)})`,
+        [linkId, dialect === 'postgres' ? at.toISOString() : at.toISOString().replace('T', ' ').replace('Z', ''), key],
+      );
+    await click('1764900000000-0/0', new Date());
+    await click('1764900000000-0/1', new Date());
+    await click('1764900000001-3/0', new Date());
+    await click('1760000000000-0/0', new Date(Date.now() - 30 * 86_400_000)); // long acknowledged
+    await click(null, new Date()); // written from memory (embedded mode)
+    await before.destroy();
+
+    const after = await new DataSource(options).initialize();
+    try {
+      await runMigrations(after);
+      const ids = (await after.query(`SELECT entry_id FROM click_stream_entry ORDER BY entry_id`)).map((r: { entry_id: string }) => r.entry_id);
+      expect(ids).toEqual(['1764900000000-0', '1764900000001-3']);
+      expect(Number((await after.query(`SELECT COUNT(*) AS n FROM click_event`))[0].n)).toBe(5);
+    } finally {
+      await after.destroy();
+    }
+  });
+});
