@@ -23,8 +23,10 @@ export const RECLAIM_IDLE_MS = 5000;
 const RECLAIM_EVERY_MS = 2500;
 /** Consumers with nothing pending and idle this long (workers gone) are removed from the group. */
 const FORGET_CONSUMER_MS = 3_600_000;
-/** Written entries are remembered (to recognise one delivered again) at least this long, and forgotten hourly. */
+/** Written entries are remembered (to recognise one delivered again) at least this long (whatever Redis's clock says)… */
 const FORGET_ENTRIES_AFTER_MS = 3_600_000;
+/** …and those older than that and than the oldest pending entry are forgotten this often. */
+const FORGET_EVERY_MS = 300_000;
 /** If Redis stays down, memory is bounded: past this the oldest unsent clicks are dropped (and logged). */
 const MAX_UNSENT = 200_000;
 
@@ -40,7 +42,7 @@ const MAX_UNSENT = 200_000;
  * included), and only after the commit acknowledges and deletes the entries (`XACK` + `XDEL`). A worker killed
  * mid-batch leaves its entries pending; another worker takes them over with `XAUTOCLAIM` and writes them again,
  * which changes nothing for the entries already committed. Recorded ids are forgotten once older than the oldest
- * pending entry and an hour.
+ * pending entry and an hour (every 5 minutes).
  *
  * Entries carry visitor hashes, never IP addresses: the API hashes at capture under the day's salt (already
  * in memory), so no raw IP is written to Redis, whose data may be persisted to disk (RDB/AOF) and may wait
@@ -189,7 +191,7 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         if (!grouped) grouped = (await this.ensureGroup(), true);
         if (Date.now() - this.lastReclaim >= RECLAIM_EVERY_MS) await this.reclaim();
-        if (Date.now() - this.lastForget >= FORGET_ENTRIES_AFTER_MS) await this.forgetWrittenEntries();
+        if (Date.now() - this.lastForget >= FORGET_EVERY_MS) await this.forgetWrittenEntries();
         const result = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, '>')) as
           | [string, [string, string[]][]][]
           | null;

@@ -66,9 +66,18 @@ export class ClicksRepository {
    * have 13 digits, 2001–2286). Only for entries that can no longer be delivered again.
    */
   async forgetEntriesBefore(id: string): Promise<number> {
-    const d = dialectOf(this.dataSource.manager);
-    const result: unknown = await this.dataSource.query(`DELETE FROM click_stream_entry WHERE entry_id < ${params(d)(1)} RETURNING entry_id`, [id]);
-    return returnedRows(result).length;
+    const p = params(dialectOf(this.dataSource.manager));
+    let forgotten = 0;
+    // In chunks, as the raw-event retention: a busy hour can leave many entries, and no statement should hold locks for long.
+    for (;;) {
+      const result: unknown = await this.dataSource.query(
+        `DELETE FROM click_stream_entry WHERE entry_id IN (SELECT entry_id FROM click_stream_entry WHERE entry_id < ${p(1)} LIMIT 10000) RETURNING entry_id`,
+        [id],
+      );
+      const n = returnedRows(result).length;
+      forgotten += n;
+      if (n < 10000) return forgotten;
+    }
   }
 
   /** Records these entry ids (in id order, so concurrent writers lock them in one order) and returns those that were new. */
