@@ -67,16 +67,20 @@ export class ClicksRepository {
    */
   async forgetEntriesBefore(id: string): Promise<number> {
     const p = params(dialectOf(this.dataSource.manager));
-    let forgotten = 0;
-    // In chunks, as the raw-event retention: a busy hour can leave many entries, and no statement should hold locks for long.
+    return this.deleteInChunks('click_stream_entry', 'entry_id', `entry_id < ${p(1)}`, [id]);
+  }
+
+  /**
+   * Deletes the rows of `table` that match `where`, 10,000 at a time, so that no single statement holds locks
+   * for long; returns how many.
+   */
+  private async deleteInChunks(table: string, key: string, where: string, values: unknown[]): Promise<number> {
+    let deleted = 0;
     for (;;) {
-      const result: unknown = await this.dataSource.query(
-        `DELETE FROM click_stream_entry WHERE entry_id IN (SELECT entry_id FROM click_stream_entry WHERE entry_id < ${p(1)} LIMIT 10000) RETURNING entry_id`,
-        [id],
-      );
+      const result: unknown = await this.dataSource.query(`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT 10000) RETURNING ${key}`, values);
       const n = returnedRows(result).length;
-      forgotten += n;
-      if (n < 10000) return forgotten;
+      deleted += n;
+      if (n < 10000) return deleted;
     }
   }
 
@@ -163,16 +167,7 @@ export class ClicksRepository {
     const d = dialectOf(this.dataSource.manager);
     const p = params(d);
     const cutoff = dbTime(d, new Date(`${day}T00:00:00Z`));
-    let deleted = 0;
-    for (;;) {
-      const result: unknown = await this.dataSource.query(
-        `DELETE FROM click_event WHERE id IN (SELECT id FROM click_event WHERE occurred_at < ${p(1)} LIMIT 10000) RETURNING id`,
-        [cutoff],
-      );
-      const n = returnedRows(result).length;
-      deleted += n;
-      if (n < 10000) break;
-    }
+    const deleted = await this.deleteInChunks('click_event', 'id', `occurred_at < ${p(1)}`, [cutoff]);
     await this.dataSource.query(`DELETE FROM reach_visitor_day WHERE day < ${p(1)}`, [day]);
     return deleted;
   }
