@@ -270,7 +270,10 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
       }
       const clicks = wire.map(([linkId, at, visitorHash, bot, referrerHost]): NewClick => ({ linkId, occurredAt: new Date(at), visitorHash, isBot: bot === 1, referrerHost }));
       // Transactions of about maxBatch clicks, each holding whole entries (an entry is written with its clicks or not at all).
-      if (inChunk > 0 && inChunk + clicks.length > this.clicks.maxBatch) chunks.push([]), (inChunk = 0);
+      if (inChunk > 0 && inChunk + clicks.length > this.clicks.maxBatch) {
+        chunks.push([]);
+        inChunk = 0;
+      }
       chunks[chunks.length - 1].push({ id, clicks });
       inChunk += clicks.length;
       total += clicks.length;
