@@ -65,6 +65,20 @@ describe.each(['postgres', 'sqlite'] as const)('migrations on %s', (dialect) => 
     });
     expect(plan).toMatch(dialect === 'sqlite' ? /COVERING INDEX ix_reach_daily_recommendation_cover/ : /Index Only Scan using ix_reach_daily_recommendation_cover/);
   });
+
+  it('finds raw click events by time through an index (retention, reach:rebuild), and keeps no per-link index on them', async () => {
+    const sql = `SELECT id FROM click_event WHERE occurred_at < '2026-01-01' LIMIT 10000`;
+    const plan = await dataSource.transaction(async (m) => {
+      if (dialect === 'sqlite') return JSON.stringify(await m.query(`EXPLAIN QUERY PLAN ${sql}`));
+      await m.query('SET LOCAL enable_seqscan = off');
+      return JSON.stringify(await m.query(`EXPLAIN ${sql}`));
+    });
+    expect(plan).toMatch(dialect === 'sqlite' ? /USING (COVERING )?INDEX ix_click_event_time/ : /Bitmap Index Scan on ix_click_event_time/);
+    const indexes = dialect === 'sqlite'
+      ? await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'click_event' AND name NOT LIKE 'sqlite_%'`)
+      : await dataSource.query(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'click_event' AND schemaname = current_schema() AND indexname NOT LIKE 'PK_%'`);
+    expect(indexes.map((i: { name: string }) => i.name)).toEqual(['ix_click_event_time']);
+  });
 });
 
 describe('migrations on PostgreSQL from several processes at once', () => {
