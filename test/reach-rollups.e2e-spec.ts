@@ -177,6 +177,18 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     expect(await expired()).toBe(0);
   });
 
+  it('stores each click as given: the time to the millisecond, the bot flag, and the referrer host even with characters the bulk format escapes', async () => {
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/copy' }));
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 2, 3, 4, 5, ms));
+    const hosts = [null, 'news.example.com', 'tab\there', 'back\\slash\\N', 'line\nbreak\rreturn', 'ünïcode.example', '\\N'];
+    const given = hosts.map((referrerHost, i) => ({ linkId: link.id, occurredAt: at(i * 111), visitorHash: `${i}`.padStart(32, 'f'), isBot: i % 2 === 1, referrerHost }));
+    await t.app.get(ClicksRepository).insertEntries([{ id: `${Date.now()}-7`, clicks: given }]);
+    const stored = await db.getRepository(ClickEvent).find({ where: { linkId: link.id }, order: { occurredAt: 'ASC' } });
+    expect(stored.map((e) => ({ linkId: e.linkId, occurredAt: e.occurredAt.toISOString(), visitorHash: e.visitorHash, isBot: e.isBot, referrerHost: e.referrerHost }))).toEqual(
+      given.map((c) => ({ ...c, occurredAt: c.occurredAt.toISOString() })),
+    );
+  });
+
   it('keys click events with 64-bit ids and indexes tracked links by location (what reports filter on)', async () => {
     if (dialect === 'postgres') {
       const [{ data_type }] = await db.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'click_event' AND column_name = 'id'`);
