@@ -7,7 +7,11 @@
  * the database by a separate `worker` process. `--sqlite`: the embedded default (one process, clicks in
  * memory, flushed every second), where a SIGKILL may lose the last second's clicks (reported, not failed).
  *
- *   npm run bench:redirect [-- --seconds 10 --connections 64 --sqlite]
+ * The two servers take turns (`--rounds`, each `--seconds` long per server) and each round's figures are set
+ * side by side: on a shared machine the load drifts over a minute, and a drift between two long phases would
+ * read as a difference between the servers. The ratios are the median round's.
+ *
+ *   npm run bench:redirect [-- --seconds 10 --rounds 3 --connections 64 --sqlite]
  */
 import autocannon from 'autocannon';
 import { ChildProcess } from 'node:child_process';
@@ -22,11 +26,13 @@ import { fmt, startChild, stopChild } from './support';
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '64' },
     sqlite: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 const sqlite = values.sqlite;
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
@@ -92,8 +98,8 @@ async function main() {
     // Warm both up (JIT, connection pools, link cache), then measure each in turn.
     await load(bareUrl, { duration: 2 });
     await load(appUrl, { duration: 2 });
-    const base = await load(bareUrl, { duration: seconds });
-    const ours = await load(appUrl, { duration: seconds });
+    const turns: { base: Load; ours: Load }[] = [];
+    for (let r = 0; r < rounds; r++) turns.push({ base: await load(bareUrl, { duration: seconds }), ours: await load(appUrl, { duration: seconds }) });
     // Then a fixed number of visits, every one answered, to check that each was recorded once.
     const answered = (await load(`http://127.0.0.1:${ready.port}/r/${ready.countedCode}`, { amount: 20_000 }, true)).redirects;
     if (sqlite) await stopChild(app.child); // the app flushes its click buffer on shutdown
@@ -109,10 +115,15 @@ async function main() {
     const crashRecorded = await count(ready.crashLinkId);
     const missing = crash.mustHave.filter((host) => !crashRecorded.hosts.has(host)).length;
 
-    const ratio = ours.rps / base.rps;
-    const p99Ratio = ours.p99 / Math.max(base.p99, 1);
+    const ratio = median(turns.map((t) => t.ours.rps / t.base.rps));
+    const p99Ratio = median(turns.map((t) => t.ours.p99 / Math.max(t.base.p99, 1)));
+    const base = { rps: median(turns.map((t) => t.base.rps)), p99: median(turns.map((t) => t.base.p99)) };
+    const ours = { rps: median(turns.map((t) => t.ours.rps)), p99: median(turns.map((t) => t.ours.p99)) };
     const once = recorded.total === answered && recorded.distinct === answered;
     const crashOnce = missing === 0 && crashRecorded.total === crashRecorded.distinct;
+    for (const [i, t] of turns.entries()) {
+      console.log(`round ${i + 1}: bare http ${fmt(t.base.rps)} req/s, p99 ${t.base.p99} ms; goodword ${fmt(t.ours.rps)} req/s, p99 ${t.ours.p99} ms → ${fmt(t.ours.rps / t.base.rps, 2)}×`);
+    }
     console.log(`bare http: ${fmt(base.rps)} req/s, p99 ${base.p99} ms`);
     console.log(`goodword : ${fmt(ours.rps)} req/s, p99 ${ours.p99} ms (${sqlite ? 'SQLite, clicks in memory' : 'PostgreSQL, clicks durable in a Redis Stream'})`);
     console.log(
@@ -123,7 +134,7 @@ async function main() {
     );
     console.log(
       `redirect: ${fmt(ours.rps)} req/s, p99 ${ours.p99} ms — ${fmt(ratio, 2)}× bare http (target ≥ 0.6×), ` +
-        `p99 ${fmt(p99Ratio, 2)}× (target ≤ 2×); clicks recorded ${fmt(recorded.total)} of ${fmt(answered)}` +
+        `p99 ${fmt(p99Ratio, 2)}× (target ≤ 2×; median of ${rounds} rounds); clicks recorded ${fmt(recorded.total)} of ${fmt(answered)}` +
         (once ? ' exactly once' : ' — CLICKS LOST OR DOUBLED') +
         (sqlite ? '' : `; through a SIGKILL: ${crashOnce ? 'every visit once' : 'CLICKS LOST OR DOUBLED'}`),
     );
@@ -227,3 +238,8 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
