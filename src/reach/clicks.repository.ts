@@ -5,11 +5,14 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { dbTime, Dialect, dialectOf, returnedRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, returnedRows, sqliteRows } from '../database/sql';
 import { ClickEvent } from './click-event.entity';
 import { DAY_MS, utcDay } from './visitor-salts.service';
 
 export type NewClick = Omit<ClickEvent, 'id'>;
+
+/** Rows per multi-row SQLite statement here (at most 5 values each: well under its parameter limit). */
+const SQLITE_ROWS = 500;
 
 /** The clicks of one Redis Stream entry, by its id. */
 export interface StreamEntry {
@@ -36,7 +39,7 @@ export class ClicksRepository {
 
   /** How many rows one `insertMany` call may take (SQLite binds each value; PostgreSQL binds one array per column). */
   get maxBatch(): number {
-    return this.dataSource.options.type === 'postgres' ? 5000 : 500;
+    return this.dataSource.options.type === 'postgres' ? 5000 : SQLITE_ROWS;
   }
 
   async insertMany(clicks: NewClick[]): Promise<void> {
@@ -100,10 +103,9 @@ export class ClicksRepository {
       for (const r of rows) fresh.add(r.entry_id);
       return fresh;
     }
-    for (let i = 0; i < sorted.length; i += 500) {
-      const chunk = sorted.slice(i, i + 500);
+    for (const chunk of chunks(sorted, SQLITE_ROWS)) {
       const rows: { entry_id: string }[] = await m.query(
-        `INSERT INTO click_stream_entry (entry_id) VALUES ${chunk.map(() => '(?)').join(', ')} ON CONFLICT DO NOTHING RETURNING entry_id`,
+        `INSERT INTO click_stream_entry (entry_id) VALUES ${sqliteRows(chunk.length, 1)} ON CONFLICT DO NOTHING RETURNING entry_id`,
         chunk,
       );
       for (const r of rows) fresh.add(r.entry_id);
@@ -185,10 +187,9 @@ export class ClicksRepository {
       return;
     }
     // SQLite keeps datetimes as UTC text in TypeORM's format, booleans as 0/1.
-    for (let i = 0; i < clicks.length; i += 500) {
-      const chunk = clicks.slice(i, i + 500);
+    for (const chunk of chunks(clicks, SQLITE_ROWS)) {
       await m.query(
-        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO click_event (link_id, occurred_at, visitor_hash, is_bot, referrer_host) VALUES ${sqliteRows(chunk.length, 5)}`,
         chunk.flatMap((c) => [c.linkId, dbTime('sqlite', c.occurredAt), c.visitorHash, c.isBot ? 1 : 0, c.referrerHost]),
       );
     }
@@ -225,10 +226,9 @@ export class ClicksRepository {
       for (const sql of rollupUpserts(source, (column) => `${column}::text`)) await m.query(sql, [json]);
       return;
     }
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
+    for (const chunk of chunks(rows, SQLITE_ROWS)) {
       const source = `(SELECT column1 AS day, column2 AS link_id, column3 AS human_clicks, column4 AS unique_visitors, column5 AS bot_hits
-                         FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')})) AS x`;
+                         FROM (VALUES ${sqliteRows(chunk.length, 5)})) AS x`;
       const values = chunk.flatMap((r) => [r.day, r.linkId, r.humanClicks, r.uniqueVisitors, r.botHits]);
       for (const sql of rollupUpserts(source, (column) => column)) await m.query(sql, values);
     }
@@ -246,11 +246,10 @@ export class ClicksRepository {
       );
     }
     const inserted: { link_id: string; day: string }[] = [];
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
+    for (const chunk of chunks(rows, SQLITE_ROWS)) {
       inserted.push(
         ...((await m.query(
-          `INSERT INTO reach_visitor_day (link_id, day, visitor_hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}
+          `INSERT INTO reach_visitor_day (link_id, day, visitor_hash) VALUES ${sqliteRows(chunk.length, 3)}
            ON CONFLICT DO NOTHING RETURNING link_id, day`,
           chunk.flatMap((r) => [r.l, r.d, r.v]),
         )) as { link_id: string; day: string }[]),
