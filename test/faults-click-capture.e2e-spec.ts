@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { DataSource } from 'typeorm';
 import { ClicksRepository, NewClick, StreamEntry } from '../src/reach/clicks.repository';
+import { forgettableBefore } from '../src/reach/click-stream';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { deleteRedisKeys, sleep, waitFor } from './fakes/jobs-fixtures';
 import { insertShare } from './factories/shares';
@@ -236,5 +237,11 @@ describe.each(['postgres', 'sqlite'] as const)('a redelivered batch of clicks on
     const remembered = (await db.query(`SELECT entry_id FROM click_stream_entry ORDER BY entry_id`)).map((r: { entry_id: string }) => r.entry_id);
     expect(remembered).toEqual(['1700000000001-0', '1700000000002-0']);
     expect((await state()).events).toBe(5);
+
+    // With entry 1700000000003-9 still pending, its millisecond's later entries (-10 sorts before -9 as text) stay.
+    await clicks.insertEntries(['1700000000003-1', '1700000000003-10', '1700000000003-9'].map((id) => ({ id, clicks: [click('c')] })));
+    expect(await clicks.forgetEntriesBefore(forgettableBefore('1700000000003-9', Date.now()))).toBe(2);
+    const kept = (await db.query(`SELECT entry_id FROM click_stream_entry`)).map((r: { entry_id: string }) => r.entry_id).sort();
+    expect(kept).toEqual(['1700000000003-1', '1700000000003-10', '1700000000003-9']);
   });
 });

@@ -291,8 +291,17 @@ export class ClickStream implements OnApplicationBootstrap, OnApplicationShutdow
   private async forgetWrittenEntries(): Promise<void> {
     this.lastForget = Date.now();
     const [, oldestPending] = (await this.writer!.xpending(this.key, GROUP)) as [number, string | null, string | null, unknown];
-    const hourAgo = `${Date.now() - FORGET_ENTRIES_AFTER_MS}-0`;
-    const before = oldestPending && oldestPending < hourAgo ? oldestPending : hourAgo;
-    await this.clicks.forgetEntriesBefore(before);
+    await this.clicks.forgetEntriesBefore(forgettableBefore(oldestPending, Date.now()));
   }
+}
+
+/**
+ * Below which stream entry id the recorded entries may be forgotten: those older than an hour, but none from the
+ * millisecond of the oldest entry still pending on (it may yet be delivered again, and must then be recognised).
+ * Ids are `<ms>-<seq>` and the database compares them as text, which orders the milliseconds (13 digits from 2001
+ * to 2286) but not the sequence (`-10` before `-9`): so the bound is always a millisecond's first id, `<ms>-0`.
+ */
+export function forgettableBefore(oldestPending: string | null, now: number): string {
+  const pendingMs = oldestPending ? Number(oldestPending.split('-')[0]) : Infinity;
+  return `${Math.min(pendingMs, now - FORGET_ENTRIES_AFTER_MS)}-0`;
 }
