@@ -260,7 +260,7 @@ export class ReachReportReadModel {
     const where = (p: SqlParams, days = range) =>
       `d.day >= ${p.add(days.from)} AND d.day <= ${p.add(days.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}`;
     const parts = [
-      (p: SqlParams) => this.cutsSql(p, `${this.reachRollup(scope)} d`, { day: ['d.day'], location: ['d.location_id'] }, sums, where, true, 2),
+      (p: SqlParams) => this.cutsSql(p, `${this.reachRollup(scope)} d`, { day: 'd.day', location: 'd.location_id' }, sums, where, true, 2),
       ...this.shareCuts(scope, range, sums, where),
     ];
     const narrow = scope.campaignId !== undefined || scope.locationIds?.length === 1;
@@ -305,7 +305,7 @@ export class ReachReportReadModel {
                   sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors`;
     const where = (p: SqlParams) =>
       `f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}`;
-    const rows = await this.cuts('feedback_response f', { day: [day], location: ['f.location_id'], touchpoint: ['f.touchpoint'] }, sums, where, false);
+    const rows = await this.cuts('feedback_response f', { day, location: 'f.location_id', touchpoint: 'f.touchpoint' }, sums, where, false);
     const cuts: FeedbackCuts = { day: [], location: [], touchpoint: [] };
     for (const r of rows) {
       cuts[r.kind as keyof FeedbackCuts].push({
@@ -325,7 +325,7 @@ export class ReachReportReadModel {
       `r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`;
     const rows = await this.cuts(
       'recommendation r',
-      { day: [day], campaign: ['r.campaign_id'], location: ['r.location_id'] },
+      { day, campaign: 'r.campaign_id', location: 'r.location_id' },
       'count(*) AS n, sum(CASE WHEN r.reward_accepted THEN 1 ELSE 0 END) AS opted',
       where,
     );
@@ -337,44 +337,33 @@ export class ReachReportReadModel {
     return cuts;
   }
 
-  /** `sums` of `from` grouped by each of `by` (and in total when `total`), as rows `{ kind, k0, k1, …, …sums }`. */
-  private async cuts(from: string, by: Record<string, CutColumn[]>, sums: string, where: (p: SqlParams) => string, total = true): Promise<CutRow[]> {
+  /** `sums` of `from` grouped by each of `by` (and in total when `total`), as rows `{ kind, k0, …sums }`. */
+  private async cuts(from: string, by: Record<string, CutColumn>, sums: string, where: (p: SqlParams) => string, total = true): Promise<CutRow[]> {
     return (await this.rows((p) => this.cutsSql(p, from, by, sums, where, total))) as CutRow[];
   }
 
   /**
-   * The select behind `cuts`: a row per group of each grouping in `by` (named by its kind; a grouping is one or
-   * more columns, returned as text in `k0`, `k1`, … in their order) and a `total` row. `keys`: how many key
-   * columns to return at least (to line up with other selects in a UNION ALL).
+   * The select behind `cuts`: a row per group of each grouping in `by` (named by its kind, its key as text in
+   * `k0`) and a `total` row. `keys`: how many key columns to return (`k1`, … are null), to line up with other
+   * selects in a UNION ALL.
    */
-  private cutsSql(p: SqlParams, from: string, by: Record<string, CutColumn[]>, sums: string, where: (p: SqlParams) => string, total = true, keys = 0): string {
+  private cutsSql(p: SqlParams, from: string, by: Record<string, CutColumn>, sums: string, where: (p: SqlParams) => string, total = true, keys = 1): string {
     const pg = dialectOf(this.manager) === 'postgres';
-    const cuts = Object.entries(by).map(([kind, columns]) => ({
-      kind,
-      columns: columns.map((c) => (typeof c === 'string' ? { group: c, select: pg ? `${c}::text` : c } : c)),
-    }));
-    const width = Math.max(keys, ...cuts.map((c) => c.columns.length));
-    const slots = Array.from({ length: width }, (_, i) => i);
+    const cuts = Object.entries(by).map(([kind, c]) => (typeof c === 'string' ? { kind, group: c, select: pg ? `${c}::text` : c } : { kind, ...c }));
+    const padding = Array.from({ length: keys - 1 }, (_, i) => `, NULL AS k${i + 1}`).join('');
     if (pg) {
       // GROUPING(a, b, …) has a bit per argument, the first the highest, set when that argument isn't grouped:
-      // a grouping's rows read the bits of the columns it leaves out.
-      const grouped = [...new Set(cuts.flatMap((c) => c.columns.map((column) => column.group)))];
-      const grouping = `GROUPING(${grouped.join(', ')})`;
-      const mask = (cut: (typeof cuts)[number]) =>
-        grouped.reduce((m, g, i) => (cut.columns.some((c) => c.group === g) ? m : m | (1 << (grouped.length - 1 - i))), 0);
-      const kind = `CASE ${grouping} ${cuts.map((c) => `WHEN ${mask(c)} THEN '${c.kind}'`).join(' ')} ELSE 'total' END AS kind`;
-      const key = (i: number) => {
-        const whens = cuts.filter((c) => i < c.columns.length).map((c) => `WHEN ${mask(c)} THEN ${c.columns[i].select}`);
-        return whens.length ? `CASE ${grouping} ${whens.join(' ')} END AS k${i}` : `NULL AS k${i}`;
-      };
-      return `SELECT ${kind}, ${slots.map(key).join(', ')}, ${sums} FROM ${from} WHERE ${where(p)}
-               GROUP BY GROUPING SETS (${cuts.map((c) => `(${c.columns.map((column) => column.group).join(', ')})`).join(', ')}${total ? ', ()' : ''})`;
+      // the rows of the set grouped by argument i read all bits set but bit i.
+      const grouping = `GROUPING(${cuts.map((c) => c.group).join(', ')})`;
+      const when = (then: (c: (typeof cuts)[number]) => string) =>
+        cuts.map((c, i) => `WHEN ${((1 << cuts.length) - 1) ^ (1 << (cuts.length - 1 - i))} THEN ${then(c)}`).join(' ');
+      return `SELECT CASE ${grouping} ${when((c) => `'${c.kind}'`)} ELSE 'total' END AS kind, CASE ${grouping} ${when((c) => c.select)} END AS k0${padding}, ${sums}
+                FROM ${from} WHERE ${where(p)}
+               GROUP BY GROUPING SETS (${cuts.map((c) => `(${c.group})`).join(', ')}${total ? ', ()' : ''})`;
     }
-    const select = (kind: string, columns: { select: string }[]) =>
-      `SELECT '${kind}' AS kind, ${slots.map((i) => `${columns[i]?.select ?? 'NULL'} AS k${i}`).join(', ')}, ${sums} FROM ${from} WHERE ${where(p)}`;
     return [
-      ...cuts.map((c) => `${select(c.kind, c.columns)} GROUP BY ${c.columns.map((column) => column.group).join(', ')}`),
-      ...(total ? [select('total', [])] : []),
+      ...cuts.map((c) => `SELECT '${c.kind}' AS kind, ${c.select} AS k0${padding}, ${sums} FROM ${from} WHERE ${where(p)} GROUP BY ${c.group}`),
+      ...(total ? [`SELECT 'total' AS kind, NULL AS k0${padding}, ${sums} FROM ${from} WHERE ${where(p)}`] : []),
     ].join(' UNION ALL ');
   }
 
@@ -501,7 +490,7 @@ export class ReachReportReadModel {
 /** A column to cut by, or an expression to group by and its text to return. */
 type CutColumn = string | { group: string; select: string };
 
-/** A row of `cuts`: its kind and the key columns of its grouping. */
+/** A row of `cuts`: its kind and its grouping's key. */
 type CutRow = Record<string, unknown> & { kind: string; k0: unknown };
 
 const keyOf = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
