@@ -69,8 +69,9 @@ export class ClicksRepository {
   }
 
   /**
-   * Forgets the entries with ids before `id` (`<ms>-<seq>`, compared as text: right while epoch milliseconds
-   * have 13 digits, 2001–2286). Only for entries that can no longer be delivered again.
+   * Forgets the entries with ids before `id`, compared as text: pass a millisecond's first id, `<ms>-0`
+   * (`forgettableBefore`), as text orders the milliseconds (13 digits, 2001–2286) but not the sequence after them
+   * (`-10` before `-9`). Only for entries that can no longer be delivered again.
    */
   async forgetEntriesBefore(id: string): Promise<number> {
     const p = params(dialectOf(this.dataSource.manager));
