@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { AuditChain } from '../src/audit/audit-chain';
 import { AuditService } from '../src/audit/audit.service';
 import { cliActor } from '../src/common/actor';
+import { Readable } from 'node:stream';
+import { ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
 import { UsersService } from '../src/users/users.service';
 import { seedLocation, staffHeader } from './campaign-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
@@ -101,6 +103,30 @@ describe.each<Dialect>(['postgres', 'sqlite'])('audit log on %s', (dialect) => {
       clock.mockRestore();
     }
     expect(await chain.verify()).toMatchObject({ ok: true, unsealed: 0 });
+  });
+
+  it('a feedback import writes its consent rows already sealed, after rows other writers left unsealed', async () => {
+    const audit = t.app.get(AuditService);
+    await chain.seal();
+    await audit.record(cliActor('test'), { action: 'test.before_import' }); // an interactive writer's row: unsealed
+    const csv = [
+      'response_id,email,location_code,score,comment,responded_at,marketing_consent',
+      ...Array.from({ length: 30 }, (_, i) => `SEAL-${i},seal.${i}@example.com,DLR-001,${i % 11},"Said ""thanks"", ünïcode",2026-11-0${1 + (i % 9)}T10:00:00Z,${i % 3 ? 'yes' : 'no'}`),
+    ].join('\n');
+    const done = await t.app.get(ImportFeedbackUseCase).run({ source: 'cli', filename: 'sealed.csv', input: Readable.from([Buffer.from(csv)]), actor: cliActor('test') });
+    expect(done).toMatchObject({ accepted: 30 });
+
+    const rows: { action: string; seq: string | null }[] = await db.query(
+      `SELECT action, seq FROM audit_event WHERE action IN ('customer.consent_change', 'alert.create', 'test.before_import') ORDER BY created_at, id`,
+    );
+    const fromImport = rows.filter((r) => r.action !== 'test.before_import');
+    expect(fromImport.filter((r) => r.action === 'customer.consent_change')).toHaveLength(20);
+    expect(fromImport.every((r) => r.seq !== null)).toBe(true); // sealed with the batch, before any sealer ran
+    // Rows written one at a time stay with the sealer: the interactive one, and the import's summary row.
+    const unsealed: { action: string }[] = await db.query(`SELECT action FROM audit_event WHERE seq IS NULL ORDER BY action`);
+    expect(unsealed.map((r) => r.action)).toEqual(['feedback.import', 'test.before_import']);
+    expect(await chain.seal()).toBe(2); // they join the chain after the import's rows
+    expect(await chain.verify()).toMatchObject({ ok: true, unsealed: 0, rows: await count() });
   });
 
   it('refuses to change or remove a row in the database, and to seal a sealed row again', async () => {

@@ -2,7 +2,8 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Dialect, dialectOf } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { AuditEvent } from './audit-event.entity';
 
 /** The hash a chain starts from. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -26,6 +27,9 @@ interface RawAuditRow {
   subject_id: string | null;
   details: unknown;
 }
+
+/** A row written already sealed (`appendSealed`). */
+export type NewAuditRow = Pick<AuditEvent, 'id' | 'createdAt' | 'actorType' | 'actorId' | 'action' | 'subjectType' | 'subjectId' | 'details'>;
 
 /** Where a sealing call has got to: the last row it sealed, by `created_at` as selected and id. */
 interface SealCursor {
@@ -136,6 +140,58 @@ export class AuditChain implements OnModuleInit, OnModuleDestroy {
     return { sealed: seals.length, last: { createdAt: String(last.created_at), id: last.id } };
   }
 
+  /**
+   * Writes new rows already sealed, after the chain's head: for batch writers (imports, the webhook), whose
+   * thousands of consent rows would otherwise each be written twice (inserted, then updated by the sealer,
+   * every index entry again). Takes the sealer's lock, which is held until the caller's transaction ends: call
+   * it as the transaction's last statement, so other writers wait only for the insert and the commit.
+   */
+  async appendSealed(manager: EntityManager, rows: NewAuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const dialect = dialectOf(manager);
+    if (dialect === 'postgres') await manager.query(`SELECT pg_advisory_xact_lock(${SEAL_LOCK_KEY})`);
+    const [head] = await manager.query(`SELECT seq, hash FROM audit_event WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+    let seq = head ? Number(head.seq) : 0;
+    let prev: string = head?.hash ?? GENESIS_HASH;
+    const sealed = rows.map((row) => {
+      seq += 1;
+      // Hashed as the database gives the row back: created_at in its text form, details through JSON.
+      const details = row.details === null ? null : JSON.parse(JSON.stringify(row.details));
+      const hash = chainHash(prev, seq, {
+        id: row.id,
+        created_at: dialect === 'postgres' ? String(row.createdAt.getTime() * 1000) : dbTime(dialect, row.createdAt),
+        actor_type: row.actorType,
+        actor_id: row.actorId,
+        action: row.action,
+        subject_type: row.subjectType,
+        subject_id: row.subjectId,
+        details,
+      });
+      const seal = { ...row, details, seq, prev_hash: prev, hash };
+      prev = hash;
+      return seal;
+    });
+    if (dialect === 'postgres') {
+      await manager.query(
+        `INSERT INTO audit_event (id, created_at, actor_type, actor_id, action, subject_type, subject_id, details, seq, prev_hash, hash)
+         SELECT * FROM json_to_recordset($1::json) AS t(id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text,
+           "subjectType" text, "subjectId" text, details jsonb, seq bigint, prev_hash text, hash text)`,
+        [JSON.stringify(sealed)],
+      );
+      return;
+    }
+    const columns = 11;
+    for (const chunk of chunks(sealed, sqliteChunkSize(columns))) {
+      await manager.query(
+        `INSERT INTO audit_event (id, created_at, actor_type, actor_id, action, subject_type, subject_id, details, seq, prev_hash, hash) VALUES ${sqliteRows(chunk.length, columns)}`,
+        chunk.flatMap((r) => [
+          r.id, dbTime(dialect, r.createdAt), r.actorType, r.actorId, r.action, r.subjectType, r.subjectId,
+          r.details === null ? null : JSON.stringify(r.details), r.seq, r.prev_hash, r.hash,
+        ]),
+      );
+    }
+  }
+
   /** Walks the sealed chain in order; the first row that doesn't fit ends the walk. */
   async verify(): Promise<ChainReport> {
     const dialect = dialectOf(this.dataSource.manager);
@@ -169,7 +225,9 @@ function selectColumns(dialect: Dialect): string {
   return `id, seq, prev_hash, hash, ${createdAt} AS created_at, actor_type, actor_id, action, subject_type, subject_id, details`;
 }
 
-export function chainHash(prev: string, seq: number, row: RawAuditRow): string {
+type HashedContent = Pick<RawAuditRow, 'id' | 'created_at' | 'actor_type' | 'actor_id' | 'action' | 'subject_type' | 'subject_id' | 'details'>;
+
+export function chainHash(prev: string, seq: number, row: HashedContent): string {
   const details = typeof row.details === 'string' ? parseJson(row.details) : row.details;
   const content = JSON.stringify([seq, row.id, String(row.created_at), row.actor_type, row.actor_id, row.action, row.subject_type, row.subject_id, canonical(details ?? null)]);
   return createHash('sha256').update(prev).update(content).digest('hex');

@@ -39,7 +39,7 @@ export class AuditEvent {
   @JsonColumn({ nullable: true })
   details: Record<string, string | number | boolean | null | string[]> | null;
 
-  /** Position in the hash chain; null until the sealer reaches the row (within seconds). */
+  /** Position in the hash chain; null until the sealer reaches the row (within seconds), unless a batch writer wrote it sealed. */
   @Column({ type: 'bigint', nullable: true })
   seq: string | null;
 

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { uuid7 } from '../database/uuid7';
+import { AuditChain, NewAuditRow } from './audit-chain';
 import { AuditEvent } from './audit-event.entity';
 
 export interface AuditFilter {
@@ -29,20 +30,36 @@ export interface AuditEntry {
 /** Writes the append-only audit log. Pass the caller's transaction manager so the event commits with the change. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Transactions whose rows are held back and written sealed at their end (`sealedAtEnd`). */
+  private readonly heldBack = new WeakMap<EntityManager, NewAuditRow[]>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly chain: AuditChain,
+  ) {}
 
   async record(actor: Actor, entry: AuditEntry, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    // A time-ordered id and a millisecond time: events of the same second keep their order (SQLite's default is to the second).
-    await manager.insert(AuditEvent, {
-      id: uuid7(),
-      createdAt: new Date(),
-      actorType: actor.type,
-      actorId: actor.id,
-      action: entry.action,
-      subjectType: entry.subjectType ?? null,
-      subjectId: entry.subjectId ?? null,
-      details: entry.details ?? null,
-    });
+    const row = newRow(actor, entry, new Date());
+    const held = this.heldBack.get(manager);
+    if (held) held.push(row);
+    else await manager.insert(AuditEvent, row);
+  }
+
+  /**
+   * Runs a batch transaction's work with its audit rows held back, then writes them sealed into the chain as
+   * its last statement (`AuditChain.appendSealed`): `manager` is the transaction's. For batch writers only:
+   * the chain's lock is held from there to the commit, so interactive writers keep writing unsealed rows.
+   */
+  async sealedAtEnd<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+    const held: NewAuditRow[] = [];
+    this.heldBack.set(manager, held);
+    try {
+      const result = await work();
+      await this.chain.appendSealed(manager, held);
+      return result;
+    } finally {
+      this.heldBack.delete(manager);
+    }
   }
 
   /**
@@ -52,36 +69,26 @@ export class AuditService {
    */
   async recordMany(actor: Actor, entries: AuditEntry[], manager: EntityManager = this.dataSource.manager, at = new Date()): Promise<void> {
     if (entries.length === 0) return;
+    const rows = entries.map((entry) => newRow(actor, entry, at));
+    const held = this.heldBack.get(manager);
+    if (held) {
+      for (const row of rows) held.push(row);
+      return;
+    }
     if (dialectOf(manager) === 'postgres') {
       await manager.query(
         `INSERT INTO audit_event (id, created_at, actor_type, actor_id, action, subject_type, subject_id, details)
-         SELECT t.id, $2, $3, $4, t.action, t.subject_type, t.subject_id, t.details
-         FROM json_to_recordset($1::json) AS t(id uuid, action text, subject_type text, subject_id text, details jsonb)`,
-        [
-          JSON.stringify(
-            entries.map((e) => ({ id: uuid7(), action: e.action, subject_type: e.subjectType ?? null, subject_id: e.subjectId ?? null, details: e.details ?? null })),
-          ),
-          at.toISOString(),
-          actor.type,
-          actor.id,
-        ],
+         SELECT * FROM json_to_recordset($1::json)
+           AS t(id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text, "subjectType" text, "subjectId" text, details jsonb)`,
+        [JSON.stringify(rows)],
       );
       return;
     }
     const columns = 8;
-    for (const chunk of chunks(entries, sqliteChunkSize(columns))) {
+    for (const chunk of chunks(rows, sqliteChunkSize(columns))) {
       await manager.query(
         `INSERT INTO audit_event (id, created_at, actor_type, actor_id, action, subject_type, subject_id, details) VALUES ${sqliteRows(chunk.length, columns)}`,
-        chunk.flatMap((e) => [
-          uuid7(),
-          dbTime('sqlite', at),
-          actor.type,
-          actor.id,
-          e.action,
-          e.subjectType ?? null,
-          e.subjectId ?? null,
-          e.details ? JSON.stringify(e.details) : null,
-        ]),
+        chunk.flatMap((r) => [r.id, dbTime('sqlite', r.createdAt), r.actorType, r.actorId, r.action, r.subjectType, r.subjectId, r.details ? JSON.stringify(r.details) : null]),
       );
     }
   }
@@ -104,4 +111,18 @@ export class AuditService {
     if (filter.subjectId) query.andWhere('e.subjectId = :subjectId', { subjectId: filter.subjectId });
     return query.offset(filter.offset ?? 0).limit(Math.min(filter.limit ?? 100, 5000)).getMany();
   }
+}
+
+/** A time-ordered id and a millisecond time: events of the same second keep their order (SQLite's default is to the second). */
+function newRow(actor: Actor, entry: AuditEntry, at: Date): NewAuditRow {
+  return {
+    id: uuid7(),
+    createdAt: at,
+    actorType: actor.type,
+    actorId: actor.id,
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    details: entry.details ?? null,
+  };
 }

@@ -2,6 +2,7 @@ import { uuid7 } from '../database/uuid7';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { AudienceChanges } from '../customers/audience-changes';
 import { CustomersService, LatestResponse, NewCustomer } from '../customers/customers.service';
@@ -82,6 +83,7 @@ export class FeedbackIngestService {
     private readonly audience: AudienceChanges,
     private readonly suppression: SuppressionList,
     private readonly erasures: ErasureList,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -112,15 +114,18 @@ export class FeedbackIngestService {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.dataSource.manager.transaction(async (manager) => {
-          if (context.deferFlush && dialectOf(manager) === 'postgres') await manager.query('SET LOCAL synchronous_commit = off');
-          const outcome = located.length
-            ? await this.write(manager, located, ticket, context)
-            : { created: 0, updated: 0, unchanged: 0, alerts: 0, undated: 0, rejected: [] };
-          outcome.rejected = rejected;
-          await alsoInTransaction?.(manager, outcome);
-          return outcome;
-        });
+        // The batch's audit rows (consent changes, alerts) are written sealed as its last statement.
+        const outcome = await this.dataSource.manager.transaction((manager) =>
+          this.audit.sealedAtEnd(manager, async () => {
+            if (context.deferFlush && dialectOf(manager) === 'postgres') await manager.query('SET LOCAL synchronous_commit = off');
+            const outcome = located.length
+              ? await this.write(manager, located, ticket, context)
+              : { created: 0, updated: 0, unchanged: 0, alerts: 0, undated: 0, rejected: [] };
+            outcome.rejected = rejected;
+            await alsoInTransaction?.(manager, outcome);
+            return outcome;
+          }),
+        );
         if (outcome.alerts > 0) this.outbox.kick();
         // Committed: campaign audience counts cached in this process are out of date, and running
         // campaigns look for new promoters now (CampaignScheduler listens).
