@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,6 +6,7 @@ import { cliActor } from '../src/common/actor';
 import { CsvFormatError } from '../src/common/csv/csv-reader';
 import { IMPORT_BATCH_ROWS, ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case';
 import { clearFeedback, count, csv, csvRow, daysAgo, multipart, OTHER, OWN, seedStaff, snapshot, Staff } from './feedback-fixtures';
+import { runCli } from './support/processes';
 import { createTestApp, Dialect, TestApp } from './support/app';
 
 /** Nine good rows: two customers answer twice; three detractors are recent (alerts), one is old (no alert). */
@@ -78,18 +78,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
     await clearFeedback(db);
     const file = join(t.config.dataDir, 'feedback.csv');
     writeFileSync(file, GOOD);
-    const cli = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'feedback:import', file], {
-      cwd: join(__dirname, '..'),
-      env: {
-        PATH: process.env.PATH!,
-        DATA_DIR: t.config.dataDir,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}),
-      },
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    const cli = await runCli(['feedback:import', file], t.config, 60_000);
     expect(cli.stderr).toBe('');
     expect(cli.stdout).toContain('accepted 9, rejected 0 (created 9, updated 0, unchanged 0)');
     expect(cli.status).toBe(0);
@@ -343,18 +332,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
 
     const file = join(t.config.dataDir, 'untimed.csv');
     writeFileSync(file, 'response_id,email,location_code,score\nV-1,vic@example.com,' + OWN + ',10\n');
-    const cli = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'feedback:import', file], {
-      cwd: join(__dirname, '..'),
-      env: {
-        PATH: process.env.PATH!,
-        DATA_DIR: t.config.dataDir,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}),
-      },
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    const cli = await runCli(['feedback:import', file], t.config, 60_000);
     expect(cli.stdout).toContain('note: The file has no response-time column');
     expect(cli.status).toBe(0);
   });

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { ClicksRepository } from '../src/reach/clicks.repository';
@@ -9,6 +7,7 @@ import { ReachDaily, ReachLocationDaily, ReachLocationMonthly } from '../src/rea
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
 import { insertShare } from './factories/shares';
+import { runCli } from './support/processes';
 import { createTestApp, TestApp } from './support/app';
 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
@@ -105,18 +104,7 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     await db.query(`UPDATE reach_location_monthly SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
     await db.query(`DELETE FROM reach_visitor_day`);
 
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'reach:rebuild', '--from', dayBefore, '--to', dayOf], {
-      cwd: join(__dirname, '..'),
-      env: {
-        PATH: process.env.PATH!,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        DATA_DIR: t.config.dataDir,
-        ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}),
-      },
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    const result = await runCli(['reach:rebuild', '--from', dayBefore, '--to', dayOf], t.config, 60_000);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`reach rollups rebuilt for ${dayBefore} to ${dayOf}: ${live.length} link-days`);
@@ -136,13 +124,8 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     expect(await monthlyRollups()).toEqual(await linkRollupsByLocation(true));
   });
 
-  it('reach:rebuild refuses a malformed date', () => {
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'reach:rebuild', '--from', '2026-13-45', '--to', dayOf], {
-      cwd: join(__dirname, '..'),
-      env: { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: t.config.dataDir },
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+  it('reach:rebuild refuses a malformed date', async () => {
+    const result = await runCli(['reach:rebuild', '--from', '2026-13-45', '--to', dayOf], t.config, 60_000);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('a date is YYYY-MM-DD');
   });

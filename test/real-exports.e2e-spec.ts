@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { NO_SCORE_COLUMN_MESSAGE } from '../src/feedback/survey-export';
 import { count, OWN, seedStaff, Staff } from './feedback-fixtures';
+import { runCli } from './support/processes';
 import { createTestApp, TestApp } from './support/app';
 import { mappingOf, RealExport, realExports, xlsxCopyOf } from './support/real-exports';
 
@@ -48,13 +48,7 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     const of = (s: string) => Number(rows.find((r) => r.segment === s)?.n ?? 0);
     return { promoters: of('promoter'), passives: of('passive'), detractors: of('detractor') };
   };
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'feedback:import', ...args], {
-      cwd: join(__dirname, '..'),
-      env: { PATH: process.env.PATH!, DATA_DIR: t.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.config.databaseUrl! },
-      encoding: 'utf8',
-      timeout: 120000,
-    });
+  const cli = (...args: string[]) => runCli(['feedback:import', ...args], t.config);
 
   beforeAll(async () => {
     t = await createTestApp({ dialect: 'postgres' });
@@ -190,7 +184,7 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     const scored = realExports().filter((r) => r.meta.score_column);
     const real = scored.find((r) => r.meta.header_rows > 1) ?? scored[0];
     const e = real.meta.expected;
-    const refused = cli(real.path);
+    const refused = await cli(real.path);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain('--mapping MAPPING.json');
     expect(refused.stderr).toContain(`proposed mapping: {`);
@@ -198,10 +192,10 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
 
     const mappingFile = join(t.config.dataDir, 'mapping.json');
     writeFileSync(mappingFile, JSON.stringify(mappingOf(real)));
-    const first = cli(real.path, '--mapping', mappingFile, '--location', OWN, '--save-mapping', 'Tool export');
+    const first = await cli(real.path, '--mapping', mappingFile, '--location', OWN, '--save-mapping', 'Tool export');
     expect([first.status, first.stdout]).toEqual([0, expect.stringContaining(`accepted ${e.score_ok}`)]);
     // The next file from the same tool (here: the same one again), with no mapping and no location given.
-    const next = cli(real.path);
+    const next = await cli(real.path);
     expect(next.stdout).toContain('through the mapping saved as "Tool export"');
     expect([next.status, next.stdout]).toEqual([0, expect.stringContaining(`created 0, updated 0, unchanged ${e.score_ok}`)]);
 
@@ -214,7 +208,7 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     sheet.addRow(['XL-2', 'xl.two@example.com', OWN, 3, 'Slow', '2026-11-03T10:00:00Z']);
     const xlsxFile = join(t.config.dataDir, 'contract.xlsx');
     writeFileSync(xlsxFile, Buffer.from(await workbook.xlsx.writeBuffer()));
-    const xlsx = cli(xlsxFile);
+    const xlsx = await cli(xlsxFile);
     expect([xlsx.status, xlsx.stdout]).toEqual([0, expect.stringContaining('accepted 2, rejected 0 (created 2')]);
     expect(xlsx.stdout).toContain('by its column names');
     expect(await db.query(`SELECT response_id, score FROM feedback_response WHERE response_id LIKE 'XL-%' ORDER BY response_id`)).toEqual([
@@ -227,7 +221,7 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
     const mappingFile = join(t.config.dataDir, 'mapping.json');
     writeFileSync(mappingFile, JSON.stringify(mappingOf(google)));
-    const dry = cli(google.path, '--mapping', mappingFile, '--location', OWN, '--dry-run');
+    const dry = await cli(google.path, '--mapping', mappingFile, '--location', OWN, '--dry-run');
     expect(dry.stderr).toBe('');
     const e = google.meta.expected;
     expect(dry.stdout).toContain(`scores ${e.score_ok}: promoters ${e.promoters}, passives ${e.passives}, detractors ${e.detractors}; emails ${e.email_ok}`);
@@ -240,7 +234,7 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
       await db.query('DELETE FROM feedback_response');
       await db.query('DELETE FROM customer');
       writeFileSync(mappingFile, JSON.stringify(mappingOf(real)));
-      const run = cli(real.path, '--mapping', mappingFile, '--location', OWN);
+      const run = await cli(real.path, '--mapping', mappingFile, '--location', OWN);
       const m = real.meta.expected;
       if (!real.meta.score_column) {
         expect([real.file, run.stderr]).toEqual([real.file, expect.stringContaining(NO_SCORE_COLUMN_MESSAGE)]);

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { count, OWN, PASSWORD, seedStaff } from './feedback-fixtures';
+import { runCli } from './support/processes';
 import { createTestApp, TestApp } from './support/app';
 import { csrfTokenIn, FormBrowser } from './support/form-browser';
 import { mappingOf, realExports } from './support/real-exports';
@@ -89,11 +89,7 @@ describe('survey export mapping step (pages, sqlite)', () => {
     const mappingFile = join(t.config.dataDir, 'sudzilla-mapping.json');
     writeFileSync(mappingFile, JSON.stringify({ score: google.meta.score_column, respondedAt: 'Timestamp', dateFormat: 'M/d/yyyy H:mm:ss' }));
     await db.query('DELETE FROM saved_mapping');
-    const run = spawnSync(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'feedback:import', google.path, '--mapping', mappingFile, '--location', OWN, '--save-mapping', 'From the CLI'],
-      { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH!, DATA_DIR: t.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 120_000 },
-    );
+    const run = await runCli(['feedback:import', google.path, '--mapping', mappingFile, '--location', OWN, '--save-mapping', 'From the CLI'], t.config);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('mapping saved as "From the CLI"');
     const step = await marketer.get(await stage());
