@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Dialect, dialectOf, readCount, readTime, SqlParams } from '../database/sql';
 
 /** What a report covers: these locations (undefined: all) and, optionally, one campaign. */
@@ -95,6 +99,13 @@ export interface RewardFigures {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * Report reads running at once in this process. A report fires two dozen reads; on a database with few cores
+ * they mostly wait on each other, and the slowest report of a series came out worse (a dealer's year on 2 cores:
+ * p90 120 → 75 ms, max 390 → 190 ms at 4 against the pool's 20). It also leaves the rest of the pool to the
+ * redirects and imports while several people open reports.
+ */
+const READS_AT_ONCE = 4;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS);
 const start = (day: string) => new Date(`${day}T00:00:00Z`);
 
@@ -106,6 +117,8 @@ const start = (day: string) => new Date(`${day}T00:00:00Z`);
  */
 @Injectable()
 export class ReachReportReadModel {
+  private readonly limit = pLimit(READS_AT_ONCE);
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private get manager() {
@@ -116,11 +129,22 @@ export class ReachReportReadModel {
     return new SqlParams(dialectOf(this.manager));
   }
 
-  /** Runs one query whose text is built with its own parameter list (so several can run at once). */
-  private rows(build: (p: SqlParams) => string): Promise<Record<string, unknown>[]> {
+  /**
+   * Runs one query whose text is built with its own parameter list (so several can run at once). For a narrow
+   * scope (a campaign, one location) on PostgreSQL, as a named prepared statement: its rows answer in a fraction
+   * of a millisecond and planning the statement each time was most of the read (a campaign's reach cuts 0.7–1.0 →
+   * 0.2–0.3 ms). Wider scopes are planned for their own parameters each time, where execution is the larger share.
+   */
+  private rows(build: (p: SqlParams) => string, scope?: ReportScope): Promise<Record<string, unknown>[]> {
     const p = this.params();
     const sql = build(p);
-    return this.manager.query(sql, p.values) as Promise<Record<string, unknown>[]>;
+    if (p.dialect === 'postgres' && scope && narrow(scope)) {
+      // One name per text: each connection prepares it at its first use and keeps it.
+      const name = `report_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+      const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+      return this.limit(async () => (await pool.query({ name, text: sql, values: p.values })).rows);
+    }
+    return this.limit(() => this.manager.query(sql, p.values) as Promise<Record<string, unknown>[]>);
   }
 
   /** `AND <col> IN (…)` for the scope's locations; nothing when it covers all. */
@@ -139,17 +163,31 @@ export class ReachReportReadModel {
     return { group, select: `to_char(${group}, 'YYYY-MM-DD')` };
   }
 
-  /** Responses in the range at the scope's locations (a campaign's report passes the campaign's locations). */
-  async feedback(scope: ReportScope, range: DayRange): Promise<FeedbackFigures> {
+  /**
+   * Responses in the range at the scope's locations (a campaign's report passes the campaign's locations).
+   * `cuts`: the same range's `feedbackCuts` when the caller reads them anyway: the sums come from its per-location
+   * cut, and only the customers are counted here (grouping by customer without sums costs half: a dealer's year 23 → 11 ms).
+   */
+  async feedback(scope: ReportScope, range: DayRange, cuts?: Promise<FeedbackCuts>): Promise<FeedbackFigures> {
+    const where = (p: SqlParams) =>
+      `f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}`;
+    if (cuts) {
+      const [[row], { location }] = await Promise.all([
+        this.rows((p) => `SELECT count(*) AS customers FROM (SELECT f.customer_id FROM feedback_response f WHERE ${where(p)} GROUP BY f.customer_id) c`, scope),
+        cuts,
+      ]);
+      const sum = (field: 'responses' | 'promoters' | 'detractors') => location.reduce((n, c) => n + c[field], 0);
+      return { responses: sum('responses'), customers: readCount(row.customers), promoters: sum('promoters'), detractors: sum('detractors') };
+    }
     const [row] = await this.rows(
       // Grouped by customer first: a hash aggregate, where count(DISTINCT …) sorts every row (a dealer's year: 36 → 21 ms).
       (p) => `SELECT sum(c.responses) AS responses, count(*) AS customers, sum(c.promoters) AS promoters, sum(c.detractors) AS detractors
          FROM (SELECT f.customer_id, count(*) AS responses,
                       sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
                       sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors
-                 FROM feedback_response f
-                WHERE f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}
+                 FROM feedback_response f WHERE ${where(p)}
                 GROUP BY f.customer_id) c`,
+      scope,
     );
     return { responses: readCount(row.responses), customers: readCount(row.customers), promoters: readCount(row.promoters), detractors: readCount(row.detractors) };
   }
@@ -163,6 +201,7 @@ export class ReachReportReadModel {
         WHERE ((i.created_at >= ${p.time(start(range.from))} AND i.created_at < ${p.time(nextDay(range.to))})
             OR (i.opened_at >= ${p.time(start(range.from))} AND i.opened_at < ${p.time(nextDay(range.to))}))
           ${this.locations(p, 'i.location_id', scope)} ${this.campaign(p, 'i.campaign_id', scope)}`,
+      scope,
     );
     return { invited: readCount(row.invited), opened: readCount(row.opened) };
   }
@@ -173,6 +212,7 @@ export class ReachReportReadModel {
       (p) => `SELECT count(*) AS n, sum(CASE WHEN r.reward_accepted THEN 1 ELSE 0 END) AS opted FROM recommendation r
                WHERE r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))}
                  ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+      scope,
     );
     return { approved: readCount(row.n), optedIn: readCount(row.opted) };
   }
@@ -195,6 +235,7 @@ export class ReachReportReadModel {
                  WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} AND d.human_clicks > 0 AND d.channel IS NOT NULL AND d.share_id IS NOT NULL
                    ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}) t
                GROUP BY t.channel`,
+      scope,
     );
     return new Map(rows.map((r) => [String(r.channel), readCount(r.shares)]));
   }
@@ -205,6 +246,7 @@ export class ReachReportReadModel {
       (p) => `SELECT count(DISTINCT x.share_id) AS n FROM x_post x JOIN share s ON s.id = x.share_id JOIN recommendation r ON r.id = s.recommendation_id
                WHERE x.posted_at >= ${p.time(start(range.from))} AND x.posted_at < ${p.time(nextDay(range.to))}
                  ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+      scope,
     );
     return readCount(row.n);
   }
@@ -214,6 +256,7 @@ export class ReachReportReadModel {
     const [row] = await this.rows(
       (p) => `SELECT sum(d.human_clicks) AS human, sum(d.unique_visitors) AS visitors, sum(d.bot_hits) AS bots FROM ${from} d
         WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}`,
+      scope,
     );
     return { humanClicks: readCount(row.human), uniqueVisitors: readCount(row.visitors), botHits: readCount(row.bots) };
   }
@@ -233,6 +276,7 @@ export class ReachReportReadModel {
       (p) => `SELECT sum(m.impressions_gain) AS n FROM x_post_metrics m JOIN share s ON s.id = m.share_id JOIN recommendation r ON r.id = s.recommendation_id
         WHERE m.state = 'read' AND m.day >= ${p.add(range.from)} AND m.day <= ${p.add(range.to)}
           ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+      scope,
     );
     return readCount(row.n);
   }
@@ -243,6 +287,7 @@ export class ReachReportReadModel {
       (p) => `SELECT sum(x.follower_count) AS n FROM x_post x JOIN share s ON s.id = x.share_id JOIN recommendation r ON r.id = s.recommendation_id
         WHERE x.x_post_id IS NOT NULL AND x.posted_at >= ${p.time(start(range.from))} AND x.posted_at < ${p.time(nextDay(range.to))}
           ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`,
+      scope,
     );
     return readCount(row.n);
   }
@@ -263,9 +308,8 @@ export class ReachReportReadModel {
       (p: SqlParams) => this.cutsSql(p, `${this.reachRollup(scope)} d`, { day: 'd.day', location: 'd.location_id' }, sums, where, true, 2),
       ...this.shareCuts(scope, range, sums, where),
     ];
-    const narrow = scope.campaignId !== undefined || scope.locationIds?.length === 1;
-    const rows = narrow
-      ? await this.rows((p) => parts.map((part) => part(p)).join(' UNION ALL '))
+    const rows = narrow(scope)
+      ? await this.rows((p) => parts.map((part) => part(p)).join(' UNION ALL '), scope)
       : (await Promise.all(parts.map((part) => this.rows(part)))).flat();
     const figures = (r: Record<string, unknown>): ReachFigures => ({ humanClicks: readCount(r.human), uniqueVisitors: readCount(r.visitors), botHits: readCount(r.bots) });
     const cuts: ReachCuts = { total: { humanClicks: 0, uniqueVisitors: 0, botHits: 0 }, day: [], channel: [], campaign: [], location: [] };
@@ -305,7 +349,7 @@ export class ReachReportReadModel {
                   sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors`;
     const where = (p: SqlParams) =>
       `f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}`;
-    const rows = await this.cuts('feedback_response f', { day, location: 'f.location_id', touchpoint: 'f.touchpoint' }, sums, where, false);
+    const rows = await this.cuts(scope, 'feedback_response f', { day, location: 'f.location_id', touchpoint: 'f.touchpoint' }, sums, where, false);
     const cuts: FeedbackCuts = { day: [], location: [], touchpoint: [] };
     for (const r of rows) {
       cuts[r.kind as keyof FeedbackCuts].push({
@@ -324,6 +368,7 @@ export class ReachReportReadModel {
     const where = (p: SqlParams) =>
       `r.approved_at >= ${p.time(start(range.from))} AND r.approved_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'r.location_id', scope)} ${this.campaign(p, 'r.campaign_id', scope)}`;
     const rows = await this.cuts(
+      scope,
       'recommendation r',
       { day, campaign: 'r.campaign_id', location: 'r.location_id' },
       'count(*) AS n, sum(CASE WHEN r.reward_accepted THEN 1 ELSE 0 END) AS opted',
@@ -338,8 +383,8 @@ export class ReachReportReadModel {
   }
 
   /** `sums` of `from` grouped by each of `by` (and in total when `total`), as rows `{ kind, k0, …sums }`. */
-  private async cuts(from: string, by: Record<string, CutColumn>, sums: string, where: (p: SqlParams) => string, total = true): Promise<CutRow[]> {
-    return (await this.rows((p) => this.cutsSql(p, from, by, sums, where, total))) as CutRow[];
+  private async cuts(scope: ReportScope, from: string, by: Record<string, CutColumn>, sums: string, where: (p: SqlParams) => string, total = true): Promise<CutRow[]> {
+    return (await this.rows((p) => this.cutsSql(p, from, by, sums, where, total), scope)) as CutRow[];
   }
 
   /**
@@ -460,7 +505,7 @@ export class ReachReportReadModel {
            JOIN location l ON l.id = r.location_id
           ORDER BY r.approved_at DESC, r.id`
       );
-    });
+    }, scope);
     return rows.map((r) => ({
       recommendationId: String(r.id),
       authorName: r.author_name === null ? null : String(r.author_name),
@@ -482,7 +527,7 @@ export class ReachReportReadModel {
                      sum(CASE WHEN ${between('c.voided_at')} AND c.status = 'voided' THEN 1 ELSE 0 END) AS voided
                 FROM reward_code c JOIN reward_offer o ON o.id = c.offer_id
                WHERE c.status <> 'available' ${this.locations(p, 'c.location_id', scope)} ${this.campaign(p, 'o.campaign_id', scope)}`;
-    });
+    }, scope);
     return { issued: readCount(codes.issued), redeemed: readCount(codes.redeemed), voided: readCount(codes.voided) };
   }
 }
@@ -492,6 +537,9 @@ type CutColumn = string | { group: string; select: string };
 
 /** A row of `cuts`: its kind and its grouping's key. */
 type CutRow = Record<string, unknown> & { kind: string; k0: unknown };
+
+/** A campaign or one location: reads small enough that planning them is a large share. */
+const narrow = (scope: ReportScope) => scope.campaignId !== undefined || scope.locationIds?.length === 1;
 
 const keyOf = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
 import { LocationsService } from '../locations/locations.service';
-import { AdvocateRow, ApprovalCuts, DayRange, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
+import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
 
 const DAY_MS = 86_400_000;
 /** Per day up to this many days, per week (Monday, UTC) beyond. */
@@ -158,10 +158,14 @@ export class ReachReports {
     return this.build({ locationIds: [locationId] }, range, compare, { label, locationCodes: null, campaign: null });
   }
 
-  /** The headline figures; `cuts` when the caller already reads the range's rollups and approvals (the current period). */
-  private async figures(scope: ReportScope, range: DayRange, cuts?: { reach: Promise<ReachCuts>; approvals: Promise<ApprovalCuts>; shared: Promise<number> }) {
+  /** The headline figures; `cuts` when the caller already reads the range's rollups, responses and approvals (the current period). */
+  private async figures(
+    scope: ReportScope,
+    range: DayRange,
+    cuts?: { reach: Promise<ReachCuts>; feedback: Promise<FeedbackCuts>; approvals: Promise<ApprovalCuts>; shared: Promise<number> },
+  ) {
     const [feedback, invitations, approvals, shared, reach, xImpressions, estimatedAudience, codes] = await Promise.all([
-      this.model.feedback(scope, range),
+      this.model.feedback(scope, range, cuts?.feedback),
       this.model.invitations(scope, range),
       cuts ? cuts.approvals.then((c) => c.total) : this.model.approvals(scope, range),
       cuts ? cuts.shared : this.model.shared(scope, range),
@@ -200,7 +204,7 @@ export class ReachReports {
     const shares = this.model.sharesWithVisits(scope, range);
     const shared = this.model.shared(scope, range, shares);
     const [current, previous, days, byChannel, byCampaign, byLocation, byTouchpoint, advocates] = await Promise.all([
-      this.figures(scope, range, { reach, approvals, shared }),
+      this.figures(scope, range, { reach, feedback, approvals, shared }),
       compare ? this.figures(scope, previousRange) : Promise.resolve(undefined),
       this.model.days(reach, feedback, approvals),
       this.model.byChannel(reach, shares),
