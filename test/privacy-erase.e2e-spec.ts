@@ -9,6 +9,7 @@ import { JobQueue } from '../src/jobs/job-queue.service';
 import { OutboxService } from '../src/jobs/outbox.service';
 import { SEND_EMAIL_JOB } from '../src/notifications';
 import { PreferenceTokens } from '../src/preferences/preference-tokens.service';
+import { RewardCode } from '../src/rewards/reward-code.entity';
 import { waitFor } from './campaign-fixtures';
 import { insertShare } from './factories/shares';
 import { csv, csvRow, daysAgo, OWN, seedStaff, Staff } from './feedback-fixtures';
@@ -74,6 +75,15 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
         : 'INSERT INTO recommendation_approval_request (recommendation_id, ip, user_agent) VALUES (?, ?, ?)',
       [recommendationId, '203.0.113.9', 'Mozilla/5.0 test'],
     );
+    // Staff notes about her, written freely: a hide reason and a reward code's void reason that name her.
+    const hidden = await t.app.inject({ method: 'POST', url: `/api/recommendations/${recommendationId}/hide`, headers: staff.marketer, payload: { reason: `${NAME} asked us to take it down` } });
+    expect(hidden.statusCode).toBe(200);
+    const campaignId = (await t.app.inject({ method: 'POST', url: '/api/campaigns', headers: staff.marketer, payload: { name: 'Thanks' } })).json().id;
+    const offer = await t.app.inject({ method: 'POST', url: `/api/campaigns/${campaignId}/reward-offer`, headers: staff.marketer, payload: { description: 'a free car wash', budget: 5, codeSource: 'pool' } });
+    expect(offer.statusCode).toBe(201);
+    await db.getRepository(RewardCode).insert({ offerId: offer.json().id, code: 'ERIN-CODE-0001', status: 'issued', customerId: erinId, issuedAt: new Date() });
+    const voided = await t.app.inject({ method: 'POST', url: '/api/rewards/codes/ERIN-CODE-0001/void', headers: staff.marketer, payload: { reason: `Given to ${NAME} twice` } });
+    expect(voided.statusCode).toBe(200);
     const message = (subject: string) => ({ to: EMAIL, template: 'test', subject, context: { name: NAME, phone: PHONE }, kind: 'transactional' as const });
     await db.transaction((m) => t.app.get(OutboxService).add(m, SEND_EMAIL_JOB, message('later'), { delayMs: 3600_000 }));
     await t.app.get(JobQueue).enqueue(SEND_EMAIL_JOB, message('queued'), { delayMs: 3600_000 });
@@ -109,6 +119,9 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
     expect(await count('SELECT count(*) FROM feedback_response WHERE customer_id = ? AND score = 2', [erinId])).toBe(1);
     expect(await count('SELECT count(*) FROM customer WHERE email = ?', [OTHER_EMAIL])).toBe(1);
     expect(await count(`SELECT count(*) FROM feedback_response WHERE name = 'Olga Keepsakes'`)).toBe(1);
+    // Her code keeps its status; the notes about her are gone from the rows and were never in the audit log.
+    expect(await db.getRepository(RewardCode).findOneByOrFail({ code: 'ERIN-CODE-0001' })).toMatchObject({ status: 'voided', voidReason: null });
+    expect(await count('SELECT count(*) FROM audit_event WHERE action IN (?, ?)', ['recommendation.hide', 'reward.void'])).toBe(2);
     // Audited with ids only.
     const [audit] = await db.query(`SELECT subject_id, details FROM audit_event WHERE action = 'customer.erase'`);
     expect(audit.subject_id).toBe(erinId);

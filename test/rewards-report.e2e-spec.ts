@@ -94,15 +94,23 @@ describe.each<Dialect>(['postgres', 'sqlite'])('rewards report on %s', (dialect)
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe(`${page}?notice=voided`);
     expect(await db.getRepository(RewardCode).findOneByOrFail({ id: target.id })).toMatchObject({ status: 'voided', voidReason: 'Issued by mistake' });
-    const audits = await db.query(`SELECT subject_id FROM audit_event WHERE action = 'reward.void'`);
+    const audits = await db.query(`SELECT subject_id, details FROM audit_event WHERE action = 'reward.void'`);
     expect(audits.map((a: { subject_id: string }) => a.subject_id)).toContain(target.id);
+    expect(JSON.stringify(audits.map((a: { details: unknown }) => a.details))).not.toContain('Issued by mistake');
+    // The page lists it with its reason (escaped like all staff text), for those who may void.
+    const listed = (await browser.get(done.headers.location as string)).body;
+    expect(listed).toContain('The code was voided.');
+    expect(listed).toMatch(new RegExp(`<h2 id="voided-heading">Recently voided</h2>[\\s\\S]*<code>${target.code}</code>[^<]*<span class="hint">· voided [^<]+</span><br>Issued by mistake`));
     const again = await browser.submit(page, `${page}/void`, { code: target.code, reason: 'Issued by mistake' });
     expect(again.statusCode).toBe(409);
     // Dealers read the page but get no form, and the route refuses them.
     const dealerBrowser = new FormBrowser(t.app);
     const dealerLogin = await staffHeader(t.app, 'dealer', ['DLR-001']);
     await dealerBrowser.signIn(dealerLogin.email, PASSWORD);
-    expect((await dealerBrowser.get(page)).body).not.toContain('Void a code');
+    const dealerPage = (await dealerBrowser.get(page)).body;
+    expect(dealerPage).not.toContain('Void a code');
+    expect(dealerPage).not.toContain('Recently voided');
+    expect(dealerPage).not.toContain('Issued by mistake');
   });
 
   it('counts issued codes not used by the expiry as expired', async () => {

@@ -12,6 +12,7 @@ import { OutboxService } from '../jobs/outbox.service';
 import { OutboxFolder } from '../notifications/outbox-folder';
 import { ErasureList } from '../preferences/erasure-list.service';
 import { RecommendationsService } from '../recommendations/recommendations.service';
+import { RewardCodesService } from '../rewards/reward-codes.service';
 import { DataExportToken } from './data-export-token.entity';
 
 export interface EraseInput {
@@ -52,6 +53,7 @@ export class EraseCustomer {
     private readonly feedback: FeedbackPrivacy,
     private readonly invitations: InvitationsService,
     private readonly recommendations: RecommendationsService,
+    private readonly rewardCodes: RewardCodesService,
     private readonly erasures: ErasureList,
     private readonly outbox: OutboxService,
     private readonly jobs: JobQueue,
@@ -81,6 +83,7 @@ export class EraseCustomer {
       }
       const recommendations = await this.recommendations.eraseForCustomer(manager, customer.id, { deleteXPosts: input.deleteXPosts });
       await this.feedback.eraseResponsesOf(manager, customer.id);
+      await this.rewardCodes.eraseForCustomer(manager, customer.id);
       const invitations = (await this.invitations.closeForCustomer(manager, customer.id)).length;
       await this.customers.eraseIdentity(manager, customer.id);
       await manager.delete(DataExportToken, { customerId: customer.id });

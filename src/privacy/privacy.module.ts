@@ -5,6 +5,7 @@ import { InvitationsModule } from '../invitations/invitations.module';
 import { NotificationsCoreModule } from '../notifications/notifications-core.module';
 import { PreferencesModule } from '../preferences/preferences.module';
 import { RecommendationsModule } from '../recommendations/recommendations.module';
+import { RewardsModule } from '../rewards/rewards.module';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { DataRetention, DataRetentionProcessor, DataRetentionScheduler } from './data-retention';
@@ -21,7 +22,7 @@ import { PrivacyPagesController } from './privacy-pages.controller';
  * every module that holds personal data through that module's own service.
  */
 @Module({
-  imports: [CustomersModule, FeedbackModule, InvitationsModule, NotificationsCoreModule, PreferencesModule, RecommendationsModule, SettingsModule, UsersModule],
+  imports: [CustomersModule, FeedbackModule, InvitationsModule, NotificationsCoreModule, PreferencesModule, RecommendationsModule, RewardsModule, SettingsModule, UsersModule],
   controllers: [PrivacyPageController, ErasePagesController, ExportPagesController, PrivacyApiController, PrivacyPagesController],
   providers: [EraseCustomer, PrivacyFactsService, CustomerDataReadModel, DataExportService, DataRetention, DataRetentionProcessor, DataRetentionScheduler],
   exports: [EraseCustomer, DataRetention],

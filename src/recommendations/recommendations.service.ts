@@ -84,7 +84,7 @@ export class RecommendationsService {
     return (await this.recommendations.findByInvitation(invitationId)) !== null;
   }
 
-  /** Takes it off public pages (its tracked links answer 410); audited with the reason. */
+  /** Takes it off public pages (its tracked links answer 410); audited, the reason kept on the recommendation. */
   async hide(actor: Actor, id: string, reason: string): Promise<RecommendationView> {
     return this.setHidden(actor, id, reason);
   }
@@ -177,11 +177,9 @@ export class RecommendationsService {
       await manager.update(Recommendation, { id }, hide ? { hiddenAt: new Date(), hiddenReason: reason } : { hiddenAt: null, hiddenReason: null });
       // A withdrawn recommendation's links stay off whatever staff do.
       if (!row.withdrawnAt) await this.shares.setLinksEnabled(manager, id, !hide);
-      await this.audit.record(
-        actor,
-        { action: hide ? 'recommendation.hide' : 'recommendation.unhide', subjectType: 'recommendation', subjectId: id, details: hide ? { reason } : undefined },
-        manager,
-      );
+      // Audited without the reason: it is free text (often about a person), kept on the row, which erasure
+      // clears; the append-only log could never forget it.
+      await this.audit.record(actor, { action: hide ? 'recommendation.hide' : 'recommendation.unhide', subjectType: 'recommendation', subjectId: id }, manager);
     });
     if (hide) this.cards.forget(id);
     return toView((await this.findForStaff(actor, id)));

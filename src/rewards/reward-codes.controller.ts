@@ -30,8 +30,8 @@ export class RewardCodesController {
   @ApiOperation({ summary: 'Look a reward code up without redeeming it' })
   @ApiOkResponse({ type: RewardCodeView })
   @ApiErrors({ 404: 'Unknown code' })
-  lookup(@Param('code') code: string): Promise<RewardCodeView> {
-    return this.codes.lookup(code);
+  lookup(@CurrentActor() actor: Actor, @Param('code') code: string): Promise<RewardCodeView> {
+    return this.codes.lookup(actor, code);
   }
 
   @Post('codes/:code/void')

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { RewardCodeView } from './dto/reward-code.dto';
@@ -24,9 +25,11 @@ export class RewardCodesService {
     private readonly audit: AuditService,
   ) {}
 
-  async lookup(raw: string, now = new Date()): Promise<RewardCodeView> {
+  /** Tills (API keys) see the status but not a void's reason: staff's note, which may be about the customer. */
+  async lookup(actor: Actor, raw: string, now = new Date()): Promise<RewardCodeView> {
     const { code, offer } = await this.find(raw);
-    return viewOf(code, offer, now);
+    const view = viewOf(code, offer, now);
+    return actor.type === 'staff' ? view : { ...view, voidReason: null };
   }
 
   async redeem(actor: Actor, raw: string, idempotencyKey: string | null, now = new Date()): Promise<RewardCodeView> {
@@ -49,12 +52,25 @@ export class RewardCodesService {
     const { code, offer } = await this.find(raw);
     const voided = await this.rewards.transaction(async (manager) => {
       if (!(await this.rewards.markVoided(manager, code.id, now, reason))) return false;
-      await this.audit.record(actor, { action: 'reward.void', subjectType: 'reward_code', subjectId: code.id, details: { offerId: offer.id, reason } }, manager);
+      // The reason stays on the code, not in the audit log: it is free text (it may name the customer), and the
+      // append-only log could never forget it when the customer's data is erased.
+      await this.audit.record(actor, { action: 'reward.void', subjectType: 'reward_code', subjectId: code.id, details: { offerId: offer.id } }, manager);
       return true;
     });
     const after = (await this.rewards.codeById(code.id))!;
     if (!voided) throw new ConflictException(after.status === 'redeemed' ? 'This code was redeemed already: it can’t be voided' : 'This code was voided already');
     return viewOf(after, offer, now);
+  }
+
+  /** The offer's latest voided codes with their reasons (the offer page, for staff who may void). */
+  async recentlyVoided(offerId: string, limit = 10): Promise<{ code: string; voidedAt: Date | null; reason: string | null }[]> {
+    const codes = await this.rewards.recentlyVoided(offerId, limit);
+    return codes.map((c) => ({ code: c.code, voidedAt: c.voidedAt, reason: c.voidReason }));
+  }
+
+  /** Part of erasing a customer, in its transaction: their codes keep their status but lose the void reasons. */
+  eraseForCustomer(manager: EntityManager, customerId: string): Promise<number> {
+    return this.rewards.clearVoidReasons(manager, customerId);
   }
 
   /** An issued (or used) code; a pool code nobody received yet is as unknown as a made-up one. */

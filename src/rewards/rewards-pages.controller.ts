@@ -24,7 +24,7 @@ const NOTICES: Record<string, string> = {
   saved: 'The reward offer is saved.',
   uploaded: 'The codes were added to the pool.',
   removed: 'The reward offer was removed.',
-  voided: 'The code was voided; the reason is in the audit log.',
+  voided: 'The code was voided.',
 };
 
 type FormValues = Record<'description' | 'terms' | 'expiresAt' | 'budget' | 'codeSource' | 'codePrefix' | 'disclosure', string>;
@@ -93,7 +93,7 @@ export class RewardsPagesController {
     return seeOther(reply, `/dashboard/campaigns/${id}/reward?notice=removed`);
   }
 
-  /** Voids one issued code of this campaign's offer, with a reason (audited, as POST /api/rewards/codes/:code/void). */
+  /** Voids one issued code of this campaign's offer, with a reason kept on the code (audited, as POST /api/rewards/codes/:code/void). */
   @Post('void')
   @Roles(...MANAGERS)
   @RouteConfig({ csrf: true })
@@ -106,7 +106,7 @@ export class RewardsPagesController {
     if (!code) return this.render(reply, actor, id, { voidErrors: ['Enter the code to void.'], voidValues }, 400);
     if (check.errors) return this.render(reply, actor, id, { voidErrors: check.errors, voidValues }, 400);
     try {
-      const found = await this.codes.lookup(code);
+      const found = await this.codes.lookup(actor, code);
       if (found.campaignId !== id) return this.render(reply, actor, id, { voidErrors: ['No code of this campaign’s offer reads like that.'], voidValues }, 404);
       await this.codes.void(actor, code, check.value.reason);
     } catch (error) {
@@ -142,6 +142,8 @@ export class RewardsPagesController {
       canUpload: editable && view?.codeSource === 'pool',
       canRemove: editable && view !== null && !view.locked,
       canVoid: actor.role !== 'dealer' && view !== null && view.issued > 0,
+      // Void reasons are staff notes that may be about the customer: for those who may void, not for dealers.
+      voided: offer && actor.role !== 'dealer' ? (await this.codes.recentlyVoided(offer.id)).map((v) => ({ ...v, voidedAt: v.voidedAt ? formatDateTime(v.voidedAt) : '' })) : [],
       defaultDisclosure: DEFAULT_DISCLOSURE,
     });
     return renderPage(reply, 'pages/staff/reward-offer.hbs', context, status);

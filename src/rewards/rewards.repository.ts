@@ -163,6 +163,22 @@ export class RewardsRepository {
     return this.offers.manager.find(RewardCode, { where: { customerId }, relations: { offer: true }, order: { issuedAt: 'DESC' } });
   }
 
+  /** An offer's latest voided codes, newest first. */
+  recentlyVoided(offerId: string, limit: number): Promise<RewardCode[]> {
+    return this.offers.manager.find(RewardCode, { where: { offerId, status: 'voided' }, order: { voidedAt: 'DESC' }, take: limit });
+  }
+
+  /** Erasure: the void reasons of a customer's codes (free text staff wrote, which may be about them). */
+  async clearVoidReasons(manager: EntityManager, customerId: string): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(RewardCode)
+      .set({ voidReason: null })
+      .where('customer_id = :customerId AND void_reason IS NOT NULL', { customerId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   codeByValue(code: string): Promise<RewardCode | null> {
     return this.offers.manager.findOneBy(RewardCode, { code });
   }

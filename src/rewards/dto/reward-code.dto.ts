@@ -31,5 +31,5 @@ export class RewardCodeView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) issuedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) redeemedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) voidedAt: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) voidReason: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Staff only (null for API keys): free text that may name the customer' }) voidReason: string | null;
 }
