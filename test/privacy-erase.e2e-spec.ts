@@ -84,6 +84,9 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
     await db.getRepository(RewardCode).insert({ offerId: offer.json().id, code: 'ERIN-CODE-0001', status: 'issued', customerId: erinId, issuedAt: new Date() });
     const voided = await t.app.inject({ method: 'POST', url: '/api/rewards/codes/ERIN-CODE-0001/void', headers: staff.marketer, payload: { reason: `Given to ${NAME} twice` } });
     expect(voided.statusCode).toBe(200);
+    const [{ id: alertId }] = await db.query('SELECT id FROM detractor_alert');
+    const followedUp = await t.app.inject({ method: 'POST', url: `/api/alerts/${alertId}/resolve`, headers: staff.dealer, payload: { note: `Called ${NAME}: she comes back Tuesday` } });
+    expect(followedUp.statusCode).toBe(200);
     const message = (subject: string) => ({ to: EMAIL, template: 'test', subject, context: { name: NAME, phone: PHONE }, kind: 'transactional' as const });
     await db.transaction((m) => t.app.get(OutboxService).add(m, SEND_EMAIL_JOB, message('later'), { delayMs: 3600_000 }));
     await t.app.get(JobQueue).enqueue(SEND_EMAIL_JOB, message('queued'), { delayMs: 3600_000 });
@@ -121,6 +124,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('erasure (%s)', (dialect) => {
     expect(await count(`SELECT count(*) FROM feedback_response WHERE name = 'Olga Keepsakes'`)).toBe(1);
     // Her code keeps its status; the notes about her are gone from the rows and were never in the audit log.
     expect(await db.getRepository(RewardCode).findOneByOrFail({ code: 'ERIN-CODE-0001' })).toMatchObject({ status: 'voided', voidReason: null });
+    expect(await count(`SELECT count(*) FROM detractor_alert WHERE status = 'resolved' AND resolution_note IS NULL`)).toBe(1);
     expect(await count('SELECT count(*) FROM audit_event WHERE action IN (?, ?)', ['recommendation.hide', 'reward.void'])).toBe(2);
     // Audited with ids only.
     const [audit] = await db.query(`SELECT subject_id, details FROM audit_event WHERE action = 'customer.erase'`);

@@ -18,9 +18,16 @@ export class FeedbackPrivacy {
     return this.staged.removeContaining(needles.map((needle) => needle.toLowerCase()));
   }
 
-  /** Clears the comment, name and phone of the customer's responses; score, segment and dates stay for NPS. */
+  /** Clears the comment, name and phone of the customer's responses and the follow-up notes on their alerts; score, segment and dates stay for NPS. */
   async eraseResponsesOf(manager: EntityManager, customerId: string): Promise<void> {
     await manager.update(FeedbackResponse, { customerId }, { comment: null, name: null, phone: null });
+    // Notes staff wrote when they followed her alerts up ("called Erin, she comes back Tuesday") are about her too.
+    const p = dialectOf(manager) === 'postgres' ? '$1' : '?';
+    await manager.query(
+      `UPDATE detractor_alert SET resolution_note = NULL
+       WHERE resolution_note IS NOT NULL AND response_id IN (SELECT id FROM feedback_response WHERE customer_id = ${p})`,
+      [customerId],
+    );
   }
 
   /** The same for every response given before `cutoff` (retention); returns how many were anonymised. */
