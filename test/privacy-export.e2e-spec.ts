@@ -39,12 +39,23 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data export (%s)', (dialect) => 
     await t.app.get(ImportFeedbackUseCase).run({
       source: 'cli',
       filename: 'x.csv',
-      input: Readable.from([Buffer.from(csv(csvRow('exp-1', EMAIL, OWN, 10, 'Xena Export', '+1-555-0111', 'Superb <b>team</b>', daysAgo(2), '', 'yes')))]),
+      input: Readable.from([
+        Buffer.from(
+          csv(
+            csvRow('exp-1', EMAIL, OWN, 10, 'Xena Export', '+1-555-0111', 'Superb <b>team</b>', daysAgo(2), '', 'yes'),
+            csvRow('exp-0', EMAIL, OWN, 3, 'Xena Export', '', 'Waited an hour', daysAgo(5), '', 'yes'),
+          ),
+        ),
+      ]),
       actor: cliActor('test'),
     });
     customerId = (await q('SELECT id FROM customer WHERE email = ?', [EMAIL]))[0].id;
     const { recommendationId } = await insertShare(db, { customerId, locationId: (await q('SELECT id FROM location WHERE code = ?', [OWN]))[0].id });
     await q('INSERT INTO recommendation_approval_request (recommendation_id, ip, user_agent) VALUES (?, ?, ?)', [recommendationId, '198.51.100.4', 'Mozilla/5.0']);
+    // Staff followed her low score up: the note is about her, so it is hers to see.
+    const [{ id: alertId }] = await q('SELECT id FROM detractor_alert');
+    const resolved = await t.app.inject({ method: 'POST', url: `/api/alerts/${alertId}/resolve`, headers: staff.dealer, payload: { note: 'Called Xena, apologised' } });
+    expect(resolved.statusCode).toBe(200);
   });
   afterAll(() => t?.close());
 
@@ -74,8 +85,13 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data export (%s)', (dialect) => 
     expect(file.headers['content-disposition']).toContain('attachment');
     const data = file.json();
     expect(data.customer).toMatchObject({ id: customerId, email: EMAIL, name: 'Xena Export', phone: '+1-555-0111', marketing_consent: true });
-    expect(data.responses).toEqual([expect.objectContaining({ response_id: 'exp-1', score: 10, comment: 'Superb <b>team</b>', location: 'Downtown' })]);
-    expect(data.recommendations).toEqual([expect.objectContaining({ approval_ip: '198.51.100.4', approval_browser: 'Mozilla/5.0', text: 'Great service, thank you!' })]);
+    expect(data.responses).toEqual([
+      expect.objectContaining({ response_id: 'exp-0', score: 3 }),
+      expect.objectContaining({ response_id: 'exp-1', score: 10, comment: 'Superb <b>team</b>', location: 'Downtown' }),
+    ]);
+    expect(data.alerts).toEqual([expect.objectContaining({ response_id: 'exp-0', status: 'resolved', resolution_note: 'Called Xena, apologised', location: 'Downtown' })]);
+    expect(summary.body).toContain('Follow-ups of your low scores by our staff: 1.');
+    expect(data.recommendations).toEqual([expect.objectContaining({ approval_ip: '198.51.100.4', approval_browser: 'Mozilla/5.0', text: 'Great service, thank you!', hidden_reason: null })]);
     expect(data.invitations).toHaveLength(1);
     expect(data.shares).toEqual([expect.objectContaining({ channel: 'x_post' })]);
     expect(data.consentHistory.length).toBeGreaterThanOrEqual(1);

@@ -14,6 +14,8 @@ export interface CustomerData {
   preferenceChanges: Row[];
   preferences: Row | null;
   optOut: Row | null;
+  /** Detractor alerts on their responses, with staff's follow-up notes. */
+  alerts: Row[];
   invitations: Row[];
   recommendations: Row[];
   shares: Row[];
@@ -36,7 +38,7 @@ export class CustomerDataReadModel {
     if (!customer) return null;
     const audit = await q(`SELECT created_at, action, actor_type, details FROM audit_event WHERE subject_id = $1 ORDER BY created_at`);
     const recommendations = await q(
-      `SELECT r.id, r.author_name, r.text, r.text_hash, r.channels, r.reward_accepted, r.approved_at, r.withdrawn_at, r.hidden_at, r.erased_at,
+      `SELECT r.id, r.author_name, r.text, r.text_hash, r.channels, r.reward_accepted, r.approved_at, r.withdrawn_at, r.hidden_at, r.hidden_reason, r.erased_at,
               l.name AS location, a.ip AS approval_ip, a.user_agent AS approval_browser, a.created_at AS approval_recorded_at
        FROM recommendation r JOIN location l ON l.id = r.location_id LEFT JOIN recommendation_approval_request a ON a.recommendation_id = r.id
        WHERE r.customer_id = $1 ORDER BY r.approved_at`,
@@ -52,6 +54,12 @@ export class CustomerDataReadModel {
       preferenceChanges: audit.filter((a) => !CONSENT_ACTIONS.includes(String(a.action))),
       preferences: (await q(`SELECT rewards_opt_in, updated_at FROM customer_preference WHERE customer_id = $1`))[0] ?? null,
       optOut: (await q(`SELECT source, created_at FROM suppression WHERE customer_id = $1`))[0] ?? null,
+      // Staff's follow-up of her low scores, notes included: they are about her.
+      alerts: await q(
+        `SELECT l.name AS location, f.response_id, a.status, a.created_at, a.resolved_at, a.resolution_note
+         FROM detractor_alert a JOIN feedback_response f ON f.id = a.response_id JOIN location l ON l.id = a.location_id
+         WHERE f.customer_id = $1 ORDER BY a.created_at`,
+      ),
       invitations: await q(
         `SELECT i.id, c.name AS campaign, l.name AS location, i.status, i.created_at, i.sent_at, i.opened_at, i.reminder_status, i.reminded_at
          FROM invitation i JOIN campaign c ON c.id = i.campaign_id JOIN location l ON l.id = i.location_id WHERE i.customer_id = $1 ORDER BY i.created_at`,
@@ -63,7 +71,7 @@ export class CustomerDataReadModel {
          WHERE r.customer_id = $1 ORDER BY s.created_at`,
       ),
       rewards: await q(
-        `SELECT o.description AS reward, o.terms, rc.code, rc.status, rc.issued_at, rc.emailed_at, rc.redeemed_at, rc.voided_at
+        `SELECT o.description AS reward, o.terms, rc.code, rc.status, rc.issued_at, rc.emailed_at, rc.redeemed_at, rc.voided_at, rc.void_reason
          FROM reward_code rc JOIN reward_offer o ON o.id = rc.offer_id WHERE rc.customer_id = $1 ORDER BY rc.issued_at`,
       ),
     };
