@@ -117,4 +117,22 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data retention (%s)', (dialect) 
     expect(await q('SELECT count(*) AS n FROM customer WHERE email = ?', ['sam.short@example.com'])).toEqual([{ n: dialect === 'postgres' ? '0' : 0 }]);
     expect(await q(`SELECT count(*) AS n FROM customer WHERE email IS NULL OR name IS NOT NULL OR phone IS NOT NULL`)).toEqual([{ n: dialect === 'postgres' ? '0' : 0 }]);
   });
+
+  it('clears staff follow-up notes with the responses they followed up', async () => {
+    await t.app.get(ImportFeedbackUseCase).run({
+      source: 'cli',
+      filename: 'low.csv',
+      input: Readable.from([Buffer.from(csv(csvRow('ret-4', 'dora.low@example.com', OWN, 2, 'Dora Low', '', 'Slow', daysAgo(3), '', 'no')))]),
+      actor: cliActor('test'),
+    });
+    const admin = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@staff.example.com', password: 'feedback-tests-password-1' } });
+    const [{ id: alertId }] = await q(`SELECT a.id FROM detractor_alert a JOIN feedback_response f ON f.id = a.response_id WHERE f.response_id = 'ret-4'`);
+    const resolved = await t.app.inject({ method: 'POST', url: `/api/alerts/${alertId}/resolve`, headers: { authorization: `Bearer ${admin.json().accessToken}` }, payload: { note: 'Called Dora, refunded' } });
+    expect(resolved.statusCode).toBe(200);
+    const note = async () => (await q('SELECT resolution_note FROM detractor_alert WHERE id = ?', [alertId]))[0].resolution_note;
+    await sut.run(Date.now() + 20 * DAY); // the retention is 30 days since the test above
+    expect(await note()).toBe('Called Dora, refunded');
+    await sut.run(Date.now() + 31 * DAY);
+    expect(await note()).toBeNull();
+  });
 });

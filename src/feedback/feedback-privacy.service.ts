@@ -30,13 +30,19 @@ export class FeedbackPrivacy {
     );
   }
 
-  /** The same for every response given before `cutoff` (retention); returns how many were anonymised. */
+  /** The same for every response given before `cutoff` (retention), alert notes included; returns how many responses were anonymised. */
   async anonymiseBefore(cutoff: Date): Promise<number> {
     const d = dialectOf(this.dataSource.manager);
     const result: unknown = await this.dataSource.query(
       `UPDATE feedback_response SET comment = NULL, name = NULL, phone = NULL
        WHERE responded_at < ${d === 'postgres' ? '$1' : '?'} AND (comment IS NOT NULL OR name IS NOT NULL OR phone IS NOT NULL)
        RETURNING id`,
+      [dbTime(d, cutoff)],
+    );
+    // Staff's follow-up notes on those responses' alerts are about the same people: they go with them.
+    await this.dataSource.query(
+      `UPDATE detractor_alert SET resolution_note = NULL
+       WHERE resolution_note IS NOT NULL AND response_id IN (SELECT id FROM feedback_response WHERE responded_at < ${d === 'postgres' ? '$1' : '?'})`,
       [dbTime(d, cutoff)],
     );
     return returnedRows(result).length;
