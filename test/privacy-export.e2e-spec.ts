@@ -78,6 +78,8 @@ describe.each<Dialect>(['postgres', 'sqlite'])('data export (%s)', (dialect) => 
     expect(summary.headers['cache-control']).toBe('no-store');
     expect(summary.body).toContain('Superb &lt;b&gt;team&lt;/b&gt;');
     expect(summary.body).toContain('198.51.100.4');
+    // Dates as a person reads them, not timestamps.
+    expect(summary.body).toMatch(/<li>\d{4}-\d{2}-\d{2} · Downtown · score 10: /);
     expect((await browser.get(path)).statusCode).toBe(200); // reading the summary does not use the link up
 
     const file = await t.app.inject({ method: 'GET', url: `${path}/data.json` });
