@@ -21,13 +21,7 @@ export class FeedbackPrivacy {
   /** Clears the comment, name and phone of the customer's responses and the follow-up notes on their alerts; score, segment and dates stay for NPS. */
   async eraseResponsesOf(manager: EntityManager, customerId: string): Promise<void> {
     await manager.update(FeedbackResponse, { customerId }, { comment: null, name: null, phone: null });
-    // Notes staff wrote when they followed her alerts up ("called Erin, she comes back Tuesday") are about her too.
-    const p = dialectOf(manager) === 'postgres' ? '$1' : '?';
-    await manager.query(
-      `UPDATE detractor_alert SET resolution_note = NULL
-       WHERE resolution_note IS NOT NULL AND response_id IN (SELECT id FROM feedback_response WHERE customer_id = ${p})`,
-      [customerId],
-    );
+    await clearAlertNotes(manager, 'customer_id =', customerId);
   }
 
   /** The same for every response given before `cutoff` (retention), alert notes included; returns how many responses were anonymised. */
@@ -39,12 +33,21 @@ export class FeedbackPrivacy {
        RETURNING id`,
       [dbTime(d, cutoff)],
     );
-    // Staff's follow-up notes on those responses' alerts are about the same people: they go with them.
-    await this.dataSource.query(
-      `UPDATE detractor_alert SET resolution_note = NULL
-       WHERE resolution_note IS NOT NULL AND response_id IN (SELECT id FROM feedback_response WHERE responded_at < ${d === 'postgres' ? '$1' : '?'})`,
-      [dbTime(d, cutoff)],
-    );
+    await clearAlertNotes(this.dataSource.manager, 'responded_at <', dbTime(d, cutoff));
     return returnedRows(result).length;
   }
+}
+
+/**
+ * Clears the follow-up notes staff wrote on the alerts of the responses where `column` (`customer_id =`,
+ * `responded_at <`) holds for `value`: notes like "called Erin, she comes back Tuesday" are about the same person
+ * as the response, so they go with its comment, name and phone.
+ */
+async function clearAlertNotes(manager: EntityManager, column: 'customer_id =' | 'responded_at <', value: unknown): Promise<void> {
+  const p = dialectOf(manager) === 'postgres' ? '$1' : '?';
+  await manager.query(
+    `UPDATE detractor_alert SET resolution_note = NULL
+     WHERE resolution_note IS NOT NULL AND response_id IN (SELECT id FROM feedback_response WHERE ${column} ${p})`,
+    [value],
+  );
 }
