@@ -52,6 +52,13 @@ export class Customer {
   @TimestampColumn({ name: 'latest_responded_at', nullable: true })
   latestRespondedAt: Date | null;
 
+  /**
+   * The latest response's `import_seq` (bigint: PostgreSQL returns it as a string): breaks a tie on
+   * `latest_responded_at` by import order in the row itself, so concurrent batches agree whatever order they commit in.
+   */
+  @Column({ name: 'latest_import_seq', type: 'bigint', nullable: true })
+  latestImportSeq: string | null;
+
   @CreatedAtColumn()
   createdAt: Date;
 

@@ -20,15 +20,17 @@ export interface CustomerState {
   latestSegment: Customer['latestSegment'];
   latestLocationId: string | null;
   latestRespondedAt: Date | null;
+  /** The latest response's import order: breaks a tie on `latestRespondedAt`. */
+  latestImportSeq: number | null;
 }
 
 const STATE_COLUMNS = `id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
-  latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at`;
+  latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, latest_import_seq`;
 
 /** The column list of a customer row in `json_to_recordset` (PostgreSQL batch writes). */
 const STATE_RECORD = `id uuid, email text, name text, phone text, marketing_consent boolean, consent_updated_at timestamptz,
   consent_response_id uuid, latest_response_id uuid, latest_score smallint, latest_segment text, latest_location_id uuid,
-  latest_responded_at timestamptz`;
+  latest_responded_at timestamptz, latest_import_seq bigint`;
 
 /** A state as a JSON object keyed by column (dates serialise as ISO 8601). */
 function stateRecord(s: CustomerState): Record<string, unknown> {
@@ -45,6 +47,7 @@ function stateRecord(s: CustomerState): Record<string, unknown> {
     latest_segment: s.latestSegment,
     latest_location_id: s.latestLocationId,
     latest_responded_at: s.latestRespondedAt,
+    latest_import_seq: s.latestImportSeq,
   };
 }
 
@@ -62,6 +65,7 @@ function toState(row: Record<string, unknown>): CustomerState {
     latestSegment: (row.latest_segment as CustomerState['latestSegment']) ?? null,
     latestLocationId: (row.latest_location_id as string | null) ?? null,
     latestRespondedAt: readTime(row.latest_responded_at),
+    latestImportSeq: row.latest_import_seq === null || row.latest_import_seq === undefined ? null : Number(row.latest_import_seq),
   };
 }
 
@@ -78,6 +82,7 @@ function stateValues(dialect: Dialect, s: CustomerState): unknown[] {
     s.latestSegment,
     s.latestLocationId,
     dbTime(dialect, s.latestRespondedAt),
+    s.latestImportSeq,
   ];
 }
 
@@ -105,13 +110,17 @@ export class CustomersRepository {
     return new Map(rows.map((row) => [row.email, row.id]));
   }
 
-  /** Current state of these customers; on PostgreSQL the rows stay locked until the transaction ends (in id order: no deadlocks). */
+  /**
+   * Current state of these customers; on PostgreSQL the rows stay locked until the transaction ends (in id order: no
+   * deadlocks). FOR NO KEY UPDATE, the lock an UPDATE of these columns takes: it doesn't wait for a concurrent batch
+   * that only inserted a response referring to the customer (its foreign key check holds KEY SHARE).
+   */
   async lockStates(ids: string[], manager: EntityManager): Promise<CustomerState[]> {
     const rows = await rowsAmong(
       manager,
       ids,
       'id',
-      (among, dialect) => `SELECT ${STATE_COLUMNS} FROM customer WHERE ${among}${dialect === 'postgres' ? ' ORDER BY id FOR UPDATE' : ''}`,
+      (among, dialect) => `SELECT ${STATE_COLUMNS} FROM customer WHERE ${among}${dialect === 'postgres' ? ' ORDER BY id FOR NO KEY UPDATE' : ''}`,
       { type: 'uuid' },
     );
     return rows.map(toState);
@@ -133,9 +142,10 @@ export class CustomersRepository {
     if (dialect === 'postgres') {
       const result: { id: string }[] = await manager.query(
         `INSERT INTO customer (id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
-           latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, created_at, updated_at)
+           latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, latest_import_seq, created_at, updated_at)
          SELECT t.*, $2::timestamptz, $2::timestamptz
          FROM json_to_recordset($1::json) AS t(${STATE_RECORD})
+         ORDER BY t.email
          ON CONFLICT (email) DO NOTHING
          RETURNING id`,
         [JSON.stringify(rows.map(stateRecord)), now.toISOString()],
@@ -143,12 +153,12 @@ export class CustomersRepository {
       for (const row of result) inserted.add(row.id);
       return inserted;
     }
-    const columns = 14;
+    const columns = 15;
     const stamp = dbTime(dialect, now);
     for (const chunk of chunks(rows, sqliteChunkSize(columns))) {
       const result: { id: string }[] = await manager.query(
         `INSERT INTO customer (id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
-           latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, created_at, updated_at)
+           latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, latest_import_seq, created_at, updated_at)
          VALUES ${sqliteRows(chunk.length, columns)}
          ON CONFLICT (email) DO NOTHING
          RETURNING id`,
@@ -165,9 +175,10 @@ export class CustomersRepository {
     const dialect = dialectOf(manager);
     const set = `name = t.name, phone = t.phone, marketing_consent = t.marketing_consent, consent_updated_at = t.consent_updated_at,
       consent_response_id = t.consent_response_id, latest_response_id = t.latest_response_id, latest_score = t.latest_score,
-      latest_segment = t.latest_segment, latest_location_id = t.latest_location_id, latest_responded_at = t.latest_responded_at`;
+      latest_segment = t.latest_segment, latest_location_id = t.latest_location_id, latest_responded_at = t.latest_responded_at,
+      latest_import_seq = t.latest_import_seq`;
     const names = `id, name, phone, marketing_consent, consent_updated_at, consent_response_id, latest_response_id, latest_score,
-      latest_segment, latest_location_id, latest_responded_at`;
+      latest_segment, latest_location_id, latest_responded_at, latest_import_seq`;
     if (dialect === 'postgres') {
       await manager.query(
         `UPDATE customer c SET ${set}, updated_at = $2
@@ -177,7 +188,7 @@ export class CustomersRepository {
       );
       return;
     }
-    const columns = 11;
+    const columns = 12;
     for (const chunk of chunks(rows, sqliteChunkSize(columns))) {
       await manager.query(
         `WITH t(${names}) AS (VALUES ${sqliteRows(chunk.length, columns)})
@@ -205,8 +216,11 @@ export class CustomersRepository {
       consent_updated_at = CASE WHEN customer.marketing_consent <> t.consent THEN t.now ELSE customer.consent_updated_at END,
       consent_response_id = CASE WHEN customer.marketing_consent <> t.consent THEN t.response_id ELSE customer.consent_response_id END,
       latest_response_id = t.response_id, latest_score = t.score, latest_segment = t.segment, latest_location_id = t.location_id,
-      latest_responded_at = t.responded_at, updated_at = t.now`;
-    const where = `customer.id = t.id AND (customer.latest_responded_at IS NULL OR t.responded_at >= customer.latest_responded_at)`;
+      latest_responded_at = t.responded_at, latest_import_seq = t.import_seq, updated_at = t.now`;
+    // Later by time, then by import order, as `latestFor` orders: checked against the row as locked, so batches that
+    // share customers may commit in any order and agree.
+    const where = `customer.id = t.id AND (customer.latest_responded_at IS NULL OR t.responded_at > customer.latest_responded_at
+      OR (t.responded_at = customer.latest_responded_at AND t.import_seq > COALESCE(customer.latest_import_seq, -1)))`;
     // SQLite's RETURNING sees only the updated table: the batch time comes in as a parameter there.
     const returning = (now: string) =>
       `RETURNING customer.id, customer.marketing_consent, customer.consent_response_id, customer.consent_updated_at = ${now} AS changed`;
@@ -220,6 +234,7 @@ export class CustomersRepository {
       consent: latest.marketingConsent === true,
       name: latest.name,
       phone: latest.phone,
+      import_seq: latest.importSeq,
     }));
     const changed: { id: string; marketingConsent: boolean; consentResponseId: string | null }[] = [];
     type Row = { id: string; marketing_consent: unknown; consent_response_id: string | null; changed: unknown };
@@ -234,22 +249,22 @@ export class CustomersRepository {
         await manager.query(
           `UPDATE customer SET ${set}
            FROM (SELECT j.*, $2::timestamptz AS now FROM json_to_recordset($1::json) AS j(id uuid, response_id uuid, score smallint,
-                   segment text, location_id uuid, responded_at timestamptz, consent boolean, name text, phone text) ORDER BY j.id) AS t
+                   segment text, location_id uuid, responded_at timestamptz, consent boolean, name text, phone text, import_seq bigint) ORDER BY j.id) AS t
            WHERE ${where} ${returning('t.now')}`,
           [JSON.stringify(values), now.toISOString()],
         ),
       );
       return changed;
     }
-    const columns = 10;
-    const names = 'id, response_id, score, segment, location_id, responded_at, consent, name, phone, now';
+    const columns = 11;
+    const names = 'id, response_id, score, segment, location_id, responded_at, consent, name, phone, import_seq, now';
     for (const chunk of chunks(values, sqliteChunkSize(columns))) {
       collect(
         await manager.query(
           `WITH t(${names}) AS (VALUES ${sqliteRows(chunk.length, columns)})
            UPDATE customer SET ${set} FROM t WHERE ${where} ${returning('?')}`,
           [
-            ...chunk.flatMap((v) => [v.id, v.response_id, v.score, v.segment, v.location_id, v.responded_at, v.consent, v.name, v.phone, dbTime(dialect, now)]),
+            ...chunk.flatMap((v) => [v.id, v.response_id, v.score, v.segment, v.location_id, v.responded_at, v.consent, v.name, v.phone, v.import_seq, dbTime(dialect, now)]),
             dbTime(dialect, now),
           ],
         ),

@@ -77,13 +77,22 @@ export class CustomersService {
   }
 
   /**
-   * Brings existing customers in line with their latest response after it was recomputed: `latest`
-   * null means they have none left (a response moved to another email). Rows are locked while this
-   * runs; unchanged ones are not written. Returns the number of consent changes.
+   * Brings existing customers in line with their latest response, recomputed: locks the rows first, then asks
+   * `readLatest` (null or absent: they have none left, e.g. a response moved to another email). Reading after the
+   * lock is what lets batches that share customers run at once: any other batch that wrote a response for one of
+   * them locks the row too before it commits, so what is read here is either committed already or will be offered
+   * after this commits. Unchanged rows are not written. Returns the number of consent changes.
    */
-  async applyLatest(actor: Actor, latest: Map<string, LatestResponse | null>, now: Date, manager: EntityManager): Promise<number> {
-    if (latest.size === 0) return 0;
-    const states = await this.customers.lockStates([...latest.keys()], manager);
+  async applyLatest(
+    actor: Actor,
+    ids: string[],
+    readLatest: (ids: string[]) => Promise<Map<string, LatestResponse>>,
+    now: Date,
+    manager: EntityManager,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const states = await this.customers.lockStates(ids, manager);
+    const latest = await readLatest(ids);
     const changed: CustomerState[] = [];
     const audits: AuditEntry[] = [];
     for (const state of states) {
@@ -136,6 +145,7 @@ function blank(id: string, email: string | null): CustomerState {
     latestSegment: null,
     latestLocationId: null,
     latestRespondedAt: null,
+    latestImportSeq: null,
   };
 }
 
@@ -155,6 +165,7 @@ function derive(state: CustomerState, latest: LatestResponse | null, now: Date):
     latestSegment: latest?.segment ?? null,
     latestLocationId: latest?.locationId ?? null,
     latestRespondedAt: latest?.respondedAt ?? null,
+    latestImportSeq: latest?.importSeq ?? null,
   };
 }
 
@@ -167,7 +178,8 @@ function sameState(a: CustomerState, b: CustomerState): boolean {
     a.latestScore === b.latestScore &&
     a.latestSegment === b.latestSegment &&
     a.latestLocationId === b.latestLocationId &&
-    a.latestRespondedAt?.getTime() === b.latestRespondedAt?.getTime()
+    a.latestRespondedAt?.getTime() === b.latestRespondedAt?.getTime() &&
+    a.latestImportSeq === b.latestImportSeq
   );
 }
 

@@ -9,4 +9,6 @@ export interface LatestResponse {
   marketingConsent: boolean | null;
   name: string | null;
   phone: string | null;
+  /** Import order: the later of two responses at the same time is the one imported last. */
+  importSeq: number;
 }

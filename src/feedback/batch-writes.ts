@@ -1,9 +1,3 @@
-/** What a batch writes, by key: response ids and addresses. */
-export interface BatchKeys {
-  responseIds: Set<string>;
-  emails: Set<string>;
-}
-
 const overlaps = (a: Set<string>, b: Set<string>) => {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const key of small) if (large.has(key)) return true;
@@ -13,23 +7,25 @@ const overlaps = (a: Set<string>, b: Set<string>) => {
 /**
  * Batch writes in flight while the next batch is parsed. PostgreSQL works in processes of its own, so several
  * batches are written at once on their own connections (their statements run while the next batch is prepared
- * here), unless they share a response id or an address: then the later one waits for the earlier, so a row
- * written twice in a file is written in file order (disjoint batches may commit in any order: nothing one
- * writes depends on another). SQLite, whose writes share this thread and one connection: one at a time.
+ * here), unless they share a response id: then the later one waits for the earlier, so a response written twice
+ * in a file is written in file order. Batches that only share customers run side by side: the customer rows are
+ * brought up to date under their row locks, whatever order the batches commit in (FeedbackIngestService). With
+ * survey files where customers come back (most of them), waiting on shared addresses too had every batch wait
+ * for the one before. SQLite, whose writes share this thread and one connection: one at a time.
  */
 export class BatchWrites {
-  private readonly inFlight = new Set<{ keys: BatchKeys; done: Promise<void> }>();
+  private readonly inFlight = new Set<{ responseIds: Set<string>; done: Promise<void> }>();
   private error: unknown;
 
   constructor(readonly concurrency: number) {}
 
-  /** Waits for room (and for the earlier batches sharing a key), then starts `write` without awaiting it. */
-  async start(keys: BatchKeys, write: () => Promise<void>): Promise<void> {
+  /** Waits for room (and for the earlier batches sharing a response id), then starts `write` without awaiting it. */
+  async start(responseIds: Set<string>, write: () => Promise<void>): Promise<void> {
     while (this.inFlight.size >= this.concurrency) await Promise.race([...this.inFlight].map((w) => w.done));
-    const sharing = [...this.inFlight].filter((w) => overlaps(keys.responseIds, w.keys.responseIds) || overlaps(keys.emails, w.keys.emails));
+    const sharing = [...this.inFlight].filter((w) => overlaps(responseIds, w.responseIds));
     await Promise.all(sharing.map((w) => w.done));
     this.throwIfFailed();
-    const entry = { keys, done: Promise.resolve() };
+    const entry = { responseIds, done: Promise.resolve() };
     entry.done = write()
       .catch((error: unknown) => {
         this.error ??= error;

@@ -98,6 +98,8 @@ export class FeedbackIngestService {
     if (items.length >= SEQ_PER_TICKET) throw new Error(`a batch holds at most ${SEQ_PER_TICKET - 1} items`);
     const rejected: IngestRejection[] = [];
     const located: { item: IngestItem; locationId: string }[] = [];
+    // Taken first, before anything else is awaited: batches started in file order get their import order in file order.
+    const ticket = items.length > 0 ? await this.responses.nextTicket() : 0;
     // Addresses erased on request (by HMAC): their rows are never stored again.
     const erased = await this.erasures.erasedAmong(items.flatMap((item) => item.input.email ?? []));
     for (const item of items) {
@@ -110,7 +112,6 @@ export class FeedbackIngestService {
       if (location) located.push({ item, locationId: location.id });
       else rejected.push({ ref: item.ref, responseId: item.input.responseId, reason: `unknown location code ${item.input.locationCode}` });
     }
-    const ticket = located.length > 0 ? await this.responses.nextTicket() : 0;
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -265,13 +266,16 @@ export class FeedbackIngestService {
       }
     }
 
-    const offered = new Map<string, LatestResponse>();
-    for (const [customerId, record] of offers) if (!recompute.has(customerId)) offered.set(customerId, latestOf(record));
-    await this.customers.offerLatest(context.actor, offered, now, manager);
+    // Customer rows are locked once, in id order (no deadlock between batches sharing customers): by the offer's
+    // UPDATE, or, when some need recomputing, all of them together by the recompute (rare: a changed response or a
+    // customer another batch created meanwhile), which reads their latest responses only once the rows are locked.
     if (recompute.size > 0) {
-      const ids = [...recompute];
-      const latest = await this.responses.latestFor(ids, manager);
-      await this.customers.applyLatest(context.actor, new Map(ids.map((id) => [id, latest.get(id) ?? null])), now, manager);
+      for (const customerId of offers.keys()) recompute.add(customerId);
+      await this.customers.applyLatest(context.actor, [...recompute], (ids) => this.responses.latestFor(ids, manager), now, manager);
+    } else {
+      const offered = new Map<string, LatestResponse>();
+      for (const [customerId, record] of offers) offered.set(customerId, latestOf(record));
+      await this.customers.offerLatest(context.actor, offered, now, manager);
     }
 
     // A response that is a detractor now and was not before (new, or changed into one), within the window.
@@ -316,6 +320,7 @@ function latestOf(record: ResponseRecord): LatestResponse {
     marketingConsent: record.marketingConsent,
     name: record.name,
     phone: record.phone,
+    importSeq: record.importSeq,
   };
 }
 

@@ -116,6 +116,7 @@ interface LatestRow {
   marketing_consent: unknown;
   name: string | null;
   phone: string | null;
+  import_seq: number | string;
 }
 
 /** feedback_response access: batch reads and writes for the import, aggregates for NPS. */
@@ -177,7 +178,7 @@ export class FeedbackRepository {
   /** Each customer's latest response (`responded_at`, then `import_seq`); customers without one are absent. */
   async latestFor(customerIds: string[], manager: EntityManager): Promise<Map<string, LatestResponse>> {
     const latest = new Map<string, LatestResponse>();
-    const select = 'customer_id, id, score, segment, location_id, responded_at, marketing_consent, name, phone';
+    const select = 'customer_id, id, score, segment, location_id, responded_at, marketing_consent, name, phone, import_seq';
     const rows = await rowsAmong<LatestRow>(
       manager,
       customerIds,
@@ -201,6 +202,7 @@ export class FeedbackRepository {
         marketingConsent: readNullableBool(row.marketing_consent),
         name: row.name ?? null,
         phone: row.phone ?? null,
+        importSeq: Number(row.import_seq),
       });
     }
     return latest;

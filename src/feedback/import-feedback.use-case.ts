@@ -13,7 +13,7 @@ import { LIMITS } from './feedback-fields';
 import { FeedbackImport, ImportSource } from './feedback-import.entity';
 import { FeedbackIngestService, IngestContext, IngestItem } from './feedback-ingest.service';
 import { ImportCounts, ImportsRepository, RejectedRow } from './imports.repository';
-import { BatchKeys, BatchWrites } from './batch-writes';
+import { BatchWrites } from './batch-writes';
 import { HeapCeiling } from './heap-ceiling';
 import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
@@ -88,16 +88,6 @@ function noticeOf(result: FeedbackImport, facts: ReadFacts): string | null {
 function noEmailNotice(withoutEmail: number, rows: number): string {
   const which = withoutEmail >= rows ? 'The file has no email addresses' : `${withoutEmail} row${withoutEmail === 1 ? ' has' : 's have'} no email address`;
   return `${which}: those responses count for NPS, reports and themes, but nobody can be invited from them.`;
-}
-
-/** The response ids and addresses a batch writes: batches sharing none can be written side by side. */
-function keysOf(items: IngestItem[]): BatchKeys {
-  const keys: BatchKeys = { responseIds: new Set(), emails: new Set() };
-  for (const { input } of items) {
-    keys.responseIds.add(input.responseId);
-    if (input.email !== null) keys.emails.add(input.email);
-  }
-  return keys;
 }
 
 /**
@@ -188,7 +178,7 @@ export class ImportFeedbackUseCase {
     const flush = async () => {
       const full = batch;
       batch = { items: [], errors: [] };
-      await writes.start(keysOf(full.items), () => this.writeBatch(id, full, context));
+      await writes.start(new Set(full.items.map((item) => item.input.responseId)), () => this.writeBatch(id, full, context));
       if (writes.concurrency === 1) {
         await writes.settled();
         await new Promise((resolve) => setTimeout(resolve, SQLITE_BREATHER_MS));
