@@ -80,26 +80,6 @@ function recordValues(dialect: Dialect, r: ResponseRecord): unknown[] {
   ];
 }
 
-/** A record as a JSON object keyed by column, for `json_to_recordset` (dates serialise as ISO 8601). */
-function responseRecord(r: ResponseRecord): Record<string, unknown> {
-  return {
-    id: r.id,
-    response_id: r.responseId,
-    customer_id: r.customerId,
-    location_id: r.locationId,
-    score: r.score,
-    segment: r.segment,
-    comment: r.comment,
-    name: r.name,
-    phone: r.phone,
-    responded_at: r.respondedAt,
-    visited_at: r.visitedAt,
-    marketing_consent: r.marketingConsent,
-    import_seq: r.importSeq,
-    touchpoint: r.touchpoint,
-  };
-}
-
 const UPSERT_SET = `customer_id = excluded.customer_id, location_id = excluded.location_id, score = excluded.score,
   segment = excluded.segment, comment = excluded.comment, name = excluded.name, phone = excluded.phone,
   responded_at = excluded.responded_at, visited_at = excluded.visited_at, marketing_consent = excluded.marketing_consent,
@@ -149,12 +129,13 @@ export class FeedbackRepository {
         `INSERT INTO feedback_response (id, response_id, customer_id, location_id, score, segment, comment, name, phone,
            responded_at, visited_at, marketing_consent, import_seq, touchpoint, created_at, updated_at)
          SELECT t.*, $2::timestamptz, $2::timestamptz
-         FROM json_to_recordset($1::json) AS t(id uuid, response_id text, customer_id uuid, location_id uuid, score smallint,
-           segment text, comment text, name text, phone text, responded_at timestamptz, visited_at timestamptz,
-           marketing_consent boolean, import_seq bigint, touchpoint text)
+         FROM json_to_recordset($1::json) AS t(id uuid, "responseId" text, "customerId" uuid, "locationId" uuid, score smallint,
+           segment text, comment text, name text, phone text, "respondedAt" timestamptz, "visitedAt" timestamptz,
+           "marketingConsent" boolean, "importSeq" bigint, touchpoint text)
          ON CONFLICT (response_id) DO UPDATE SET ${UPSERT_SET}
          RETURNING id, response_id`,
-        [JSON.stringify(records.map(responseRecord)), now.toISOString()],
+        // The records as they are (keys named as the record's fields, dates as ISO 8601): no copy of 5,000 objects per batch.
+        [JSON.stringify(records), now.toISOString()],
       );
       for (const row of rows) ids.set(row.response_id, row.id);
       return ids;

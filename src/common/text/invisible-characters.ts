@@ -12,8 +12,13 @@ export function stripBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, '');
 }
 
+const VISIBLE_RUN = `[^\\s${NAME_INVISIBLES.source.slice(1, -1)}]+`;
+/** Already clean: no invisible character, single spaces between words, none around them (most names of an import). */
+const CLEAN_NAME = new RegExp(`^${VISIBLE_RUN}(?: ${VISIBLE_RUN})*$`);
+
 /** A person's or a place's name: every invisible and control character removed, spaces collapsed. */
 export function cleanName(text: string): string {
+  if (CLEAN_NAME.test(text)) return text;
   return text.replace(NAME_INVISIBLES, '').replace(/\s+/g, ' ').trim();
 }
 
