@@ -149,15 +149,11 @@ export class AuditChain implements OnModuleInit, OnModuleDestroy {
   async appendSealed(manager: EntityManager, rows: NewAuditRow[]): Promise<void> {
     if (rows.length === 0) return;
     const dialect = dialectOf(manager);
-    if (dialect === 'postgres') await manager.query(`SELECT pg_advisory_xact_lock(${SEAL_LOCK_KEY})`);
-    const [head] = await manager.query(`SELECT seq, hash FROM audit_event WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
-    let seq = head ? Number(head.seq) : 0;
-    let prev: string = head?.hash ?? GENESIS_HASH;
-    const sealed = rows.map((row) => {
-      seq += 1;
+    // Everything but the chain links is worked out before the lock: other batches wait on it only for the hashing.
+    const prepared = rows.map((row) => {
       // Hashed as the database gives the row back: created_at in its text form, details through JSON.
-      const details = row.details === null ? null : JSON.parse(JSON.stringify(row.details));
-      const hash = chainHash(prev, seq, {
+      const details = asStored(row.details);
+      const body = contentBody({
         id: row.id,
         created_at: dialect === 'postgres' ? String(row.createdAt.getTime() * 1000) : dbTime(dialect, row.createdAt),
         actor_type: row.actorType,
@@ -167,6 +163,15 @@ export class AuditChain implements OnModuleInit, OnModuleDestroy {
         subject_id: row.subjectId,
         details,
       });
+      return { row, details, body };
+    });
+    if (dialect === 'postgres') await manager.query(`SELECT pg_advisory_xact_lock(${SEAL_LOCK_KEY})`);
+    const [head] = await manager.query(`SELECT seq, hash FROM audit_event WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`);
+    let seq = head ? Number(head.seq) : 0;
+    let prev: string = head?.hash ?? GENESIS_HASH;
+    const sealed = prepared.map(({ row, details, body }) => {
+      seq += 1;
+      const hash = linkHash(prev, seq, body);
       const seal = { ...row, details, seq, prev_hash: prev, hash };
       prev = hash;
       return seal;
@@ -228,9 +233,30 @@ function selectColumns(dialect: Dialect): string {
 type HashedContent = Pick<RawAuditRow, 'id' | 'created_at' | 'actor_type' | 'actor_id' | 'action' | 'subject_type' | 'subject_id' | 'details'>;
 
 export function chainHash(prev: string, seq: number, row: HashedContent): string {
+  return linkHash(prev, seq, contentBody(row));
+}
+
+/**
+ * The hashed content is `JSON.stringify([seq, id, created_at, actor_type, actor_id, action, subject_type, subject_id,
+ * details])`; everything after the seq (from the first comma) is known before the row's place in the chain is.
+ */
+function contentBody(row: HashedContent): string {
   const details = typeof row.details === 'string' ? parseJson(row.details) : row.details;
-  const content = JSON.stringify([seq, row.id, String(row.created_at), row.actor_type, row.actor_id, row.action, row.subject_type, row.subject_id, canonical(details ?? null)]);
-  return createHash('sha256').update(prev).update(content).digest('hex');
+  return JSON.stringify([row.id, String(row.created_at), row.actor_type, row.actor_id, row.action, row.subject_type, row.subject_id, canonical(details ?? null)]).slice(1);
+}
+
+function linkHash(prev: string, seq: number, body: string): string {
+  return createHash('sha256').update(prev).update(`[${seq},${body}`).digest('hex');
+}
+
+/** Details as they come back from the database (through JSON); a flat object of plain values already is. */
+function asStored(details: NewAuditRow['details']): NewAuditRow['details'] {
+  if (details === null || details === undefined) return null;
+  for (const value of Object.values(details)) {
+    const plain = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (!plain) return JSON.parse(JSON.stringify(details));
+  }
+  return details;
 }
 
 function parseJson(text: string): unknown {
