@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, Like, Not } from 'typeorm';
 import { Customer } from './customer.entity';
-import { chunks, dbTime, Dialect, dialectOf, readBool, readTime, returnedRows, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, readBool, readNullableNumber, readTime, returnedRows, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { LatestResponse } from './latest-response';
 
 /** Everything the import keeps in step on a customer row. */
@@ -61,11 +61,11 @@ function toState(row: Record<string, unknown>): CustomerState {
     consentUpdatedAt: readTime(row.consent_updated_at),
     consentResponseId: (row.consent_response_id as string | null) ?? null,
     latestResponseId: (row.latest_response_id as string | null) ?? null,
-    latestScore: row.latest_score === null || row.latest_score === undefined ? null : Number(row.latest_score),
+    latestScore: readNullableNumber(row.latest_score),
     latestSegment: (row.latest_segment as CustomerState['latestSegment']) ?? null,
     latestLocationId: (row.latest_location_id as string | null) ?? null,
     latestRespondedAt: readTime(row.latest_responded_at),
-    latestImportSeq: row.latest_import_seq === null || row.latest_import_seq === undefined ? null : Number(row.latest_import_seq),
+    latestImportSeq: readNullableNumber(row.latest_import_seq),
   };
 }
 

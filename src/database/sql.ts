@@ -52,6 +52,11 @@ export function readCount(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
 
+/** A nullable number read by raw SQL (pg returns bigint and numeric as strings): null stays null. */
+export function readNullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
 /** SQLite allows 32,766 bound values per statement; callers chunk well below (`sqliteChunkSize`). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
