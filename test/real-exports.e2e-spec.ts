@@ -171,6 +171,29 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect(await db.query('SELECT responded_at FROM feedback_response ORDER BY responded_at')).toEqual(times);
   });
 
+  it('a mapping without a date format reads the dates as the file writes them (SurveyMonkey AM/PM), and refuses in words dates of either order', async () => {
+    const nps = 'How likely is it that you would recommend us to a friend or colleague?';
+    const header = `Respondent ID,Collector ID,Start Date,End Date,Email Address,${nps}\r\n,,,,,Response\r\n`;
+    const surveyMonkey = { file: 'nps.csv', path: '', meta: { header_rows: 2 } } as unknown as RealExport;
+    const mapping = { responseId: 'Respondent ID', email: 'Email Address', respondedAt: 'End Date', score: nps };
+    const rows = ['1001,7,11/24/2026 09:58:10 AM,11/24/2026 10:02:15 PM,ana@example.com,9', '1002,7,11/25/2026 11:59:00 PM,11/26/2026 12:03:30 AM,ben@example.com,3'];
+    const res = await upload(surveyMonkey, Buffer.from(header + rows.join('\r\n')), mapping);
+    expect(res.json()).toMatchObject({ status: 'done', accepted: 2, rejected: 0 });
+    const stored: { response_id: string; responded_at: Date }[] = await db.query('SELECT response_id, responded_at FROM feedback_response ORDER BY response_id');
+    const tz: { timezone: string }[] = await db.query('SELECT timezone FROM location WHERE code = $1', [OWN]);
+    const wall = (at: Date) => new Intl.DateTimeFormat('en-US', { timeZone: tz[0].timezone, hourCycle: 'h23', dateStyle: 'short', timeStyle: 'medium' }).format(at);
+    expect(stored.map((r) => [r.response_id, wall(r.responded_at)])).toEqual([['1001', '11/24/26, 22:02:15'], ['1002', '11/26/26, 00:03:30']]);
+
+    await db.query('DELETE FROM feedback_response');
+    await db.query('DELETE FROM customer');
+    const either = ['2001,7,1/2/2026 9:00:00 AM,1/2/2026 9:05:00 AM,cara@example.com,10', '2002,7,3/4/2026 9:00:00 AM,3/4/2026 9:05:00 AM,dev@example.com,8'];
+    const refused = await upload(surveyMonkey, Buffer.from(header + either.join('\r\n')), mapping);
+    expect(refused.statusCode).toBe(400);
+    expect([refused.json().message].flat().join(' ')).toContain('The dates in "End Date" could be day-first or month-first: give the mapping\'s dateFormat (M/d/yyyy h:mm:ss a or d/M/yyyy h:mm:ss a)');
+    expect(await written()).toMatchObject({ responses: 0, customers: 0 });
+    expect(await count(db, `SELECT COUNT(*) FROM feedback_import WHERE status = 'failed'`)).toBe(1);
+  });
+
   it('a damaged .xlsx is refused in words, nothing written', async () => {
     const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
     const damaged = (await xlsxCopyOf(google)).subarray(0, 600);

@@ -23,9 +23,9 @@ describe('survey export mapping step (pages, sqlite)', () => {
   const selected = (html: string, name: string) =>
     new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1].match(/<option value="([^"]*)" selected>/)?.[1];
 
-  async function stage(real = google): Promise<string> {
+  async function stage(real: { file: string; path?: string; content?: string } = google): Promise<string> {
     const page = await marketer.get('/dashboard/feedback');
-    const res = await marketer.upload(`/dashboard/feedback/uploads?_csrf=${encodeURIComponent(csrfTokenIn(page.body))}`, real.file, readFileSync(real.path));
+    const res = await marketer.upload(`/dashboard/feedback/uploads?_csrf=${encodeURIComponent(csrfTokenIn(page.body))}`, real.file, real.content ?? readFileSync(real.path!));
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/dashboard\/feedback\/uploads\/[A-Za-z0-9_-]{22}$/);
     return res.headers.location as string;
@@ -121,6 +121,50 @@ describe('survey export mapping step (pages, sqlite)', () => {
       expect([real.file, done.statusCode]).toEqual([real.file, 303]);
       expect([real.file, await segments()]).toEqual([real.file, { promoter: m.promoters, passive: m.passives, detractor: m.detractors }]);
     }
+  });
+
+  it("a SurveyMonkey export of today's layout (metadata columns, AM/PM dates) is proposed whole and imports with its times", async () => {
+    await db.query('DELETE FROM feedback_response');
+    await db.query('DELETE FROM saved_mapping');
+    const nps = 'How likely is it that you would recommend Harbor Motors to a friend or colleague?';
+    const content = [
+      `Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,${nps},What is the main reason for your score?`,
+      ',,,,,,,,,Response,Open-Ended Response',
+      '114123456701,432100001,11/24/2026 09:58:10 AM,11/24/2026 10:02:15 AM,192.0.2.1,ana@example.com,Ana,Silva,,10,"Quick, friendly service"',
+      '114123456702,432100001,11/24/2026 12:40:00 PM,11/24/2026 12:44:59 PM,192.0.2.2,ben@example.com,Ben,Ode,,6,Waited too long',
+      '114123456703,432100001,11/25/2026 11:59:00 PM,11/26/2026 12:03:30 AM,192.0.2.3,,Cara,Lin,,8,',
+    ].join('\r\n');
+    const url = await stage({ file: 'Harbor_NPS_Survey.csv', content });
+    const step = await marketer.get(url);
+    expect(text(step.body)).toContain('SurveyMonkey');
+    expect(selected(step.body, 'responseId')).toBe('Respondent ID');
+    expect(selected(step.body, 'email')).toBe('Email Address');
+    expect(selected(step.body, 'respondedAt')).toBe('End Date');
+    expect(selected(step.body, 'score')).toBe(nps);
+    expect(selected(step.body, 'dateFormat')).toBe('M/d/yyyy h:mm:ss a');
+    expect(text(step.body)).not.toContain('could be day-first or month-first');
+    const form = Object.fromEntries(['responseId', 'email', 'respondedAt', 'score', 'comment', 'dateFormat'].map((name) => [name, selected(step.body, name) ?? '']));
+    const done = await marketer.post(url, { ...form, comment: 'What is the main reason for your score?', fileLocation: OWN });
+    expect(done.statusCode).toBe(303);
+    expect(text((await marketer.get(done.headers.location as string)).body)).toContain('Import finished: 3 of 3 rows accepted');
+    const rows: { response_id: string; responded_at: string | Date; score: number; comment: string | null }[] = await db.query(
+      'SELECT response_id, responded_at, score, comment FROM feedback_response ORDER BY response_id',
+    );
+    expect(rows.map((r) => [r.response_id, new Date(`${String(r.responded_at).replace(' ', 'T').replace(/Z?$/, 'Z')}`).toISOString(), Number(r.score), r.comment])).toEqual([
+      ['114123456701', '2026-11-24T10:02:15.000Z', 10, 'Quick, friendly service'],
+      ['114123456702', '2026-11-24T12:44:59.000Z', 6, 'Waited too long'],
+      ['114123456703', '2026-11-26T00:03:30.000Z', 8, null],
+    ]);
+  });
+
+  it('dates that could be either order offer both of the file’s own shapes, by example, with nothing preselected', async () => {
+    const content = ['Date Submitted,Score,Email', '1/2/2026 10:15:00 PM,9,a@example.com', '3/4/2026 9:05:00 AM,7,b@example.com'].join('\n');
+    const step = await marketer.get(await stage({ file: 'ambiguous.csv', content }));
+    expect(text(step.body)).toContain('could be day-first or month-first');
+    expect(selected(step.body, 'dateFormat')).toBe('');
+    const options = /<select[^>]*name="dateFormat"[^>]*>([\s\S]*?)<\/select>/.exec(step.body)![1];
+    expect(options).toContain('<option value="M/d/yyyy h:mm:ss a">Month first: 11/20/2026 2:05:00 PM</option>');
+    expect(options).toContain('<option value="d/M/yyyy h:mm:ss a">Day first: 20/11/2026 2:05:00 PM</option>');
   });
 
   it('a location manager (dealer) can neither upload nor open a mapping step', async () => {

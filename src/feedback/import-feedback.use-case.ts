@@ -17,7 +17,7 @@ import { BatchWrites } from './batch-writes';
 import { HeapCeiling } from './heap-ceiling';
 import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
-import { ColumnMapping, mapRow, NO_SCORE_COLUMN_MESSAGE, readExport, resolveMapping } from './survey-export';
+import { ColumnMapping, mapRow, NO_SCORE_COLUMN_MESSAGE, readExport, resolveMapping, settleDateFormat } from './survey-export';
 
 export interface ImportRequest {
   source: ImportSource;
@@ -224,8 +224,9 @@ export class ImportFeedbackUseCase {
     if (code && !fixed && !mapping.location) throw new CsvFormatError(`No location has the code ${code}.`);
     const reader = await readExport(input);
     const resolved = resolveMapping(mapping, reader.header);
+    const rows = await settleDateFormat(reader, resolved);
     return (async function* () {
-      for await (const row of reader.rows) {
+      for await (const row of rows) {
         // A location column may hold codes or names; an empty cell falls back to the file's location.
         const cell = resolved.index.location === undefined ? '' : (row.cells[resolved.index.location] ?? '').trim();
         const found = cell ? (locations.getByCode(cell.toUpperCase()) ?? locations.getByName(cell)) : fixed;

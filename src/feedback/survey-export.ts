@@ -251,6 +251,36 @@ export function resolveMapping(mapping: ColumnMapping, header: ExportHeader): Re
   return { index, dateFormat: mapping.dateFormat };
 }
 
+/** Rows read ahead to tell how a mapping without a date format writes its dates. */
+const DATE_PEEK_ROWS = 50;
+
+/**
+ * A mapping given without a date format (CLI, API, "Automatic" on the page) gets the one its dates are
+ * written in, told from the first rows as the mapping step would (`11/25/2026 10:32:15 AM` → `M/d/yyyy h:mm:ss a`);
+ * when the order of day and month can't be told it is refused in words, before anything is written. Returns the
+ * reader's rows, those read ahead included.
+ */
+export async function settleDateFormat(reader: ExportReader, resolved: ResolvedMapping): Promise<AsyncIterable<ExportRow>> {
+  const column = resolved.index.respondedAt;
+  if (column === undefined || resolved.dateFormat) return reader.rows;
+  const ahead: ExportRow[] = [];
+  while (ahead.length < DATE_PEEK_ROWS) {
+    const next = await reader.rows.next();
+    if (next.done) break;
+    ahead.push(next.value);
+  }
+  const choices = dateFormatChoices(ahead.map((row) => row.cells[column] ?? ''));
+  if (choices && choices.length > 1) {
+    const name = reader.header.names[column];
+    throw new CsvFormatError(`The dates in "${name}" could be day-first or month-first: give the mapping's dateFormat (${choices.join(' or ')}).`);
+  }
+  if (choices) resolved.dateFormat = choices[0];
+  return (async function* () {
+    yield* ahead;
+    yield* reader.rows;
+  })();
+}
+
 const ALIASES: Partial<Record<MappingField, string[]>> = {
   responseId: ['response_id', 'responseid', ...FEEDBACK_CSV_COLUMNS.response_id, '#', 'token'],
   email: ['email', ...FEEDBACK_CSV_COLUMNS.email, 'emailaddress', 'recipientemail'],
@@ -295,6 +325,8 @@ export interface Proposal {
   scoreCandidates: string[];
   /** What the marketer must still decide, in words. */
   questions: string[];
+  /** When the dates could be month first or day first: both patterns, month first first (the marketer chooses). */
+  dateChoices?: string[];
 }
 
 /**
@@ -331,44 +363,102 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
       questions.push(`The email column "${mapping.email}" is empty: these responses count for NPS and reports, but nobody can be invited.`);
     }
   }
+  let dateChoices: string[] | undefined;
   if (mapping.respondedAt && !mapping.dateFormat) {
     const i = header.names.indexOf(mapping.respondedAt);
-    const format = guessDateFormat(sample.map((row) => row[i] ?? ''));
-    if (format === 'ambiguous') questions.push(`The dates in "${mapping.respondedAt}" could be day-first or month-first: choose the date format.`);
-    else if (format) mapping.dateFormat = format;
+    dateChoices = dateFormatChoices(sample.map((row) => row[i] ?? ''));
+    if (dateChoices?.length === 1) mapping.dateFormat = dateChoices[0];
+    else if (dateChoices) questions.push(`The dates in "${mapping.respondedAt}" could be day-first or month-first: choose the date format.`);
   }
-  return { mapping, scoreCandidates: candidates.map((c) => c.name), questions };
+  return { mapping, scoreCandidates: candidates.map((c) => c.name), questions, ...(dateChoices && dateChoices.length > 1 ? { dateChoices } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Dates
 
+/**
+ * Numeric dates as survey tools and spreadsheets write them: `11/25/2026 10:32:15 AM` (SurveyMonkey),
+ * `11/1/2019 8:51:12` (Google Forms), `25.11.2026 14:05`, `25-11-2026`, `11/25/26 10:32` (a CSV saved by Excel),
+ * `2026/11/25 10:32:15`. Groups: first number, separator, second, third, then an optional time and AM/PM.
+ */
+const NUMERIC_DATE = /^(?<a>\d{1,4})(?<sep>[/.-])(?<b>\d{1,2})\k<sep>(?<c>\d{2}|\d{4})(?:(?<gap> +|T|, ?)\d{1,2}:\d{2}(?<secs>:\d{2})?(?<ampm> ?[AaPp][Mm])?)?$/;
+
+interface DateGroups {
+  a: string;
+  sep: string;
+  b: string;
+  c: string;
+  gap?: string;
+  secs?: string;
+  ampm?: string;
+}
+
 /** undefined: ISO 8601 (or nothing to guess from); a CLDR pattern; 'ambiguous' when day/month order can't be told. */
 export function guessDateFormat(values: string[]): string | 'ambiguous' | undefined {
+  const choices = dateFormatChoices(values);
+  if (!choices) return undefined;
+  return choices.length === 1 ? choices[0] : 'ambiguous';
+}
+
+/**
+ * The CLDR patterns these values could be written in: one when the order of day and month can be told (a
+ * number above 12, or the year first), both (month first, then day first) when it can't; undefined for ISO 8601,
+ * nothing filled in, or values that are not all numeric dates of one shape.
+ */
+export function dateFormatChoices(values: string[]): string[] | undefined {
   const filled = values.map((v) => v.trim()).filter(Boolean);
   if (filled.length === 0 || filled.every((v) => /^\d{4}-\d{2}-\d{2}/.test(v))) return undefined;
-  const slash = filled.map((v) => /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(:\d{2})?)?$/.exec(v));
-  if (slash.every(Boolean)) {
-    const time = filled[0].includes(':') ? (filled[0].split(':').length === 3 ? ' H:mm:ss' : ' H:mm') : '';
-    if (slash.some((m) => Number(m![2]) > 12)) return `M/d/yyyy${time}`;
-    if (slash.some((m) => Number(m![1]) > 12)) return `d/M/yyyy${time}`;
-    return 'ambiguous';
-  }
-  const dot = filled.map((v) => /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(:\d{2})?)?$/.exec(v));
-  if (dot.every(Boolean)) return `d.M.yyyy${filled[0].includes(':') ? (filled[0].split(':').length === 3 ? ' H:mm:ss' : ' H:mm') : ''}`;
-  return undefined;
+  const shapes = filled.map((v) => NUMERIC_DATE.exec(v)?.groups as DateGroups | undefined);
+  if (!shapes.every(Boolean)) return undefined;
+  const all = shapes as DateGroups[];
+  const [first] = all;
+  const yearFirst = first.a.length === 4;
+  // One shape throughout: the same separator, the year in the same place with as many digits.
+  if (!all.every((g) => g.sep === first.sep && (g.a.length === 4) === yearFirst && (yearFirst || g.c.length === first.c.length))) return undefined;
+  const gap = first.gap === undefined ? '' : first.gap === 'T' ? "'T'" : first.gap.startsWith(',') ? first.gap : ' ';
+  const time = first.gap === undefined ? '' : `${gap}${first.ampm ? 'h' : 'H'}:mm${first.secs ? ':ss' : ''}${first.ampm ? (first.ampm.startsWith(' ') ? ' a' : 'a') : ''}`;
+  const sep = first.sep;
+  if (yearFirst) return sep === '-' ? undefined : [`yyyy${sep}M${sep}d${time}`];
+  const year = first.c.length === 4 ? 'yyyy' : 'yy';
+  const monthFirst = `M${sep}d${sep}${year}${time}`;
+  const dayFirst = `d${sep}M${sep}${year}${time}`;
+  if (all.some((g) => Number(g.b) > 12)) return [monthFirst];
+  if (all.some((g) => Number(g.a) > 12)) return [dayFirst];
+  // Dots are day first wherever they are used (Germany, Central and Eastern Europe).
+  if (sep === '.') return [dayFirst];
+  return [monthFirst, dayFirst];
 }
+
+/** A UTC time written with a CLDR pattern of the tokens `parseWithPattern` reads (to show a pattern by example). */
+export function formatWithPattern(date: Date, pattern: string): string {
+  const hour = date.getUTCHours();
+  const value: Record<string, number | string> = {
+    y: date.getUTCFullYear(), M: date.getUTCMonth() + 1, d: date.getUTCDate(), H: hour, h: hour % 12 || 12, m: date.getUTCMinutes(), s: date.getUTCSeconds(),
+  };
+  return (pattern.match(DATE_TOKENS) ?? [])
+    .map((token) => {
+      if (token === 'a') return hour < 12 ? 'AM' : 'PM';
+      if (token.startsWith("'")) return token.slice(1, -1);
+      if (!/^[yMdHhms]+$/.test(token)) return token;
+      const text = String(value[token[0]]);
+      return token[0] === 'y' && token.length === 2 ? text.slice(-2) : text.padStart(token.length, '0');
+    })
+    .join('');
+}
+
+/** A CLDR pattern's tokens: runs of one letter, AM/PM, quoted literals, other literals. */
+const DATE_TOKENS = /(y+|M+|d+|H+|h+|m+|s+|a|'[^']*'|[^yMdHhmsa']+)/g;
 
 /**
  * Reads a date with a CLDR pattern (tokens y, M, d, H, h, m, s, a; others literal), as wall time in
  * `zone`. Returns null when the value does not fit the pattern or names no real date.
  */
 export function parseWithPattern(value: string, pattern: string, zone: string): Date | null {
-  const tokens = pattern.match(/(y+|M+|d+|H+|h+|m+|s+|a|'[^']*'|[^yMdHhmsa']+)/g) ?? [];
+  const tokens = pattern.match(DATE_TOKENS) ?? [];
   let regex = '^';
   const order: string[] = [];
   for (const token of tokens) {
-    if (/^y+$/.test(token)) (regex += '(\\d{4})'), order.push('y');
+    if (/^y+$/.test(token)) (regex += token.length === 2 ? '(\\d{2})' : '(\\d{4})'), order.push(token.length === 2 ? 'yy' : 'y');
     else if (/^[MdHhms]+$/.test(token)) (regex += token.length === 1 ? '(\\d{1,2})' : '(\\d{2})'), order.push(token[0]);
     else if (token === 'a') (regex += '(AM|PM)'), order.push('a');
     else regex += token.replace(/^'|'$/g, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '\\s+');
@@ -377,6 +467,8 @@ export function parseWithPattern(value: string, pattern: string, zone: string): 
   if (!m) return null;
   const v: Record<string, number | string> = { y: 0, M: 1, d: 1, H: 0, h: 0, m: 0, s: 0 };
   order.forEach((key, i) => (v[key] = key === 'a' ? m[i + 1].toUpperCase() : Number(m[i + 1])));
+  // A two-digit year (a CSV saved by a spreadsheet) is this century's: survey answers are not from the 1900s.
+  if (order.includes('yy')) v.y = 2000 + Number(v.yy);
   let hour = Number(order.includes('h') ? v.h : v.H);
   if (v.a === 'PM' && hour < 12) hour += 12;
   if (v.a === 'AM' && hour === 12) hour = 0;

@@ -12,7 +12,7 @@ import { staffContext } from '../web/staff-page';
 import { ImportFeedbackUseCase, ImportStoppedError } from './import-feedback.use-case';
 import { SAVED_MAPPING_NAME_MAX, SavedMappings } from './saved-mappings.service';
 import { StagedUploads } from './staged-uploads';
-import { ColumnMapping, ExportPreview, MAPPING_FIELDS, MappingField, parseMapping, previewExport } from './survey-export';
+import { ColumnMapping, ExportPreview, formatWithPattern, MAPPING_FIELDS, MappingField, parseMapping, previewExport } from './survey-export';
 
 const IMPORTERS = ['admin', 'marketer'] as const;
 
@@ -38,6 +38,7 @@ const DATE_FORMATS = [
   { value: ISO, label: 'Automatic (ISO 8601, e.g. 2026-11-20 14:05:00)' },
   { value: 'M/d/yyyy H:mm:ss', label: 'Month first: 11/20/2026 14:05:00 (US, Google Forms)' },
   { value: 'M/d/yyyy H:mm', label: 'Month first: 11/20/2026 14:05' },
+  { value: 'M/d/yyyy h:mm:ss a', label: 'Month first: 11/20/2026 2:05:00 PM (SurveyMonkey)' },
   { value: 'd/M/yyyy H:mm:ss', label: 'Day first: 20/11/2026 14:05:00' },
   { value: 'd/M/yyyy H:mm', label: 'Day first: 20/11/2026 14:05' },
   { value: 'd.M.yyyy H:mm:ss', label: 'Day first with dots: 20.11.2026 14:05:00' },
@@ -165,7 +166,7 @@ export class SurveyUploadPagesController {
       saveNameMax: SAVED_MAPPING_NAME_MAX,
       locations,
       location: chosen?.location ?? saved?.locationCode ?? (locations.length === 1 ? locations[0].code : ''),
-      dateFormats: DATE_FORMATS.some((f) => f.value === dateFormat) ? DATE_FORMATS : [...DATE_FORMATS, { value: dateFormat, label: dateFormat }],
+      dateFormats: dateFormatOptions(dateFormat, dateAmbiguous ? preview.proposal.dateChoices : undefined),
       dateFormat,
       dateAmbiguous,
       layout: layoutText(preview.header.layout, preview.header.rows),
@@ -173,6 +174,17 @@ export class SurveyUploadPagesController {
     });
     return renderPage(reply, 'pages/staff/feedback-mapping.hbs', context, chosen ? 400 : 200);
   }
+}
+
+/**
+ * The date formats offered: when the file's dates could be either order, its own two shapes come first (month
+ * first, day first, each with an example); then the usual ones, and the chosen one if it is none of those.
+ */
+function dateFormatOptions(chosen: string, choices: string[] | undefined): { value: string; label: string }[] {
+  const example = new Date(Date.UTC(2026, 10, 20, 14, 5, 0));
+  const own = (choices ?? []).map((value, i) => ({ value, label: `${i === 0 ? 'Month first' : 'Day first'}: ${formatWithPattern(example, value)}` }));
+  const options = [...own, ...DATE_FORMATS.filter((f) => !choices?.includes(f.value))];
+  return chosen && !options.some((f) => f.value === chosen) ? [...options, { value: chosen, label: chosen }] : options;
 }
 
 /** How the file's header reads, in words: "a Qualtrics export (3 header rows)". */
