@@ -70,6 +70,25 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(reader.decoding.replaced).toBe(1);
   });
 
+  it('proposes a 0–10 question some respondents skipped (partial responses), never a scale that stops at 6', async () => {
+    const file = [
+      'StartDate,EndDate,Progress,Finished,ResponseId,RecipientEmail,Q1,Q2,Q3_1',
+      'Start Date,End Date,Progress,Finished,Response ID,Recipient Email,How likely are you to recommend us?,Why?,Rank the visit',
+      '{"ImportId":"startDate"},{"ImportId":"endDate"},{"ImportId":"progress"},{"ImportId":"finished"},{"ImportId":"_recordId"},{"ImportId":"recipientEmail"},{"ImportId":"QID1"},{"ImportId":"QID2_TEXT"},{"ImportId":"QID3_1"}',
+      '2026-11-20 10:00:00,2026-11-20 10:04:00,100,1,R_1,,9,Great,3',
+      '2026-11-20 11:00:00,2026-11-20 11:01:00,40,0,R_2,,,,',
+      '2026-11-20 12:00:00,2026-11-20 12:03:00,100,1,R_3,,4,Slow,6',
+    ].join('\n');
+    const reader = await readExport(Readable.from([Buffer.from(file)]));
+    const sample: string[][] = [];
+    for await (const row of reader.rows) sample.push(row.cells);
+    const proposal = proposeMapping(reader.header, sample);
+    expect(proposal.scoreCandidates).toEqual(['Q1']);
+    expect(proposal.mapping).toMatchObject({ score: 'Q1', responseId: 'ResponseId', email: 'RecipientEmail', respondedAt: 'EndDate' });
+    // An empty column is no candidate either.
+    expect(proposeMapping(reader.header, sample.map((row) => row.map((cell, i) => (i === 6 ? '' : cell)))).scoreCandidates).toEqual([]);
+  });
+
   it('maps every field of a row, touchpoint included; a row without email is a valid response without one', async () => {
     const reader = await readExport(Readable.from([Buffer.from('Score,Dept,Why,When\n9,Service,Quick and kind,2026-11-20 10:00:00\n')]));
     const resolved = resolveMapping({ score: 'Score', touchpoint: 'Dept', comment: 'Why', respondedAt: 'When' }, reader.header);

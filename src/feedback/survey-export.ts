@@ -124,6 +124,8 @@ export interface ExportHeader {
   layout: 'qualtrics' | 'qualtrics-legacy' | 'surveymonkey' | 'plain';
   /** One name per column: what mappings refer to. */
   names: string[];
+  /** Each column's question as the tool wrote it (Qualtrics and legacy labels, SurveyMonkey's question row; else the name). */
+  questions: string[];
   /** The header rows as read: a saved mapping applies when a new file's are identical. */
   signature: string;
 }
@@ -140,26 +142,29 @@ export function detectHeader(records: string[][]): ExportHeader {
     // Qualtrics: column ids / question text / {"ImportId": …} (older exports: {'ImportId': …}). Ids are stable across languages.
     const r2 = clean(second!);
     const names = r1[0] === 'V1' ? legacyNames(r1, r2) : r1;
-    return { rows: 3, layout: 'qualtrics', names, signature: signature(3) };
+    return { rows: 3, layout: 'qualtrics', names, questions: r1.map((id, i) => r2[i] || id), signature: signature(3) };
   }
   if (second && /^V1$/.test(r1[0] ?? '') && /^V2$/.test(r1[1] ?? '')) {
     // Legacy Qualtrics: V1…V10 over their labels (ResponseID, EmailAddress, …), question ids as they are.
-    return { rows: 2, layout: 'qualtrics-legacy', names: legacyNames(r1, clean(second)), signature: signature(2) };
+    const labels = clean(second);
+    return { rows: 2, layout: 'qualtrics-legacy', names: legacyNames(r1, labels), questions: r1.map((id, i) => labels[i] || id), signature: signature(2) };
   }
   if (second && (second[0] ?? '').trim() === '' && second.some((cell) => cell.trim() === 'Response')) {
     // SurveyMonkey: the question row over an answer-option row; a multi-column question has its text on
     // its first column only, so the others are named "question - option".
     const r2 = clean(second);
     let question = '';
+    const questions: string[] = [];
     const names = r1.map((cell, index) => {
       if (cell) question = cell;
+      questions.push(question);
       const option = r2[index] ?? '';
       if (!option || option === 'Response' || option === 'Open-Ended Response') return cell || question;
       return cell && index + 1 < r1.length && r1[index + 1] !== '' ? cell : `${question} - ${option}`;
     });
-    return { rows: 2, layout: 'surveymonkey', names, signature: signature(2) };
+    return { rows: 2, layout: 'surveymonkey', names, questions, signature: signature(2) };
   }
-  return { rows: 1, layout: 'plain', names: r1, signature: signature(1) };
+  return { rows: 1, layout: 'plain', names: r1, questions: r1, signature: signature(1) };
 }
 
 function legacyNames(ids: string[], labels: string[]): string[] {
@@ -294,7 +299,7 @@ const ALIASES: Partial<Record<MappingField, string[]>> = {
 };
 
 /** Each field of `aliases` mapped to the first column (not yet `taken`) named like one of its aliases. */
-function byAliases(header: ExportHeader, aliases: Partial<Record<MappingField, string[]>>, taken = new Set<number>()): ColumnMapping {
+function byAliases(header: Pick<ExportHeader, 'names'>, aliases: Partial<Record<MappingField, string[]>>, taken = new Set<number>()): ColumnMapping {
   const mapping: ColumnMapping = {};
   for (const field of MAPPING_FIELDS) {
     const keys = (aliases[field] ?? []).map((alias) => normalizeHeader(alias.replace(/\*$/, '')));
@@ -312,7 +317,7 @@ function byAliases(header: ExportHeader, aliases: Partial<Record<MappingField, s
  * location, score), whatever its form (an .xlsx, another encoding): every field by its contract name or alias.
  * Undefined for any other file: a survey-tool export needs the marketer's mapping.
  */
-export function contractMapping(header: ExportHeader): ColumnMapping | undefined {
+export function contractMapping(header: Pick<ExportHeader, 'rows' | 'names'>): ColumnMapping | undefined {
   if (header.rows !== 1) return undefined;
   const mapping = byAliases(header, { ...ALIASES, score: ['score', ...FEEDBACK_CSV_COLUMNS.score] });
   const field: Record<string, MappingField> = { response_id: 'responseId', location_code: 'location', score: 'score' };
@@ -329,29 +334,39 @@ export interface Proposal {
   dateChoices?: string[];
 }
 
+/** How the recommend question reads in a header or its text. */
+const RECOMMEND = /\bnps\b|recommend/i;
+
 /**
  * The proposed mapping for the mapping step, from the header names and a sample of rows. A score column
- * is proposed only when its sampled values are all 0–10 whole numbers, go above 6 (not a 1–6 ranking, a
- * 0/1 yes/no or a 0–6 rating) and are filled on every row; where several qualify and none is named like
- * an NPS question, nothing is proposed and the marketer is asked.
+ * is proposed only when its sampled values are all 0–10 whole numbers and go above 6 (not a 1–6 ranking, a
+ * 0/1 yes/no or a 0–6 rating), and are filled on every row — except in the recommend question (by its name or
+ * its text), where a blank is a respondent who skipped it (that row is refused as "score is required", the rest
+ * import). Where several qualify and none asks to recommend, nothing is proposed and the marketer is asked.
  */
 export function proposeMapping(header: ExportHeader, sample: string[][]): Proposal {
   const taken = new Set<number>();
   const mapping = byAliases(header, ALIASES, taken);
+  // The recommend question, by its name or its text (Qualtrics names columns Q1, Q2…).
+  const asksToRecommend = (i: number) => [header.names[i], header.questions[i] ?? ''].some((text) => RECOMMEND.test(text) || normalizeHeader(text) === 'nps');
   const candidates = header.names
     .map((name, i) => ({ name, i }))
     .filter(({ i }) => {
       if (taken.has(i) || sample.length === 0) return false;
       let max = -1;
       for (const row of sample) {
-        const check = checkScore('score', row[i] ?? '');
+        const cell = (row[i] ?? '').trim();
+        // A blank is a respondent who skipped the recommend question (partial responses are common); any
+        // other question must be answered on every row, or a count such as "how many months ago?" could pass.
+        if (cell === '' && asksToRecommend(i)) continue;
+        const check = checkScore('score', cell);
         if (!check.ok) return false;
         max = Math.max(max, check.value);
       }
       return max > 6;
     });
   const questions: string[] = [];
-  const named = candidates.filter(({ name }) => /\bnps\b|recommend/i.test(name) || normalizeHeader(name) === 'nps');
+  const named = candidates.filter(({ i }) => asksToRecommend(i));
   if (candidates.length === 1) mapping.score = candidates[0].name;
   else if (named.length === 1) mapping.score = named[0].name;
   else if (candidates.length > 1) questions.push(`Several columns hold 0–10 answers (${candidates.map((c) => `"${c.name}"`).join(', ')}): choose the one that asked how likely they are to recommend you.`);
