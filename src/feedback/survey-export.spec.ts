@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { mappingOf, realExports } from '../../test/support/real-exports';
 import { parseCsvRecord } from './feedback-csv';
-import { dateFormatChoices, formatWithPattern, guessDateFormat, mapRow, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
+import { dateFormatChoices, formatWithPattern, guessDateFormat, mapRow, scoreText, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
 
 describe('survey-tool exports (../shared/real-exports)', () => {
   for (const real of realExports()) {
@@ -87,6 +87,31 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(proposal.mapping).toMatchObject({ score: 'Q1', responseId: 'ResponseId', email: 'RecipientEmail', respondedAt: 'EndDate' });
     // An empty column is no candidate either.
     expect(proposeMapping(reader.header, sample.map((row) => row.map((cell, i) => (i === 6 ? '' : cell)))).scoreCandidates).toEqual([]);
+  });
+
+  it('reads a scale end written with its label (10 - Extremely likely) as its number, and nothing else', async () => {
+    expect(['10 - Extremely likely', '0 (Not at all likely)', '9', ' 7 ', '10: Extremely likely', '1-6', '9.5', 'n/a', ''].map((c) => scoreText(c))).toEqual([
+      '10', '0', '9', ' 7 ', '10', '1-6', '9.5', 'n/a', '',
+    ]);
+    const file = 'Response ID,How likely are you to recommend us?\nr1,10 - Extremely likely\nr2,0 - Not at all likely\nr3,8\n';
+    const reader = await readExport(Readable.from([Buffer.from(file)]));
+    const sample: string[][] = [];
+    for await (const row of reader.rows) sample.push(row.cells);
+    const proposal = proposeMapping(reader.header, sample);
+    expect(proposal.mapping.score).toBe('How likely are you to recommend us?');
+    const resolved = resolveMapping(proposal.mapping, reader.header);
+    expect(sample.map((cells) => parseCsvRecord(mapRow(reader.header, resolved, cells, { location: 'DLR-001', zone: 'UTC' })).value?.score)).toEqual([10, 0, 8]);
+  });
+
+  it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
+    const file = 'sep=;\r\nID;Start time;Completion time;Email;Name;How likely are you to recommend us?\r\n7;11/20/26 10:01:00;11/20/26 10:04:30;ana@example.com;Ana Silva;9\r\n';
+    const reader = await readExport(Readable.from([Buffer.from(file)]));
+    expect(reader.header.names).toEqual(['ID', 'Start time', 'Completion time', 'Email', 'Name', 'How likely are you to recommend us?']);
+    const rows = [];
+    for await (const row of reader.rows) rows.push(row);
+    expect(rows).toEqual([{ line: 3, cells: ['7', '11/20/26 10:01:00', '11/20/26 10:04:30', 'ana@example.com', 'Ana Silva', '9'] }]);
+    const proposal = proposeMapping(reader.header, rows.map((r) => r.cells));
+    expect(proposal.mapping).toMatchObject({ responseId: 'ID', respondedAt: 'Completion time', email: 'Email', name: 'Name', dateFormat: 'M/d/yy H:mm:ss' });
   });
 
   it('maps every field of a row, touchpoint included; a row without email is a valid response without one', async () => {

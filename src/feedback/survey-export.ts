@@ -201,9 +201,12 @@ async function readCsvExport(input: Readable): Promise<ExportReader> {
   const { text, report } = await decodeExport(input);
   const head = await text[Symbol.asyncIterator]().next();
   const sample = head.done ? '' : String(head.value);
+  // Excel's `sep=;` line (written by tools whose CSV is meant for Excel) names the delimiter and is no header.
+  const excelSep = /^\uFEFF?sep=(.)[ \t]*\r?\n/i.exec(sample);
   const firstLine = sample.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
-  const delimiter = firstLine.split(';').length > firstLine.split(',').length ? ';' : firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
-  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, max_record_size: 1024 * 1024, info: true });
+  const delimiter =
+    excelSep?.[1] ?? (firstLine.split(';').length > firstLine.split(',').length ? ';' : firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',');
+  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, max_record_size: 1024 * 1024, info: true, from_line: excelSep ? 2 : 1 });
   async function* again(): AsyncGenerator<string> {
     if (!head.done) yield sample;
     for await (const chunk of text) yield String(chunk);
@@ -287,13 +290,18 @@ export async function settleDateFormat(reader: ExportReader, resolved: ResolvedM
 }
 
 const ALIASES: Partial<Record<MappingField, string[]>> = {
-  responseId: ['response_id', 'responseid', ...FEEDBACK_CSV_COLUMNS.response_id, '#', 'token'],
+  // Typeform `#` and `Token`; Microsoft Forms numbers its responses `ID`.
+  responseId: ['response_id', 'responseid', ...FEEDBACK_CSV_COLUMNS.response_id, '#', 'token', 'id'],
   email: ['email', ...FEEDBACK_CSV_COLUMNS.email, 'emailaddress', 'recipientemail'],
   location: ['location_code', ...FEEDBACK_CSV_COLUMNS.location_code],
   name: ['name', ...FEEDBACK_CSV_COLUMNS.name],
   phone: ['phone', ...FEEDBACK_CSV_COLUMNS.phone],
   comment: ['comment', ...FEEDBACK_CSV_COLUMNS.comment],
-  respondedAt: ['responded_at', ...FEEDBACK_CSV_COLUMNS.responded_at, 'enddate', 'recordeddate'],
+  // Microsoft Forms `Completion time`; Delighted and others `Created At (UTC)`.
+  respondedAt: [
+    'responded_at', ...FEEDBACK_CSV_COLUMNS.responded_at, 'enddate', 'recordeddate', 'completion time', 'end time', 'submitted',
+    'date completed', 'created at (utc)', 'submitted at (utc)', 'completed at (utc)',
+  ],
   marketingConsent: ['marketing_consent', ...FEEDBACK_CSV_COLUMNS.marketing_consent],
   touchpoint: ['touchpoint', 'touch point', 'channel'],
 };
@@ -359,7 +367,7 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
         // A blank is a respondent who skipped the recommend question (partial responses are common); any
         // other question must be answered on every row, or a count such as "how many months ago?" could pass.
         if (cell === '' && asksToRecommend(i)) continue;
-        const check = checkScore('score', cell);
+        const check = checkScore('score', scoreText(cell));
         if (!check.ok) return false;
         max = Math.max(max, check.value);
       }
@@ -532,6 +540,15 @@ export interface MapOptions {
   zone: string;
 }
 
+/** `10 - Extremely likely`, `0 (Not at all likely)`: a scale's end written with its label (Qualtrics choice text). */
+const LABELLED_SCORE = /^(\d{1,2})\s*(?:[-–—:=]|\()\s*[^\d\s].*$/s;
+
+/** A score cell as the import reads it: the number of an answer written with its label, anything else as it is. */
+export function scoreText<T extends string | undefined>(cell: T): T {
+  const labelled = cell === undefined ? null : LABELLED_SCORE.exec(cell.trim());
+  return (labelled ? labelled[1] : cell) as T;
+}
+
 /** One data row → fields keyed by the Feedback CSV contract's columns (what parseCsvRecord reads). */
 export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: string[], options: MapOptions): Record<string, string> {
   const cell = (field: MappingField) => (resolved.index[field] === undefined ? undefined : (cells[resolved.index[field]!] ?? ''));
@@ -544,7 +561,7 @@ export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: s
   put('responded_at', rawDate === undefined ? undefined : normaliseDate(rawDate, resolved.dateFormat, options.zone, /\butc\b/i.test(dateHeader)));
   put('response_id', cell('responseId')?.trim() || stableResponseId(header.signature.slice(0, 12), rawDate ?? '', cells));
   put('email', cell('email'));
-  put('score', cell('score'));
+  put('score', scoreText(cell('score')));
   put('comment', cell('comment'));
   put('name', cell('name'));
   put('phone', cell('phone'));
@@ -581,7 +598,7 @@ export async function summariseExport(input: Readable, mapping: ColumnMapping): 
   };
   for await (const row of reader.rows) {
     summary.total++;
-    const score = resolved.index.score === undefined ? undefined : row.cells[resolved.index.score];
+    const score = resolved.index.score === undefined ? undefined : scoreText(row.cells[resolved.index.score]);
     if (score !== undefined && /^\d+$/.test(score.trim()) && Number(score) <= 10) {
       summary.scoreOk++;
       const n = Number(score);
