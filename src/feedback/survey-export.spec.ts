@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { mappingOf, realExports } from '../../test/support/real-exports';
 import { parseCsvRecord } from './feedback-csv';
-import { dateFormatChoices, formatWithPattern, guessDateFormat, mapRow, scoreText, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
+import { consentText, dateFormatChoices, formatWithPattern, guessDateFormat, mapRow, scoreText, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
 
 describe('survey-tool exports (../shared/real-exports)', () => {
   for (const real of realExports()) {
@@ -112,6 +112,18 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(rows).toEqual([{ line: 3, cells: ['7', '11/20/26 10:01:00', '11/20/26 10:04:30', 'ana@example.com', 'Ana Silva', '9'] }]);
     const proposal = proposeMapping(reader.header, rows.map((r) => r.cells));
     expect(proposal.mapping).toMatchObject({ responseId: 'ID', respondedAt: 'Completion time', email: 'Email', name: 'Name', dateFormat: 'M/d/yy H:mm:ss' });
+  });
+
+  it('reads a consent question by the start of its wording, and its worded yes or no', async () => {
+    expect(['Yes, you may contact me', 'No thanks', 'yes', 'NO.', 'Not now', 'Yesterday', ''].map((c) => consentText(c))).toEqual(['yes', 'no', 'yes', 'no', 'Not now', 'Yesterday', '']);
+    const file = 'Response ID,How likely are you to recommend us?,May we contact you about offers?\nr1,9,"Yes, you may contact me"\nr2,10,No thanks\n';
+    const reader = await readExport(Readable.from([Buffer.from(file)]));
+    const sample: string[][] = [];
+    for await (const row of reader.rows) sample.push(row.cells);
+    const proposal = proposeMapping(reader.header, sample);
+    expect(proposal.mapping.marketingConsent).toBe('May we contact you about offers?');
+    const resolved = resolveMapping(proposal.mapping, reader.header);
+    expect(sample.map((cells) => parseCsvRecord(mapRow(reader.header, resolved, cells, { location: 'DLR-001', zone: 'UTC' })).value?.marketingConsent)).toEqual([true, false]);
   });
 
   it('maps every field of a row, touchpoint included; a row without email is a valid response without one', async () => {

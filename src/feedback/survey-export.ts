@@ -310,8 +310,13 @@ const ALIASES: Partial<Record<MappingField, string[]>> = {
 function byAliases(header: Pick<ExportHeader, 'names'>, aliases: Partial<Record<MappingField, string[]>>, taken = new Set<number>()): ColumnMapping {
   const mapping: ColumnMapping = {};
   for (const field of MAPPING_FIELDS) {
-    const keys = (aliases[field] ?? []).map((alias) => normalizeHeader(alias.replace(/\*$/, '')));
-    const at = header.names.findIndex((name, i) => !taken.has(i) && name !== '' && keys.includes(normalizeHeader(name)));
+    // As for the contract's columns: an alias ending in `*` names the start of a question ("May we contact you…").
+    const rules = (aliases[field] ?? []).map((alias) => ({ prefix: alias.endsWith('*'), key: normalizeHeader(alias.replace(/\*$/, '')) }));
+    const matches = (name: string) => {
+      const key = normalizeHeader(name);
+      return rules.some((rule) => (rule.prefix ? key.startsWith(rule.key) : key === rule.key));
+    };
+    const at = header.names.findIndex((name, i) => !taken.has(i) && name !== '' && matches(name));
     if (at !== -1) {
       taken.add(at);
       mapping[field] = header.names[at];
@@ -549,6 +554,15 @@ export function scoreText<T extends string | undefined>(cell: T): T {
   return (labelled ? labelled[1] : cell) as T;
 }
 
+/** A consent answer worded as a survey option: `Yes, you may contact me` → yes, `No thanks` → no. */
+const WORDED_CONSENT = /^(yes|no)\b(?=[\s,.;:!-]|$)/i;
+
+/** A consent cell as the import reads it: a worded yes or no as that word; anything else as it is (refused in words if unclear). */
+export function consentText<T extends string | undefined>(cell: T): T {
+  const worded = cell === undefined ? null : WORDED_CONSENT.exec(cell.trim());
+  return (worded ? worded[1].toLowerCase() : cell) as T;
+}
+
 /** One data row → fields keyed by the Feedback CSV contract's columns (what parseCsvRecord reads). */
 export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: string[], options: MapOptions): Record<string, string> {
   const cell = (field: MappingField) => (resolved.index[field] === undefined ? undefined : (cells[resolved.index[field]!] ?? ''));
@@ -565,7 +579,7 @@ export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: s
   put('comment', cell('comment'));
   put('name', cell('name'));
   put('phone', cell('phone'));
-  put('marketing_consent', cell('marketingConsent'));
+  put('marketing_consent', consentText(cell('marketingConsent')));
   put('touchpoint', cell('touchpoint'));
   put('location_code', cell('location')?.trim() || options.location);
   return fields;
