@@ -9,6 +9,8 @@ export type { LocationInfo };
  * few seconds (a file full of bad codes reads it rarely).
  */
 export class LocationDirectory {
+  private names?: { index: LocationIndex; byName: Map<string, LocationInfo | null> };
+
   private constructor(
     private readonly locations: LocationsService,
     private index: LocationIndex,
@@ -33,12 +35,23 @@ export class LocationDirectory {
 
   /** The location with this name (ignoring case and spacing), when exactly one has it. */
   getByName(name: string): LocationInfo | undefined {
-    const key = name.trim().replace(/\s+/g, ' ').toLowerCase();
-    const found = [...this.index.byId.values()].filter((l) => l.name.trim().replace(/\s+/g, ' ').toLowerCase() === key);
-    return found.length === 1 ? found[0] : undefined;
+    // Built once per index snapshot: a file whose location column holds names asks on every row.
+    if (this.names?.index !== this.index) {
+      const byName = new Map<string, LocationInfo | null>();
+      for (const location of this.index.all) {
+        const key = nameKey(location.name);
+        byName.set(key, byName.has(key) ? null : location); // a name two locations share names neither
+      }
+      this.names = { index: this.index, byName };
+    }
+    return this.names.byName.get(nameKey(name)) ?? undefined;
   }
 
   getByCode(code: string): LocationInfo | undefined {
     return this.index.byCode.get(code);
   }
+}
+
+function nameKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase();
 }
