@@ -259,8 +259,8 @@ export function resolveMapping(mapping: ColumnMapping, header: ExportHeader): Re
   return { index, dateFormat: mapping.dateFormat };
 }
 
-/** Rows read ahead to tell how a mapping without a date format writes its dates. */
-const DATE_PEEK_ROWS = 50;
+/** Rows the mapping step samples, and rows read ahead to tell how a mapping without a date format writes its dates. */
+const SAMPLE_ROWS = 500;
 
 /**
  * A mapping given without a date format (CLI, API, "Automatic" on the page) gets the one its dates are
@@ -272,7 +272,7 @@ export async function settleDateFormat(reader: ExportReader, resolved: ResolvedM
   const column = resolved.index.respondedAt;
   if (column === undefined || resolved.dateFormat) return reader.rows;
   const ahead: ExportRow[] = [];
-  while (ahead.length < DATE_PEEK_ROWS) {
+  while (ahead.length < SAMPLE_ROWS) {
     const next = await reader.rows.next();
     if (next.done) break;
     ahead.push(next.value);
@@ -646,7 +646,7 @@ export interface ExportPreview {
  * The mapping step's data: columns, samples and the proposed mapping, from the first rows (the rest is
  * drained, or with `whole: false` left unread and the input closed).
  */
-export async function previewExport(input: Readable, sampleRows = 500, options: { whole?: boolean } = {}): Promise<ExportPreview> {
+export async function previewExport(input: Readable, sampleRows = SAMPLE_ROWS, options: { whole?: boolean } = {}): Promise<ExportPreview> {
   const reader = await readExport(input);
   const sample: string[][] = [];
   for await (const row of reader.rows) {
