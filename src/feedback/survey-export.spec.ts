@@ -89,9 +89,9 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(proposeMapping(reader.header, sample.map((row) => row.map((cell, i) => (i === 6 ? '' : cell)))).scoreCandidates).toEqual([]);
   });
 
-  it('reads a scale end written with its label (10 - Extremely likely) as its number, and nothing else', async () => {
-    expect(['10 - Extremely likely', '0 (Not at all likely)', '9', ' 7 ', '10: Extremely likely', '1-6', '9.5', 'n/a', ''].map((c) => scoreText(c))).toEqual([
-      '10', '0', '9', ' 7 ', '10', '1-6', '9.5', 'n/a', '',
+  it('reads a scale end written with its label (10 - Extremely likely), or 9.0, as its number, and nothing else', async () => {
+    expect(['10 - Extremely likely', '0 (Not at all likely)', '9', ' 7 ', '10: Extremely likely', '1-6', '9.5', 'n/a', '', '9.0', '10.00', '9.'].map((c) => scoreText(c))).toEqual([
+      '10', '0', '9', ' 7 ', '10', '1-6', '9.5', 'n/a', '', '9', '10', '9.',
     ]);
     const file = 'Response ID,How likely are you to recommend us?\nr1,10 - Extremely likely\nr2,0 - Not at all likely\nr3,8\n';
     const reader = await readExport(Readable.from([Buffer.from(file)]));

@@ -545,13 +545,16 @@ export interface MapOptions {
   zone: string;
 }
 
-/** `10 - Extremely likely`, `0 (Not at all likely)`: a scale's end written with its label (Qualtrics choice text). */
-const LABELLED_SCORE = /^(\d{1,2})\s*(?:[-–—:=]|\()\s*[^\d\s].*$/s;
+/**
+ * A 0–10 answer written with more than its number: with its label (`10 - Extremely likely`, `0 (Not at all
+ * likely)`: Qualtrics choice text), or as a decimal (`9.0`: a column with blanks saved by pandas or R).
+ */
+const WORDED_SCORE = /^(\d{1,2})(?:\s*(?:[-–—:=]|\()\s*[^\d\s].*|\.0+)$/s;
 
-/** A score cell as the import reads it: the number of an answer written with its label, anything else as it is. */
+/** A score cell as the import reads it: the number of such an answer, anything else as it is. */
 export function scoreText<T extends string | undefined>(cell: T): T {
-  const labelled = cell === undefined ? null : LABELLED_SCORE.exec(cell.trim());
-  return (labelled ? labelled[1] : cell) as T;
+  const worded = cell === undefined ? null : WORDED_SCORE.exec(cell.trim());
+  return (worded ? worded[1] : cell) as T;
 }
 
 /** A consent answer worded as a survey option: `Yes, you may contact me` → yes, `No thanks` → no. */
