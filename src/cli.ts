@@ -20,7 +20,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
 import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
-import { ColumnMapping, contractMapping, ExportPreview, parseMapping, previewExport, summariseExport } from './feedback/survey-export';
+import { ColumnMapping, contractMapping, ExportPreview, parseMapping, previewExport, SAMPLE_ROWS, summariseExport } from './feedback/survey-export';
 import { SavedMapping } from './feedback/saved-mapping.entity';
 import { SAVED_MAPPING_NAME_MAX, SavedMappings } from './feedback/saved-mappings.service';
 import { UsersService } from './users/users.service';
@@ -105,7 +105,7 @@ async function automaticMapping(
 ): Promise<{ mapping: ColumnMapping; location?: string; note: string } | undefined> {
   let preview: ExportPreview;
   try {
-    preview = await previewExport(createReadStream(path), 200, { whole: false });
+    preview = await previewExport(createReadStream(path), SAMPLE_ROWS, { whole: false });
   } catch {
     return undefined; // not readable as an export either: the plain reader says why
   }

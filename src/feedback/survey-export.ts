@@ -260,7 +260,7 @@ export function resolveMapping(mapping: ColumnMapping, header: ExportHeader): Re
 }
 
 /** Rows the mapping step samples, and rows read ahead to tell how a mapping without a date format writes its dates. */
-const SAMPLE_ROWS = 500;
+export const SAMPLE_ROWS = 500;
 
 /**
  * A mapping given without a date format (CLI, API, "Automatic" on the page) gets the one its dates are
