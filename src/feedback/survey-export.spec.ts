@@ -2,7 +2,21 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { mappingOf, realExports } from '../../test/support/real-exports';
 import { parseCsvRecord } from './feedback-csv';
-import { consentText, dateFormatChoices, formatWithPattern, guessDateFormat, mapRow, scoreText, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
+import { ColumnMapping, consentText, dateFormatChoices, ExportHeader, formatWithPattern, mapRow, scoreText, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
+
+/** A file's text read as an export: its reader (rows consumed), every data row, and the proposed mapping. */
+async function proposalFor(file: string) {
+  const reader = await readExport(Readable.from([Buffer.from(file)]));
+  const sample: string[][] = [];
+  for await (const row of reader.rows) sample.push(row.cells);
+  return { reader, sample, proposal: proposeMapping(reader.header, sample) };
+}
+
+/** Rows as the import would read them through a mapping (a file location, UTC). */
+function importedAs(header: ExportHeader, mapping: ColumnMapping, rows: string[][]) {
+  const resolved = resolveMapping(mapping, header);
+  return rows.map((cells) => parseCsvRecord(mapRow(header, resolved, cells, { location: 'DLR-001', zone: 'UTC' })).value);
+}
 
 describe('survey-tool exports (../shared/real-exports)', () => {
   for (const real of realExports()) {
@@ -79,10 +93,7 @@ describe('survey-tool exports (../shared/real-exports)', () => {
       '2026-11-20 11:00:00,2026-11-20 11:01:00,40,0,R_2,,,,',
       '2026-11-20 12:00:00,2026-11-20 12:03:00,100,1,R_3,,4,Slow,6',
     ].join('\n');
-    const reader = await readExport(Readable.from([Buffer.from(file)]));
-    const sample: string[][] = [];
-    for await (const row of reader.rows) sample.push(row.cells);
-    const proposal = proposeMapping(reader.header, sample);
+    const { reader, sample, proposal } = await proposalFor(file);
     expect(proposal.scoreCandidates).toEqual(['Q1']);
     expect(proposal.mapping).toMatchObject({ score: 'Q1', responseId: 'ResponseId', email: 'RecipientEmail', respondedAt: 'EndDate' });
     // An empty column is no candidate either.
@@ -94,13 +105,9 @@ describe('survey-tool exports (../shared/real-exports)', () => {
       '10', '0', '9', ' 7 ', '10', '1-6', '9.5', 'n/a', '', '9', '10', '9.',
     ]);
     const file = 'Response ID,How likely are you to recommend us?\nr1,10 - Extremely likely\nr2,0 - Not at all likely\nr3,8\n';
-    const reader = await readExport(Readable.from([Buffer.from(file)]));
-    const sample: string[][] = [];
-    for await (const row of reader.rows) sample.push(row.cells);
-    const proposal = proposeMapping(reader.header, sample);
+    const { reader, sample, proposal } = await proposalFor(file);
     expect(proposal.mapping.score).toBe('How likely are you to recommend us?');
-    const resolved = resolveMapping(proposal.mapping, reader.header);
-    expect(sample.map((cells) => parseCsvRecord(mapRow(reader.header, resolved, cells, { location: 'DLR-001', zone: 'UTC' })).value?.score)).toEqual([10, 0, 8]);
+    expect(importedAs(reader.header, proposal.mapping, sample).map((value) => value?.score)).toEqual([10, 0, 8]);
   });
 
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
@@ -117,13 +124,9 @@ describe('survey-tool exports (../shared/real-exports)', () => {
   it('reads a consent question by the start of its wording, and its worded yes or no', async () => {
     expect(['Yes, you may contact me', 'No thanks', 'yes', 'NO.', 'Not now', 'Yesterday', ''].map((c) => consentText(c))).toEqual(['yes', 'no', 'yes', 'no', 'Not now', 'Yesterday', '']);
     const file = 'Response ID,How likely are you to recommend us?,May we contact you about offers?\nr1,9,"Yes, you may contact me"\nr2,10,No thanks\n';
-    const reader = await readExport(Readable.from([Buffer.from(file)]));
-    const sample: string[][] = [];
-    for await (const row of reader.rows) sample.push(row.cells);
-    const proposal = proposeMapping(reader.header, sample);
+    const { reader, sample, proposal } = await proposalFor(file);
     expect(proposal.mapping.marketingConsent).toBe('May we contact you about offers?');
-    const resolved = resolveMapping(proposal.mapping, reader.header);
-    expect(sample.map((cells) => parseCsvRecord(mapRow(reader.header, resolved, cells, { location: 'DLR-001', zone: 'UTC' })).value?.marketingConsent)).toEqual([true, false]);
+    expect(importedAs(reader.header, proposal.mapping, sample).map((value) => value?.marketingConsent)).toEqual([true, false]);
   });
 
   it('maps every field of a row, touchpoint included; a row without email is a valid response without one', async () => {
@@ -140,33 +143,33 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(parseWithPattern('11/1/2019 8:51:12', 'M/d/yyyy H:mm:ss', 'America/New_York')!.toISOString()).toBe('2019-11-01T12:51:12.000Z');
     expect(parseWithPattern('3.12.2026', 'd.M.yyyy', 'Europe/Berlin')!.toISOString()).toBe('2026-12-02T23:00:00.000Z');
     expect(parseWithPattern('2/30/2026 1:00:00', 'M/d/yyyy H:mm:ss', 'UTC')).toBeNull();
-    expect(guessDateFormat(['11/1/2019 8:51:12', '11/13/2019 9:00:00'])).toBe('M/d/yyyy H:mm:ss');
-    expect(guessDateFormat(['1/2/2019', '3/4/2019'])).toBe('ambiguous');
-    expect(guessDateFormat(['2026-11-20 10:00:00 UTC'])).toBeUndefined();
+    expect(dateFormatChoices(['11/1/2019 8:51:12', '11/13/2019 9:00:00'])).toEqual(['M/d/yyyy H:mm:ss']);
+    expect(dateFormatChoices(['1/2/2019', '3/4/2019'])).toEqual(['M/d/yyyy', 'd/M/yyyy']);
+    expect(dateFormatChoices(['2026-11-20 10:00:00 UTC'])).toBeUndefined();
   });
 
   it('tells the shape of the dates survey tools and spreadsheets write, and reads them back', () => {
-    const cases: [string[], string | 'ambiguous' | undefined, string, string][] = [
-      // values, guessed pattern, a value, what it reads as in UTC
-      [['11/25/2026 10:32:15 AM', '11/26/2026 1:04:03 PM'], 'M/d/yyyy h:mm:ss a', '11/26/2026 1:04:03 PM', '2026-11-26T13:04:03.000Z'],
-      [['11/25/2026 12:05:00 AM'], 'M/d/yyyy h:mm:ss a', '11/25/2026 12:05:00 AM', '2026-11-25T00:05:00.000Z'],
-      [['11/25/26 10:32', '3/4/26 9:05'], 'M/d/yy H:mm', '3/4/26 9:05', '2026-03-04T09:05:00.000Z'],
-      [['25/11/2026 14:05', '3/4/2026 9:05'], 'd/M/yyyy H:mm', '3/4/2026 9:05', '2026-04-03T09:05:00.000Z'],
-      [['25-11-2026', '01-12-2026'], 'd-M-yyyy', '01-12-2026', '2026-12-01T00:00:00.000Z'],
-      [['2026/11/25 10:32:15'], 'yyyy/M/d H:mm:ss', '2026/11/25 10:32:15', '2026-11-25T10:32:15.000Z'],
-      [['11/25/2026, 10:32:15 AM'], 'M/d/yyyy, h:mm:ss a', '11/25/2026, 10:32:15 AM', '2026-11-25T10:32:15.000Z'],
-      [['3.4.26 9:05'], 'd.M.yy H:mm', '3.4.26 9:05', '2026-04-03T09:05:00.000Z'],
-      [['1/2/2019 10:00:00 PM', '3/4/2019 9:00:00 AM'], 'ambiguous', '', ''],
+    const cases: [string[], string[], string, string][] = [
+      // values, the patterns they could be written in, a value, what it reads as in UTC
+      [['11/25/2026 10:32:15 AM', '11/26/2026 1:04:03 PM'], ['M/d/yyyy h:mm:ss a'], '11/26/2026 1:04:03 PM', '2026-11-26T13:04:03.000Z'],
+      [['11/25/2026 12:05:00 AM'], ['M/d/yyyy h:mm:ss a'], '11/25/2026 12:05:00 AM', '2026-11-25T00:05:00.000Z'],
+      [['11/25/26 10:32', '3/4/26 9:05'], ['M/d/yy H:mm'], '3/4/26 9:05', '2026-03-04T09:05:00.000Z'],
+      [['25/11/2026 14:05', '3/4/2026 9:05'], ['d/M/yyyy H:mm'], '3/4/2026 9:05', '2026-04-03T09:05:00.000Z'],
+      [['25-11-2026', '01-12-2026'], ['d-M-yyyy'], '01-12-2026', '2026-12-01T00:00:00.000Z'],
+      [['2026/11/25 10:32:15'], ['yyyy/M/d H:mm:ss'], '2026/11/25 10:32:15', '2026-11-25T10:32:15.000Z'],
+      [['11/25/2026, 10:32:15 AM'], ['M/d/yyyy, h:mm:ss a'], '11/25/2026, 10:32:15 AM', '2026-11-25T10:32:15.000Z'],
+      [['3.4.26 9:05'], ['d.M.yy H:mm'], '3.4.26 9:05', '2026-04-03T09:05:00.000Z'],
+      [['1/2/2019 10:00:00 PM', '3/4/2019 9:00:00 AM'], ['M/d/yyyy h:mm:ss a', 'd/M/yyyy h:mm:ss a'], '', ''],
     ];
-    for (const [values, guessed, value, utc] of cases) {
-      expect(guessDateFormat(values)).toBe(guessed);
-      if (guessed !== 'ambiguous' && guessed) expect(parseWithPattern(value, guessed, 'UTC')?.toISOString()).toBe(utc);
+    for (const [values, patterns, value, utc] of cases) {
+      expect(dateFormatChoices(values)).toEqual(patterns);
+      if (patterns.length === 1) expect(parseWithPattern(value, patterns[0], 'UTC')?.toISOString()).toBe(utc);
     }
     // Either order offered when it can't be told, each in the file's own shape; mixed shapes are not guessed.
     expect(dateFormatChoices(['1/2/2019 10:00:00 PM'])).toEqual(['M/d/yyyy h:mm:ss a', 'd/M/yyyy h:mm:ss a']);
-    expect(guessDateFormat(['11/25/2026', '11/25/26'])).toBeUndefined();
-    expect(guessDateFormat(['11/25/2026', '2026/11/25'])).toBeUndefined();
-    expect(guessDateFormat(['yesterday'])).toBeUndefined();
+    expect(dateFormatChoices(['11/25/2026', '11/25/26'])).toBeUndefined();
+    expect(dateFormatChoices(['11/25/2026', '2026/11/25'])).toBeUndefined();
+    expect(dateFormatChoices(['yesterday'])).toBeUndefined();
     // Patterns are shown by example on the mapping page.
     const example = new Date(Date.UTC(2026, 10, 20, 14, 5, 0));
     expect(formatWithPattern(example, 'M/d/yyyy h:mm:ss a')).toBe('11/20/2026 2:05:00 PM');

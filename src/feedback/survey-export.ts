@@ -421,13 +421,6 @@ interface DateGroups {
   ampm?: string;
 }
 
-/** undefined: ISO 8601 (or nothing to guess from); a CLDR pattern; 'ambiguous' when day/month order can't be told. */
-export function guessDateFormat(values: string[]): string | 'ambiguous' | undefined {
-  const choices = dateFormatChoices(values);
-  if (!choices) return undefined;
-  return choices.length === 1 ? choices[0] : 'ambiguous';
-}
-
 /**
  * The CLDR patterns these values could be written in: one when the order of day and month can be told (a
  * number above 12, or the year first), both (month first, then day first) when it can't; undefined for ISO 8601,
