@@ -100,14 +100,26 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(proposeMapping(reader.header, sample.map((row) => row.map((cell, i) => (i === 6 ? '' : cell)))).scoreCandidates).toEqual([]);
   });
 
-  it('reads a scale end written with its label (10 - Extremely likely), or 9.0, as its number, and nothing else', async () => {
-    expect(['10 - Extremely likely', '0 (Not at all likely)', '9', ' 7 ', '10: Extremely likely', '1-6', '9.5', 'n/a', '', '9.0', '10.00', '9.'].map((c) => scoreText(c))).toEqual([
-      '10', '0', '9', ' 7 ', '10', '1-6', '9.5', 'n/a', '', '9', '10', '9.',
+  it('reads a scale end written with its label (10 - Extremely likely) as its number, and nothing else', async () => {
+    expect(['10 - Extremely likely', '0 (Not at all likely)', '9', ' 7 ', '10: Extremely likely', '1-6', '9.5', 'n/a', '', '9.0', '9.'].map((c) => scoreText(c))).toEqual([
+      '10', '0', '9', ' 7 ', '10', '1-6', '9.5', 'n/a', '', '9.0', '9.',
     ]);
     const file = 'Response ID,How likely are you to recommend us?\nr1,10 - Extremely likely\nr2,0 - Not at all likely\nr3,8\n';
     const { reader, sample, proposal } = await proposalFor(file);
     expect(proposal.mapping.score).toBe('How likely are you to recommend us?');
     expect(importedAs(reader.header, proposal.mapping, sample).map((value) => value?.score)).toEqual([10, 0, 8]);
+  });
+
+  it('counts in the dry run exactly the scores the import keeps (9.0 and labelled ends in, 9.5 and 11 out)', async () => {
+    const file = 'Response ID,How likely are you to recommend us?\nr1,9.0\nr2,10 - Extremely likely\nr3,7\nr4,9.5\nr5,11\nr6,\nr7,3\n';
+    const { reader, sample } = await proposalFor(file);
+    const mapping = { responseId: 'Response ID', score: 'How likely are you to recommend us?' };
+    const kept = importedAs(reader.header, mapping, sample).map((value) => value?.score);
+    expect(kept).toEqual([9, 10, 7, undefined, undefined, undefined, 3]);
+    const summary = await summariseExport(Readable.from([Buffer.from(file)]), mapping);
+    expect({ total: summary.total, scoreOk: summary.scoreOk, promoters: summary.promoters, passives: summary.passives, detractors: summary.detractors }).toEqual({
+      total: 7, scoreOk: kept.filter((score) => score !== undefined).length, promoters: 2, passives: 1, detractors: 1,
+    });
   });
 
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {

@@ -539,10 +539,11 @@ export interface MapOptions {
 }
 
 /**
- * A 0–10 answer written with more than its number: with its label (`10 - Extremely likely`, `0 (Not at all
- * likely)`: Qualtrics choice text), or as a decimal (`9.0`: a column with blanks saved by pandas or R).
+ * A 0–10 answer written with its label: `10 - Extremely likely`, `0 (Not at all likely)` (Qualtrics choice
+ * text). A decimal such as `9.0` (a column with blanks saved by pandas or R) needs nothing here: `checkScore`
+ * reads it.
  */
-const WORDED_SCORE = /^(\d{1,2})(?:\s*(?:[-–—:=]|\()\s*[^\d\s].*|\.0+)$/s;
+const WORDED_SCORE = /^(\d{1,2})\s*(?:[-–—:=]|\()\s*[^\d\s].*$/s;
 
 /** A score cell as the import reads it: the number of such an answer, anything else as it is. */
 export function scoreText<T extends string | undefined>(cell: T): T {
@@ -608,10 +609,11 @@ export async function summariseExport(input: Readable, mapping: ColumnMapping): 
   };
   for await (const row of reader.rows) {
     summary.total++;
-    const score = resolved.index.score === undefined ? undefined : scoreText(row.cells[resolved.index.score]);
-    if (score !== undefined && /^\d+$/.test(score.trim()) && Number(score) <= 10) {
+    // The import's own check, so the dry run counts exactly the scores the import would keep.
+    const score = resolved.index.score === undefined ? undefined : checkScore('score', scoreText(row.cells[resolved.index.score]));
+    if (score?.ok) {
       summary.scoreOk++;
-      const n = Number(score);
+      const n = score.value;
       if (n >= 9) summary.promoters++;
       else if (n >= 7) summary.passives++;
       else summary.detractors++;
