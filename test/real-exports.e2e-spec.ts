@@ -194,6 +194,24 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect(await count(db, `SELECT COUNT(*) FROM feedback_import WHERE status = 'failed'`)).toBe(1);
   });
 
+  it('dates that name their zone (a Google Forms download: … AM GMT+1) are read at that offset, and month-named dates at the location', async () => {
+    const nps = 'How likely are you to recommend us to a friend? (0-10)';
+    const googleForms = { file: 'responses.csv', path: '', meta: { header_rows: 1 } } as unknown as RealExport;
+    const mapping = { email: 'Email Address', respondedAt: 'Timestamp', score: nps };
+    const zoned = [`Timestamp,Email Address,"${nps}"`, '2026/11/20 10:04:05 AM GMT+1,ana@example.com,9', '2026/11/21 3:30:00 PM GMT+1,ben@example.com,6'];
+    expect((await upload(googleForms, Buffer.from(zoned.join('\r\n')), mapping)).json()).toMatchObject({ status: 'done', accepted: 2, rejected: 0 });
+    const times = async () => (await db.query('SELECT responded_at FROM feedback_response ORDER BY responded_at')).map((r: { responded_at: Date }) => r.responded_at.toISOString());
+    expect(await times()).toEqual(['2026-11-20T09:04:05.000Z', '2026-11-21T14:30:00.000Z']);
+
+    await db.query('DELETE FROM feedback_response');
+    await db.query('DELETE FROM customer');
+    const named = [`Timestamp,Email Address,"${nps}"`, '"Nov 20, 2026 10:04 AM",cara@example.com,10', '"Dec 1, 2026 3:30 PM",dev@example.com,8'];
+    expect((await upload(googleForms, Buffer.from(named.join('\n')), mapping)).json()).toMatchObject({ status: 'done', accepted: 2, rejected: 0 });
+    const tz: { timezone: string }[] = await db.query('SELECT timezone FROM location WHERE code = $1', [OWN]);
+    const wall = (iso: string) => new Intl.DateTimeFormat('en-US', { timeZone: tz[0].timezone, hourCycle: 'h23', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+    expect((await times()).map(wall)).toEqual(['11/20/26, 10:04', '12/1/26, 15:30']);
+  });
+
   it('a damaged .xlsx is refused in words, nothing written', async () => {
     const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
     const damaged = (await xlsxCopyOf(google)).subarray(0, 600);

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { mappingOf, realExports } from '../../test/support/real-exports';
 import { parseCsvRecord } from './feedback-csv';
-import { ColumnMapping, consentText, dateFormatChoices, ExportHeader, formatWithPattern, mapRow, scoreText, NO_SCORE_COLUMN_MESSAGE, parseWithPattern, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
+import { ColumnMapping, consentText, ExportHeader, mapRow, scoreText, NO_SCORE_COLUMN_MESSAGE, proposeMapping, readExport, resolveMapping, summariseExport } from './survey-export';
 
 /** A file's text read as an export: its reader (rows consumed), every data row, and the proposed mapping. */
 async function proposalFor(file: string) {
@@ -149,43 +149,5 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     const parsed = parseCsvRecord(rows[0]);
     expect(parsed.errors).toBeNull();
     expect(parsed.value).toMatchObject({ score: 9, touchpoint: 'service', comment: 'Quick and kind', email: null, locationCode: 'DLR-001', respondedAt: new Date('2026-11-20T10:00:00Z') });
-  });
-
-  it('reads dates by CLDR pattern in the location zone and asks when day/month order is unclear', () => {
-    expect(parseWithPattern('11/1/2019 8:51:12', 'M/d/yyyy H:mm:ss', 'America/New_York')!.toISOString()).toBe('2019-11-01T12:51:12.000Z');
-    expect(parseWithPattern('3.12.2026', 'd.M.yyyy', 'Europe/Berlin')!.toISOString()).toBe('2026-12-02T23:00:00.000Z');
-    expect(parseWithPattern('2/30/2026 1:00:00', 'M/d/yyyy H:mm:ss', 'UTC')).toBeNull();
-    expect(dateFormatChoices(['11/1/2019 8:51:12', '11/13/2019 9:00:00'])).toEqual(['M/d/yyyy H:mm:ss']);
-    expect(dateFormatChoices(['1/2/2019', '3/4/2019'])).toEqual(['M/d/yyyy', 'd/M/yyyy']);
-    expect(dateFormatChoices(['2026-11-20 10:00:00 UTC'])).toBeUndefined();
-  });
-
-  it('tells the shape of the dates survey tools and spreadsheets write, and reads them back', () => {
-    const cases: [string[], string[], string, string][] = [
-      // values, the patterns they could be written in, a value, what it reads as in UTC
-      [['11/25/2026 10:32:15 AM', '11/26/2026 1:04:03 PM'], ['M/d/yyyy h:mm:ss a'], '11/26/2026 1:04:03 PM', '2026-11-26T13:04:03.000Z'],
-      [['11/25/2026 12:05:00 AM'], ['M/d/yyyy h:mm:ss a'], '11/25/2026 12:05:00 AM', '2026-11-25T00:05:00.000Z'],
-      [['11/25/26 10:32', '3/4/26 9:05'], ['M/d/yy H:mm'], '3/4/26 9:05', '2026-03-04T09:05:00.000Z'],
-      [['25/11/2026 14:05', '3/4/2026 9:05'], ['d/M/yyyy H:mm'], '3/4/2026 9:05', '2026-04-03T09:05:00.000Z'],
-      [['25-11-2026', '01-12-2026'], ['d-M-yyyy'], '01-12-2026', '2026-12-01T00:00:00.000Z'],
-      [['2026/11/25 10:32:15'], ['yyyy/M/d H:mm:ss'], '2026/11/25 10:32:15', '2026-11-25T10:32:15.000Z'],
-      [['11/25/2026, 10:32:15 AM'], ['M/d/yyyy, h:mm:ss a'], '11/25/2026, 10:32:15 AM', '2026-11-25T10:32:15.000Z'],
-      [['3.4.26 9:05'], ['d.M.yy H:mm'], '3.4.26 9:05', '2026-04-03T09:05:00.000Z'],
-      [['1/2/2019 10:00:00 PM', '3/4/2019 9:00:00 AM'], ['M/d/yyyy h:mm:ss a', 'd/M/yyyy h:mm:ss a'], '', ''],
-    ];
-    for (const [values, patterns, value, utc] of cases) {
-      expect(dateFormatChoices(values)).toEqual(patterns);
-      if (patterns.length === 1) expect(parseWithPattern(value, patterns[0], 'UTC')?.toISOString()).toBe(utc);
-    }
-    // Either order offered when it can't be told, each in the file's own shape; mixed shapes are not guessed.
-    expect(dateFormatChoices(['1/2/2019 10:00:00 PM'])).toEqual(['M/d/yyyy h:mm:ss a', 'd/M/yyyy h:mm:ss a']);
-    expect(dateFormatChoices(['11/25/2026', '11/25/26'])).toBeUndefined();
-    expect(dateFormatChoices(['11/25/2026', '2026/11/25'])).toBeUndefined();
-    expect(dateFormatChoices(['yesterday'])).toBeUndefined();
-    // Patterns are shown by example on the mapping page.
-    const example = new Date(Date.UTC(2026, 10, 20, 14, 5, 0));
-    expect(formatWithPattern(example, 'M/d/yyyy h:mm:ss a')).toBe('11/20/2026 2:05:00 PM');
-    expect(formatWithPattern(example, 'd.M.yy H:mm')).toBe('20.11.26 14:05');
-    expect(formatWithPattern(example, "yyyy-MM-dd'T'HH:mm")).toBe('2026-11-20T14:05');
   });
 });

@@ -1,4 +1,3 @@
-import { zonedToUtc } from '../common/time/zones';
 import { parse } from 'csv-parse';
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
@@ -9,6 +8,7 @@ import { CsvFormatError } from '../common/csv/csv-reader';
 import { normalizeHeader } from '../common/csv/header.util';
 import { FEEDBACK_CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from './feedback-csv';
 import { checkScore } from './feedback-fields';
+import { dateFormatChoices, isDatePattern, normaliseDate } from './export-dates';
 import { looksLikeXlsx, SheetRecord, xlsxRecords } from './xlsx-records';
 
 /**
@@ -47,7 +47,7 @@ export function parseMapping(json: string): ColumnMapping {
     if (header === null || header === '') continue;
     if (typeof header !== 'string' || header.length > 500) throw new CsvFormatError(`The mapping's ${key} must be a column header (text).`);
     if (key === 'dateFormat') {
-      if (!/^[yMdHhmsaS/.\-: ,T']+$/.test(header)) throw new CsvFormatError(`The mapping's dateFormat ${header} is not a date pattern such as M/d/yyyy H:mm:ss.`);
+      if (!isDatePattern(header)) throw new CsvFormatError(`The mapping's dateFormat ${header} is not a date pattern such as M/d/yyyy H:mm:ss.`);
       mapping.dateFormat = header;
     } else if ((MAPPING_FIELDS as readonly string[]).includes(key)) mapping[key as MappingField] = header;
     else throw new CsvFormatError(`The mapping names an unknown field "${key}": use ${MAPPING_FIELDS.join(', ')} or dateFormat.`);
@@ -399,127 +399,6 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
     else if (dateChoices) questions.push(`The dates in "${mapping.respondedAt}" could be day-first or month-first: choose the date format.`);
   }
   return { mapping, scoreCandidates: candidates.map((c) => c.name), questions, ...(dateChoices && dateChoices.length > 1 ? { dateChoices } : {}) };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Dates
-
-/**
- * Numeric dates as survey tools and spreadsheets write them: `11/25/2026 10:32:15 AM` (SurveyMonkey),
- * `11/1/2019 8:51:12` (Google Forms), `25.11.2026 14:05`, `25-11-2026`, `11/25/26 10:32` (a CSV saved by Excel),
- * `2026/11/25 10:32:15`. Groups: first number, separator, second, third, then an optional time and AM/PM.
- */
-const NUMERIC_DATE = /^(?<a>\d{1,4})(?<sep>[/.-])(?<b>\d{1,2})\k<sep>(?<c>\d{2}|\d{4})(?:(?<gap> +|T|, ?)\d{1,2}:\d{2}(?<secs>:\d{2})?(?<ampm> ?[AaPp][Mm])?)?$/;
-
-interface DateGroups {
-  a: string;
-  sep: string;
-  b: string;
-  c: string;
-  gap?: string;
-  secs?: string;
-  ampm?: string;
-}
-
-/**
- * The CLDR patterns these values could be written in: one when the order of day and month can be told (a
- * number above 12, or the year first), both (month first, then day first) when it can't; undefined for ISO 8601,
- * nothing filled in, or values that are not all numeric dates of one shape.
- */
-export function dateFormatChoices(values: string[]): string[] | undefined {
-  const filled = values.map((v) => v.trim()).filter(Boolean);
-  if (filled.length === 0 || filled.every((v) => /^\d{4}-\d{2}-\d{2}/.test(v))) return undefined;
-  const shapes = filled.map((v) => NUMERIC_DATE.exec(v)?.groups as DateGroups | undefined);
-  if (!shapes.every(Boolean)) return undefined;
-  const all = shapes as DateGroups[];
-  const [first] = all;
-  const yearFirst = first.a.length === 4;
-  // One shape throughout: the same separator, the year in the same place with as many digits.
-  if (!all.every((g) => g.sep === first.sep && (g.a.length === 4) === yearFirst && (yearFirst || g.c.length === first.c.length))) return undefined;
-  const gap = first.gap === undefined ? '' : first.gap === 'T' ? "'T'" : first.gap.startsWith(',') ? first.gap : ' ';
-  const time = first.gap === undefined ? '' : `${gap}${first.ampm ? 'h' : 'H'}:mm${first.secs ? ':ss' : ''}${first.ampm ? (first.ampm.startsWith(' ') ? ' a' : 'a') : ''}`;
-  const sep = first.sep;
-  if (yearFirst) return sep === '-' ? undefined : [`yyyy${sep}M${sep}d${time}`];
-  const year = first.c.length === 4 ? 'yyyy' : 'yy';
-  const monthFirst = `M${sep}d${sep}${year}${time}`;
-  const dayFirst = `d${sep}M${sep}${year}${time}`;
-  if (all.some((g) => Number(g.b) > 12)) return [monthFirst];
-  if (all.some((g) => Number(g.a) > 12)) return [dayFirst];
-  // Dots are day first wherever they are used (Germany, Central and Eastern Europe).
-  if (sep === '.') return [dayFirst];
-  return [monthFirst, dayFirst];
-}
-
-/** A UTC time written with a CLDR pattern of the tokens `parseWithPattern` reads (to show a pattern by example). */
-export function formatWithPattern(date: Date, pattern: string): string {
-  const hour = date.getUTCHours();
-  const value: Record<string, number | string> = {
-    y: date.getUTCFullYear(), M: date.getUTCMonth() + 1, d: date.getUTCDate(), H: hour, h: hour % 12 || 12, m: date.getUTCMinutes(), s: date.getUTCSeconds(),
-  };
-  return (pattern.match(DATE_TOKENS) ?? [])
-    .map((token) => {
-      if (token === 'a') return hour < 12 ? 'AM' : 'PM';
-      if (token.startsWith("'")) return token.slice(1, -1);
-      if (!/^[yMdHhms]+$/.test(token)) return token;
-      const text = String(value[token[0]]);
-      return token[0] === 'y' && token.length === 2 ? text.slice(-2) : text.padStart(token.length, '0');
-    })
-    .join('');
-}
-
-/** A CLDR pattern's tokens: runs of one letter, AM/PM, quoted literals, other literals. */
-const DATE_TOKENS = /(y+|M+|d+|H+|h+|m+|s+|a|'[^']*'|[^yMdHhmsa']+)/g;
-
-/**
- * Reads a date with a CLDR pattern (tokens y, M, d, H, h, m, s, a; others literal), as wall time in
- * `zone`. Returns null when the value does not fit the pattern or names no real date.
- */
-export function parseWithPattern(value: string, pattern: string, zone: string): Date | null {
-  const tokens = pattern.match(DATE_TOKENS) ?? [];
-  let regex = '^';
-  const order: string[] = [];
-  for (const token of tokens) {
-    if (/^y+$/.test(token)) (regex += token.length === 2 ? '(\\d{2})' : '(\\d{4})'), order.push(token.length === 2 ? 'yy' : 'y');
-    else if (/^[MdHhms]+$/.test(token)) (regex += token.length === 1 ? '(\\d{1,2})' : '(\\d{2})'), order.push(token[0]);
-    else if (token === 'a') (regex += '(AM|PM)'), order.push('a');
-    else regex += token.replace(/^'|'$/g, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '\\s+');
-  }
-  const m = new RegExp(regex + '$', 'i').exec(value.trim());
-  if (!m) return null;
-  const v: Record<string, number | string> = { y: 0, M: 1, d: 1, H: 0, h: 0, m: 0, s: 0 };
-  order.forEach((key, i) => (v[key] = key === 'a' ? m[i + 1].toUpperCase() : Number(m[i + 1])));
-  // A two-digit year (a CSV saved by a spreadsheet) is this century's: survey answers are not from the 1900s.
-  if (order.includes('yy')) v.y = 2000 + Number(v.yy);
-  let hour = Number(order.includes('h') ? v.h : v.H);
-  if (v.a === 'PM' && hour < 12) hour += 12;
-  if (v.a === 'AM' && hour === 12) hour = 0;
-  const [y, mo, d, mi, s] = [Number(v.y), Number(v.M), Number(v.d), Number(v.m), Number(v.s)];
-  const wall = Date.UTC(y, mo - 1, d, hour, mi, s);
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || hour > 23 || mi > 59 || s > 59) return null;
-  return new Date(zonedToUtc(wall, zone));
-}
-
-const NAIVE_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
-/**
- * A date as the file writes it → an ISO 8601 text our field check reads. Naive times (no zone) are
- * wall time in the location's zone; `… UTC`, `Z` and offsets are kept. Unreadable values are returned
- * as they are, so the row is refused with the field check's words.
- */
-export function normaliseDate(value: string, pattern: string | undefined, zone: string, headerSaysUtc: boolean): string {
-  const text = value.trim();
-  if (!text) return text;
-  if (pattern) {
-    const date = parseWithPattern(text, pattern, headerSaysUtc ? 'UTC' : zone);
-    return date ? date.toISOString() : text;
-  }
-  const naive = NAIVE_ISO.exec(text);
-  if (naive && !headerSaysUtc) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0'] = naive;
-    return new Date(zonedToUtc(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s), zone)).toISOString();
-  }
-  return text;
 }
 
 /** A stable id for a row of a file without response ids: the same row of the same source always gets the same one. */

@@ -12,7 +12,8 @@ import { staffContext } from '../web/staff-page';
 import { ImportFeedbackUseCase, ImportStoppedError } from './import-feedback.use-case';
 import { SAVED_MAPPING_NAME_MAX, SavedMappings } from './saved-mappings.service';
 import { StagedUploads } from './staged-uploads';
-import { ColumnMapping, ExportPreview, formatWithPattern, MAPPING_FIELDS, MappingField, parseMapping, previewExport } from './survey-export';
+import { formatWithPattern } from './export-dates';
+import { ColumnMapping, ExportPreview, MAPPING_FIELDS, MappingField, parseMapping, previewExport } from './survey-export';
 
 const IMPORTERS = ['admin', 'marketer'] as const;
 
@@ -184,7 +185,9 @@ function dateFormatOptions(chosen: string, choices: string[] | undefined): { val
   const example = new Date(Date.UTC(2026, 10, 20, 14, 5, 0));
   const own = (choices ?? []).map((value, i) => ({ value, label: `${i === 0 ? 'Month first' : 'Day first'}: ${formatWithPattern(example, value)}` }));
   const options = [...own, ...DATE_FORMATS.filter((f) => !choices?.includes(f.value))];
-  return chosen && !options.some((f) => f.value === chosen) ? [...options, { value: chosen, label: chosen }] : options;
+  return chosen && !options.some((f) => f.value === chosen)
+    ? [...options, { value: chosen, label: `${formatWithPattern(example, chosen)} (${chosen})` }]
+    : options;
 }
 
 /** How the file's header reads, in words: "a Qualtrics export (3 header rows)". */
