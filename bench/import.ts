@@ -176,7 +176,8 @@ async function importRun(dist: string, work: string, file: string, rows: number,
   const env = prepareSchema(dist, schema, join(work, 'data'), locations);
   const rssFile = join(work, `rss-${schema}.txt`);
   try {
-    run(process.execPath, ['-r', join(work, 'rss-probe.js'), join(dist, 'cli.js'), 'feedback:import', file, ...extra], {
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+    run(process.execPath, [...profile, '-r', join(work, 'rss-probe.js'), join(dist, 'cli.js'), 'feedback:import', file, ...extra], {
       ...env,
       BENCH_RSS_FILE: rssFile,
     });
