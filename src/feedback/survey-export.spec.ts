@@ -122,6 +122,27 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     });
   });
 
+  it("proposes the score's open follow-up question as the comment: by its wording (name or question text), else the free text right after the score", async () => {
+    const qualtrics = [
+      'StartDate,EndDate,ResponseId,Q1,Q2,Q3',
+      'Start Date,End Date,Response ID,How likely are you to recommend us?,What is the primary reason for your score?,Which department did you visit?',
+      '{"ImportId":"startDate"},{"ImportId":"endDate"},{"ImportId":"_recordId"},{"ImportId":"QID1"},{"ImportId":"QID2_TEXT"},{"ImportId":"QID3"}',
+      '2026-11-20 10:00:00,2026-11-20 10:04:00,R_1,9,Quick and friendly service,Service',
+      '2026-11-20 11:00:00,2026-11-20 11:04:00,R_2,4,,Sales',
+    ].join('\n');
+    expect((await proposalFor(qualtrics)).proposal.mapping).toMatchObject({ score: 'Q1', comment: 'Q2' });
+    // No wording to go by: the free-text column right after the score.
+    expect((await proposalFor('NPS,In your words,Visits\n10,They fixed it the same day,3\n6,Too slow,1\n')).proposal.mapping).toMatchObject({ score: 'NPS', comment: 'In your words' });
+    // Worded questions on both sides of the score: the one after it.
+    const both = 'Why did you choose us?,NPS,What could we improve?\nClose to home and fair,9,Nothing at all\nA friend said so,7,Call back sooner\n';
+    expect((await proposalFor(both)).proposal.mapping.comment).toBe('What could we improve?');
+    // Not free text: numbers, addresses, one-word categories after the score, or nothing answered.
+    for (const next of ['3,1', 'ana@example.com,ben@example.com', 'Service,Sales', ',']) {
+      const [a, b] = next.split(',');
+      expect((await proposalFor(`NPS,Next\n9,${a}\n8,${b}\n`)).proposal.mapping.comment).toBeUndefined();
+    }
+  });
+
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
     const file = 'sep=;\r\nID;Start time;Completion time;Email;Name;How likely are you to recommend us?\r\n7;11/20/26 10:01:00;11/20/26 10:04:30;ana@example.com;Ana Silva;9\r\n';
     const reader = await readExport(Readable.from([Buffer.from(file)]));

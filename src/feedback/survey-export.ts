@@ -350,6 +350,28 @@ export interface Proposal {
 /** How the recommend question reads in a header or its text. */
 const RECOMMEND = /\bnps\b|recommend/i;
 
+/** The wording of the open question that explains a score ("What is the primary reason for your score?", "…why?"). */
+const EXPLAINS = /\b(why|reasons?|comments?|feedback|tell us|anything else|improve|better)\b/i;
+
+/** Answers in the customer's words: some with a letter and a space, none a bare number or an email address. */
+function freeText(sample: string[][], i: number): boolean {
+  const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
+  return filled.length > 0 && filled.some((cell) => /\p{L}/u.test(cell) && /\s/.test(cell)) && !filled.some((cell) => /^[-+]?\d+(?:[.,]\d+)?$/.test(cell) || EMAIL.test(cell));
+}
+
+/**
+ * The comment column when none is named like one: a free-text question worded like the score's follow-up (by its
+ * name or its text, Qualtrics naming columns Q2), the nearest after the score first; else the free-text column
+ * right after the score, where survey templates put that follow-up.
+ */
+function commentColumn(header: ExportHeader, sample: string[][], taken: Set<number>, score: number): number | undefined {
+  const open = header.names.map((_, i) => i).filter((i) => !taken.has(i) && i !== score && header.names[i] !== '' && freeText(sample, i));
+  const worded = open.filter((i) => [header.names[i], header.questions[i] ?? ''].some((text) => EXPLAINS.test(text)));
+  const after = (i: number) => (score >= 0 && i > score ? i - score : Number.MAX_SAFE_INTEGER - 1_000_000 + i);
+  if (worded.length > 0) return worded.sort((a, b) => after(a) - after(b))[0];
+  return score >= 0 && open.includes(score + 1) ? score + 1 : undefined;
+}
+
 /**
  * The proposed mapping for the mapping step, from the header names and a sample of rows. A score column
  * is proposed only when its sampled values are all 0–10 whole numbers and go above 6 (not a 1–6 ranking, a
@@ -384,6 +406,10 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
   else if (named.length === 1) mapping.score = named[0].name;
   else if (candidates.length > 1) questions.push(`Several columns hold 0–10 answers (${candidates.map((c) => `"${c.name}"`).join(', ')}): choose the one that asked how likely they are to recommend you.`);
   else questions.push(NO_SCORE_COLUMN_MESSAGE);
+  if (!mapping.comment) {
+    const at = commentColumn(header, sample, taken, mapping.score === undefined ? -1 : header.names.indexOf(mapping.score));
+    if (at !== undefined) (mapping.comment = header.names[at]), taken.add(at);
+  }
   if (!mapping.email) questions.push('No email column: these responses count for NPS and reports, but nobody can be invited.');
   else {
     const i = header.names.indexOf(mapping.email);
