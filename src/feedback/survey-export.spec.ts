@@ -143,6 +143,20 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     }
   });
 
+  it('proposes an email column by its answers when its name says nothing, a first name when there is no whole one, and a location asked as a question', async () => {
+    const file = [
+      'Respondent ID,Last Name,First Name,Where can we reach you?,Which dealership did you visit?,How likely are you to recommend us?',
+      '1001,Silva,Ana,ana@example.com,Springfield Downtown,9',
+      '1002,Ode,Ben,,Springfield North,7',
+    ].join('\n');
+    expect((await proposalFor(file)).proposal.mapping).toMatchObject({
+      responseId: 'Respondent ID', name: 'First Name', email: 'Where can we reach you?', location: 'Which dealership did you visit?',
+    });
+    // A column with anything but addresses is not the email column.
+    const mixed = 'Contact,NPS\nana@example.com,9\ncall me on 555 0101,8\n';
+    expect((await proposalFor(mixed)).proposal.mapping.email).toBeUndefined();
+  });
+
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
     const file = 'sep=;\r\nID;Start time;Completion time;Email;Name;How likely are you to recommend us?\r\n7;11/20/26 10:01:00;11/20/26 10:04:30;ana@example.com;Ana Silva;9\r\n';
     const reader = await readExport(Readable.from([Buffer.from(file)]));

@@ -293,8 +293,12 @@ const ALIASES: Partial<Record<MappingField, string[]>> = {
   // Typeform `#` and `Token`; Microsoft Forms numbers its responses `ID`.
   responseId: ['response_id', 'responseid', ...FEEDBACK_CSV_COLUMNS.response_id, '#', 'token', 'id'],
   email: ['email', ...FEEDBACK_CSV_COLUMNS.email, 'emailaddress', 'recipientemail'],
-  location: ['location_code', ...FEEDBACK_CSV_COLUMNS.location_code],
-  name: ['name', ...FEEDBACK_CSV_COLUMNS.name],
+  location: [
+    'location_code', ...FEEDBACK_CSV_COLUMNS.location_code, 'location name', 'store name', 'branch', 'branch name', 'dealership',
+    'dealer name', 'site', 'showroom', 'Which location*', 'Which store*', 'Which branch*', 'Which dealer*',
+  ],
+  // A first name when the file has no whole one (SurveyMonkey, Qualtrics' RecipientFirstName): what greetings use.
+  name: ['name', ...FEEDBACK_CSV_COLUMNS.name, 'first name', 'recipient first name', 'given name'],
   phone: ['phone', ...FEEDBACK_CSV_COLUMNS.phone],
   comment: ['comment', ...FEEDBACK_CSV_COLUMNS.comment],
   // Microsoft Forms `Completion time`; Delighted and others `Created At (UTC)`.
@@ -353,6 +357,12 @@ const RECOMMEND = /\bnps\b|recommend/i;
 /** The wording of the open question that explains a score ("What is the primary reason for your score?", "…why?"). */
 const EXPLAINS = /\b(why|reasons?|comments?|feedback|tell us|anything else|improve|better)\b/i;
 
+/** Every sampled answer in column `i` is an email address (blanks aside), and there is one at least. */
+function allEmails(sample: string[][], i: number): boolean {
+  const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
+  return filled.length > 0 && filled.every((cell) => EMAIL.test(cell));
+}
+
 /** Answers in the customer's words: some with a letter and a space, none a bare number or an email address. */
 function freeText(sample: string[][], i: number): boolean {
   const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
@@ -409,6 +419,11 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
   if (!mapping.comment) {
     const at = commentColumn(header, sample, taken, mapping.score === undefined ? -1 : header.names.indexOf(mapping.score));
     if (at !== undefined) (mapping.comment = header.names[at]), taken.add(at);
+  }
+  if (!mapping.email) {
+    // Named otherwise ("Your email", "What is your email address?"): the column whose answers are all addresses.
+    const at = header.names.findIndex((name, i) => !taken.has(i) && name !== '' && allEmails(sample, i));
+    if (at !== -1) (mapping.email = header.names[at]), taken.add(at);
   }
   if (!mapping.email) questions.push('No email column: these responses count for NPS and reports, but nobody can be invited.');
   else {
