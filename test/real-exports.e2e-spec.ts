@@ -212,6 +212,19 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect((await times()).map(wall)).toEqual(['11/20/26, 10:04', '12/1/26, 15:30']);
   });
 
+  it('an export saved by Excel as "Unicode text" (UTF-16, tab-separated, commas in its questions) imports every row', async () => {
+    const nps = 'On a scale of 0 to 10, how likely is it that you would recommend us?';
+    const lines = [`Respondent ID\tEmail Address\t${nps}\tWhy, in a few words?`, '5001\tana@example.com\t10\tQuick, kind, fair', '5002\tben@example.com\t6\tSlow'];
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines.join('\r\n'), 'utf16le')]);
+    const excel = { file: 'responses.txt', path: '', meta: { header_rows: 1 } } as unknown as RealExport;
+    const mapping = { responseId: 'Respondent ID', email: 'Email Address', score: nps, comment: 'Why, in a few words?' };
+    expect((await upload(excel, utf16, mapping)).json()).toMatchObject({ status: 'done', accepted: 2, rejected: 0 });
+    expect(await db.query('SELECT response_id, score, comment FROM feedback_response ORDER BY response_id')).toEqual([
+      { response_id: '5001', score: 10, comment: 'Quick, kind, fair' },
+      { response_id: '5002', score: 6, comment: 'Slow' },
+    ]);
+  });
+
   it('a damaged .xlsx is refused in words, nothing written', async () => {
     const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
     const damaged = (await xlsxCopyOf(google)).subarray(0, 600);

@@ -5,6 +5,7 @@ import { pipeline, Readable, Transform } from 'node:stream';
 import * as chardet from 'chardet';
 import * as iconv from 'iconv-lite';
 import { CsvFormatError } from '../common/csv/csv-reader';
+import { guessDelimiter } from '../common/csv/delimiter';
 import { normalizeHeader } from '../common/csv/header.util';
 import { FEEDBACK_CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from './feedback-csv';
 import { checkScore } from './feedback-fields';
@@ -203,9 +204,7 @@ async function readCsvExport(input: Readable): Promise<ExportReader> {
   const sample = head.done ? '' : String(head.value);
   // Excel's `sep=;` line (written by tools whose CSV is meant for Excel) names the delimiter and is no header.
   const excelSep = /^\uFEFF?sep=(.)[ \t]*\r?\n/i.exec(sample);
-  const firstLine = sample.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
-  const delimiter =
-    excelSep?.[1] ?? (firstLine.split(';').length > firstLine.split(',').length ? ';' : firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',');
+  const delimiter = excelSep?.[1] ?? guessDelimiter(sample);
   const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, max_record_size: 1024 * 1024, info: true, from_line: excelSep ? 2 : 1 });
   async function* again(): AsyncGenerator<string> {
     if (!head.done) yield sample;

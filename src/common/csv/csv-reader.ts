@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse';
 import { pipeline, Readable } from 'node:stream';
+import { guessDelimiter } from './delimiter';
 import { duplicateColumns, mapHeaders } from './header.util';
 import { GuardedRecord, RecordGuard } from './record-guard';
 
@@ -67,15 +68,8 @@ function looksBinary(head: Buffer): boolean {
   return nuls > many || controls > many || sample.subarray(0, firstBreak === -1 ? sample.length : firstBreak).includes(0);
 }
 
-/** Comma or semicolon, whichever the header line uses more (outside quotes). */
-function sniffDelimiter(head: string): ',' | ';' {
-  const firstLine = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
-  const count = (c: string) => firstLine.split(c).length - 1;
-  return count(';') > count(',') ? ';' : ',';
-}
-
 /**
- * Streams a CSV (UTF-8, optional BOM, comma or semicolon, quoted newlines) as records keyed by canonical
+ * Streams a CSV (UTF-8, optional BOM, comma, semicolon or tab, quoted newlines) as records keyed by canonical
  * field names, so memory stays flat however large the file. Header problems throw CsvFormatError before
  * any record is yielded.
  */
@@ -86,7 +80,7 @@ export async function* readCsv(input: Readable, options: CsvReadOptions): AsyncG
   if (head.length === 0) throw new CsvFormatError('The file is empty.');
   if (looksBinary(head)) throw new CsvFormatError('The file is not a CSV text file.');
 
-  const delimiter = sniffDelimiter(head.subarray(0, 65536).toString('utf8'));
+  const delimiter = guessDelimiter(head.subarray(0, 65536).toString('utf8'));
   // Records the guard dropped (too large, unclosed quote), reported in file order among the rows.
   const guarded: GuardedRecord[] = [];
   let firstDropped: GuardedRecord | undefined;
