@@ -303,7 +303,7 @@ const ALIASES: Partial<Record<MappingField, string[]>> = {
   // Microsoft Forms `Completion time`; Delighted and others `Created At (UTC)`.
   respondedAt: [
     'responded_at', ...FEEDBACK_CSV_COLUMNS.responded_at, 'enddate', 'recordeddate', 'completion time', 'end time', 'submitted',
-    'date completed', 'created at (utc)', 'submitted at (utc)', 'completed at (utc)',
+    'date completed', 'created at (utc)', 'submitted at (utc)', 'completed at (utc)', 'created', 'created (utc)', 'date (utc)',
   ],
   marketingConsent: ['marketing_consent', ...FEEDBACK_CSV_COLUMNS.marketing_consent],
   touchpoint: ['touchpoint', 'touch point', 'channel'],
@@ -376,8 +376,9 @@ function freeText(sample: string[][], i: number): boolean {
 function commentColumn(header: ExportHeader, sample: string[][], taken: Set<number>, score: number): number | undefined {
   const open = header.names.map((_, i) => i).filter((i) => !taken.has(i) && i !== score && header.names[i] !== '' && freeText(sample, i));
   const worded = open.filter((i) => [header.names[i], header.questions[i] ?? ''].some((text) => EXPLAINS.test(text)));
-  const after = (i: number) => (score >= 0 && i > score ? i - score : Number.MAX_SAFE_INTEGER - 1_000_000 + i);
-  if (worded.length > 0) return worded.sort((a, b) => after(a) - after(b))[0];
+  // Columns after the score by distance, then those before it (or all, with no score) in file order.
+  const rank = (i: number) => (score >= 0 && i > score ? i - score : header.names.length + i);
+  if (worded.length > 0) return worded.sort((a, b) => rank(a) - rank(b))[0];
   return score >= 0 && open.includes(score + 1) ? score + 1 : undefined;
 }
 
