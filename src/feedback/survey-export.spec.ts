@@ -157,6 +157,19 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect((await proposalFor(mixed)).proposal.mapping.email).toBeUndefined();
   });
 
+  it('proposes the response time by its answers when its name is in another language: the last column of dates with times', async () => {
+    const spanish = [
+      'ID del encuestado,Fecha de inicio,Fecha de finalización,Dirección de correo electrónico,Fecha de la visita,¿Qué tan probable es que nos recomiende?',
+      '114,11/20/2026 10:01:12 AM,11/20/2026 10:04:40 AM,ana@example.com,11/18/2026,9',
+      '115,11/21/2026 3:00:00 PM,11/21/2026 3:02:05 PM,ben@example.com,11/13/2026,10',
+    ].join('\n');
+    const { reader, sample, proposal } = await proposalFor(spanish);
+    expect(proposal.mapping).toMatchObject({ respondedAt: 'Fecha de finalización', dateFormat: 'M/d/yyyy h:mm:ss a', email: 'Dirección de correo electrónico', score: '¿Qué tan probable es que nos recomiende?' });
+    expect(importedAs(reader.header, proposal.mapping, sample).map((value) => value?.respondedAt?.toISOString())).toEqual(['2026-11-20T10:04:40.000Z', '2026-11-21T15:02:05.000Z']);
+    // Dates without a time (a visit, a birthday) are not when the response was given.
+    expect((await proposalFor('Fecha de la visita,NPS\n11/18/2026,9\n11/13/2026,7\n')).proposal.mapping.respondedAt).toBeUndefined();
+  });
+
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
     const file = 'sep=;\r\nID;Start time;Completion time;Email;Name;How likely are you to recommend us?\r\n7;11/20/26 10:01:00;11/20/26 10:04:30;ana@example.com;Ana Silva;9\r\n';
     const reader = await readExport(Readable.from([Buffer.from(file)]));

@@ -8,7 +8,7 @@ import { CsvFormatError } from '../common/csv/csv-reader';
 import { guessDelimiter } from '../common/csv/delimiter';
 import { normalizeHeader } from '../common/csv/header.util';
 import { FEEDBACK_CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from './feedback-csv';
-import { checkScore } from './feedback-fields';
+import { checkDate, checkScore } from './feedback-fields';
 import { dateFormatChoices, isDatePattern, normaliseDate } from './export-dates';
 import { looksLikeXlsx, SheetRecord, xlsxRecords } from './xlsx-records';
 
@@ -362,6 +362,13 @@ function allEmails(sample: string[][], i: number): boolean {
   return filled.length > 0 && filled.every((cell) => EMAIL.test(cell));
 }
 
+/** Every sampled answer in column `i` is a date with a time, ISO 8601 or of one shape we read, and there is one at least. */
+function allDates(sample: string[][], i: number): boolean {
+  const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
+  if (filled.length === 0 || !filled.every((cell) => /\d:\d\d/.test(cell))) return false;
+  return dateFormatChoices(filled) !== undefined || filled.every((cell) => checkDate('date', cell).ok);
+}
+
 /** Answers in the customer's words: some with a letter and a space, none a bare number or an email address. */
 function freeText(sample: string[][], i: number): boolean {
   const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
@@ -431,6 +438,12 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
     if (sample.length > 0 && sample.every((row) => (row[i] ?? '').trim() === '')) {
       questions.push(`The email column "${mapping.email}" is empty: these responses count for NPS and reports, but nobody can be invited.`);
     }
+  }
+  if (!mapping.respondedAt) {
+    // Named otherwise (another language, "Fecha de finalización"): the last column whose answers are all dates, as
+    // tools write when the response started, then when it was completed.
+    const dated = header.names.map((_, i) => i).filter((i) => !taken.has(i) && header.names[i] !== '' && allDates(sample, i));
+    if (dated.length > 0) (mapping.respondedAt = header.names[dated[dated.length - 1]]), taken.add(dated[dated.length - 1]);
   }
   let dateChoices: string[] | undefined;
   if (mapping.respondedAt && !mapping.dateFormat) {
