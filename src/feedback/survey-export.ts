@@ -356,24 +356,22 @@ const RECOMMEND = /\bnps\b|recommend/i;
 /** The wording of the open question that explains a score ("What is the primary reason for your score?", "…why?"). */
 const EXPLAINS = /\b(why|reasons?|comments?|feedback|tell us|anything else|improve|better)\b/i;
 
-/** Every sampled answer in column `i` is an email address (blanks aside), and there is one at least. */
-function allEmails(sample: string[][], i: number): boolean {
-  const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
-  return filled.length > 0 && filled.every((cell) => EMAIL.test(cell));
-}
+/** The sampled answers of column `i`, blanks left out. */
+const answersIn = (sample: string[][], i: number) => sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
 
-/** Every sampled answer in column `i` is a date with a time, ISO 8601 or of one shape we read, and there is one at least. */
-function allDates(sample: string[][], i: number): boolean {
-  const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
-  if (filled.length === 0 || !filled.every((cell) => /\d:\d\d/.test(cell))) return false;
-  return dateFormatChoices(filled) !== undefined || filled.every((cell) => checkDate('date', cell).ok);
-}
+/** The columns no field has taken yet (by index), unnamed ones left out. */
+const untaken = (header: ExportHeader, taken: Set<number>) => header.names.map((_, i) => i).filter((i) => !taken.has(i) && header.names[i] !== '');
+
+/** Every answer is an email address, and there is one at least. */
+const allEmails = (answers: string[]) => answers.length > 0 && answers.every((cell) => EMAIL.test(cell));
+
+/** Every answer is a date with a time, ISO 8601 or of one shape we read, and there is one at least. */
+const allDates = (answers: string[]) =>
+  answers.length > 0 && answers.every((cell) => /\d:\d\d/.test(cell)) && (dateFormatChoices(answers) !== undefined || answers.every((cell) => checkDate('date', cell).ok));
 
 /** Answers in the customer's words: some with a letter and a space, none a bare number or an email address. */
-function freeText(sample: string[][], i: number): boolean {
-  const filled = sample.map((row) => (row[i] ?? '').trim()).filter(Boolean);
-  return filled.length > 0 && filled.some((cell) => /\p{L}/u.test(cell) && /\s/.test(cell)) && !filled.some((cell) => /^[-+]?\d+(?:[.,]\d+)?$/.test(cell) || EMAIL.test(cell));
-}
+const freeText = (answers: string[]) =>
+  answers.some((cell) => /\p{L}/u.test(cell) && /\s/.test(cell)) && !answers.some((cell) => /^[-+]?\d+(?:[.,]\d+)?$/.test(cell) || EMAIL.test(cell));
 
 /**
  * The comment column when none is named like one: a free-text question worded like the score's follow-up (by its
@@ -381,7 +379,7 @@ function freeText(sample: string[][], i: number): boolean {
  * right after the score, where survey templates put that follow-up.
  */
 function commentColumn(header: ExportHeader, sample: string[][], taken: Set<number>, score: number): number | undefined {
-  const open = header.names.map((_, i) => i).filter((i) => !taken.has(i) && i !== score && header.names[i] !== '' && freeText(sample, i));
+  const open = untaken(header, taken).filter((i) => i !== score && freeText(answersIn(sample, i)));
   const worded = open.filter((i) => [header.names[i], header.questions[i] ?? ''].some((text) => EXPLAINS.test(text)));
   // Columns after the score by distance, then those before it (or all, with no score) in file order.
   const rank = (i: number) => (score >= 0 && i > score ? i - score : header.names.length + i);
@@ -429,8 +427,8 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
   }
   if (!mapping.email) {
     // Named otherwise ("Your email", "What is your email address?"): the column whose answers are all addresses.
-    const at = header.names.findIndex((name, i) => !taken.has(i) && name !== '' && allEmails(sample, i));
-    if (at !== -1) (mapping.email = header.names[at]), taken.add(at);
+    const at = untaken(header, taken).find((i) => allEmails(answersIn(sample, i)));
+    if (at !== undefined) (mapping.email = header.names[at]), taken.add(at);
   }
   if (!mapping.email) questions.push('No email column: these responses count for NPS and reports, but nobody can be invited.');
   else {
@@ -442,8 +440,8 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
   if (!mapping.respondedAt) {
     // Named otherwise (another language, "Fecha de finalización"): the last column whose answers are all dates, as
     // tools write when the response started, then when it was completed.
-    const dated = header.names.map((_, i) => i).filter((i) => !taken.has(i) && header.names[i] !== '' && allDates(sample, i));
-    if (dated.length > 0) (mapping.respondedAt = header.names[dated[dated.length - 1]]), taken.add(dated[dated.length - 1]);
+    const at = untaken(header, taken).filter((i) => allDates(answersIn(sample, i))).pop();
+    if (at !== undefined) (mapping.respondedAt = header.names[at]), taken.add(at);
   }
   let dateChoices: string[] | undefined;
   if (mapping.respondedAt && !mapping.dateFormat) {
