@@ -170,6 +170,27 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect((await proposalFor('Fecha de la visita,NPS\n11/18/2026,9\n11/13/2026,7\n')).proposal.mapping.respondedAt).toBeUndefined();
   });
 
+  it('tells the recommend question in other languages, and lets respondents skip a question that says it is on a 0–10 scale', async () => {
+    const german = [
+      'ResponseId,Q1,Q2',
+      'Antwort-ID,"Wie wahrscheinlich ist es, dass Sie uns einem Freund weiterempfehlen?",Wie zufrieden waren Sie mit der Beratung (0-10)?',
+      '{"ImportId":"_recordId"},{"ImportId":"QID1"},{"ImportId":"QID2"}',
+      'R_1,9,8',
+      'R_2,,10',
+      'R_3,3,7',
+    ].join('\n');
+    const { proposal } = await proposalFor(german);
+    expect(proposal.scoreCandidates).toEqual(['Q1', 'Q2']);
+    expect(proposal.mapping.score).toBe('Q1');
+    // French, Spanish: the recommend question among several 0–10 questions.
+    const french = 'Satisfaction globale,Quelle est la probabilité que vous nous recommandiez à un proche ?\n8,9\n10,7\n';
+    expect((await proposalFor(french)).proposal.mapping.score).toBe('Quelle est la probabilité que vous nous recommandiez à un proche ?');
+    const spanish = '¿Qué tan probable es que nos recomiende?,Valoración del taller\n10,9\n6,8\n';
+    expect((await proposalFor(spanish)).proposal.mapping.score).toBe('¿Qué tan probable es que nos recomiende?');
+    // A skipped answer in a question that names no scale still rules the column out.
+    expect((await proposalFor('How many visits this year?,Why?\n3,Good\n,Fine\n9,Great\n')).proposal.scoreCandidates).toEqual([]);
+  });
+
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
     const file = 'sep=;\r\nID;Start time;Completion time;Email;Name;How likely are you to recommend us?\r\n7;11/20/26 10:01:00;11/20/26 10:04:30;ana@example.com;Ana Silva;9\r\n';
     const reader = await readExport(Readable.from([Buffer.from(file)]));

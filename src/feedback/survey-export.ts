@@ -350,8 +350,14 @@ export interface Proposal {
   dateChoices?: string[];
 }
 
-/** How the recommend question reads in a header or its text. */
-const RECOMMEND = /\bnps\b|recommend/i;
+/**
+ * How the recommend question reads in a header or its text, in the languages dealers' surveys are most often
+ * written in: recommend, recomendar/recomiende, recommanderiez, raccomandare/consiglieresti, weiterempfehlen,
+ * aanbevelen/aanraden.
+ */
+const RECOMMEND = /\bnps\b|recommend|recom(?:end|iend)|recommand|raccomand|consiglier|empfehl|aanbevel|aanraden/i;
+/** A question that says it is asked on a 0–10 scale ("On a scale of 0 to 10, …", "0-10"). */
+const ZERO_TO_TEN = /\b0\s*(?:-|–|to|bis|a|à|al)\s*10\b/i;
 
 /** The wording of the open question that explains a score ("What is the primary reason for your score?", "…why?"). */
 const EXPLAINS = /\b(why|reasons?|comments?|feedback|tell us|anything else|improve|better)\b/i;
@@ -391,14 +397,16 @@ function commentColumn(header: ExportHeader, sample: string[][], taken: Set<numb
  * The proposed mapping for the mapping step, from the header names and a sample of rows. A score column
  * is proposed only when its sampled values are all 0–10 whole numbers and go above 6 (not a 1–6 ranking, a
  * 0/1 yes/no or a 0–6 rating), and are filled on every row — except in the recommend question (by its name or
- * its text), where a blank is a respondent who skipped it (that row is refused as "score is required", the rest
+ * its text, in several languages) or one that says it is on a 0–10 scale, where a blank is a respondent who skipped it (that row is refused as "score is required", the rest
  * import). Where several qualify and none asks to recommend, nothing is proposed and the marketer is asked.
  */
 export function proposeMapping(header: ExportHeader, sample: string[][]): Proposal {
   const taken = new Set<number>();
   const mapping = byAliases(header, ALIASES, taken);
   // The recommend question, by its name or its text (Qualtrics names columns Q1, Q2…).
-  const asksToRecommend = (i: number) => [header.names[i], header.questions[i] ?? ''].some((text) => RECOMMEND.test(text) || normalizeHeader(text) === 'nps');
+  const texts = (i: number) => [header.names[i], header.questions[i] ?? ''];
+  const asksToRecommend = (i: number) => texts(i).some((text) => RECOMMEND.test(text) || normalizeHeader(text) === 'nps');
+  const saysZeroToTen = (i: number) => texts(i).some((text) => ZERO_TO_TEN.test(text));
   const candidates = header.names
     .map((name, i) => ({ name, i }))
     .filter(({ i }) => {
@@ -406,9 +414,10 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
       let max = -1;
       for (const row of sample) {
         const cell = (row[i] ?? '').trim();
-        // A blank is a respondent who skipped the recommend question (partial responses are common); any
-        // other question must be answered on every row, or a count such as "how many months ago?" could pass.
-        if (cell === '' && asksToRecommend(i)) continue;
+        // A blank is a respondent who skipped the recommend question, or a question that says it is on a 0–10
+        // scale (partial responses are common); any other question must be answered on every row, or a count
+        // such as "how many months ago?" could pass.
+        if (cell === '' && (asksToRecommend(i) || saysZeroToTen(i))) continue;
         const check = checkScore('score', scoreText(cell));
         if (!check.ok) return false;
         max = Math.max(max, check.value);
