@@ -204,6 +204,14 @@ describe('survey-tool exports (../shared/real-exports)', () => {
 
   it('reads a consent question by the start of its wording, and its worded yes or no', async () => {
     expect(['Yes, you may contact me', 'No thanks', 'yes', 'NO.', 'Not now', 'Yesterday', ''].map((c) => consentText(c))).toEqual(['yes', 'no', 'yes', 'no', 'Not now', 'Yesterday', '']);
+    const german = 'Antwort-ID,Einwilligung zur Kontaktaufnahme,NPS\nA1,"Ja, gerne",9\nA2,Nein,7\n';
+    const asked = await proposalFor(german);
+    expect(asked.proposal.mapping.marketingConsent).toBe('Einwilligung zur Kontaktaufnahme');
+    expect(importedAs(asked.reader.header, asked.proposal.mapping, asked.sample).map((value) => value?.marketingConsent)).toEqual([true, false]);
+    // In the languages the recommend question is told in; a word that only starts like one is not an answer.
+    expect(['Ja, gerne', 'Nein', 'Sí', 'No, gracias', 'Oui', 'Non merci', 'Sim', 'Não', 'Nee', 'Jamais', 'Sieben', 'Nonsense'].map((c) => consentText(c))).toEqual([
+      'yes', 'no', 'yes', 'no', 'yes', 'no', 'yes', 'no', 'no', 'Jamais', 'Sieben', 'Nonsense',
+    ]);
     const file = 'Response ID,How likely are you to recommend us?,May we contact you about offers?\nr1,9,"Yes, you may contact me"\nr2,10,No thanks\n';
     const { reader, sample, proposal } = await proposalFor(file);
     expect(proposal.mapping.marketingConsent).toBe('May we contact you about offers?');

@@ -305,7 +305,10 @@ const ALIASES: Partial<Record<MappingField, string[]>> = {
     'responded_at', ...FEEDBACK_CSV_COLUMNS.responded_at, 'enddate', 'recordeddate', 'completion time', 'end time', 'submitted',
     'date completed', 'created at (utc)', 'submitted at (utc)', 'completed at (utc)', 'created', 'created (utc)', 'date (utc)',
   ],
-  marketingConsent: ['marketing_consent', ...FEEDBACK_CSV_COLUMNS.marketing_consent],
+  marketingConsent: [
+    'marketing_consent', ...FEEDBACK_CSV_COLUMNS.marketing_consent,
+    'Einwilligung*', 'Consentimiento*', 'Consentimento*', 'Consentement*', 'Consenso*', 'Toestemming*',
+  ],
   touchpoint: ['touchpoint', 'touch point', 'channel'],
 };
 
@@ -491,13 +494,20 @@ export function scoreText<T extends string | undefined>(cell: T): T {
   return (worded ? worded[1] : cell) as T;
 }
 
-/** A consent answer worded as a survey option: `Yes, you may contact me` → yes, `No thanks` → no. */
-const WORDED_CONSENT = /^(yes|no)\b(?=[\s,.;:!-]|$)/i;
+/**
+ * A consent answer worded as a survey option, in the languages the recommend question is told in: `Yes, you may
+ * contact me` → yes, `No thanks` → no, `Ja, gerne` → yes, `Sí` → yes, `Non merci` → no.
+ */
+const WORDED_CONSENT = /^(yes|no|ja|nein|nee|sí|si|sim|não|nao|oui|non)(?=[\s,.;:!-]|$)/i;
+const CONSENT_WORDS: Record<string, 'yes' | 'no'> = {
+  yes: 'yes', ja: 'yes', sí: 'yes', si: 'yes', sim: 'yes', oui: 'yes',
+  no: 'no', nein: 'no', nee: 'no', não: 'no', nao: 'no', non: 'no',
+};
 
 /** A consent cell as the import reads it: a worded yes or no as that word; anything else as it is (refused in words if unclear). */
 export function consentText<T extends string | undefined>(cell: T): T {
   const worded = cell === undefined ? null : WORDED_CONSENT.exec(cell.trim());
-  return (worded ? worded[1].toLowerCase() : cell) as T;
+  return (worded ? CONSENT_WORDS[worded[1].toLowerCase()] : cell) as T;
 }
 
 /** One data row → fields keyed by the Feedback CSV contract's columns (what parseCsvRecord reads). */
