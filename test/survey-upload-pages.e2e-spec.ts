@@ -50,6 +50,9 @@ describe('survey export mapping step (pages, sqlite)', () => {
     expect(shown).toContain('could be day-first or month-first');
     expect(selected(step.body, 'respondedAt')).toBe('Timestamp');
     expect(selected(step.body, 'score')).toBe(''); // "choose the question": nothing picked for the marketer
+    expect(selected(step.body, 'comment')).toBe('...why?'); // the free text right after the recommend-style question
+    // No location column: the file's location is to be chosen (not "from the Location column").
+    expect(step.body).toMatch(/<select id="file-location"[^>]*>\s*<option value="">— choose the location —<\/option>/);
 
     const fields = { score: google.meta.score_column!, respondedAt: 'Timestamp', comment: '...why?', dateFormat: 'M/d/yyyy H:mm:ss', save: 'yes', saveName: 'Sudzilla form' };
     const refused = await marketer.post(url, { ...fields, fileLocation: '' });
@@ -142,6 +145,8 @@ describe('survey export mapping step (pages, sqlite)', () => {
     expect(selected(step.body, 'respondedAt')).toBe('End Date');
     expect(selected(step.body, 'score')).toBe(nps);
     expect(selected(step.body, 'dateFormat')).toBe('M/d/yyyy h:mm:ss a');
+    expect(selected(step.body, 'name')).toBe('First Name');
+    expect(selected(step.body, 'comment')).toBe('What is the main reason for your score?');
     expect(text(step.body)).not.toContain('could be day-first or month-first');
     const form = Object.fromEntries(['responseId', 'email', 'respondedAt', 'score', 'comment', 'dateFormat'].map((name) => [name, selected(step.body, name) ?? '']));
     const done = await marketer.post(url, { ...form, comment: 'What is the main reason for your score?', fileLocation: OWN });

@@ -167,6 +167,7 @@ export class SurveyUploadPagesController {
       saveNameMax: SAVED_MAPPING_NAME_MAX,
       locations,
       location: chosen?.location ?? saved?.locationCode ?? (locations.length === 1 ? locations[0].code : ''),
+      locationColumn: Boolean(mapping.location),
       dateFormats: dateFormatOptions(dateFormat, dateAmbiguous ? preview.proposal.dateChoices : undefined),
       dateFormat,
       dateAmbiguous,
