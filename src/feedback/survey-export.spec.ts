@@ -191,6 +191,14 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect((await proposalFor('How many visits this year?,Why?\n3,Good\n,Fine\n9,Great\n')).proposal.scoreCandidates).toEqual([]);
   });
 
+  it("reads Microsoft Forms' anonymous respondents (Email and Name 'anonymous') as responses without email or name", async () => {
+    const file = 'ID,Start time,Completion time,Email,Name,How likely are you to recommend us?\n1,11/20/26 10:01:00,11/20/26 10:04:30,anonymous,anonymous,9\n2,11/20/26 11:00:00,11/20/26 11:02:00,anonymous,anonymous,4\n';
+    const { reader, sample, proposal } = await proposalFor(file);
+    expect(proposal.mapping).toMatchObject({ email: 'Email', name: 'Name' });
+    expect(proposal.questions).toContain('The email column "Email" is empty: these responses count for NPS and reports, but nobody can be invited.');
+    expect(importedAs(reader.header, proposal.mapping, sample).map((value) => [value?.email, value?.name, value?.score])).toEqual([[null, null, 9], [null, null, 4]]);
+  });
+
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
     const file = 'sep=;\r\nID;Start time;Completion time;Email;Name;How likely are you to recommend us?\r\n7;11/20/26 10:01:00;11/20/26 10:04:30;ana@example.com;Ana Silva;9\r\n';
     const reader = await readExport(Readable.from([Buffer.from(file)]));

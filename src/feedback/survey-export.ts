@@ -445,7 +445,7 @@ export function proposeMapping(header: ExportHeader, sample: string[][]): Propos
   if (!mapping.email) questions.push('No email column: these responses count for NPS and reports, but nobody can be invited.');
   else {
     const i = header.names.indexOf(mapping.email);
-    if (sample.length > 0 && sample.every((row) => (row[i] ?? '').trim() === '')) {
+    if (sample.length > 0 && sample.every((row) => personText(row[i] ?? '').trim() === '')) {
       questions.push(`The email column "${mapping.email}" is empty: these responses count for NPS and reports, but nobody can be invited.`);
     }
   }
@@ -510,6 +510,14 @@ export function consentText<T extends string | undefined>(cell: T): T {
   return (worded ? CONSENT_WORDS[worded[1].toLowerCase()] : cell) as T;
 }
 
+/** What a tool writes for a respondent it doesn't know: Microsoft Forms' `anonymous` in Email and Name. */
+const NOBODY = /^\s*(?:anonymous|anonym|anónimo|anonyme)\s*$/i;
+
+/** An email or name cell as the import reads it: a placeholder for an anonymous respondent as blank. */
+export function personText<T extends string | undefined>(cell: T): T {
+  return (cell !== undefined && NOBODY.test(cell) ? '' : cell) as T;
+}
+
 /** One data row → fields keyed by the Feedback CSV contract's columns (what parseCsvRecord reads). */
 export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: string[], options: MapOptions): Record<string, string> {
   const cell = (field: MappingField) => (resolved.index[field] === undefined ? undefined : (cells[resolved.index[field]!] ?? ''));
@@ -521,10 +529,10 @@ export function mapRow(header: ExportHeader, resolved: ResolvedMapping, cells: s
   const dateHeader = resolved.index.respondedAt === undefined ? '' : header.names[resolved.index.respondedAt];
   put('responded_at', rawDate === undefined ? undefined : normaliseDate(rawDate, resolved.dateFormat, options.zone, /\butc\b/i.test(dateHeader)));
   put('response_id', cell('responseId')?.trim() || stableResponseId(header.signature.slice(0, 12), rawDate ?? '', cells));
-  put('email', cell('email'));
+  put('email', personText(cell('email')));
   put('score', scoreText(cell('score')));
   put('comment', cell('comment'));
-  put('name', cell('name'));
+  put('name', personText(cell('name')));
   put('phone', cell('phone'));
   put('marketing_consent', consentText(cell('marketingConsent')));
   put('touchpoint', cell('touchpoint'));
