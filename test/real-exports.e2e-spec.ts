@@ -134,6 +134,18 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect(await written()).toEqual({ imports: 0, responses: 0, customers: 0 });
   });
 
+  it('the mapping step proposes a location column by its answers (our codes or names, as SurveyMonkey\'s Custom Data 1 carries them)', async () => {
+    const [own] = await db.query('SELECT code, name FROM location WHERE code = $1', [OWN]);
+    const file = [`Respondent ID,Custom Data 1,How likely are you to recommend us?`, `7001,${own.code.toLowerCase()},9`, `7002,"${own.name}",6`, '7003,,8'].join('\n');
+    const preview = async (content: string) => {
+      const body = form({}, Buffer.from(content), 'nps.csv');
+      return (await t.app.inject({ method: 'POST', url: '/api/imports/preview', payload: body.payload, headers: { ...staff.marketer, ...body.headers } })).json();
+    };
+    expect((await preview(file)).proposal.mapping.location).toBe('Custom Data 1');
+    // A column that names a place we don't know is not proposed.
+    expect((await preview(file.replace('7003,,8', '7003,Elsewhere Motors,8'))).proposal.mapping.location).toBeUndefined();
+  });
+
   it('Google Forms dates (M/d/yyyy H:mm:ss) are read as wall time at the location', async () => {
     const real = realExports().find((r) => r.file.startsWith('googleforms'))!;
     await upload(real, withEmails(real), { ...mappingOf(real), email: 'Email' });

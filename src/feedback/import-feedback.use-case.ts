@@ -17,7 +17,7 @@ import { BatchWrites } from './batch-writes';
 import { HeapCeiling } from './heap-ceiling';
 import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
-import { ColumnMapping, mapRow, NO_SCORE_COLUMN_MESSAGE, readExport, resolveMapping, settleDateFormat } from './survey-export';
+import { ColumnMapping, ExportPreview, mapRow, NO_SCORE_COLUMN_MESSAGE, previewExport, readExport, resolveMapping, SAMPLE_ROWS, settleDateFormat } from './survey-export';
 
 export interface ImportRequest {
   source: ImportSource;
@@ -171,6 +171,12 @@ export class ImportFeedbackUseCase {
     return result;
   }
 
+  /** The mapping step: header rows, columns with samples, and the proposal (a location column told by its answers too). */
+  async preview(input: Readable): Promise<ExportPreview> {
+    const locations = await LocationDirectory.load(this.locations);
+    return previewExport(input, SAMPLE_ROWS, { knowsLocation: (cell) => locations.find(cell) !== undefined });
+  }
+
   /** Returns what the file said about its rows (a response-time column; rows without email). */
   private async readAndWrite(id: string, request: ImportRequest, context: IngestContext): Promise<ReadFacts> {
     let batch: Batch = { items: [], errors: [] };
@@ -229,7 +235,7 @@ export class ImportFeedbackUseCase {
       for await (const row of rows) {
         // A location column may hold codes or names; an empty cell falls back to the file's location.
         const cell = resolved.index.location === undefined ? '' : (row.cells[resolved.index.location] ?? '').trim();
-        const found = cell ? (locations.getByCode(cell.toUpperCase()) ?? locations.getByName(cell)) : fixed;
+        const found = cell ? locations.find(cell) : fixed;
         const fields = mapRow(reader.header, resolved, row.cells, { location: code, zone: found?.timezone ?? 'UTC' });
         fields.location_code = found?.code ?? (cell || code || '');
         yield { line: row.line, fields };

@@ -1,5 +1,5 @@
 import '@fastify/multipart';
-import { parseMapping, previewExport } from './survey-export';
+import { parseMapping } from './survey-export';
 import {
   BadRequestException, Controller, Get, HttpException, HttpStatus, InternalServerErrorException, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req,
 } from '@nestjs/common';
@@ -122,7 +122,7 @@ export class ImportsController {
       throw new BadRequestException('Send the file as multipart/form-data, in a field named "file"');
     }
     try {
-      return await previewExport(part.file);
+      return await this.useCase.preview(part.file);
     } catch (error) {
       part.file.resume();
       if (error instanceof CsvFormatError) throw new BadRequestException(error.message);

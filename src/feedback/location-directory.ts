@@ -50,6 +50,12 @@ export class LocationDirectory {
   getByCode(code: string): LocationInfo | undefined {
     return this.index.byCode.get(code);
   }
+
+  /** The location a file's cell names: by code (any case), else by name. */
+  find(cell: string): LocationInfo | undefined {
+    const text = cell.trim();
+    return this.getByCode(text.toUpperCase()) ?? this.getByName(text);
+  }
 }
 
 function nameKey(name: string): string {

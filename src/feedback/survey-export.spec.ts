@@ -199,6 +199,15 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(importedAs(reader.header, proposal.mapping, sample).map((value) => [value?.email, value?.name, value?.score])).toEqual([[null, null, 9], [null, null, 4]]);
   });
 
+  it('proposes a location column by its answers only when told which cells name our locations', async () => {
+    const file = 'Respondent ID,Custom Data 1,NPS\n1,DLR-001,9\n2,dlr-002,7\n';
+    expect((await proposalFor(file)).proposal.mapping.location).toBeUndefined();
+    const { reader, sample } = await proposalFor(file);
+    const known = new Set(['DLR-001', 'DLR-002']);
+    expect(proposeMapping(reader.header, sample, (cell) => known.has(cell.toUpperCase())).mapping.location).toBe('Custom Data 1');
+    expect(proposeMapping(reader.header, sample, (cell) => cell === 'DLR-001').mapping.location).toBeUndefined();
+  });
+
   it("honours Excel's sep= line, and proposes Microsoft Forms' ID and Completion time", async () => {
     const file = 'sep=;\r\nID;Start time;Completion time;Email;Name;How likely are you to recommend us?\r\n7;11/20/26 10:01:00;11/20/26 10:04:30;ana@example.com;Ana Silva;9\r\n';
     const reader = await readExport(Readable.from([Buffer.from(file)]));

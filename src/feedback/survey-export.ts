@@ -403,9 +403,18 @@ function commentColumn(header: ExportHeader, sample: string[][], taken: Set<numb
  * its text, in several languages) or one that says it is on a 0–10 scale, where a blank is a respondent who skipped it (that row is refused as "score is required", the rest
  * import). Where several qualify and none asks to recommend, nothing is proposed and the marketer is asked.
  */
-export function proposeMapping(header: ExportHeader, sample: string[][]): Proposal {
+export function proposeMapping(header: ExportHeader, sample: string[][], knowsLocation?: (cell: string) => boolean): Proposal {
   const taken = new Set<number>();
   const mapping = byAliases(header, ALIASES, taken);
+  if (!mapping.location && knowsLocation) {
+    // Named otherwise (SurveyMonkey's Custom Data 1, a store id passed in the survey link): the column whose
+    // answers are all our locations' codes or names.
+    const at = untaken(header, taken).find((i) => {
+      const answers = answersIn(sample, i);
+      return answers.length > 0 && answers.every(knowsLocation);
+    });
+    if (at !== undefined) (mapping.location = header.names[at]), taken.add(at);
+  }
   // The recommend question, by its name or its text (Qualtrics names columns Q1, Q2…).
   const texts = (i: number) => [header.names[i], header.questions[i] ?? ''];
   const asksToRecommend = (i: number) => texts(i).some((text) => RECOMMEND.test(text) || normalizeHeader(text) === 'nps');
@@ -602,7 +611,14 @@ export interface ExportPreview {
  * The mapping step's data: columns, samples and the proposed mapping, from the first rows (the rest is
  * drained, or with `whole: false` left unread and the input closed).
  */
-export async function previewExport(input: Readable, sampleRows = SAMPLE_ROWS, options: { whole?: boolean } = {}): Promise<ExportPreview> {
+export interface PreviewOptions {
+  /** false: stop reading after the sample (the CLI). */
+  whole?: boolean;
+  /** Whether a cell names one of our locations (by code or name): a location column is then proposed by its answers. */
+  knowsLocation?: (cell: string) => boolean;
+}
+
+export async function previewExport(input: Readable, sampleRows = SAMPLE_ROWS, options: PreviewOptions = {}): Promise<ExportPreview> {
   const reader = await readExport(input);
   const sample: string[][] = [];
   for await (const row of reader.rows) {
@@ -618,6 +634,6 @@ export async function previewExport(input: Readable, sampleRows = SAMPLE_ROWS, o
     header: { rows: reader.header.rows, layout: reader.header.layout, names: reader.header.names, signature: reader.header.signature },
     decoding: reader.decoding,
     columns,
-    proposal: proposeMapping(reader.header, sample),
+    proposal: proposeMapping(reader.header, sample, options.knowsLocation),
   };
 }

@@ -133,7 +133,7 @@ export class SurveyUploadPagesController {
     if (!upload) throw new NotFoundException('This upload has expired or was already imported: upload the file again.');
     let preview: ExportPreview;
     try {
-      preview = await previewExport(upload.open());
+      preview = await this.useCase.preview(upload.open());
     } catch (error) {
       if (!(error instanceof CsvFormatError)) throw error;
       await this.staged.remove(id);
