@@ -157,8 +157,13 @@ export function parseWithPattern(value: string, pattern: string, zone: string): 
   const m = new RegExp(regex + '$', 'i').exec(value.trim());
   if (!m) return null;
   const v: Record<string, number | string> = { y: 0, M: 1, d: 1, H: 0, h: 0, m: 0, s: 0, S: 0 };
-  order.forEach((key, i) => (v[key] = key === 'a' || key === 'zone' ? m[i + 1].toUpperCase() : key === 'MMM' ? (monthNumber(m[i + 1]) ?? 0) : key === 'S' ? Number(`0.${m[i + 1]}`) * 1000 : Number(m[i + 1])));
-  if (order.includes('MMM')) v.M = v.MMM;
+  order.forEach((key, i) => {
+    const text = m[i + 1];
+    if (key === 'a' || key === 'zone') v[key] = text.toUpperCase();
+    else if (key === 'MMM') v.M = monthNumber(text) ?? 0; // 0: no such month, refused below
+    else if (key === 'S') v.S = Number(`0.${text}`) * 1000;
+    else v[key] = Number(text);
+  });
   // A two-digit year (a CSV saved by a spreadsheet) is this century's: survey answers are not from the 1900s.
   if (order.includes('yy')) v.y = 2000 + Number(v.yy);
   let hour = Number(order.includes('h') ? v.h : v.H);
