@@ -20,8 +20,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { LocationsImportService } from './locations/locations-import.service';
 import { ImportFeedbackUseCase, ImportStoppedError } from './feedback/import-feedback.use-case';
 import { ImportsRepository } from './feedback/imports.repository';
-import { ColumnMapping, contractMapping, ExportPreview, parseMapping, previewExport, SAMPLE_ROWS, summariseExport } from './feedback/survey-export';
-import { SavedMapping } from './feedback/saved-mapping.entity';
+import { ColumnMapping, contractMapping, ExportPreview, parseMapping, previewExport, summariseExport } from './feedback/survey-export';
 import { SAVED_MAPPING_NAME_MAX, SavedMappings } from './feedback/saved-mappings.service';
 import { UsersService } from './users/users.service';
 import { RosterService } from './insights/roster.service';
@@ -99,19 +98,16 @@ async function readStdinLine(): Promise<string> {
  * form (.xlsx, UTF-16, Windows-1252) through them; any other export is refused with the proposed mapping to
  * confirm, in words.
  */
-async function automaticMapping(
-  path: string,
-  savedFor: (signature: string) => Promise<SavedMapping | null>,
-): Promise<{ mapping: ColumnMapping; location?: string; note: string } | undefined> {
+async function automaticMapping(path: string, app: INestApplicationContext): Promise<{ mapping: ColumnMapping; location?: string; note: string } | undefined> {
   let preview: ExportPreview;
   try {
-    preview = await previewExport(createReadStream(path), SAMPLE_ROWS, { whole: false });
+    preview = await app.get(ImportFeedbackUseCase).preview(createReadStream(path), { whole: false });
   } catch {
     return undefined; // not readable as an export either: the plain reader says why
   }
   const contract = contractMapping(preview.header);
   if (contract && preview.decoding.encoding === 'utf-8') return undefined;
-  const kept = await savedFor(preview.header.signature);
+  const kept = await app.get(SavedMappings).forSignature(preview.header.signature);
   if (kept) return { mapping: kept.mapping, location: kept.locationCode ?? undefined, note: `reading ${basename(path)} through the mapping saved as "${kept.name}"` };
   if (contract) return { mapping: contract, note: `reading ${basename(path)} (${preview.decoding.encoding}) by its column names` };
   const { proposal, header } = preview;
@@ -177,7 +173,7 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
       throw new CliError(`${mappingFile}: ${(error as Error).message}`);
     }
     if (!mapping) {
-      const found = await automaticMapping(path, (signature) => withApp(config, (app) => app.get(SavedMappings).forSignature(signature)));
+      const found = await withApp(config, (app) => automaticMapping(path, app));
       if (found) {
         console.log(found.note);
         mapping = found.mapping;

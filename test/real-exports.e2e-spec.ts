@@ -255,6 +255,12 @@ describe('real survey-tool exports through the API and the CLI (postgres)', () =
     expect(refused.stderr).toContain('--mapping MAPPING.json');
     expect(refused.stderr).toContain(`proposed mapping: {`);
     expect((await written()).responses).toBe(0);
+    // A column of our location codes is proposed as the location, as on the page.
+    const coded = join(t.config.dataDir, 'coded.csv');
+    writeFileSync(coded, `Respondent ID,Custom Data 1,Email Address,How likely are you to recommend us?\n1,${OWN},ana@example.com,9\n2,${OWN},ben@example.com,6\n`);
+    const codedRefused = await cli(coded);
+    expect(codedRefused.stderr).toContain('"location":"Custom Data 1"');
+    expect(codedRefused.stderr).not.toContain('No location column');
 
     const mappingFile = join(t.config.dataDir, 'mapping.json');
     writeFileSync(mappingFile, JSON.stringify(mappingOf(real)));

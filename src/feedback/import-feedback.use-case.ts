@@ -17,7 +17,7 @@ import { BatchWrites } from './batch-writes';
 import { HeapCeiling } from './heap-ceiling';
 import { IMPORT_HEARTBEAT_MS } from './interrupted-imports';
 import { LocationDirectory } from './location-directory';
-import { ColumnMapping, ExportPreview, mapRow, NO_SCORE_COLUMN_MESSAGE, previewExport, readExport, resolveMapping, SAMPLE_ROWS, settleDateFormat } from './survey-export';
+import { ColumnMapping, ExportPreview, mapRow, PreviewOptions, NO_SCORE_COLUMN_MESSAGE, previewExport, readExport, resolveMapping, SAMPLE_ROWS, settleDateFormat } from './survey-export';
 
 export interface ImportRequest {
   source: ImportSource;
@@ -172,9 +172,9 @@ export class ImportFeedbackUseCase {
   }
 
   /** The mapping step: header rows, columns with samples, and the proposal (a location column told by its answers too). */
-  async preview(input: Readable): Promise<ExportPreview> {
+  async preview(input: Readable, options: Pick<PreviewOptions, 'whole'> = {}): Promise<ExportPreview> {
     const locations = await LocationDirectory.load(this.locations);
-    return previewExport(input, SAMPLE_ROWS, { knowsLocation: (cell) => locations.find(cell) !== undefined });
+    return previewExport(input, SAMPLE_ROWS, { ...options, knowsLocation: (cell) => locations.find(cell) !== undefined });
   }
 
   /** Returns what the file said about its rows (a response-time column; rows without email). */
