@@ -371,12 +371,18 @@ const answersIn = (sample: string[][], i: number) => sample.map((row) => (row[i]
 /** The columns no field has taken yet (by index), unnamed ones left out. */
 const untaken = (header: ExportHeader, taken: Set<number>) => header.names.map((_, i) => i).filter((i) => !taken.has(i) && header.names[i] !== '');
 
+/** A column's name and, where the tool writes one (Qualtrics, SurveyMonkey), its question text. */
+const textsOf = (header: ExportHeader, i: number) => [header.names[i], header.questions[i] ?? ''];
+
+/** There is an answer at least, and every one passes `test`. */
+const allAnswers = (answers: string[], test: (cell: string) => boolean) => answers.length > 0 && answers.every(test);
+
 /** Every answer is an email address, and there is one at least. */
-const allEmails = (answers: string[]) => answers.length > 0 && answers.every((cell) => EMAIL.test(cell));
+const allEmails = (answers: string[]) => allAnswers(answers, (cell) => EMAIL.test(cell));
 
 /** Every answer is a date with a time, ISO 8601 or of one shape we read, and there is one at least. */
 const allDates = (answers: string[]) =>
-  answers.length > 0 && answers.every((cell) => /\d:\d\d/.test(cell)) && (dateFormatChoices(answers) !== undefined || answers.every((cell) => checkDate('date', cell).ok));
+  allAnswers(answers, (cell) => /\d:\d\d/.test(cell)) && (dateFormatChoices(answers) !== undefined || answers.every((cell) => checkDate('date', cell).ok));
 
 /** Answers in the customer's words: some with a letter and a space, none a bare number or an email address. */
 const freeText = (answers: string[]) =>
@@ -389,7 +395,7 @@ const freeText = (answers: string[]) =>
  */
 function commentColumn(header: ExportHeader, sample: string[][], taken: Set<number>, score: number): number | undefined {
   const open = untaken(header, taken).filter((i) => i !== score && freeText(answersIn(sample, i)));
-  const worded = open.filter((i) => [header.names[i], header.questions[i] ?? ''].some((text) => EXPLAINS.test(text)));
+  const worded = open.filter((i) => textsOf(header, i).some((text) => EXPLAINS.test(text)));
   // Columns after the score by distance, then those before it (or all, with no score) in file order.
   const rank = (i: number) => (score >= 0 && i > score ? i - score : header.names.length + i);
   if (worded.length > 0) return worded.sort((a, b) => rank(a) - rank(b))[0];
@@ -409,16 +415,12 @@ export function proposeMapping(header: ExportHeader, sample: string[][], knowsLo
   if (!mapping.location && knowsLocation) {
     // Named otherwise (SurveyMonkey's Custom Data 1, a store id passed in the survey link): the column whose
     // answers are all our locations' codes or names.
-    const at = untaken(header, taken).find((i) => {
-      const answers = answersIn(sample, i);
-      return answers.length > 0 && answers.every(knowsLocation);
-    });
+    const at = untaken(header, taken).find((i) => allAnswers(answersIn(sample, i), knowsLocation));
     if (at !== undefined) (mapping.location = header.names[at]), taken.add(at);
   }
   // The recommend question, by its name or its text (Qualtrics names columns Q1, Q2…).
-  const texts = (i: number) => [header.names[i], header.questions[i] ?? ''];
-  const asksToRecommend = (i: number) => texts(i).some((text) => RECOMMEND.test(text) || normalizeHeader(text) === 'nps');
-  const saysZeroToTen = (i: number) => texts(i).some((text) => ZERO_TO_TEN.test(text));
+  const asksToRecommend = (i: number) => textsOf(header, i).some((text) => RECOMMEND.test(text) || normalizeHeader(text) === 'nps');
+  const saysZeroToTen = (i: number) => textsOf(header, i).some((text) => ZERO_TO_TEN.test(text));
   const candidates = header.names
     .map((name, i) => ({ name, i }))
     .filter(({ i }) => {
