@@ -233,6 +233,7 @@ const MATRIX: MatrixRow[] = [
   },
   { method: 'GET', path: `/api/imports/${UNKNOWN_ID}`, expect: allowed({ admin: 404, marketer: 404 }) },
   { method: 'GET', path: `/api/imports/${UNKNOWN_ID}/errors?format=csv`, expect: allowed({ admin: 404, marketer: 404 }) },
+  { method: 'GET', path: `/api/imports/${UNKNOWN_ID}/problems`, expect: allowed({ admin: 404, marketer: 404 }) },
   {
     method: 'POST',
     path: '/api/feedback',

@@ -235,6 +235,23 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
     ]);
     expect(result.json()).toMatchObject({ rows: 15, rejected: 12 });
 
+    // Why, problem by problem: a row refused for three things counts under each.
+    const problems = await t.app.inject({ method: 'GET', url: `/api/imports/${id}/problems`, headers: staff.marketer });
+    expect(problems.statusCode).toBe(200);
+    expect(problems.json()[0]).toEqual({
+      problem: 'score must be a whole number from 0 to 10',
+      rows: 4,
+      examples: [],
+      advice: expect.stringMatching(/recommend question/),
+    });
+    expect(problems.json()).toContainEqual({ problem: 'unknown location code', rows: 1, examples: ['NOPE-9'], advice: expect.stringMatching(/Add the location/) });
+    expect(problems.json()).toContainEqual(expect.objectContaining({ problem: 'responded_at is not a date: no such day', rows: 1, examples: ['2026-02-30'] }));
+    const page = await t.app.inject({ method: 'GET', url: `/dashboard/feedback/imports/${id}`, headers: { ...staff.marketer, accept: 'text/html' } });
+    expect(page.body).toContain('Why rows were rejected');
+    expect(page.body).toMatch(/<strong>4 rows<\/strong>: score must be a whole number from 0 to 10/);
+    expect(page.body).toMatch(/<strong>1 row<\/strong>: unknown location code\s*\(<span class="visually-hidden">for example <\/span><code>NOPE-9<\/code>\)/);
+    expect((await t.app.inject({ method: 'GET', url: `/api/imports/${id}/problems`, headers: staff.dealer })).statusCode).toBe(403);
+
     const csvErrors = await t.app.inject({ method: 'GET', url: `/api/imports/${id}/errors?format=csv`, headers: staff.marketer });
     expect(csvErrors.statusCode).toBe(200);
     expect(csvErrors.headers['content-type']).toContain('text/csv');

@@ -23,6 +23,8 @@ import { SegmentsService } from './segments.service';
 const IMPORTERS = ['admin', 'marketer'] as const;
 const STAFF = ['admin', 'marketer', 'dealer'] as const;
 const PAGE_SIZE = 100;
+/** Kinds of problem listed on an import's page (the API lists every one). */
+const MAX_PROBLEMS = 8;
 const ALERT_NOTICES: Record<string, string> = { resolved: 'Alert resolved.' };
 
 /** Query strings of the filter forms, for links that keep the filters (CSV export, next page). */
@@ -79,10 +81,12 @@ export class FeedbackPagesController {
   async importResult(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply) {
     const result = await this.interrupted.settle(await this.imports.findById(id));
     if (!result) throw new NotFoundException(`No import with id ${id}`);
-    const errors = await this.imports.firstErrors(id, PAGE_SIZE);
+    const [errors, problems] = await Promise.all([this.imports.firstErrors(id, PAGE_SIZE), result.rejected > 0 ? this.imports.rejectionProblems(id) : []]);
     const context = staffContext(reply, actor, { title: 'Feedback import', section: 'feedback' }, {
       result,
       errors,
+      problems: problems.slice(0, MAX_PROBLEMS),
+      moreProblems: problems.length > MAX_PROBLEMS,
       moreErrors: result.rejected > errors.length,
       running: result.status === 'running' || result.status === 'queued',
       failed: result.status === 'failed',

@@ -16,6 +16,7 @@ import { FeedbackImport, ImportSource } from './feedback-import.entity';
 import { ImportFeedbackUseCase, ImportStoppedError } from './import-feedback.use-case';
 import { ImportsRepository } from './imports.repository';
 import { InterruptedImports } from './interrupted-imports';
+import { RejectionProblem } from './rejection-summary';
 
 export const IMPORT_CSV_COLUMNS = [
   'id', 'source', 'filename', 'status', 'error', 'rows', 'accepted', 'rejected', 'created', 'updated', 'unchanged',
@@ -150,6 +151,16 @@ export class ImportsController {
     const found = await this.interrupted.settle(await this.imports.findById(id));
     if (!found) throw new NotFoundException(`No import with id ${id}`);
     return found;
+  }
+
+  /** Why rows were rejected: each kind of problem with its row count, a few of the values at fault and what to do. */
+  @Get(':id/problems')
+  @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'An import’s rejected rows counted by problem, most rows first' })
+  @ApiErrors(400, 404)
+  async problems(@Param('id', ParseUUIDPipe) id: string): Promise<RejectionProblem[]> {
+    if (!(await this.imports.exists(id))) throw new NotFoundException(`No import with id ${id}`);
+    return this.imports.rejectionProblems(id);
   }
 
   /** Rejected rows with line and reason, in line order. */

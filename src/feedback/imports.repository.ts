@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { FeedbackImport, FeedbackImportError, ImportStatus } from './feedback-import.entity';
 import { currentOwner } from './import-owner';
+import { ReasonCount, RejectionProblem, summariseRejections } from './rejection-summary';
 
 export interface ImportCounts {
   rows: number;
@@ -133,6 +134,26 @@ export class ImportsRepository {
       if (page.length < pageSize) return;
       after = page[page.length - 1].line;
     }
+  }
+
+  /** Why rows were rejected, problem by problem, most rows first (see summariseRejections). */
+  async rejectionProblems(importId: string): Promise<RejectionProblem[]> {
+    return summariseRejections(await this.reasonCounts(importId));
+  }
+
+  /** Rejected rows counted per reason, most common first (at most `limit` reasons). */
+  async reasonCounts(importId: string, limit = 1000): Promise<ReasonCount[]> {
+    const rows: { reason: string; rows: string | number }[] = await this.dataSource
+      .getRepository(FeedbackImportError)
+      .createQueryBuilder('e')
+      .select('e.reason', 'reason')
+      .addSelect('COUNT(*)', 'rows')
+      .where('e.importId = :importId', { importId })
+      .groupBy('e.reason')
+      .orderBy('rows', 'DESC')
+      .limit(limit)
+      .getRawMany();
+    return rows.map((r) => ({ reason: r.reason, rows: Number(r.rows) }));
   }
 
   firstErrors(importId: string, limit: number): Promise<FeedbackImportError[]> {

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { CampaignsService } from '../../src/campaigns/campaigns.service';
 import { LaunchCampaign } from '../../src/campaigns/launch-campaign';
 import { cliActor } from '../../src/common/actor';
 import { DemoSeedService } from '../../src/demo/demo-seed.service';
-import { ImportsRepository } from '../../src/feedback/imports.repository';
+import { ImportFeedbackUseCase } from '../../src/feedback/import-feedback.use-case';
 import { StagedUploads } from '../../src/feedback/staged-uploads';
 import { UsersService } from '../../src/users/users.service';
 import { ACCOUNT_NAV, navFor, STAFF_NAV } from '../../src/web/staff-page';
@@ -88,7 +89,17 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     const campaign = (await t.app.get(CampaignsService).list(cliActor('test'))).find((c) => c.status === 'draft')!;
     await t.app.get(LaunchCampaign).execute(cliActor('test'), campaign.id);
     const dealer = await t.app.get(UsersService).findByEmail(credentials.dealer.email);
-    const [feedbackImport] = await t.app.get(ImportsRepository).recent(1);
+    // An import with rejected rows: its page explains them problem by problem.
+    const feedbackImport = await t.app.get(ImportFeedbackUseCase).run({
+      source: 'cli',
+      filename: 'october.csv',
+      actor: cliActor('test'),
+      input: Readable.from([
+        'response_id,email,location_code,score\n',
+        'OCT-1,ana@example.com,DLR-001,9\nOCT-2,ben@example.com,DLR-001,\nOCT-3,cy@example.com,DLR-001,\n',
+        'OCT-4,dee@example.com,NORTHWAREHOUSE-DISTRIBUTION-07,10\nOCT-5,not-an-address,DLR-001,8\n',
+      ]),
+    });
     // A survey export waiting at its mapping step, uploaded by the admin who visits the pages.
     const admin = await t.app.get(UsersService).findByEmail(credentials.admin.email);
     const google = realExports().find((r) => r.file.startsWith('googleforms'))!;
