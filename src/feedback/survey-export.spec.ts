@@ -229,6 +229,17 @@ describe('survey-tool exports (../shared/real-exports)', () => {
     expect(['Ja, gerne', 'Nein', 'Sí', 'No, gracias', 'Oui', 'Non merci', 'Sim', 'Não', 'Nee', 'Jamais', 'Sieben', 'Nonsense'].map((c) => consentText(c))).toEqual([
       'yes', 'no', 'yes', 'no', 'yes', 'no', 'yes', 'no', 'no', 'Jamais', 'Sieben', 'Nonsense',
     ]);
+    // A ticked checkbox or a chosen option that agrees, or declines in the same words.
+    expect(
+      [
+        'I agree to receive news and offers from Sudzilla', 'I consent to being contacted', 'Opt in', 'Ich stimme zu', 'Ich bin einverstanden',
+        'Acepto recibir comunicaciones', "J'accepte d'être contacté", 'Acconsento', 'Ik ga akkoord', 'Concordo',
+      ].map((c) => consentText(c)),
+    ).toEqual(Array(10).fill('yes'));
+    expect(
+      ['I do not agree', "I don't consent", 'Ich stimme nicht zu', 'Ik ga niet akkoord', "Je n'accepte pas", 'Opt out of marketing', 'No, I do not agree'].map((c) => consentText(c)),
+    ).toEqual(Array(7).fill('no'));
+    expect(['Maybe later', 'Agreeable weather', 'Disagree?'].map((c) => consentText(c))).toEqual(['Maybe later', 'Agreeable weather', 'Disagree?']);
     const file = 'Response ID,How likely are you to recommend us?,May we contact you about offers?\nr1,9,"Yes, you may contact me"\nr2,10,No thanks\n';
     const { reader, sample, proposal } = await proposalFor(file);
     expect(proposal.mapping.marketingConsent).toBe('May we contact you about offers?');

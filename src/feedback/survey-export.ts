@@ -515,10 +515,25 @@ const CONSENT_WORDS: Record<string, 'yes' | 'no'> = {
   no: 'no', nein: 'no', nee: 'no', não: 'no', nao: 'no', non: 'no',
 };
 
+/**
+ * A ticked checkbox or a chosen option that says it agrees (`I agree to receive offers`, `Ich stimme zu`, `Acepto
+ * recibir…`, `J'accepte`, `Acconsento`, `Ik ga akkoord`, `Concordo`), or declines by the same words negated
+ * (`I do not agree`, `Ich stimme nicht zu`, `Ik ga niet akkoord`) or by opting out.
+ */
+const AGREES =
+  /\b(?:agree|consent|accept|opt[- ]?in|subscribe|zustimm\w*|stimme\b.*\bzu|einverstanden|willige\b.*\bein|acepto|consiento|autorizo|de acuerdo|j['’]accepte|accepte|d['’]accord|accetto|acconsento|akkoord|stem\b.*\bin|concordo|aceito)\b/i;
+const NEGATED = /\b(?:not|don['’]?t|never|nicht|kein\w*|niet|geen|pas|nunca|mai)\b|\bn['’]/i;
+const OPTS_OUT = /\bopt[- ]?out\b|\bunsubscribe\b/i;
+
 /** A consent cell as the import reads it: a worded yes or no as that word; anything else as it is (refused in words if unclear). */
 export function consentText<T extends string | undefined>(cell: T): T {
-  const worded = cell === undefined ? null : WORDED_CONSENT.exec(cell.trim());
-  return (worded ? CONSENT_WORDS[worded[1].toLowerCase()] : cell) as T;
+  if (cell === undefined) return cell;
+  const text = cell.trim();
+  const worded = WORDED_CONSENT.exec(text);
+  if (worded) return CONSENT_WORDS[worded[1].toLowerCase()] as T;
+  if (OPTS_OUT.test(text)) return 'no' as T;
+  if (AGREES.test(text)) return (NEGATED.test(text) ? 'no' : 'yes') as T;
+  return cell;
 }
 
 /** What a tool writes for a respondent it doesn't know: Microsoft Forms' `anonymous` in Email and Name. */
