@@ -193,7 +193,7 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
       for (const note of summary.notes) console.log(`note: ${note}`);
       return;
     }
-    const { result, rejected } = await withApp(config, async (app) => {
+    const { result, problems, rejected } = await withApp(config, async (app) => {
       const result = await app.get(ImportFeedbackUseCase).run({
         source: 'cli',
         filename: basename(path),
@@ -207,7 +207,9 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
         await app.get(SavedMappings).save(cliActor('feedback:import'), { name: saveAs, signature: header.signature, mapping, locationCode: location });
         console.log(`mapping saved as "${saveAs.slice(0, SAVED_MAPPING_NAME_MAX)}"`);
       }
-      return { result, rejected: await app.get(ImportsRepository).firstErrors(result.id, shown) };
+      const imports = app.get(ImportsRepository);
+      const problems = result.rejected > 0 ? await imports.rejectionProblems(result.id) : [];
+      return { result, problems, rejected: await imports.firstErrors(result.id, shown) };
     });
     console.log(
       `accepted ${result.accepted}, rejected ${result.rejected} ` +
@@ -215,6 +217,10 @@ export const COMMANDS: Record<string, (config: AppConfig, args: string[], option
         `detractor alerts ${result.alerts}; import ${result.id}`,
     );
     if (result.notice) console.log(`note: ${result.notice}`);
+    for (const p of problems) {
+      const examples = p.examples.length ? ` (e.g. ${p.examples.join(', ')})` : '';
+      console.log(`rejected ${p.rows} ${p.rows === 1 ? 'row' : 'rows'}: ${p.problem}${examples}${p.advice ? ` — ${p.advice}` : ''}`);
+    }
     for (const r of rejected) console.log(`  line ${r.line}${r.responseId ? ` (${r.responseId})` : ''}: ${r.reason}`);
     if (result.rejected > shown) console.log(`  … and ${result.rejected - shown} more: GET /api/imports/${result.id}/errors?format=csv`);
     if (result.rejected > 0) process.exitCode = 1;

@@ -251,6 +251,14 @@ describe.each<Dialect>(['postgres', 'sqlite'])('feedback CSV import (%s)', (dial
     expect(page.body).toMatch(/<strong>4 rows<\/strong>: score must be a whole number from 0 to 10/);
     expect(page.body).toMatch(/<strong>1 row<\/strong>: unknown location code\s*\(<span class="visually-hidden">for example <\/span><code>NOPE-9<\/code>\)/);
     expect((await t.app.inject({ method: 'GET', url: `/api/imports/${id}/problems`, headers: staff.dealer })).statusCode).toBe(403);
+    // The CLI says the same before its list of lines, and fails.
+    const file = join(t.config.dataDir, 'bad-rows.csv');
+    writeFileSync(file, text);
+    const cli = await runCli(['feedback:import', file], t.config, 60_000);
+    expect(cli.stdout).toContain('rejected 4 rows: score must be a whole number from 0 to 10 — Scores must be whole numbers');
+    expect(cli.stdout).toContain('rejected 1 row: unknown location code (e.g. NOPE-9) — Add the location');
+    expect(cli.stdout.indexOf('rejected 4 rows')).toBeLessThan(cli.stdout.indexOf('line 3 (B-2)'));
+    expect(cli.status).toBe(1);
 
     const csvErrors = await t.app.inject({ method: 'GET', url: `/api/imports/${id}/errors?format=csv`, headers: staff.marketer });
     expect(csvErrors.statusCode).toBe(200);
