@@ -136,13 +136,16 @@ export class ImportsRepository {
     }
   }
 
-  /** Why rows were rejected, problem by problem, most rows first (see summariseRejections). */
+  /**
+   * Why rows were rejected, problem by problem, most rows first (see summariseRejections), from the 5,000 most
+   * common reasons: only a file whose every row fails differently (a different unreadable date on each) goes beyond.
+   */
   async rejectionProblems(importId: string): Promise<RejectionProblem[]> {
     return summariseRejections(await this.reasonCounts(importId));
   }
 
   /** Rejected rows counted per reason, most common first (at most `limit` reasons). */
-  async reasonCounts(importId: string, limit = 1000): Promise<ReasonCount[]> {
+  private async reasonCounts(importId: string, limit = 5000): Promise<ReasonCount[]> {
     const rows: { reason: string; rows: string | number }[] = await this.dataSource
       .getRepository(FeedbackImportError)
       .createQueryBuilder('e')
