@@ -81,6 +81,9 @@ describe('dates in survey-tool exports', () => {
   it('reads a naive ISO time with fractions of a second at the location, and checks a pattern given by hand', () => {
     expect(normaliseDate('2026-11-20 10:04:05.250', undefined, 'Europe/Berlin', false)).toBe('2026-11-20T09:04:05.250Z');
     expect(normaliseDate('2026-11-20 10:04:05.250', undefined, 'Europe/Berlin', true)).toBe('2026-11-20 10:04:05.250');
+    // A day that does not exist is not rolled over into March: it stays as written, and the field check refuses it.
+    expect(normaliseDate('2026-02-30 10:04:05', undefined, 'Europe/Berlin', false)).toBe('2026-02-30 10:04:05');
+    expect(normaliseDate('2026-11-20 24:00', undefined, 'Europe/Berlin', false)).toBe('2026-11-20 24:00');
     expect(['M/d/yyyy H:mm:ss', "yyyy-MM-dd'T'HH:mm", 'yyyy/M/d h:mm:ss a O', 'MMM d, yyyy', 'd.M.yyyy H:mm:ss.SSS xxx', 'yyyy-MM-ddTHH:mm'].map(isDatePattern)).toEqual([true, true, true, true, true, true]);
     expect(['', 'H:mm', 'yyyy-MM-dd at HH:mm', 'M/d/yyyy Q', 'yyyyy'].map(isDatePattern)).toEqual([false, false, false, false, false]);
   });

@@ -1,4 +1,5 @@
 import { zonedToUtc } from '../common/time/zones';
+import { wallTime } from './feedback-fields';
 
 /**
  * Dates as survey tools and spreadsheets write them, told apart by shape and read with CLDR patterns.
@@ -169,10 +170,8 @@ export function parseWithPattern(value: string, pattern: string, zone: string): 
   let hour = Number(order.includes('h') ? v.h : v.H);
   if (v.a === 'PM' && hour < 12) hour += 12;
   if (v.a === 'AM' && hour === 12) hour = 0;
-  const [y, mo, d, mi, s] = [Number(v.y), Number(v.M), Number(v.d), Number(v.m), Number(v.s)];
-  const wall = Date.UTC(y, mo - 1, d, hour, mi, s, Math.floor(Number(v.S)));
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || hour > 23 || mi > 59 || s > 59) return null;
+  const wall = wallTime(Number(v.y), Number(v.M), Number(v.d), hour, Number(v.m), Number(v.s), Math.floor(Number(v.S)));
+  if (wall === null) return null;
   return new Date(v.zone === undefined ? zonedToUtc(wall, zone) : wall - offsetMinutes(String(v.zone)) * 60_000);
 }
 
@@ -193,7 +192,9 @@ export function normaliseDate(value: string, pattern: string | undefined, zone: 
   const naive = NAIVE_ISO.exec(text);
   if (naive && !headerSaysUtc) {
     const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = naive;
-    return new Date(zonedToUtc(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.floor(Number(`0.${frac}`) * 1000)), zone)).toISOString();
+    // A day that does not exist stays as written, for the field check to refuse in words.
+    const wall = wallTime(+y, +mo, +d, +h, +mi, +s, Math.floor(Number(`0.${frac}`) * 1000));
+    return wall === null ? text : new Date(zonedToUtc(wall, zone)).toISOString();
   }
   return text;
 }

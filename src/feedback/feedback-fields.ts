@@ -109,6 +109,17 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d
 const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * A calendar date and clock time (month 1–12) as milliseconds since the epoch, read as UTC; null when no such
+ * moment exists (30 February, 24:00, minute 60) rather than rolled over into the next one as Date.UTC would.
+ */
+export function wallTime(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number | null {
+  const time = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const check = new Date(time);
+  const exists = check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+  return exists ? time : null;
+}
+
+/**
  * ISO 8601 dates and date-times: `2026-11-20`, `2026-11-20 10:00`, `2026-11-20T10:00:00Z`,
  * `2026-11-20T10:00:00.123+01:00`, and the spellings survey tools export: `2026-10-31 05:29:00 UTC`
  * (Delighted), `2026-10-31 05:29:00 +0100`. Without a zone the time is UTC. Calendar-checked (no 30
@@ -121,14 +132,8 @@ export function checkDate(label: string, value: unknown, now = Date.now()): Chec
   if (!m) return fail(`${label} is not a date: use ISO 8601 such as 2026-11-20 or 2026-11-20T10:00:00Z`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  const valid =
-    check.getUTCFullYear() === Number(y) &&
-    check.getUTCMonth() === Number(mo) - 1 &&
-    check.getUTCDate() === Number(d) &&
-    Number(h) < 24 && Number(mi) < 60 && Number(s) < 60 && Number(y) >= 1900;
-  if (!valid) return fail(`${label} is not a date: ${value.trim()} does not exist`);
+  let time = wallTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), ms);
+  if (time === null || Number(y) < 1900) return fail(`${label} is not a date: ${value.trim()} does not exist`);
   if (zone && /^[+-]/.test(zone)) {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
