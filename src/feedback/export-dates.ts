@@ -136,16 +136,16 @@ function offsetMinutes(text: string): number {
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
 }
 
-/**
- * Reads a date with a CLDR pattern (tokens y, M/MMM/MMMM, d, H, h, m, s, S, a, and a zone as O, x or X; others
- * literal): at the offset the value names, else as wall time in `zone`. Null when the value does not fit the
- * pattern or names no real date.
- */
-export function parseWithPattern(value: string, pattern: string, zone: string): Date | null {
-  const tokens = pattern.match(DATE_TOKENS) ?? [];
+/** Patterns as regular expressions with the field each group reads: an import reads every row with its column's one. */
+const COMPILED = new Map<string, { regex: RegExp; order: string[] }>();
+const MAX_COMPILED = 100;
+
+function compiledPattern(pattern: string): { regex: RegExp; order: string[] } {
+  let compiled = COMPILED.get(pattern);
+  if (compiled) return compiled;
   let regex = '^';
   const order: string[] = [];
-  for (const token of tokens) {
+  for (const token of pattern.match(DATE_TOKENS) ?? []) {
     if (/^y+$/.test(token)) (regex += token.length === 2 ? '(\\d{2})' : '(\\d{4})'), order.push(token.length === 2 ? 'yy' : 'y');
     else if (/^M{3,}$/.test(token)) (regex += '([A-Za-z]{3,9})\\.?'), order.push('MMM');
     else if (/^[MdHhms]+$/.test(token)) (regex += token.length === 1 ? '(\\d{1,2})' : '(\\d{2})'), order.push(token[0]);
@@ -155,7 +155,21 @@ export function parseWithPattern(value: string, pattern: string, zone: string): 
     else if (/^[xX]+$/.test(token)) (regex += '(Z|[+-]\\d{2}(?::?\\d{2})?)'), order.push('zone');
     else regex += token.replace(/^'|'$/g, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '\\s+');
   }
-  const m = new RegExp(regex + '$', 'i').exec(value.trim());
+  compiled = { regex: new RegExp(regex + '$', 'i'), order };
+  // Bounded: patterns come from mappings people write (API, CLI), not only from the few the proposal makes.
+  if (COMPILED.size >= MAX_COMPILED) COMPILED.clear();
+  COMPILED.set(pattern, compiled);
+  return compiled;
+}
+
+/**
+ * Reads a date with a CLDR pattern (tokens y, M/MMM/MMMM, d, H, h, m, s, S, a, and a zone as O, x or X; others
+ * literal): at the offset the value names, else as wall time in `zone`. Null when the value does not fit the
+ * pattern or names no real date.
+ */
+export function parseWithPattern(value: string, pattern: string, zone: string): Date | null {
+  const { regex, order } = compiledPattern(pattern);
+  const m = regex.exec(value.trim());
   if (!m) return null;
   const v: Record<string, number | string> = { y: 0, M: 1, d: 1, H: 0, h: 0, m: 0, s: 0, S: 0 };
   order.forEach((key, i) => {
