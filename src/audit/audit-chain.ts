@@ -2,8 +2,14 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { chunks, dbTime, Dialect, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, JsonRows, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { AuditEvent } from './audit-event.entity';
+
+/** Seals of unsealed events, and sealed events written whole, as PostgreSQL batch writes read them. */
+const SEAL_ROWS = new JsonRows('id uuid, seq bigint, prev_hash text, hash text');
+const SEALED_EVENT_ROWS = new JsonRows(
+  'id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text, "subjectType" text, "subjectId" text, details jsonb, seq bigint, prev_hash text, hash text',
+);
 
 /** The hash a chain starts from. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -128,8 +134,8 @@ export class AuditChain implements OnModuleInit, OnModuleDestroy {
     if (dialect === 'postgres') {
       await manager.query(
         `UPDATE audit_event a SET seq = t.seq, prev_hash = t.prev_hash, hash = t.hash
-         FROM json_to_recordset($1::json) AS t(id uuid, seq bigint, prev_hash text, hash text) WHERE a.id = t.id`,
-        [JSON.stringify(seals)],
+         FROM ${SEAL_ROWS.table('$1', 't')} WHERE a.id = t.id`,
+        [SEAL_ROWS.json(seals)],
       );
     } else {
       for (const s of seals) {
@@ -179,9 +185,8 @@ export class AuditChain implements OnModuleInit, OnModuleDestroy {
     if (dialect === 'postgres') {
       await manager.query(
         `INSERT INTO audit_event (id, created_at, actor_type, actor_id, action, subject_type, subject_id, details, seq, prev_hash, hash)
-         SELECT * FROM json_to_recordset($1::json) AS t(id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text,
-           "subjectType" text, "subjectId" text, details jsonb, seq bigint, prev_hash text, hash text)`,
-        [JSON.stringify(sealed)],
+         SELECT * FROM ${SEALED_EVENT_ROWS.table('$1', 't')}`,
+        [SEALED_EVENT_ROWS.json(sealed)],
       );
       return;
     }

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, dialectOf, JsonRows, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { uuid7 } from '../database/uuid7';
 import { AuditChain, NewAuditRow } from './audit-chain';
 import { AuditEvent } from './audit-event.entity';
+
+/** Audit events as the PostgreSQL batch insert reads them. */
+const EVENT_ROWS = new JsonRows('id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text, "subjectType" text, "subjectId" text, details jsonb');
 
 export interface AuditFilter {
   from?: Date;
@@ -78,9 +81,8 @@ export class AuditService {
     if (dialectOf(manager) === 'postgres') {
       await manager.query(
         `INSERT INTO audit_event (id, created_at, actor_type, actor_id, action, subject_type, subject_id, details)
-         SELECT * FROM json_to_recordset($1::json)
-           AS t(id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text, "subjectType" text, "subjectId" text, details jsonb)`,
-        [JSON.stringify(rows)],
+         SELECT * FROM ${EVENT_ROWS.table('$1', 't')}`,
+        [EVENT_ROWS.json(rows)],
       );
       return;
     }

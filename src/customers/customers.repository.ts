@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, Like, Not } from 'typeorm';
 import { Customer } from './customer.entity';
-import { chunks, dbTime, Dialect, dialectOf, readBool, readNullableNumber, readTime, returnedRows, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, JsonRows, readBool, readNullableNumber, readTime, returnedRows, rowsAmong, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { LatestResponse } from './latest-response';
 
 /** Everything the import keeps in step on a customer row. */
@@ -27,10 +27,14 @@ export interface CustomerState {
 const STATE_COLUMNS = `id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
   latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, latest_import_seq`;
 
-/** The column list of a customer row in `json_to_recordset` (PostgreSQL batch writes). */
-const STATE_RECORD = `id uuid, email text, name text, phone text, marketing_consent boolean, consent_updated_at timestamptz,
+/** A customer row as PostgreSQL batch writes read it (`stateRecord`). */
+const STATE_ROWS = new JsonRows(`id uuid, email text, name text, phone text, marketing_consent boolean, consent_updated_at timestamptz,
   consent_response_id uuid, latest_response_id uuid, latest_score smallint, latest_segment text, latest_location_id uuid,
-  latest_responded_at timestamptz, latest_import_seq bigint`;
+  latest_responded_at timestamptz, latest_import_seq bigint`);
+
+/** A response offered as a customer's latest (`offerLatest`). */
+const OFFER_ROWS = new JsonRows(`id uuid, response_id uuid, score smallint, segment text, location_id uuid, responded_at timestamptz,
+  consent boolean, name text, phone text, import_seq bigint`);
 
 /** A state as a JSON object keyed by column (dates serialise as ISO 8601). */
 function stateRecord(s: CustomerState): Record<string, unknown> {
@@ -144,11 +148,11 @@ export class CustomersRepository {
         `INSERT INTO customer (id, email, name, phone, marketing_consent, consent_updated_at, consent_response_id,
            latest_response_id, latest_score, latest_segment, latest_location_id, latest_responded_at, latest_import_seq, created_at, updated_at)
          SELECT t.*, $2::timestamptz, $2::timestamptz
-         FROM json_to_recordset($1::json) AS t(${STATE_RECORD})
+         FROM ${STATE_ROWS.table('$1', 't')}
          ORDER BY t.email
          ON CONFLICT (email) DO NOTHING
          RETURNING id`,
-        [JSON.stringify(rows.map(stateRecord)), now.toISOString()],
+        [STATE_ROWS.json(rows.map(stateRecord)), now.toISOString()],
       );
       for (const row of result) inserted.add(row.id);
       return inserted;
@@ -182,9 +186,9 @@ export class CustomersRepository {
     if (dialect === 'postgres') {
       await manager.query(
         `UPDATE customer c SET ${set}, updated_at = $2
-         FROM json_to_recordset($1::json) AS t(${STATE_RECORD})
+         FROM ${STATE_ROWS.table('$1', 't')}
          WHERE c.id = t.id`,
-        [JSON.stringify(rows.map(stateRecord)), now.toISOString()],
+        [STATE_ROWS.json(rows.map(stateRecord)), now.toISOString()],
       );
       return;
     }
@@ -248,10 +252,9 @@ export class CustomersRepository {
       collect(
         await manager.query(
           `UPDATE customer SET ${set}
-           FROM (SELECT j.*, $2::timestamptz AS now FROM json_to_recordset($1::json) AS j(id uuid, response_id uuid, score smallint,
-                   segment text, location_id uuid, responded_at timestamptz, consent boolean, name text, phone text, import_seq bigint) ORDER BY j.id) AS t
+           FROM (SELECT j.*, $2::timestamptz AS now FROM ${OFFER_ROWS.table('$1', 'j')} ORDER BY j.id) AS t
            WHERE ${where} ${returning('t.now')}`,
-          [JSON.stringify(values), now.toISOString()],
+          [OFFER_ROWS.json(values), now.toISOString()],
         ),
       );
       return changed;

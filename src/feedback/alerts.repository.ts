@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, dialectOf, JsonRows, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { AlertStatus, DetractorAlert } from './detractor-alert.entity';
+
+/** New alerts as the PostgreSQL batch insert reads them (`NewAlert`). */
+const ALERT_ROWS = new JsonRows('id uuid, "responseId" uuid, "locationId" uuid, notified boolean');
 
 export interface NewAlert {
   id: string;
@@ -38,11 +41,11 @@ export class AlertsRepository {
         dialect === 'postgres'
           ? await manager.query(
               `INSERT INTO detractor_alert (id, response_id, location_id, status, notified, created_at, updated_at)
-               SELECT t.id, t.response_id, t.location_id, 'open', t.notified, $2::timestamptz, $2::timestamptz
-               FROM json_to_recordset($1::json) AS t(id uuid, response_id uuid, location_id uuid, notified boolean)
+               SELECT t.id, t."responseId", t."locationId", 'open', t.notified, $2::timestamptz, $2::timestamptz
+               FROM ${ALERT_ROWS.table('$1', 't')}
                ON CONFLICT (response_id) DO NOTHING
                RETURNING id, response_id`,
-              [JSON.stringify(chunk.map((a) => ({ id: a.id, response_id: a.responseId, location_id: a.locationId, notified: a.notified }))), now.toISOString()],
+              [ALERT_ROWS.json(chunk), now.toISOString()],
             )
           : await manager.query(
               `INSERT INTO detractor_alert (id, response_id, location_id, status, notified, created_at, updated_at)

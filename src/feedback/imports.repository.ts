@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { chunks, dbTime, dialectOf, sqliteChunkSize, sqliteRows } from '../database/sql';
+import { chunks, dbTime, dialectOf, JsonRows, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { FeedbackImport, FeedbackImportError, ImportStatus } from './feedback-import.entity';
 import { currentOwner } from './import-owner';
 import { ReasonCount, RejectionProblem, summariseRejections } from './rejection-summary';
+
+/** Rejected rows as the PostgreSQL batch insert reads them (`RejectedRow`). */
+const ERROR_ROWS = new JsonRows('line int, "responseId" text, reason text');
 
 export interface ImportCounts {
   rows: number;
@@ -70,9 +73,9 @@ export class ImportsRepository {
     if (dialectOf(manager) === 'postgres') {
       await manager.query(
         `INSERT INTO feedback_import_error (import_id, line, response_id, reason)
-         SELECT $1, t.line, t.response_id, t.reason FROM json_to_recordset($2::json) AS t(line int, response_id text, reason text)
+         SELECT $1, t.line, t."responseId", t.reason FROM ${ERROR_ROWS.table('$2', 't')}
          ON CONFLICT DO NOTHING`,
-        [importId, JSON.stringify(errors.map((e) => ({ line: e.line, response_id: e.responseId, reason: e.reason })))],
+        [importId, ERROR_ROWS.json(errors)],
       );
       return;
     }

@@ -5,9 +5,13 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { chunks, dbTime, Dialect, dialectOf, returnedRows, sqliteRows } from '../database/sql';
+import { chunks, dbTime, Dialect, dialectOf, JsonRows, returnedRows, sqliteRows } from '../database/sql';
 import { ClickEvent } from './click-event.entity';
 import { DAY_MS, utcDay } from './visitor-salts.service';
+
+/** Link-day counts and first visits of a day, as the PostgreSQL rollup writes read them. */
+const LINK_DAY_ROWS = new JsonRows('day varchar, link_id uuid, human_clicks int, unique_visitors int, bot_hits int');
+const VISITOR_ROWS = new JsonRows('l uuid, d varchar, v varchar');
 
 export type NewClick = Omit<ClickEvent, 'id'>;
 
@@ -222,9 +226,8 @@ export class ClicksRepository {
     }
     const rows = [...counts.values()];
     if (d === 'postgres') {
-      const json = JSON.stringify(rows.map((r) => ({ day: r.day, link_id: r.linkId, human_clicks: r.humanClicks, unique_visitors: r.uniqueVisitors, bot_hits: r.botHits })));
-      const source = 'json_to_recordset($1::json) AS x(day varchar, link_id uuid, human_clicks int, unique_visitors int, bot_hits int)';
-      for (const sql of rollupUpserts(source, (column) => `${column}::text`)) await m.query(sql, [json]);
+      const json = LINK_DAY_ROWS.json(rows.map((r) => ({ day: r.day, link_id: r.linkId, human_clicks: r.humanClicks, unique_visitors: r.uniqueVisitors, bot_hits: r.botHits })));
+      for (const sql of rollupUpserts(LINK_DAY_ROWS.table('$1', 'x'), (column) => `${column}::text`)) await m.query(sql, [json]);
       return;
     }
     for (const chunk of chunks(rows, SQLITE_ROWS)) {
@@ -241,9 +244,9 @@ export class ClicksRepository {
     if (d === 'postgres') {
       return m.query(
         `INSERT INTO reach_visitor_day (link_id, day, visitor_hash)
-         SELECT l, d, v FROM json_to_recordset($1::json) AS x(l uuid, d varchar, v varchar)
+         SELECT l, d, v FROM ${VISITOR_ROWS.table('$1', 'x')}
          ON CONFLICT DO NOTHING RETURNING link_id, day`,
-        [JSON.stringify(rows)],
+        [VISITOR_ROWS.json(rows)],
       );
     }
     const inserted: { link_id: string; day: string }[] = [];
