@@ -5,11 +5,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { chunks, dbTime, Dialect, dialectOf, JsonRows, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { AuditEvent } from './audit-event.entity';
 
-/** Seals of unsealed events, and sealed events written whole, as PostgreSQL batch writes read them. */
-const SEAL_ROWS = new JsonRows('id uuid, seq bigint, prev_hash text, hash text');
-const SEALED_EVENT_ROWS = new JsonRows(
-  'id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text, "subjectType" text, "subjectId" text, details jsonb, seq bigint, prev_hash text, hash text',
-);
+/** An audit event's columns as PostgreSQL batch writes read them (`NewAuditRow`): unsealed, then the seal's. */
+export const AUDIT_EVENT_COLUMNS = 'id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text, "subjectType" text, "subjectId" text, details jsonb';
+const SEAL_COLUMNS = 'seq bigint, prev_hash text, hash text';
+const SEAL_ROWS = new JsonRows(`id uuid, ${SEAL_COLUMNS}`);
+const SEALED_EVENT_ROWS = new JsonRows(`${AUDIT_EVENT_COLUMNS}, ${SEAL_COLUMNS}`);
 
 /** The hash a chain starts from. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -4,11 +4,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { chunks, dbTime, dialectOf, JsonRows, sqliteChunkSize, sqliteRows } from '../database/sql';
 import { uuid7 } from '../database/uuid7';
-import { AuditChain, NewAuditRow } from './audit-chain';
+import { AUDIT_EVENT_COLUMNS, AuditChain, NewAuditRow } from './audit-chain';
 import { AuditEvent } from './audit-event.entity';
 
-/** Audit events as the PostgreSQL batch insert reads them. */
-const EVENT_ROWS = new JsonRows('id uuid, "createdAt" timestamptz, "actorType" text, "actorId" text, action text, "subjectType" text, "subjectId" text, details jsonb');
+const EVENT_ROWS = new JsonRows(AUDIT_EVENT_COLUMNS);
 
 export interface AuditFilter {
   from?: Date;

@@ -153,6 +153,7 @@ export class SqlParams {
  */
 export class JsonRows {
   private readonly columns: { key: string; name: string; type: string }[];
+  private readonly keys: string[];
 
   constructor(definition: string) {
     this.columns = definition.split(',').map((part) => {
@@ -161,11 +162,12 @@ export class JsonRows {
       const [, quote, key, type] = found;
       return { key, name: quote ? `"${key}"` : key, type };
     });
+    this.keys = this.columns.map((c) => c.key);
   }
 
   /** The parameter: each row's values in column order (a missing key reads as null, dates as ISO 8601). */
   json(rows: readonly object[]): string {
-    const keys = this.columns.map((c) => c.key);
+    const keys = this.keys;
     return JSON.stringify(rows.map((row) => keys.map((key) => (row as Record<string, unknown>)[key] ?? null)));
   }
 
