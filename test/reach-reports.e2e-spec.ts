@@ -163,6 +163,10 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     expect(report.previous.funnel).toMatchObject({ responses: before.responses, approved: before.approved });
     expect(report.headline.text).toContain(`Last 30 days at =Northside Motors: ${new Set((await db.getRepository(FeedbackResponse).find()).filter((f) => f.locationId === ids.A && f.respondedAt.getTime() >= Date.parse(range.from)).map((f) => f.customerId)).size} customers gave feedback`);
     expect(report.headline.text).toContain('(measured); their X followers number 0 (estimated audience)');
+    // NPS to one decimal, the same figure the NPS page and API give for the location and range (3 promoters and
+    // 1 detractor of 6 responses: 33.3, not 33).
+    expect(report.nps).toBe(33.3);
+    expect((await get(`/api/nps?location=RPT-A&from=${range.from}&to=${range.to}`, 'admin')).json().nps).toBe(report.nps);
   });
 
   it('a year report goes per week and still adds up', async () => {

@@ -4,6 +4,7 @@ import { LocationsService } from '../locations/locations.service';
 import { windowOf } from './dto/segments.dto';
 import { FeedbackRepository, Interval, SegmentCounts } from './feedback.repository';
 import { LocationDirectory } from './location-directory';
+import { npsOf } from './nps';
 import { PromoterCursor, PromoterRow, PromotersReadModel } from './promoters.read-model';
 import { scopedLocationIds } from './scope';
 
@@ -140,7 +141,7 @@ function figures(counts: SegmentCounts): NpsFigures {
     promoters: counts.promoters,
     passives: counts.passives,
     detractors: counts.detractors,
-    nps: responses === 0 ? null : Math.round(((counts.promoters - counts.detractors) / responses) * 1000) / 10,
+    nps: npsOf(responses, counts.promoters, counts.detractors),
   };
 }
 

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
+import { npsOf } from '../feedback/nps';
 import { LocationsService } from '../locations/locations.service';
 import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
 
@@ -70,9 +71,6 @@ export interface RangeInput {
   to?: string;
   compare?: 'previous' | 'none';
 }
-
-export const nps = (responses: number, promoters: number, detractors: number): number | null =>
-  responses === 0 ? null : Math.round(((promoters - detractors) * 100) / responses);
 
 /**
  * The reach reports: one figure set for a scope (a location, a campaign, a dealer's locations, everything) and a
@@ -189,7 +187,7 @@ export class ReachReports {
       funnel,
       reach: { ...reach, xImpressions, estimatedAudience },
       customers: feedback.customers,
-      nps: nps(feedback.responses, feedback.promoters, feedback.detractors),
+      nps: npsOf(feedback.responses, feedback.promoters, feedback.detractors),
       rewards,
     };
   }
@@ -225,9 +223,9 @@ export class ReachReports {
       byChannel: byChannel.sort((a, b) => b.uniqueVisitors - a.uniqueVisitors || a.channel.localeCompare(b.channel)),
       byCampaign,
       byLocation: byLocation
-        .map(({ code, name, responses, promoters, detractors, advocates, uniqueVisitors }) => ({ code, name, responses, promoters, nps: nps(responses, promoters, detractors), advocates, uniqueVisitors }))
+        .map(({ code, name, responses, promoters, detractors, advocates, uniqueVisitors }) => ({ code, name, responses, promoters, nps: npsOf(responses, promoters, detractors), advocates, uniqueVisitors }))
         .sort((a, b) => b.uniqueVisitors - a.uniqueVisitors || b.advocates - a.advocates || a.code.localeCompare(b.code)),
-      byTouchpoint: byTouchpoint.map(({ touchpoint, responses, promoters, detractors }) => ({ touchpoint, responses, promoters, nps: nps(responses, promoters, detractors) })),
+      byTouchpoint: byTouchpoint.map(({ touchpoint, responses, promoters, detractors }) => ({ touchpoint, responses, promoters, nps: npsOf(responses, promoters, detractors) })),
       advocates: advocates.map((a) => ({ ...a, publicPath: `/p/${a.recommendationId}` })),
     };
   }
@@ -265,5 +263,5 @@ function series(range: DayRange, interval: 'day' | 'week', days: { day: string; 
     b.promoters += d.promoters;
     b.detractors += d.detractors;
   }
-  return [...buckets.entries()].map(([period, b]) => ({ period, visitors: b.visitors, approvals: b.approvals, responses: b.responses, nps: nps(b.responses, b.promoters, b.detractors) }));
+  return [...buckets.entries()].map(([period, b]) => ({ period, visitors: b.visitors, approvals: b.approvals, responses: b.responses, nps: npsOf(b.responses, b.promoters, b.detractors) }));
 }
