@@ -217,6 +217,24 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
       expect(order[0]).toBeLessThan(order[1]);
       expect(await page.locator('figure.report-chart svg title').first().textContent()).toContain('Visitors');
       await page.screenshot({ path: join(SCREENSHOTS, `reports-dealer-${screen.name}.png`), fullPage: true });
+      // A table scrolled in its box (here made small) keeps its header row on top, not covered by the row headers
+      // scrolled under it, and each row's first cell in view when scrolled sideways (on a phone).
+      const scrolled = await page.evaluate(`(() => {
+        const box = document.querySelector('.table-scroll[aria-labelledby="advocates-heading"]');
+        box.style.maxHeight = '8rem';
+        box.scrollTop = box.scrollHeight;
+        box.scrollLeft = box.scrollWidth;
+        box.scrollIntoView({ block: 'center' });
+        const header = box.querySelector('thead th').getBoundingClientRect();
+        const hit = document.elementFromPoint(header.left + header.width / 2, header.top + header.height / 2);
+        const inner = box.getBoundingClientRect().left + box.clientLeft;
+        return {
+          scrolledDown: box.scrollTop > 0,
+          headerOnTop: hit !== null && hit.closest('thead') !== null,
+          firstCellsOffset: Math.max(...[...box.querySelectorAll('tbody tr > :first-child')].map((c) => Math.abs(Math.round(c.getBoundingClientRect().left - inner)))),
+        };
+      })()`);
+      expect(scrolled).toEqual({ scrolledDown: true, headerOnTop: true, firstCellsOffset: 0 });
       // Another location's report is a 404 for them.
       expect((await page.goto(`${base}/dashboard/reports/locations/DLR-002`))?.status()).toBe(404);
     }, 120_000);
