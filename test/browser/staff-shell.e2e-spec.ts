@@ -240,6 +240,24 @@ describe('staff shell: every staff page on a phone and at 1366 px', () => {
     }, 120_000);
   }
 
+  it("an admin's sidebar, every section with their account and the sign-out, fits a 1366×768 window", async () => {
+    const page = await signIn({ viewport: { width: 1366, height: 768 } }, 'admin');
+    await page.goto(`${base}/dashboard/settings`);
+    const sidebar = await page.evaluate(`(() => {
+      const s = document.querySelector('.sidebar');
+      const targets = [...s.querySelectorAll('a, button')].map((e) => e.getBoundingClientRect());
+      return {
+        fits: s.scrollHeight <= s.clientHeight,
+        signOutInView: s.querySelector('.nav-foot button').getBoundingClientRect().bottom <= window.innerHeight,
+        targets: targets.length,
+        smallestTarget: Math.min(...targets.map((r) => r.height)),
+      };
+    })()`) as { fits: boolean; signOutInView: boolean; targets: number; smallestTarget: number };
+    expect(sidebar).toMatchObject({ fits: true, signOutInView: true });
+    expect(sidebar.targets).toBeGreaterThanOrEqual(15); // 13 sections, their account, the sign-out
+    expect(sidebar.smallestTarget).toBeGreaterThanOrEqual(24); // WCAG 2.2 target size (minimum)
+  });
+
   it('the phone menu opens and navigates without any script', async () => {
     const page = await signIn(PHONE, 'admin', { javaScriptEnabled: false });
     expect(await page.locator('.sidebar').isVisible()).toBe(false);
