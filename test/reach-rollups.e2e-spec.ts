@@ -172,6 +172,24 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     );
   });
 
+  it('two writers adding the same new visitors at once (two workers) wait for each other: no deadlock, each visitor counted once', async () => {
+    const clicks = t.app.get(ClicksRepository);
+    for (let round = 0; round < 3; round++) {
+      const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: `/p/pair-${round}` }));
+      const batch = Array.from({ length: clicks.maxBatch }, (_, i) => ({
+        linkId: link.id,
+        occurredAt: new Date(today),
+        visitorHash: `v${round}-${i}`.padStart(32, '0'),
+        isBot: false,
+        referrerHost: null,
+      }));
+      // The same visitors in opposite orders: inserted in the order given, each writer would hold what the other needs next.
+      await Promise.all([clicks.insertMany(batch), clicks.insertMany([...batch].reverse())]);
+      const [row] = await db.getRepository(ReachDaily).findBy({ linkId: link.id, day: dayOf });
+      expect([row.humanClicks, row.uniqueVisitors]).toEqual([2 * batch.length, batch.length]);
+    }
+  });
+
   it('keys click events with 64-bit ids and indexes tracked links by location (what reports filter on)', async () => {
     if (dialect === 'postgres') {
       const [{ data_type }] = await db.query(`SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'click_event' AND column_name = 'id'`);

@@ -243,8 +243,9 @@ export class ClicksRepository {
     if (rows.length === 0) return [];
     if (d === 'postgres') {
       return m.query(
+        // In key order, as the rollups: two writers inserting the same new visitors wait for each other instead of deadlocking.
         `INSERT INTO reach_visitor_day (link_id, day, visitor_hash)
-         SELECT l, d, v FROM ${VISITOR_ROWS.table('$1', 'x')}
+         SELECT l, d, v FROM ${VISITOR_ROWS.table('$1', 'x')} ORDER BY l, d, v
          ON CONFLICT DO NOTHING RETURNING link_id, day`,
         [VISITOR_ROWS.json(rows)],
       );
