@@ -11,7 +11,10 @@
  * side by side: on a shared machine the load drifts over a minute, and a drift between two long phases would
  * read as a difference between the servers. The ratios are the median round's.
  *
- *   npm run bench:redirect [-- --seconds 10 --rounds 3 --connections 64 --sqlite]
+ * Each round also reads from /proc the CPU time every process spent per request (the servers, PostgreSQL, Redis and
+ * the load generator, all on the same cores): it says where the difference between the two servers comes from.
+ *
+ *   npm run bench:redirect [-- --seconds 6 --rounds 5 --connections 64 --sqlite]
  */
 import autocannon from 'autocannon';
 import { ChildProcess } from 'node:child_process';
@@ -21,12 +24,13 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { dropSchema, postgresUrlWithSchema, POSTGRES_URL, REDIS_URL, tempDataDir, uniqueSchema } from '../test/support/database';
+import { cpuPerRequest, CpuGroups, cpuTimes } from './cpu';
 import { fmt, startChild, stopChild } from './support';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '64' },
     sqlite: { type: 'boolean', default: false },
   },
@@ -43,6 +47,8 @@ interface Load {
   rps: number;
   p99: number;
   redirects: number;
+  /** CPU µs per request of each process group that served it, and of the load generator. */
+  cpu: Map<string, number>;
 }
 
 interface Ready {
@@ -54,8 +60,9 @@ interface Ready {
   crashLinkId: string;
 }
 
-async function load(url: string, run: { duration: number } | { amount: number }, numbered = false): Promise<Load> {
+async function load(url: string, run: { duration: number } | { amount: number }, numbered = false, groups: CpuGroups = {}): Promise<Load> {
   let n = 0;
+  const cpuBefore = cpuTimes(groups);
   // Each answer's latency as measured (fractions of a millisecond): autocannon's histogram keeps whole
   // milliseconds, too coarse for a p99 of 3 ms set against one of 6 (the ratio could only read 2.00 or 2.33).
   const latencies: number[] = [];
@@ -76,12 +83,13 @@ async function load(url: string, run: { duration: number } | { amount: number },
       if (statusCode === 302) latencies.push(responseTime);
     });
   });
+  const cpu = cpuPerRequest(cpuBefore, cpuTimes(groups), result.requests.total);
   const redirects = (result.statusCodeStats as Record<string, { count: number }>)['302']?.count ?? 0;
   if (result.errors > 0 || result.non2xx !== redirects) {
     throw new Error(`unexpected answers from ${url}: ${result.errors} errors, ${result.non2xx - redirects} non-302`);
   }
   const sorted = Float64Array.from(latencies).sort();
-  return { rps: result.requests.average, p99: sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? 0, redirects };
+  return { rps: result.requests.average, p99: sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? 0, redirects, cpu };
 }
 
 async function main() {
@@ -110,8 +118,15 @@ async function main() {
     // Warm both up (JIT, connection pools, link cache), then measure each in turn.
     await load(bareUrl, { duration: 2 });
     await load(appUrl, { duration: 2 });
+    // Where each request's CPU goes, on the cores everything shares: the servers, the database, Redis, the load generator.
+    const bareCpu: CpuGroups = { pids: { 'bare http': bare.child.pid } };
+    const appCpu: CpuGroups = sqlite
+      ? { pids: { 'goodword (one process)': app.child.pid } }
+      : { pids: { 'API process': app.child.pid, worker: worker?.child.pid }, commands: { PostgreSQL: 'postgres', Redis: 'redis-server' } };
     const turns: { base: Load; ours: Load }[] = [];
-    for (let r = 0; r < rounds; r++) turns.push({ base: await load(bareUrl, { duration: seconds }), ours: await load(appUrl, { duration: seconds }) });
+    for (let r = 0; r < rounds; r++) {
+      turns.push({ base: await load(bareUrl, { duration: seconds }, false, bareCpu), ours: await load(appUrl, { duration: seconds }, false, appCpu) });
+    }
     // Then a fixed number of visits, every one answered, to check that each was recorded once.
     const answered = (await load(`http://127.0.0.1:${ready.port}/r/${ready.countedCode}`, { amount: 20_000 }, true)).redirects;
     if (sqlite) await stopChild(app.child); // the app flushes its click buffer on shutdown
@@ -138,6 +153,15 @@ async function main() {
     }
     console.log(`bare http: ${fmt(base.rps)} req/s, p99 ${fmt(base.p99, 1)} ms`);
     console.log(`goodword : ${fmt(ours.rps)} req/s, p99 ${fmt(ours.p99, 1)} ms (${sqlite ? 'SQLite, clicks in memory' : 'PostgreSQL, clicks durable in a Redis Stream'})`);
+    const cpuOf = (side: 'base' | 'ours') => {
+      const groups = [...turns[0][side].cpu.keys()];
+      const us = groups.map((g) => [g, median(turns.map((t) => t[side].cpu.get(g) ?? 0))] as const);
+      const servers = us.filter(([g]) => g !== 'load generator');
+      const total = servers.reduce((sum, [, v]) => sum + v, 0);
+      return `${servers.map(([g, v]) => `${g} ${fmt(v, 1)} µs`).join(', ')}${servers.length > 1 ? ` (together ${fmt(total, 1)} µs)` : ''}; load generator ${fmt(us.find(([g]) => g === 'load generator')![1], 1)} µs`;
+    };
+    console.log(`CPU per request (median of rounds), bare: ${cpuOf('base')}`);
+    console.log(`CPU per request (median of rounds), goodword: ${cpuOf('ours')}`);
     console.log(
       `crash phase: API process SIGKILLed after ${fmt(crash.beforeKill)} answered visits and restarted; ` +
         `${fmt(crash.mustHave.length)} visits answered outside the kill's last ${DURABLE_WITHIN_MS} ms, ${fmt(missing)} of them missing, ` +
