@@ -181,8 +181,11 @@ async function main() {
     await stopChild(bare.child);
     if (!sqlite) {
       await dropSchema(schema);
+      // Everything this run kept in Redis under its own prefix: the click stream and the job queues' keys.
       const redis = new Redis(REDIS_URL);
-      await redis.del(`${schema}:reach:clicks`);
+      for await (const keys of redis.scanStream({ match: `${schema}:*`, count: 500 }) as AsyncIterable<string[]>) {
+        if (keys.length > 0) await redis.del(...keys);
+      }
       await redis.quit();
     }
     rmSync(dataDir, { recursive: true, force: true });
