@@ -22,6 +22,7 @@ export function cpuTimes(groups: CpuGroups): Map<string, number> {
   for (const group of [...Object.keys(groups.pids ?? {}), ...Object.keys(groups.commands ?? {})]) times.set(group, 0);
   const byPid = new Map(Object.entries(groups.pids ?? {}).flatMap(([group, pid]) => (pid ? [[String(pid), group] as const] : [])));
   const byCommand = new Map(Object.entries(groups.commands ?? {}).map(([group, command]) => [command, group]));
+  if (byPid.size === 0 && byCommand.size === 0) return times; // nothing to read /proc for
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));

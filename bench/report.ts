@@ -196,12 +196,13 @@ async function main() {
     // The raw baseline gets the index that suits it best (per link, then time). The product keeps none such:
     // nothing it runs reads raw events per link, and the index would cost every click a random-page insert.
     await time('raw baseline index (link, time)', () => db.query('CREATE INDEX IF NOT EXISTS bench_click_event_link_time ON click_event (link_id, occurred_at)'));
-    if (reused && process.env.BENCH_REBUILD === '1') {
+    const rebuild = reused && process.env.BENCH_REBUILD === '1';
+    if (rebuild) {
       const today = new Date().toISOString().slice(0, 10);
-      const first = new Date(Date.now() - (N.days + 1) * 86_400_000).toISOString().slice(0, 10);
+      const first = new Date(Date.now() - (N.days + 1) * DAY_MS).toISOString().slice(0, 10);
       await time('rollups recomputed (reach:rebuild)', () => t.app.get(ClicksRepository).rebuild(first, today));
     }
-    if (!reused || process.env.BENCH_REBUILD === '1') await time('VACUUM ANALYZE (what autovacuum does on a live database)', () => db.query('VACUUM ANALYZE'));
+    if (!reused || rebuild) await time('VACUUM ANALYZE (what autovacuum does on a live database)', () => db.query('VACUUM ANALYZE'));
     console.log(`  ${fmt(Number((await db.query('SELECT count(*) AS n FROM reach_daily'))[0].n))} link-days in reach_daily`);
 
     const reports = t.app.get(ReachReports);
@@ -251,7 +252,7 @@ async function main() {
     const lines: string[] = [];
     for (const days of [30, 90, 365]) {
       const range = reports.range({ days: String(days) });
-      const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000);
+      const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + DAY_MS);
       const start = new Date(`${range.from}T00:00:00Z`);
       // Each run picks a scope: its full report is timed, and its reach figures read from the rollups and counted from the raw events.
       const kinds: [string, () => Promise<{ report: () => Promise<unknown>; rollup: () => Promise<unknown>; raw: () => Promise<unknown> }>][] = [
