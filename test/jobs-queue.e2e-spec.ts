@@ -63,10 +63,11 @@ describe.each(SETUPS)('JobQueue ($driver driver)', (setup) => {
     const runs = probe.tagged(tag);
     expect(runs.map((run) => [run.attempt, run.ok])).toEqual([[1, false], [2, false], [3, false], [4, true]]);
     expect(new Set(runs.map((run) => run.jobId)).size).toBe(1);
-    // backoffMs 25 doubling: at least ~25, ~50, ~100 ms between tries (lower bounds only; a busy machine adds time).
+    // backoffMs 25 doubling: at least ~25, ~50, ~100 ms between tries. Lower bounds only: a busy machine adds time
+    // to any gap (CI once saw 125 ms before the second try and 107 ms before the fourth), so gaps aren't compared.
+    // The exact delays are unit-tested against BullMQ's own calculation (job-defaults.spec.ts).
     const gaps = runs.slice(1).map((run, i) => run.at - runs[i].at);
     gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(25 * 2 ** i * 0.9));
-    expect(gaps[2]).toBeGreaterThan(gaps[0]);
   });
 
   it('stops after the last attempt', async () => {
