@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Redis from 'ioredis';
 import { rmSync } from 'node:fs';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
@@ -59,7 +60,24 @@ export async function createTestAppFromEnv(env: Record<string, string>, schema?:
     async close() {
       await app.close();
       if (schema) await dropSchema(schema);
+      if (config.redisUrl) await deleteRedisKeys(config.redisUrl, config.queuePrefix);
       rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Deletes the Redis keys under a test app's queue prefix (its queues and click stream): dozens per app, which a
+ * long-lived Redis would otherwise keep from every run. Only at `close()`: a restart (`stop()`) keeps them.
+ */
+async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.unlink(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
