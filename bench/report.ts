@@ -24,7 +24,7 @@ import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { Actor, cliActor } from '../src/common/actor';
 import { LocationsService } from '../src/locations/locations.service';
 import { ClicksRepository, NewClick } from '../src/reach/clicks.repository';
-import { DAY_MS } from '../src/reach/visitor-salts.service';
+import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
 import { ReachReportReadModel } from '../src/reports/reach-report.read-model';
 import { ReachReports } from '../src/reports/reach-reports.service';
 import { UsersService } from '../src/users/users.service';
@@ -118,7 +118,7 @@ async function generate(db: DataSource, clicks: ClicksRepository) {
          FROM generate_series(1, ${N.links}) g JOIN recommendation r ON r.id = ${id('rec', `1 + (g - 1) % ${RECOMMENDATIONS}`)}`,
     );
   });
-  await time(`${fmt(N.events)} click events through the capture path's writer, with their rollups`, () => writeClicks(clicks));
+  await time(`${fmt(N.events)} click events through the capture path's writer, with their rollups`, () => writeClicks(db, clicks));
 }
 
 /**
@@ -126,9 +126,10 @@ async function generate(db: DataSource, clicks: ClicksRepository) {
  * COPY and the daily rollups in one transaction, in the writer's batches), in time order, as the worker writes what
  * the redirect captured. Skewed as shares are: a few links draw most visits (the k-th of n links with k = n·u³),
  * each link's visits come mostly in the days after its share (its own start day in the range, then an exponential
- * fall-off with a 3-day mean); visitors come from a pool of a quarter as many as events; 8% are bots.
+ * fall-off with a 3-day mean); visitors come from a pool of a quarter as many as events; 8% are bots. Each time
+ * the clicks reach a new UTC day, the closed days are folded out of the live rollups, as the daily job does.
  */
-async function writeClicks(clicks: ClicksRepository): Promise<void> {
+async function writeClicks(db: DataSource, clicks: ClicksRepository): Promise<void> {
   const linkIds = Array.from({ length: N.links }, (_, i) => uuidOf('lnk', i + 1));
   const startDays = linkIds.map((_, i) => parseInt(md5(`start${i + 1}`).slice(0, 8), 16) % N.days);
   // Each visit as one number, how long ago (ms) × a power of two above the link count + the link: sorted, they are in time order.
@@ -146,6 +147,7 @@ async function writeClicks(clicks: ClicksRepository): Promise<void> {
   const report = Math.max(clicks.maxBatch, Math.round(N.events / 5 / clicks.maxBatch) * clicks.maxBatch);
   const writing = new Set<Promise<void>>();
   let batch: NewClick[] = [];
+  let day = '';
   for (let n = 1; n <= N.events; n++) {
     const visit = visits[N.events - n]; // the oldest first
     const k = visit % linkSpan;
@@ -161,6 +163,14 @@ async function writeClicks(clicks: ClicksRepository): Promise<void> {
       if (writing.size >= 2) await Promise.race(writing);
       const write: Promise<void> = clicks.insertMany(batch).finally(() => writing.delete(write));
       writing.add(write);
+      const batchDay = utcDay(batch[batch.length - 1].occurredAt.getTime());
+      if (batchDay !== day) {
+        await clicks.foldDaysBefore(utcDay(Date.parse(`${batchDay}T00:00:00Z`) - DAY_MS));
+        // Autovacuum's part: on a live database it vacuums these small, busy tables every minute or so, a
+        // thousand times a day; a bench day lasts under a second, so they are vacuumed here, once a day.
+        await db.query('VACUUM reach_daily_live, reach_location_daily_live');
+        day = batchDay;
+      }
       batch = [];
       if (n % report === 0 && n < N.events) console.log(`    ${fmt(n)} of ${fmt(N.events)}`);
     }
@@ -204,6 +214,11 @@ async function main() {
     }
     if (!reused || rebuild) await time('VACUUM ANALYZE (what autovacuum does on a live database)', () => db.query('VACUUM ANALYZE'));
     console.log(`  ${fmt(Number((await db.query('SELECT count(*) AS n FROM reach_daily'))[0].n))} link-days in reach_daily`);
+    // Packed or bloated: an update can't be HOT while covering indexes hold the counts, so every update adds index entries.
+    for (const table of ['reach_daily_closed', 'reach_daily_live', 'reach_location_daily_closed', 'reach_location_daily_live', 'reach_location_monthly']) {
+      const [r] = await db.query(`SELECT count(*) AS n, pg_relation_size('${table}') AS heap, pg_indexes_size('${table}') AS ix FROM ${table}`);
+      console.log(`  ${table}: ${fmt(Number(r.n))} rows, table ${fmt(Number(r.heap) / 2 ** 20, 1)} MB, indexes ${fmt(Number(r.ix) / 2 ** 20, 1)} MB`);
+    }
 
     const reports = t.app.get(ReachReports);
     const model = t.app.get(ReachReportReadModel);

@@ -3,7 +3,8 @@ import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { ClicksRepository } from '../src/reach/clicks.repository';
 import { ClickEvent } from '../src/reach/click-event.entity';
 import { RawClickRetention } from '../src/reach/raw-click-retention';
-import { ReachDaily, ReachLocationDaily, ReachLocationMonthly } from '../src/reach/reach-daily.entity';
+import { ReachFold } from '../src/reach/reach-fold';
+import { ReachDaily, ReachLocationMonthly } from '../src/reach/reach-daily.entity';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
 import { insertShare } from './factories/shares';
@@ -23,11 +24,35 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
   });
   afterAll(() => t.close());
 
-  const rollups = () => db.getRepository(ReachDaily).find({ order: { day: 'ASC', linkId: 'ASC' } });
+  /**
+   * The link-day rollups as reports see them: the view over the live and the closed days, added up per link and
+   * day (a link-day has a row on each side after a late click).
+   */
+  const rollups = async (): Promise<ReachDaily[]> => {
+    const dims = 'day, link_id, location_id, share_id, channel, campaign_id, recommendation_id';
+    const rows: Record<string, string | number | null>[] = await db.query(
+      `SELECT ${dims}, SUM(human_clicks) AS h, SUM(unique_visitors) AS u, SUM(bot_hits) AS b FROM reach_daily GROUP BY ${dims} ORDER BY day, link_id`,
+    );
+    return rows.map((r) => ({
+      day: String(r.day), linkId: String(r.link_id), locationId: r.location_id as string | null, shareId: r.share_id as string | null,
+      channel: r.channel as string | null, campaignId: r.campaign_id as string | null, recommendationId: r.recommendation_id as string | null,
+      humanClicks: Number(r.h), uniqueVisitors: Number(r.u), botHits: Number(r.b),
+    }));
+  };
+  const rollupOf = async (linkId: string, day: string) => (await rollups()).find((r) => r.linkId === linkId && r.day === day)!;
   /** Rows in one order whatever the database's collation. */
   const sorted = (rows: unknown[][]) => rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   const locationRollups = async () =>
-    sorted((await db.getRepository(ReachLocationDaily).find()).map((r) => [r.locationId, r.day, r.humanClicks, r.uniqueVisitors, r.botHits]));
+    sorted(
+      ((await db.query(`SELECT location_id, day, SUM(human_clicks) AS h, SUM(unique_visitors) AS u, SUM(bot_hits) AS b FROM reach_location_daily GROUP BY location_id, day`)) as Record<string, string>[])
+        .map((r) => [r.location_id, r.day, Number(r.h), Number(r.u), Number(r.b)]),
+    );
+  /** How many rows each physical table holds for these days (`live`, `closed`): where the fold put them. */
+  const sides = async (table: 'reach_daily' | 'reach_location_daily', days: string[], of = 'true') => {
+    const count = async (side: string) =>
+      Number((await db.query(`SELECT COUNT(*) AS n FROM ${table}_${side} WHERE ${of} AND day IN (${days.map((d) => `'${d}'`).join(', ')})`))[0].n);
+    return { live: await count('live'), closed: await count('closed') };
+  };
   const monthlyRollups = async () =>
     sorted((await db.getRepository(ReachLocationMonthly).find()).map((r) => [r.locationId, r.month, r.channel, r.campaignId, r.humanClicks, r.uniqueVisitors, r.botHits]));
   /** The per-location rollups as they must be: the per-link one added up per location and day, or per location, month, channel and campaign. */
@@ -99,8 +124,14 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     expect(live.length).toBeGreaterThan(0);
     expect(liveByLocation).toEqual(await linkRollupsByLocation());
     expect(liveByMonth).toEqual(await linkRollupsByLocation(true));
-    await db.query(`UPDATE reach_daily SET human_clicks = 99, unique_visitors = 99, bot_hits = 99, channel = NULL, campaign_id = NULL`);
-    await db.query(`UPDATE reach_location_daily SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
+    // Yesterday's rows closed, today's live: the rebuild recomputes both sides.
+    await t.app.get(ClicksRepository).foldDaysBefore(dayOf);
+    expect(await sides('reach_daily', [dayBefore])).toEqual({ live: 0, closed: expect.any(Number) });
+    expect((await sides('reach_daily', [dayOf])).closed).toBe(0);
+    for (const side of ['live', 'closed']) {
+      await db.query(`UPDATE reach_daily_${side} SET human_clicks = 99, unique_visitors = 99, bot_hits = 99, channel = NULL, campaign_id = NULL`);
+      await db.query(`UPDATE reach_location_daily_${side} SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
+    }
     await db.query(`UPDATE reach_location_monthly SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
     await db.query(`DELETE FROM reach_visitor_day`);
 
@@ -116,12 +147,79 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     const [link] = live.filter((r) => r.day === dayOf && r.humanClicks === 4);
     recorder.record(link.linkId, { ip: '203.0.113.2', userAgent: PHONE, bot: false }, new Date(today));
     await recorder.flush();
-    const after = await db.getRepository(ReachDaily).findOneByOrFail({ day: dayOf, linkId: link.linkId });
+    const after = await rollupOf(link.linkId, dayOf);
     expect([after.humanClicks, after.uniqueVisitors]).toEqual([5, 2]);
     expect(await t.app.get(ClicksRepository).rebuild(dayOf, dayOf)).toBe(2);
-    expect(await db.getRepository(ReachDaily).findOneByOrFail({ day: dayOf, linkId: link.linkId })).toEqual(after);
+    expect(await rollupOf(link.linkId, dayOf)).toEqual(after);
     expect(await locationRollups()).toEqual(await linkRollupsByLocation());
     expect(await monthlyRollups()).toEqual(await linkRollupsByLocation(true));
+  });
+
+  it('folds closed days out of the live tables once a day: the same figures before and after, and a late click is added, not lost', async () => {
+    const { shareId, campaignId, recommendationId, locationId } = await insertShare(db, { channel: 'facebook' });
+    const link = await db.transaction((m) =>
+      t.app.get(TrackedLinksService).create(m, { targetPath: '/p/fold', shareId, locationId, channel: 'facebook', campaignId, recommendationId }),
+    );
+    const [threeDaysAgo, twoDaysAgo] = [today - 3 * DAY_MS, today - 2 * DAY_MS];
+    const days = [utcDay(threeDaysAgo), utcDay(twoDaysAgo), dayBefore, dayOf];
+    for (const at of [threeDaysAgo, twoDaysAgo, today - DAY_MS, today]) {
+      recorder.record(link.id, { ip: '203.0.113.60', userAgent: PHONE, bot: false }, new Date(at));
+      recorder.record(link.id, { ip: '203.0.113.61', userAgent: PHONE, bot: false }, new Date(at));
+      recorder.record(link.id, { ip: '192.0.2.9', userAgent: 'Twitterbot/1.0', bot: true }, new Date(at));
+    }
+    await recorder.flush();
+    const ofLink = `link_id = '${link.id}'`;
+    const mine = async () => (await rollups()).filter((r) => r.linkId === link.id);
+    const ofLocation = async () => (await locationRollups()).filter(([location]) => location === locationId);
+    const [before, beforeByLocation] = [await mine(), await ofLocation()];
+    expect(before.map((r) => [r.day, r.humanClicks, r.uniqueVisitors, r.botHits])).toEqual(days.map((day) => [day, 2, 2, 1]));
+    expect(await sides('reach_daily', days, ofLink)).toEqual({ live: 4, closed: 0 });
+
+    // What the daily job runs: the days before yesterday move; yesterday's and today's clicks may still come.
+    expect(await t.app.get(ReachFold).run(today)).toBeGreaterThanOrEqual(2);
+    expect(await sides('reach_daily', days.slice(0, 2), ofLink)).toEqual({ live: 0, closed: 2 });
+    expect(await sides('reach_daily', days.slice(2), ofLink)).toEqual({ live: 2, closed: 0 });
+    expect(await sides('reach_location_daily', days.slice(0, 2), `location_id = '${locationId}'`)).toEqual({ live: 0, closed: 2 });
+    expect(await mine()).toEqual(before);
+    expect(await ofLocation()).toEqual(beforeByLocation);
+    expect(await t.app.get(ReachFold).run(today)).toBe(0); // nothing left to move
+
+    // A late click for a closed day (a worker catching up) starts a live row, which the next fold adds in.
+    recorder.record(link.id, { ip: '203.0.113.62', userAgent: PHONE, bot: false }, new Date(threeDaysAgo));
+    await recorder.flush();
+    expect(await sides('reach_daily', days.slice(0, 1), ofLink)).toEqual({ live: 1, closed: 1 });
+    const late = (await mine()).find((r) => r.day === days[0])!;
+    expect([late.humanClicks, late.uniqueVisitors, late.botHits]).toEqual([3, 3, 1]);
+    await t.app.get(ReachFold).run(today);
+    expect(await sides('reach_daily', days.slice(0, 1), ofLink)).toEqual({ live: 0, closed: 1 });
+    expect((await mine()).find((r) => r.day === days[0])).toEqual(late);
+    expect(await ofLocation()).toEqual(beforeByLocation.map((row) => (row[1] === days[0] ? [locationId, days[0], 3, 3, 1] : row)));
+    expect(await locationRollups()).toEqual(await linkRollupsByLocation());
+  });
+
+  it('a fold while writers add clicks to the days it moves loses and doubles nothing', async () => {
+    const clicks = t.app.get(ClicksRepository);
+    const { locationId } = await insertShare(db, {});
+    const links = await db.transaction((m) =>
+      Promise.all([0, 1, 2].map((i) => t.app.get(TrackedLinksService).create(m, { targetPath: `/p/race-${i}`, locationId }))),
+    );
+    const old = new Date(today - 5 * DAY_MS);
+    let n = 0;
+    const batch = () =>
+      links.flatMap((link) => Array.from({ length: 50 }, () => ({ linkId: link.id, occurredAt: old, visitorHash: `race${n++}`.padStart(32, '0'), isBot: false, referrerHost: null })));
+    const writers = Array.from({ length: 3 }, async () => {
+      for (let i = 0; i < 8; i++) await clicks.insertMany(batch());
+    });
+    const folds = (async () => {
+      for (let i = 0; i < 12; i++) await clicks.foldDaysBefore(dayBefore);
+    })();
+    await Promise.all([...writers, folds]);
+    await clicks.foldDaysBefore(dayBefore);
+
+    const perLink = 3 * 8 * 50;
+    for (const link of links) expect(await rollupOf(link.id, utcDay(old.getTime()))).toMatchObject({ humanClicks: perLink, uniqueVisitors: perLink, botHits: 0 });
+    expect((await locationRollups()).find(([location]) => location === locationId)).toEqual([locationId, utcDay(old.getTime()), 3 * perLink, 3 * perLink, 0]);
+    expect(await sides('reach_daily', [utcDay(old.getTime())])).toMatchObject({ live: 0, closed: 3 });
   });
 
   it('reach:rebuild refuses a malformed date', async () => {
@@ -138,13 +236,13 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     recorder.record(link.id, visit, new Date(old));
     recorder.record(link.id, visit, new Date(kept));
     await recorder.flush();
-    const before = await db.getRepository(ReachDaily).findBy({ linkId: link.id });
+    const before = (await rollups()).filter((r) => r.linkId === link.id);
     expect(before).toHaveLength(2);
 
     expect(await t.app.get(RawClickRetention).run(today)).toBeGreaterThanOrEqual(1);
     const left = await db.getRepository(ClickEvent).findBy({ linkId: link.id });
     expect(left.map((c) => c.occurredAt.getTime())).toEqual([kept]);
-    expect(await db.getRepository(ReachDaily).findBy({ linkId: link.id })).toEqual(expect.arrayContaining(before));
+    expect((await rollups()).filter((r) => r.linkId === link.id)).toEqual(before);
     const [{ n }] = await db.query(`SELECT COUNT(*) AS n FROM reach_visitor_day WHERE day < '${utcDay(today - 90 * DAY_MS)}'`);
     expect(Number(n)).toBe(0);
   });
@@ -185,7 +283,7 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
       }));
       // The same visitors in opposite orders: inserted in the order given, each writer would hold what the other needs next.
       await Promise.all([clicks.insertMany(batch), clicks.insertMany([...batch].reverse())]);
-      const [row] = await db.getRepository(ReachDaily).findBy({ linkId: link.id, day: dayOf });
+      const row = await rollupOf(link.id, dayOf);
       expect([row.humanClicks, row.uniqueVisitors]).toEqual([2 * batch.length, batch.length]);
     }
   });

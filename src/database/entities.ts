@@ -2,7 +2,16 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { ClickEvent } from '../reach/click-event.entity';
 import { ClickStreamEntry } from '../reach/click-stream-entry.entity';
 import { VisitorSalt } from '../reach/visitor-salt.entity';
-import { ReachDaily, ReachLocationDaily, ReachLocationMonthly, ReachVisitorDay } from '../reach/reach-daily.entity';
+import {
+  ReachDaily,
+  ReachDailyClosed,
+  ReachDailyLive,
+  ReachLocationDaily,
+  ReachLocationDailyClosed,
+  ReachLocationDailyLive,
+  ReachLocationMonthly,
+  ReachVisitorDay,
+} from '../reach/reach-daily.entity';
 import { TrackedLink } from '../reach/tracked-link.entity';
 import { OutboxMessage } from '../jobs/outbox-message.entity';
 import { Location } from '../locations/location.entity';
@@ -46,5 +55,6 @@ import { EndedSession } from '../auth/ended-session.entity';
 export const ENTITIES = [Location, AuditEvent, OutboxMessage, User, ApiKey, Setting, PasswordResetToken,
   Customer, FeedbackResponse, FeedbackImport, FeedbackImportError, SavedMapping, FeedbackSequence, DetractorAlert,
   XConnection, XOAuthState, XPost, XPostBudget, XPostMetricsSnapshot, XReadBudget, Share, Recommendation, ApprovalRequest,
-  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, ClickStreamEntry, VisitorSalt, ReachDaily, ReachLocationDaily, ReachLocationMonthly, ReachVisitorDay,
+  Campaign, Invitation, InvitationToken, MarketingMessage, PreferenceToken, Suppression, ErasedEmail, CustomerPreference, LinkRequest, TrackedLink, ClickEvent, ClickStreamEntry, VisitorSalt, ReachDaily, ReachDailyClosed, ReachDailyLive,
+  ReachLocationDaily, ReachLocationDailyClosed, ReachLocationDailyLive, ReachLocationMonthly, ReachVisitorDay,
   RewardOffer, RewardCode, Theme, RosterEntry, DigestDelivery, DigestOptOut, LocationDigestSetting, DataExportToken, EndedSession];

@@ -1,8 +1,9 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { defineJob, JobProcessor } from '../jobs/job';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobQueue } from '../jobs/job-queue.service';
+import { JobScheduler } from '../jobs/job-scheduler';
 import { DigestService } from './digest.service';
 
 export interface DigestTickData {
@@ -24,30 +25,10 @@ export class DigestTickProcessor implements JobProcessor<DigestTickData> {
 
 /** Every worker process asks for a tick every 10 minutes; the round in the job id makes it one. */
 @Injectable()
-export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(DigestScheduler.name);
-  private timer?: NodeJS.Timeout;
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly jobs: JobQueue,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runsWorker) return;
-    this.timer = setInterval(() => void this.tick(), DIGEST_TICK_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      await this.jobs.enqueue(DIGEST_TICK_JOB, {}, { jobId: `digest-${Math.floor(Date.now() / DIGEST_TICK_MS)}` });
-    } catch (error) {
-      this.logger.warn({ msg: 'could not queue the digest tick', error: (error as Error).message });
-    }
+export class DigestScheduler extends JobScheduler {
+  constructor(config: AppConfig, queue: JobQueue) {
+    super(config, queue, [
+      { job: DIGEST_TICK_JOB, everyMs: DIGEST_TICK_MS, atStart: false, slot: (now) => ({ data: {}, jobId: `digest-${Math.floor(now / DIGEST_TICK_MS)}` }) },
+    ]);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -10,6 +10,7 @@ import { InvitationsService } from '../invitations/invitations.service';
 import { defineJob, JobProcessor } from '../jobs/job';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobQueue } from '../jobs/job-queue.service';
+import { dailyJob, JobScheduler } from '../jobs/job-scheduler';
 import { OutboxService } from '../jobs/outbox.service';
 import { RecommendationsService } from '../recommendations/recommendations.service';
 import { SettingsService } from '../settings/settings.service';
@@ -20,7 +21,6 @@ export const DATA_RETENTION_JOB = defineJob<{ day: string }>('privacy.data-reten
 export const DATA_RETENTION_RUN = 'privacy.retention_run';
 
 const DAY_MS = 24 * 3600_000;
-const ASK_EVERY_MS = 60 * 60_000;
 const CUSTOMER_BATCH = 500;
 
 export interface RetentionOutcome {
@@ -92,34 +92,10 @@ export class DataRetentionProcessor implements JobProcessor<{ day: string }> {
   }
 }
 
-/** As the raw click retention: worker processes ask for the day's run at start and hourly; the day is the job id. */
+/** Worker processes ask for the day's run at start and hourly; the day is the job id. */
 @Injectable()
-export class DataRetentionScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(DataRetentionScheduler.name);
-  private timer?: NodeJS.Timeout;
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly jobs: JobQueue,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.runsWorker) return;
-    void this.ask();
-    this.timer = setInterval(() => void this.ask(), ASK_EVERY_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  private async ask(): Promise<void> {
-    const day = new Date().toISOString().slice(0, 10);
-    try {
-      await this.jobs.enqueue(DATA_RETENTION_JOB, { day }, { jobId: `data-retention-${day}` });
-    } catch (error) {
-      this.logger.warn({ msg: 'could not queue the data retention', error: (error as Error).message });
-    }
+export class DataRetentionScheduler extends JobScheduler {
+  constructor(config: AppConfig, queue: JobQueue) {
+    super(config, queue, [dailyJob(DATA_RETENTION_JOB, 'data-retention')]);
   }
 }

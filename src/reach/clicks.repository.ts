@@ -15,6 +15,18 @@ const VISITOR_ROWS = new JsonRows('l uuid, d varchar, v varchar');
 
 export type NewClick = Omit<ClickEvent, 'id'>;
 
+const COUNTS = ['human_clicks', 'unique_visitors', 'bot_hits'];
+
+/** The daily rollups kept as `<table>_live` (days still counted) and `<table>_closed`, with their keys in lock order; the per-link one first. */
+const LIVE_ROLLUPS = [
+  {
+    table: 'reach_daily',
+    key: ['day', 'link_id'],
+    columns: ['day', 'link_id', 'location_id', 'share_id', 'channel', 'campaign_id', 'recommendation_id', ...COUNTS],
+  },
+  { table: 'reach_location_daily', key: ['location_id', 'day'], columns: ['location_id', 'day', ...COUNTS] },
+];
+
 /** Rows per multi-row SQLite statement here (at most 5 values each: well under its parameter limit). */
 const SQLITE_ROWS = 500;
 
@@ -34,8 +46,8 @@ interface DayCounts {
 
 /**
  * Click rows are written in bulk with plain SQL: the query builder's per-value work costs more than the insert.
- * The daily rollups (`reach_daily` per link, `reach_location_daily` per location) are kept in the same
- * transaction, so they never disagree with the events.
+ * The daily rollups (`reach_daily` per link, `reach_location_daily` per location, each read as a view over a
+ * live and a closed table) are kept in the same transaction, so they never disagree with the events.
  */
 @Injectable()
 export class ClicksRepository {
@@ -127,8 +139,9 @@ export class ClicksRepository {
       const d = dialectOf(m);
       const [start, end] = [new Date(`${from}T00:00:00Z`), new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS)];
       const p = params(d);
-      await m.query(`DELETE FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
-      await m.query(`DELETE FROM reach_location_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
+      for (const table of ['reach_daily_live', 'reach_daily_closed', 'reach_location_daily_live', 'reach_location_daily_closed']) {
+        await m.query(`DELETE FROM ${table} WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
+      }
       // Months are recomputed whole, from the rebuilt days and the untouched ones around them.
       const months = [from.slice(0, 7), to.slice(0, 7)];
       await m.query(`DELETE FROM reach_location_monthly WHERE month >= ${p(1)} AND month <= ${p(2)}`, months);
@@ -142,8 +155,9 @@ export class ClicksRepository {
         bounds,
       );
       const human = d === 'postgres' ? 'NOT e.is_bot' : 'e.is_bot = 0';
+      // Rebuilt days are written as closed, today's too: reports add the live rows the writer adds later.
       await m.query(
-        `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
+        `INSERT INTO reach_daily_closed (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
          SELECT ${day}, e.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id,
                 SUM(CASE WHEN ${human} THEN 1 ELSE 0 END),
                 COUNT(DISTINCT CASE WHEN ${human} THEN e.visitor_hash END),
@@ -154,8 +168,8 @@ export class ClicksRepository {
         bounds,
       );
       await m.query(
-        `INSERT INTO reach_location_daily (location_id, day, human_clicks, unique_visitors, bot_hits)
-         SELECT location_id, day, SUM(human_clicks), SUM(unique_visitors), SUM(bot_hits) FROM reach_daily
+        `INSERT INTO reach_location_daily_closed (location_id, day, human_clicks, unique_visitors, bot_hits)
+         SELECT location_id, day, SUM(human_clicks), SUM(unique_visitors), SUM(bot_hits) FROM reach_daily_closed
          WHERE day >= ${p(1)} AND day <= ${p(2)} AND location_id IS NOT NULL GROUP BY location_id, day`,
         [from, to],
       );
@@ -167,6 +181,21 @@ export class ClicksRepository {
       );
       const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM reach_daily WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to])) as { n: string | number }[];
       return Number(n);
+    });
+  }
+
+  /**
+   * Moves the rollup rows of UTC days before `day` from the live tables into the closed ones, adding them to any
+   * row a rebuild or an earlier fold left there; returns how many link-days moved. Reports see the same figures
+   * before and after: they read both. On PostgreSQL each table's rows are locked in key order, as the click
+   * writer locks them, and deleted and added in one statement, so a click written meanwhile is neither lost
+   * nor counted twice: it waits, then starts a new live row, which the next fold moves.
+   */
+  async foldDaysBefore(day: string): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const counts: number[] = [];
+      for (const rollup of LIVE_ROLLUPS) counts.push(await foldRollup(m, rollup, day));
+      return counts[0];
     });
   }
 
@@ -264,6 +293,28 @@ export class ClicksRepository {
   }
 }
 
+/** Moves one rollup's live rows of days before `day` into its closed table (see `foldDaysBefore`); returns how many. */
+async function foldRollup(m: EntityManager, { table, key, columns }: (typeof LIVE_ROLLUPS)[number], day: string): Promise<number> {
+  const [keys, list] = [key.join(', '), columns.join(', ')];
+  const add = COUNTS.map((c) => `${c} = ${table}_closed.${c} + excluded.${c}`).join(', ');
+  if (dialectOf(m) === 'postgres') {
+    const rows: unknown = await m.query(
+      `WITH doomed AS (SELECT ${keys} FROM ${table}_live WHERE day < $1 ORDER BY ${keys} FOR UPDATE),
+            moved AS (DELETE FROM ${table}_live l USING doomed WHERE ${key.map((k) => `l.${k} = doomed.${k}`).join(' AND ')}
+                      RETURNING ${columns.map((c) => `l.${c}`).join(', ')})
+       INSERT INTO ${table}_closed (${list}) SELECT ${list} FROM moved ORDER BY ${keys}
+       ON CONFLICT (${keys}) DO UPDATE SET ${add} RETURNING day`,
+      [day],
+    );
+    return returnedRows(rows).length;
+  }
+  // SQLite runs one writing transaction at a time: nothing can come between the copy and the delete.
+  const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM ${table}_live WHERE day < ?`, [day])) as { n: number }[];
+  await m.query(`INSERT INTO ${table}_closed (${list}) SELECT ${list} FROM ${table}_live WHERE day < ? ON CONFLICT (${keys}) DO UPDATE SET ${add}`, [day]);
+  await m.query(`DELETE FROM ${table}_live WHERE day < ?`, [day]);
+  return Number(n);
+}
+
 /** A value in COPY's text format: `\N` for null; backslash, tab and line breaks escaped. */
 function copyText(value: string | null): string {
   return value === null ? '\\N' : value.replace(/[\\\t\n\r]/g, (ch) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[ch]!);
@@ -280,19 +331,19 @@ function params(d: Dialect): (n: number) => string {
  * other and never deadlock. (`WHERE`: SQLite needs one to read `ON CONFLICT` after `INSERT … SELECT`.)
  */
 function rollupUpserts(source: string, asText: (column: string) => string): string[] {
-  const add = (table: string) => ['human_clicks', 'unique_visitors', 'bot_hits'].map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+  const add = (table: string) => COUNTS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
   const sums = 'SUM(x.human_clicks), SUM(x.unique_visitors), SUM(x.bot_hits)';
   return [
-    `INSERT INTO reach_daily (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
+    `INSERT INTO reach_daily_live (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
      SELECT x.day, x.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.human_clicks, x.unique_visitors, x.bot_hits
        FROM ${source} LEFT JOIN tracked_link l ON l.id = x.link_id
       WHERE true ORDER BY x.day, x.link_id
-     ON CONFLICT (day, link_id) DO UPDATE SET ${add('reach_daily')}`,
-    `INSERT INTO reach_location_daily (location_id, day, human_clicks, unique_visitors, bot_hits)
+     ON CONFLICT (day, link_id) DO UPDATE SET ${add('reach_daily_live')}`,
+    `INSERT INTO reach_location_daily_live (location_id, day, human_clicks, unique_visitors, bot_hits)
      SELECT l.location_id, x.day, ${sums}
        FROM ${source} JOIN tracked_link l ON l.id = x.link_id
       WHERE l.location_id IS NOT NULL GROUP BY l.location_id, x.day ORDER BY l.location_id, x.day
-     ON CONFLICT (location_id, day) DO UPDATE SET ${add('reach_location_daily')}`,
+     ON CONFLICT (location_id, day) DO UPDATE SET ${add('reach_location_daily_live')}`,
     `INSERT INTO reach_location_monthly (location_id, month, channel, campaign_id, human_clicks, unique_visitors, bot_hits)
      SELECT l.location_id, substr(x.day, 1, 7), COALESCE(l.channel, ''), COALESCE(${asText('l.campaign_id')}, ''), ${sums}
        FROM ${source} JOIN tracked_link l ON l.id = x.link_id

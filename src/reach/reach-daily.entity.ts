@@ -1,18 +1,18 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, ViewEntity } from 'typeorm';
 
 /**
  * Daily reach of one tracked link, kept up to date in the same transaction that writes its click events
  * (`ClicksRepository.insertMany`) and recomputable from them (`reach:rebuild`). Reports read this, never the
  * raw events. Unique visitors are per link per day (the salt changes daily): longer ranges sum the days.
+ *
+ * Held in two tables, read as one (the view `reach_daily`, below): the days still being counted (today and
+ * yesterday) in `reach_daily_live`, which every batch of clicks updates, and the closed days in
+ * `reach_daily_closed`, which the daily fold (`ReachFold`) fills once and which is then only read. On
+ * PostgreSQL an update writes a new entry into every index that holds the counts (the covering indexes
+ * reports read), so a table updated all day bloats its indexes; this way only the small live table does,
+ * and vacuuming it is cheap.
  */
-@Entity('reach_daily')
-// Covering (location, day), (campaign, day) and (recommendation, day) indexes, made by migration: TypeORM doesn't model INCLUDE columns.
-@Index('ix_reach_daily_location_cover', { synchronize: false })
-@Index('ix_reach_daily_campaign_cover', { synchronize: false })
-@Index('ix_reach_daily_recommendation_cover', { synchronize: false })
-@Index('ix_reach_daily_share', ['shareId'])
-@Index('ix_reach_daily_day', ['day'])
-export class ReachDaily {
+abstract class LinkDayReach {
   /** `YYYY-MM-DD`, UTC. */
   @PrimaryColumn({ type: 'varchar', length: 10 })
   day: string;
@@ -47,16 +47,34 @@ export class ReachDaily {
   botHits: number;
 }
 
+/** Closed days: written by the fold and by `reach:rebuild`, never updated per click. */
+@Entity('reach_daily_closed')
+// Covering (location, day), (campaign, day) and (recommendation, day) indexes, made by migration: TypeORM doesn't model INCLUDE columns.
+@Index('ix_reach_daily_location_cover', { synchronize: false })
+@Index('ix_reach_daily_campaign_cover', { synchronize: false })
+@Index('ix_reach_daily_recommendation_cover', { synchronize: false })
+@Index('ix_reach_daily_share', ['shareId'])
+@Index('ix_reach_daily_day', ['day'])
+export class ReachDailyClosed extends LinkDayReach {}
+
+/** Days still being counted: every batch of clicks adds to these rows. The same indexes, on a few days' rows. */
+@Entity('reach_daily_live')
+@Index('ix_reach_daily_live_location_cover', { synchronize: false })
+@Index('ix_reach_daily_live_campaign_cover', { synchronize: false })
+@Index('ix_reach_daily_live_recommendation_cover', { synchronize: false })
+@Index('ix_reach_daily_live_share', ['shareId'])
+export class ReachDailyLive extends LinkDayReach {}
+
 /**
- * Daily reach per location: `reach_daily` added up over the location's links, kept in the same transaction and
- * rebuilt with it. A report scoped to locations (and no campaign) reads its totals and its per-day and
- * per-location figures here: one row per location and day instead of one per link and day.
+ * What reports read: both tables, a view made by migration (`UNION ALL`; the database pushes each filter into
+ * both sides and reads each through its own indexes). A link-day can have a row on each side for a while (a
+ * late click after its day was folded), so readers add rows up rather than expect one per link and day.
  */
-@Entity('reach_location_daily')
-@Index('ix_reach_location_daily_day', ['day'])
-// Covering (location, day) index, made by migration (INCLUDE columns): reports read it index-only.
-@Index('ix_reach_location_daily_cover', { synchronize: false })
-export class ReachLocationDaily {
+@ViewEntity({ name: 'reach_daily', synchronize: false })
+export class ReachDaily extends LinkDayReach {}
+
+/** Daily reach per location: `reach_daily` added up over the location's links, held the same two ways. */
+abstract class LocationDayReach {
   @PrimaryColumn({ name: 'location_id', type: 'uuid' })
   locationId: string;
 
@@ -73,6 +91,23 @@ export class ReachLocationDaily {
   @Column({ name: 'bot_hits', type: 'integer', default: 0 })
   botHits: number;
 }
+
+/**
+ * A report scoped to locations (and no campaign) reads its totals and its per-day and per-location figures
+ * from the view `reach_location_daily`: one row per location and day instead of one per link and day.
+ */
+@Entity('reach_location_daily_closed')
+@Index('ix_reach_location_daily_day', ['day'])
+// Covering (location, day) index, made by migration (INCLUDE columns): reports read it index-only.
+@Index('ix_reach_location_daily_cover', { synchronize: false })
+export class ReachLocationDailyClosed extends LocationDayReach {}
+
+@Entity('reach_location_daily_live')
+@Index('ix_reach_location_daily_live_cover', { synchronize: false })
+export class ReachLocationDailyLive extends LocationDayReach {}
+
+@ViewEntity({ name: 'reach_location_daily', synchronize: false })
+export class ReachLocationDaily extends LocationDayReach {}
 
 /**
  * Monthly reach per location, share channel and campaign (`''` where a link has none): `reach_daily` added up

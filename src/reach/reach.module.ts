@@ -3,7 +3,9 @@ import { SettingsModule } from '../settings/settings.module';
 import { ClickRecorder } from './click-recorder.service';
 import { ClickStream } from './click-stream';
 import { ClicksRepository } from './clicks.repository';
-import { RawClickRetention, RawClickRetentionProcessor, RawClickRetentionScheduler } from './raw-click-retention';
+import { RawClickRetention, RawClickRetentionProcessor } from './raw-click-retention';
+import { ReachDailyJobs } from './reach-daily-jobs';
+import { ReachFold, ReachFoldProcessor } from './reach-fold';
 import { ReachSummary } from './reach-summary.service';
 import { RedirectRoute } from './redirect.route';
 import { TrackedLinksService } from './tracked-links.service';
@@ -21,7 +23,9 @@ import { VisitorSalts } from './visitor-salts.service';
     VisitorSalts,
     RawClickRetention,
     RawClickRetentionProcessor,
-    RawClickRetentionScheduler,
+    ReachFold,
+    ReachFoldProcessor,
+    ReachDailyJobs,
     ReachSummary,
   ],
   exports: [TrackedLinksService, ClickRecorder, ReachSummary, VisitorSalts],
