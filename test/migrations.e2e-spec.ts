@@ -63,15 +63,13 @@ describe.each(['postgres', 'sqlite'] as const)('migrations on %s', (dialect) => 
       await m.query('SET LOCAL enable_bitmapscan = off');
       return JSON.stringify(await m.query(`EXPLAIN ${sql}`));
     });
-    // Both sides of the view, closed days and live ones, through their own index. SQLite reads the view's rows
-    // whole (a lookup per row after the index); PostgreSQL reads only the columns asked for, from the index.
-    for (const table of ['reach_daily', 'reach_daily_live']) {
-      expect(plan).toMatch(
-        dialect === 'sqlite'
-          ? new RegExp(`SEARCH ${table === 'reach_daily' ? 'reach_daily_closed' : table} USING (COVERING )?INDEX ix_${table}_recommendation_cover \\(recommendation_id=\\?`)
-          : new RegExp(`Index Only Scan using ix_${table}_recommendation_cover`),
-      );
+    if (dialect === 'sqlite') {
+      // SQLite's view reads the closed table only (its writer adds there), so the query reads that table's index.
+      expect(plan).toMatch(/SEARCH reach_daily_closed USING COVERING INDEX ix_reach_daily_recommendation_cover/);
+      return;
     }
+    // Both sides of PostgreSQL's view, closed days and live ones, each from its own index alone.
+    for (const table of ['reach_daily', 'reach_daily_live']) expect(plan).toMatch(new RegExp(`Index Only Scan using ix_${table}_recommendation_cover`));
   });
 
   it('finds raw click events by time through an index (retention, reach:rebuild), and keeps no per-link index on them', async () => {

@@ -7,8 +7,9 @@ import { createTestAppFromEnv, TestApp, testEnv } from './support/app';
 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
-describe.each(['postgres', 'sqlite'] as const)('the reach data’s daily jobs on %s', (dialect) => {
-  const { env, schema } = testEnv({ dialect });
+// On PostgreSQL, where clicks are counted in the live tables first (SQLite's writer adds to the closed ones).
+describe('the reach data’s daily jobs', () => {
+  const { env, schema } = testEnv({ dialect: 'postgres' });
   let t: TestApp | undefined;
   afterAll(() => t?.close());
 

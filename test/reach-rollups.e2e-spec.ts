@@ -53,6 +53,8 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
       Number((await db.query(`SELECT COUNT(*) AS n FROM ${table}_${side} WHERE ${of} AND day IN (${days.map((d) => `'${d}'`).join(', ')})`))[0].n);
     return { live: await count('live'), closed: await count('closed') };
   };
+  /** Where the click writer adds `n` rows: the live tables on PostgreSQL, the closed ones on SQLite (see `rollupUpserts`). */
+  const written = (n: number) => (dialect === 'postgres' ? { live: n, closed: 0 } : { live: 0, closed: n });
   const monthlyRollups = async () =>
     sorted((await db.getRepository(ReachLocationMonthly).find()).map((r) => [r.locationId, r.month, r.channel, r.campaignId, r.humanClicks, r.uniqueVisitors, r.botHits]));
   /** The per-location rollups as they must be: the per-link one added up per location and day, or per location, month, channel and campaign. */
@@ -127,7 +129,8 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     // Yesterday's rows closed, today's live: the rebuild recomputes both sides.
     await t.app.get(ClicksRepository).foldDaysBefore(dayOf);
     expect(await sides('reach_daily', [dayBefore])).toEqual({ live: 0, closed: expect.any(Number) });
-    expect((await sides('reach_daily', [dayOf])).closed).toBe(0);
+    const todays = await sides('reach_daily', [dayOf]);
+    expect(dialect === 'postgres' ? todays.closed : todays.live).toBe(0); // still where the writer put them
     for (const side of ['live', 'closed']) {
       await db.query(`UPDATE reach_daily_${side} SET human_clicks = 99, unique_visitors = 99, bot_hits = 99, channel = NULL, campaign_id = NULL`);
       await db.query(`UPDATE reach_location_daily_${side} SET human_clicks = 99, unique_visitors = 99, bot_hits = 99`);
@@ -173,12 +176,12 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     const ofLocation = async () => (await locationRollups()).filter(([location]) => location === locationId);
     const [before, beforeByLocation] = [await mine(), await ofLocation()];
     expect(before.map((r) => [r.day, r.humanClicks, r.uniqueVisitors, r.botHits])).toEqual(days.map((day) => [day, 2, 2, 1]));
-    expect(await sides('reach_daily', days, ofLink)).toEqual({ live: 4, closed: 0 });
+    expect(await sides('reach_daily', days, ofLink)).toEqual(written(4));
 
     // What the daily job runs: the days before yesterday move; yesterday's and today's clicks may still come.
-    expect(await t.app.get(ReachFold).run(today)).toBeGreaterThanOrEqual(2);
+    expect(await t.app.get(ReachFold).run(today)).toBeGreaterThanOrEqual(dialect === 'postgres' ? 2 : 0);
     expect(await sides('reach_daily', days.slice(0, 2), ofLink)).toEqual({ live: 0, closed: 2 });
-    expect(await sides('reach_daily', days.slice(2), ofLink)).toEqual({ live: 2, closed: 0 });
+    expect(await sides('reach_daily', days.slice(2), ofLink)).toEqual(written(2));
     expect(await sides('reach_location_daily', days.slice(0, 2), `location_id = '${locationId}'`)).toEqual({ live: 0, closed: 2 });
     expect(await mine()).toEqual(before);
     expect(await ofLocation()).toEqual(beforeByLocation);
@@ -187,7 +190,7 @@ describe.each(['postgres', 'sqlite'] as const)('daily reach rollups on %s', (dia
     // A late click for a closed day (a worker catching up) starts a live row, which the next fold adds in.
     recorder.record(link.id, { ip: '203.0.113.62', userAgent: PHONE, bot: false }, new Date(threeDaysAgo));
     await recorder.flush();
-    expect(await sides('reach_daily', days.slice(0, 1), ofLink)).toEqual({ live: 1, closed: 1 });
+    expect(await sides('reach_daily', days.slice(0, 1), ofLink)).toEqual(dialect === 'postgres' ? { live: 1, closed: 1 } : { live: 0, closed: 1 });
     const late = (await mine()).find((r) => r.day === days[0])!;
     expect([late.humanClicks, late.uniqueVisitors, late.botHits]).toEqual([3, 3, 1]);
     await t.app.get(ReachFold).run(today);

@@ -256,14 +256,14 @@ export class ClicksRepository {
     const rows = [...counts.values()];
     if (d === 'postgres') {
       const json = LINK_DAY_ROWS.json(rows.map((r) => ({ day: r.day, link_id: r.linkId, human_clicks: r.humanClicks, unique_visitors: r.uniqueVisitors, bot_hits: r.botHits })));
-      for (const sql of rollupUpserts(LINK_DAY_ROWS.table('$1', 'x'), (column) => `${column}::text`)) await m.query(sql, [json]);
+      for (const sql of rollupUpserts(LINK_DAY_ROWS.table('$1', 'x'), (column) => `${column}::text`, '_live')) await m.query(sql, [json]);
       return;
     }
     for (const chunk of chunks(rows, SQLITE_ROWS)) {
       const source = `(SELECT column1 AS day, column2 AS link_id, column3 AS human_clicks, column4 AS unique_visitors, column5 AS bot_hits
                          FROM (VALUES ${sqliteRows(chunk.length, 5)})) AS x`;
       const values = chunk.flatMap((r) => [r.day, r.linkId, r.humanClicks, r.uniqueVisitors, r.botHits]);
-      for (const sql of rollupUpserts(source, (column) => column)) await m.query(sql, values);
+      for (const sql of rollupUpserts(source, (column) => column, '_closed')) await m.query(sql, values);
     }
   }
 
@@ -327,23 +327,26 @@ function params(d: Dialect): (n: number) => string {
 /**
  * The upserts that add a batch of link-day counts (`source`: rows `x` of day, link_id, human_clicks,
  * unique_visitors, bot_hits) to the three rollups: per link and day, per location and day, per location, month,
- * channel and campaign. Each writes in key order, so concurrent writers of the same busy rows wait for each
+ * channel and campaign. The daily ones go to their `side`: the live tables on PostgreSQL (see `ReachDailyClosed`);
+ * the closed ones on SQLite, which updates rows in place (no index bloat to avoid) and reads a view over two
+ * tables row by row instead of from the covering index alone (a location's year: 2.9 → 11 ms), so its views
+ * read the closed tables only. Each writes in key order, so concurrent writers of the same busy rows wait for each
  * other and never deadlock. (`WHERE`: SQLite needs one to read `ON CONFLICT` after `INSERT … SELECT`.)
  */
-function rollupUpserts(source: string, asText: (column: string) => string): string[] {
+function rollupUpserts(source: string, asText: (column: string) => string, side: '_live' | '_closed'): string[] {
   const add = (table: string) => COUNTS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
   const sums = 'SUM(x.human_clicks), SUM(x.unique_visitors), SUM(x.bot_hits)';
   return [
-    `INSERT INTO reach_daily_live (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
+    `INSERT INTO reach_daily${side} (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
      SELECT x.day, x.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.human_clicks, x.unique_visitors, x.bot_hits
        FROM ${source} LEFT JOIN tracked_link l ON l.id = x.link_id
       WHERE true ORDER BY x.day, x.link_id
-     ON CONFLICT (day, link_id) DO UPDATE SET ${add('reach_daily_live')}`,
-    `INSERT INTO reach_location_daily_live (location_id, day, human_clicks, unique_visitors, bot_hits)
+     ON CONFLICT (day, link_id) DO UPDATE SET ${add(`reach_daily${side}`)}`,
+    `INSERT INTO reach_location_daily${side} (location_id, day, human_clicks, unique_visitors, bot_hits)
      SELECT l.location_id, x.day, ${sums}
        FROM ${source} JOIN tracked_link l ON l.id = x.link_id
       WHERE l.location_id IS NOT NULL GROUP BY l.location_id, x.day ORDER BY l.location_id, x.day
-     ON CONFLICT (location_id, day) DO UPDATE SET ${add('reach_location_daily_live')}`,
+     ON CONFLICT (location_id, day) DO UPDATE SET ${add(`reach_location_daily${side}`)}`,
     `INSERT INTO reach_location_monthly (location_id, month, channel, campaign_id, human_clicks, unique_visitors, bot_hits)
      SELECT l.location_id, substr(x.day, 1, 7), COALESCE(l.channel, ''), COALESCE(${asText('l.campaign_id')}, ''), ${sums}
        FROM ${source} JOIN tracked_link l ON l.id = x.link_id

@@ -10,7 +10,8 @@ import { Column, Entity, Index, PrimaryColumn, ViewEntity } from 'typeorm';
  * `reach_daily_closed`, which the daily fold (`ReachFold`) fills once and which is then only read. On
  * PostgreSQL an update writes a new entry into every index that holds the counts (the covering indexes
  * reports read), so a table updated all day bloats its indexes; this way only the small live table does,
- * and vacuuming it is cheap.
+ * and vacuuming it is cheap. SQLite updates in place: there the writer adds to the closed table and the view
+ * reads only that (see `rollupUpserts`).
  */
 abstract class LinkDayReach {
   /** `YYYY-MM-DD`, UTC. */
@@ -66,8 +67,8 @@ export class ReachDailyClosed extends LinkDayReach {}
 export class ReachDailyLive extends LinkDayReach {}
 
 /**
- * What reports read: both tables, a view made by migration (`UNION ALL`; the database pushes each filter into
- * both sides and reads each through its own indexes). A link-day can have a row on each side for a while (a
+ * What reports read: both tables, a view made by migration (`UNION ALL`; PostgreSQL pushes each filter into
+ * both sides and reads each through its own indexes; on SQLite, the closed table alone). A link-day can have a row on each side for a while (a
  * late click after its day was folded), so readers add rows up rather than expect one per link and day.
  */
 @ViewEntity({ name: 'reach_daily', synchronize: false })

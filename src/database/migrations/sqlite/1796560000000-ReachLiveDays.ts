@@ -4,9 +4,11 @@ const LINK_DAY = `"day", "link_id", "location_id", "share_id", "channel", "campa
 const LOCATION_DAY = `"location_id", "day", "human_clicks", "unique_visitors", "bot_hits"`;
 
 /**
- * The daily rollups split into live and closed days, read through views under the old names (see the PostgreSQL
- * migration). SQLite updates rows in place and needs it less; the same tables keep one code path. No INCLUDE:
- * the read columns trail the key, as in the other covering indexes.
+ * The same tables and views as on PostgreSQL, so that entities, fold and rebuild are one code path. But SQLite
+ * updates rows in place (no index bloat to avoid), and it would read a `UNION ALL` view row by row instead of
+ * from the covering index alone (a location's year: 2.9 → 11 ms): here the click writer adds to the closed tables
+ * directly, the live ones stay empty, and the views read the closed tables only. No INCLUDE: the read columns
+ * trail the key, as in the other covering indexes.
  */
 export class ReachLiveDays1796560000000 implements MigrationInterface {
     name = 'ReachLiveDays1796560000000'
@@ -21,8 +23,8 @@ export class ReachLiveDays1796560000000 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "ix_reach_daily_live_recommendation_cover" ON "reach_daily_live" ("recommendation_id", "day", "unique_visitors")`);
         await queryRunner.query(`CREATE TABLE "reach_location_daily_live" ("location_id" varchar NOT NULL, "day" varchar(10) NOT NULL, "human_clicks" integer NOT NULL DEFAULT (0), "unique_visitors" integer NOT NULL DEFAULT (0), "bot_hits" integer NOT NULL DEFAULT (0), PRIMARY KEY ("location_id", "day"))`);
         await queryRunner.query(`CREATE INDEX "ix_reach_location_daily_live_cover" ON "reach_location_daily_live" ("location_id", "day", "human_clicks", "unique_visitors", "bot_hits")`);
-        await queryRunner.query(`CREATE VIEW "reach_daily" AS SELECT ${LINK_DAY} FROM "reach_daily_closed" UNION ALL SELECT ${LINK_DAY} FROM "reach_daily_live"`);
-        await queryRunner.query(`CREATE VIEW "reach_location_daily" AS SELECT ${LOCATION_DAY} FROM "reach_location_daily_closed" UNION ALL SELECT ${LOCATION_DAY} FROM "reach_location_daily_live"`);
+        await queryRunner.query(`CREATE VIEW "reach_daily" AS SELECT ${LINK_DAY} FROM "reach_daily_closed"`);
+        await queryRunner.query(`CREATE VIEW "reach_location_daily" AS SELECT ${LOCATION_DAY} FROM "reach_location_daily_closed"`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
