@@ -15,8 +15,8 @@ import { RewardOffer } from '../src/rewards/reward-offer.entity';
 import { SendRewardCode } from '../src/rewards/send-reward-code';
 import { startWorker } from '../src/worker';
 import { ALL_DAY, rawHeader, seedCustomers, seedLocation, staffHeader, waitFor } from './campaign-fixtures';
-import { createTestApp, TestApp, testEnv } from './support/app';
-import { dropSchema } from './support/database';
+import { createTestApp, deleteRedisKeys, TestApp, testEnv } from './support/app';
+import { dropSchema, REDIS_URL } from './support/database';
 import { decodeHtml, FormBrowser } from './support/form-browser';
 import { TestSmtpServer } from './support/smtp-server';
 
@@ -132,6 +132,7 @@ describe('issuing under a race: two API processes, two workers (PostgreSQL + Red
   const BUDGET = 5;
   let smtp: TestSmtpServer;
   let schema: string;
+  let queuePrefix: string;
   let apis: NestFastifyApplication[] = [];
   let workers: INestApplicationContext[] = [];
   let ctx: Awaited<ReturnType<typeof setUp>>;
@@ -141,6 +142,7 @@ describe('issuing under a race: two API processes, two workers (PostgreSQL + Red
     smtp = await TestSmtpServer.start();
     let env: Record<string, string>;
     ({ env, schema } = testEnv({ dialect: 'postgres', redis: true, env: { SMTP_URL: smtp.url, PUBLIC_URL } }) as { env: Record<string, string>; schema: string });
+    queuePrefix = env.QUEUE_PREFIX;
     for (let i = 0; i < 2; i++) {
       const api = await createApp(loadConfig({ ...env, GOODWORD_ROLE: 'api' }));
       await api.init();
@@ -156,6 +158,7 @@ describe('issuing under a race: two API processes, two workers (PostgreSQL + Red
     await Promise.all(apis.map((a) => a.close()));
     await smtp?.close();
     if (schema) await dropSchema(schema);
+    if (queuePrefix) await deleteRedisKeys(REDIS_URL, queuePrefix);
   }, 60_000);
 
   it('never issues more than the budget nor two codes to one customer; every disclosed text has its code; each code is emailed once', async () => {

@@ -68,9 +68,10 @@ export async function createTestAppFromEnv(env: Record<string, string>, schema?:
 
 /**
  * Deletes the Redis keys under a test app's queue prefix (its queues and click stream): dozens per app, which a
- * long-lived Redis would otherwise keep from every run. Only at `close()`: a restart (`stop()`) keeps them.
+ * long-lived Redis would otherwise keep from every run. Only at `close()` (or a test's own last teardown): a
+ * restart (`stop()`) keeps them.
  */
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
