@@ -22,8 +22,7 @@ import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import Redis from 'ioredis';
-import { dropSchema, postgresUrlWithSchema, POSTGRES_URL, REDIS_URL, tempDataDir, uniqueSchema } from '../test/support/database';
+import { deleteRedisKeys, dropSchema, postgresUrlWithSchema, POSTGRES_URL, REDIS_URL, tempDataDir, uniqueSchema } from '../test/support/database';
 import { cpuPerRequest, CpuGroups, cpuTimes } from './cpu';
 import { fmt, startChild, stopChild } from './support';
 
@@ -182,11 +181,7 @@ async function main() {
     if (!sqlite) {
       await dropSchema(schema);
       // Everything this run kept in Redis under its own prefix: the click stream and the job queues' keys.
-      const redis = new Redis(REDIS_URL);
-      for await (const keys of redis.scanStream({ match: `${schema}:*`, count: 500 }) as AsyncIterable<string[]>) {
-        if (keys.length > 0) await redis.del(...keys);
-      }
-      await redis.quit();
+      await deleteRedisKeys(`${schema}:*`);
     }
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -15,8 +15,8 @@ import { Location } from '../src/locations/location.entity';
 import { SettingsService } from '../src/settings/settings.service';
 import { startWorker } from '../src/worker';
 import { ALL_DAY, seedCustomers, seedLocation, staffHeader, waitFor } from './campaign-fixtures';
-import { deleteRedisKeys, testEnv } from './support/app';
-import { dropSchema, REDIS_URL } from './support/database';
+import { testEnv } from './support/app';
+import { deleteRedisKeys, dropSchema, REDIS_URL } from './support/database';
 import { TestSmtpServer } from './support/smtp-server';
 
 const ROOT = resolve(__dirname, '..');
@@ -101,7 +101,7 @@ describe('campaign fan-out with several workers (PostgreSQL + Redis)', () => {
     await smtp?.close();
     await servers.child?.close();
     if (schema) await dropSchema(schema);
-    if (env) await deleteRedisKeys(REDIS_URL, env.QUEUE_PREFIX);
+    if (env) await deleteRedisKeys(`${env.QUEUE_PREFIX}:*`);
   }, 60_000);
 
   it('invites each customer exactly once, with two workers and a third killed mid-send', async () => {

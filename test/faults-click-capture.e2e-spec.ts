@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import { ClicksRepository, NewClick, StreamEntry } from '../src/reach/clicks.repository';
 import { forgettableBefore } from '../src/reach/click-stream';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
-import { deleteRedisKeys, sleep, waitFor } from './fakes/jobs-fixtures';
+import { sleep, waitFor } from './fakes/jobs-fixtures';
 import { insertShare } from './factories/shares';
 import { createTestApp, createTestAppFromEnv, TestApp, testEnv } from './support/app';
-import { tempDataDir } from './support/database';
+import { deleteRedisKeys, tempDataDir } from './support/database';
 import { NodeProcess } from './support/processes';
 import { freePort } from './support/redis-server';
 

@@ -14,12 +14,12 @@ import {
   JobsSetup,
   JobsTestResources,
   SLOW_JOB,
-  deleteRedisKeys,
   sleep,
   UNHANDLED_JOB,
   uniqueTag,
   waitFor,
 } from './fakes/jobs-fixtures';
+import { deleteRedisKeys } from './support/database';
 
 const resources = new JobsTestResources();
 afterAll(() => resources.cleanup());

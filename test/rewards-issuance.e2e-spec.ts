@@ -15,8 +15,8 @@ import { RewardOffer } from '../src/rewards/reward-offer.entity';
 import { SendRewardCode } from '../src/rewards/send-reward-code';
 import { startWorker } from '../src/worker';
 import { ALL_DAY, rawHeader, seedCustomers, seedLocation, staffHeader, waitFor } from './campaign-fixtures';
-import { createTestApp, deleteRedisKeys, TestApp, testEnv } from './support/app';
-import { dropSchema, REDIS_URL } from './support/database';
+import { createTestApp, TestApp, testEnv } from './support/app';
+import { deleteRedisKeys, dropSchema } from './support/database';
 import { decodeHtml, FormBrowser } from './support/form-browser';
 import { TestSmtpServer } from './support/smtp-server';
 
@@ -158,7 +158,7 @@ describe('issuing under a race: two API processes, two workers (PostgreSQL + Red
     await Promise.all(apis.map((a) => a.close()));
     await smtp?.close();
     if (schema) await dropSchema(schema);
-    if (queuePrefix) await deleteRedisKeys(REDIS_URL, queuePrefix);
+    if (queuePrefix) await deleteRedisKeys(`${queuePrefix}:*`);
   }, 60_000);
 
   it('never issues more than the budget nor two codes to one customer; every disclosed text has its code; each code is emailed once', async () => {

@@ -1,6 +1,5 @@
 import { Injectable, LoggerService, Provider } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, rmSync } from 'node:fs';
 import { ConfigModule } from '../../src/config/config.module';
@@ -10,7 +9,7 @@ import { defineJob, JobContext, JobProcessor } from '../../src/jobs/job';
 import { JobHandler } from '../../src/jobs/job-handler.decorator';
 import { JobsModule } from '../../src/jobs/jobs.module';
 import { JobsModuleOptions } from '../../src/jobs/jobs-options';
-import { dropSchema, postgresUrlWithSchema, REDIS_URL, tempDataDir, uniqueSchema } from '../support/database';
+import { deleteRedisKeys, dropSchema, postgresUrlWithSchema, REDIS_URL, tempDataDir, uniqueSchema } from '../support/database';
 
 export interface EchoData {
   n: number;
@@ -179,20 +178,6 @@ export class JobsTestResources {
     for (const schema of this.schemas) await dropSchema(schema);
     for (const dir of this.dataDirs) rmSync(dir, { recursive: true, force: true });
     await deleteRedisKeys(`${this.filePrefix}-*`);
-  }
-}
-
-export async function deleteRedisKeys(pattern: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
   }
 }
 

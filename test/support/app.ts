@@ -1,10 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import Redis from 'ioredis';
 import { rmSync } from 'node:fs';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
-import { dropSchema, postgresUrlWithSchema, REDIS_URL, tempDataDir, uniqueSchema } from './database';
+import { deleteRedisKeys, dropSchema, postgresUrlWithSchema, REDIS_URL, tempDataDir, uniqueSchema } from './database';
 
 export type Dialect = 'postgres' | 'sqlite';
 
@@ -60,25 +59,9 @@ export async function createTestAppFromEnv(env: Record<string, string>, schema?:
     async close() {
       await app.close();
       if (schema) await dropSchema(schema);
-      if (config.redisUrl) await deleteRedisKeys(config.redisUrl, config.queuePrefix);
+      // Its queues and click stream: dozens of keys per app, which a long-lived Redis would keep from every run.
+      if (config.redisUrl) await deleteRedisKeys(`${config.queuePrefix}:*`);
       rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Deletes the Redis keys under a test app's queue prefix (its queues and click stream): dozens per app, which a
- * long-lived Redis would otherwise keep from every run. Only at `close()` (or a test's own last teardown): a
- * restart (`stop()`) keeps them.
- */
-export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
-      if (keys.length > 0) await redis.unlink(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
