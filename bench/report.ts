@@ -208,8 +208,8 @@ async function main() {
     await time('raw baseline index (link, time)', () => db.query('CREATE INDEX IF NOT EXISTS bench_click_event_link_time ON click_event (link_id, occurred_at)'));
     const rebuild = reused && process.env.BENCH_REBUILD === '1';
     if (rebuild) {
-      const today = new Date().toISOString().slice(0, 10);
-      const first = new Date(Date.now() - (N.days + 1) * DAY_MS).toISOString().slice(0, 10);
+      const today = utcDay(Date.now());
+      const first = utcDay(Date.now() - (N.days + 1) * DAY_MS);
       await time('rollups recomputed (reach:rebuild)', () => t.app.get(ClicksRepository).rebuild(first, today));
     }
     if (!reused || rebuild) await time('VACUUM ANALYZE (what autovacuum does on a live database)', () => db.query('VACUUM ANALYZE'));

@@ -16,6 +16,8 @@ const VISITOR_ROWS = new JsonRows('l uuid, d varchar, v varchar');
 export type NewClick = Omit<ClickEvent, 'id'>;
 
 const COUNTS = ['human_clicks', 'unique_visitors', 'bot_hits'];
+/** `ON CONFLICT … DO UPDATE SET` of an upsert that adds its row's counts to `table`'s. */
+const addCounts = (table: string) => COUNTS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
 
 /** The daily rollups kept as `<table>_live` (days still counted) and `<table>_closed`, with their keys in lock order; the per-link one first. */
 const LIVE_ROLLUPS = [
@@ -139,8 +141,8 @@ export class ClicksRepository {
       const d = dialectOf(m);
       const [start, end] = [new Date(`${from}T00:00:00Z`), new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS)];
       const p = params(d);
-      for (const table of ['reach_daily_live', 'reach_daily_closed', 'reach_location_daily_live', 'reach_location_daily_closed']) {
-        await m.query(`DELETE FROM ${table} WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
+      for (const { table } of LIVE_ROLLUPS) {
+        for (const side of ['_live', '_closed']) await m.query(`DELETE FROM ${table}${side} WHERE day >= ${p(1)} AND day <= ${p(2)}`, [from, to]);
       }
       // Months are recomputed whole, from the rebuilt days and the untouched ones around them.
       const months = [from.slice(0, 7), to.slice(0, 7)];
@@ -193,9 +195,10 @@ export class ClicksRepository {
    */
   async foldDaysBefore(day: string): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const counts: number[] = [];
-      for (const rollup of LIVE_ROLLUPS) counts.push(await foldRollup(m, rollup, day));
-      return counts[0];
+      const [perLink, perLocation] = LIVE_ROLLUPS;
+      const linkDays = await foldRollup(m, perLink, day);
+      await foldRollup(m, perLocation, day);
+      return linkDays;
     });
   }
 
@@ -296,7 +299,7 @@ export class ClicksRepository {
 /** Moves one rollup's live rows of days before `day` into its closed table (see `foldDaysBefore`); returns how many. */
 async function foldRollup(m: EntityManager, { table, key, columns }: (typeof LIVE_ROLLUPS)[number], day: string): Promise<number> {
   const [keys, list] = [key.join(', '), columns.join(', ')];
-  const add = COUNTS.map((c) => `${c} = ${table}_closed.${c} + excluded.${c}`).join(', ');
+  const add = addCounts(`${table}_closed`);
   if (dialectOf(m) === 'postgres') {
     const rows: unknown = await m.query(
       `WITH doomed AS (SELECT ${keys} FROM ${table}_live WHERE day < $1 ORDER BY ${keys} FOR UPDATE),
@@ -334,23 +337,22 @@ function params(d: Dialect): (n: number) => string {
  * other and never deadlock. (`WHERE`: SQLite needs one to read `ON CONFLICT` after `INSERT … SELECT`.)
  */
 function rollupUpserts(source: string, asText: (column: string) => string, side: '_live' | '_closed'): string[] {
-  const add = (table: string) => COUNTS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
   const sums = 'SUM(x.human_clicks), SUM(x.unique_visitors), SUM(x.bot_hits)';
   return [
     `INSERT INTO reach_daily${side} (day, link_id, location_id, share_id, channel, campaign_id, recommendation_id, human_clicks, unique_visitors, bot_hits)
      SELECT x.day, x.link_id, l.location_id, l.share_id, l.channel, l.campaign_id, l.recommendation_id, x.human_clicks, x.unique_visitors, x.bot_hits
        FROM ${source} LEFT JOIN tracked_link l ON l.id = x.link_id
       WHERE true ORDER BY x.day, x.link_id
-     ON CONFLICT (day, link_id) DO UPDATE SET ${add(`reach_daily${side}`)}`,
+     ON CONFLICT (day, link_id) DO UPDATE SET ${addCounts(`reach_daily${side}`)}`,
     `INSERT INTO reach_location_daily${side} (location_id, day, human_clicks, unique_visitors, bot_hits)
      SELECT l.location_id, x.day, ${sums}
        FROM ${source} JOIN tracked_link l ON l.id = x.link_id
       WHERE l.location_id IS NOT NULL GROUP BY l.location_id, x.day ORDER BY l.location_id, x.day
-     ON CONFLICT (location_id, day) DO UPDATE SET ${add(`reach_location_daily${side}`)}`,
+     ON CONFLICT (location_id, day) DO UPDATE SET ${addCounts(`reach_location_daily${side}`)}`,
     `INSERT INTO reach_location_monthly (location_id, month, channel, campaign_id, human_clicks, unique_visitors, bot_hits)
      SELECT l.location_id, substr(x.day, 1, 7), COALESCE(l.channel, ''), COALESCE(${asText('l.campaign_id')}, ''), ${sums}
        FROM ${source} JOIN tracked_link l ON l.id = x.link_id
       WHERE l.location_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-     ON CONFLICT (location_id, month, channel, campaign_id) DO UPDATE SET ${add('reach_location_monthly')}`,
+     ON CONFLICT (location_id, month, channel, campaign_id) DO UPDATE SET ${addCounts('reach_location_monthly')}`,
   ];
 }
