@@ -24,7 +24,7 @@ import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { Actor, cliActor } from '../src/common/actor';
 import { LocationsService } from '../src/locations/locations.service';
 import { ClicksRepository, NewClick } from '../src/reach/clicks.repository';
-import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
+import { DAY_MS, utcDay } from '../src/common/time/days';
 import { ReachReportReadModel } from '../src/reports/reach-report.read-model';
 import { ReachReports } from '../src/reports/reach-reports.service';
 import { UsersService } from '../src/users/users.service';

@@ -13,7 +13,7 @@ import { ClickEvent } from '../src/reach/click-event.entity';
 import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { TrackedLink } from '../src/reach/tracked-link.entity';
 import { VisitorSalt } from '../src/reach/visitor-salt.entity';
-import { utcDay } from '../src/reach/visitor-salts.service';
+import { utcDay } from '../src/common/time/days';
 import { Recommendation } from '../src/recommendations/recommendation.entity';
 import { Share } from '../src/sharing/share.entity';
 import { RewardCode } from '../src/rewards/reward-code.entity';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
-import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
+import { DAY_MS, utcDay } from '../src/common/time/days';
 import { waitFor } from './fakes/jobs-fixtures';
 import { createTestAppFromEnv, TestApp, testEnv } from './support/app';
 

@@ -6,7 +6,7 @@ import { RawClickRetention } from '../src/reach/raw-click-retention';
 import { ReachFold } from '../src/reach/reach-fold';
 import { ReachDaily, ReachLocationMonthly } from '../src/reach/reach-daily.entity';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
-import { DAY_MS, utcDay } from '../src/reach/visitor-salts.service';
+import { DAY_MS, utcDay } from '../src/common/time/days';
 import { insertShare } from './factories/shares';
 import { runCli } from './support/processes';
 import { createTestApp, TestApp } from './support/app';

@@ -3,7 +3,8 @@ import { ClickEvent } from '../src/reach/click-event.entity';
 import { ClickRecorder } from '../src/reach/click-recorder.service';
 import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { VisitorSalt } from '../src/reach/visitor-salt.entity';
-import { DAY_MS, utcDay, VisitorSalts } from '../src/reach/visitor-salts.service';
+import { DAY_MS, utcDay } from '../src/common/time/days';
+import { VisitorSalts } from '../src/reach/visitor-salts.service';
 import { createTestApp, TestApp } from './support/app';
 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, SYSTEM_ACTOR } from '../common/actor';
+import { DAY_MS, utcDay } from '../common/time/days';
 import { AlertsService } from '../feedback/alerts.service';
 import { Location } from '../locations/location.entity';
 import { LocationsService } from '../locations/locations.service';
@@ -12,8 +13,7 @@ import { ThemesService } from './themes.service';
 import { isStopword, languageOf, tokenize } from './themes/text';
 import { ThemeMatcher } from './themes/theme-matcher';
 
-const DAY = 24 * 60 * 60 * 1000;
-const WEEK = 7 * DAY;
+const WEEK = 7 * DAY_MS;
 /** The focus looks at this many days of detractor comments, and its trend at 12 weeks. */
 export const FOCUS_DAYS = 28;
 export const TREND_WEEKS = 12;
@@ -58,8 +58,6 @@ export interface LocationWeek {
   openAlerts: { count: number; latest: { id: string; score: number; respondedAt: Date; comment: string | null }[] };
 }
 
-const utcDay = (date: Date) => date.toISOString().slice(0, 10);
-
 type Language = ReturnType<typeof languageOf>;
 
 /** The brand's detractor comments in the focus window: how many, and how many name each theme. */
@@ -99,8 +97,8 @@ export class LocationWeekService {
       approvedAt: r.approvedAt,
     }));
     const today = now.getTime();
-    const thisWeek = await this.reach.forLocation(location.id, utcDay(new Date(today - 6 * DAY)), utcDay(now));
-    const lastWeek = await this.reach.forLocation(location.id, utcDay(new Date(today - 13 * DAY)), utcDay(new Date(today - 7 * DAY)));
+    const thisWeek = await this.reach.forLocation(location.id, utcDay(today - 6 * DAY_MS), utcDay(today));
+    const lastWeek = await this.reach.forLocation(location.id, utcDay(today - 13 * DAY_MS), utcDay(today - 7 * DAY_MS));
     const open = await this.alerts.list(actor, { status: 'open', location: location.code, order: 'newest' }, 1000, 0);
     return {
       location: { code: location.code, name: location.name, timezone: location.timezone },
@@ -130,7 +128,7 @@ export class LocationWeekService {
    * predict (ties: more mentions), over the last 4 weeks; with its 12-week trend and a few masked quotes.
    */
   private async focus(location: Location, matcher: ThemeMatcher, staffNames: string[], now: Date): Promise<[FocusView, { phrase: string; count: number }[]]> {
-    const since = new Date(now.getTime() - FOCUS_DAYS * DAY);
+    const since = new Date(now.getTime() - FOCUS_DAYS * DAY_MS);
     const language = languageOf(location.locale);
     const brand = await this.brandThemes(matcher, language, now);
     const brandCounts = brand.counts;
@@ -153,7 +151,7 @@ export class LocationWeekService {
       const mentions = best
         ? themed.filter((t) => t.row.segment === 'detractor' && t.themes.includes(best!.theme) && t.row.respondedAt.getTime() >= start && t.row.respondedAt.getTime() < end).length
         : 0;
-      return { weekStart: utcDay(new Date(start)), mentions };
+      return { weekStart: utcDay(start), mentions };
     });
     const quotes = best ? this.quotes(themed.filter((t) => t.row.respondedAt >= since && t.themes.includes(best!.theme)).map((t) => t.row), matcher, best.theme, language, staffNames) : [];
     const focus: FocusView = {
@@ -179,7 +177,7 @@ export class LocationWeekService {
     const kept = this.brand.byLanguage;
     let counted = kept.get(language);
     if (!counted) {
-      counted = this.read.comments({ segments: ['detractor'], from: new Date(now.getTime() - FOCUS_DAYS * DAY), to: now }).then((rows) => {
+      counted = this.read.comments({ segments: ['detractor'], from: new Date(now.getTime() - FOCUS_DAYS * DAY_MS), to: now }).then((rows) => {
         const counts = new Map<string, number>();
         for (const row of rows) for (const theme of matcher.themesOf(row.comment, language)) counts.set(theme, (counts.get(theme) ?? 0) + 1);
         return { comments: rows.length, counts };
@@ -207,8 +205,8 @@ export class LocationWeekService {
   }
 
   private async kudos(location: Location, roster: { id: string; firstName: string; role: string | null; neverMatch: boolean }[], now: Date): Promise<LocationWeek['kudosBoard']> {
-    const since = new Date(now.getTime() - 90 * DAY);
-    const since30 = now.getTime() - 30 * DAY;
+    const since = new Date(now.getTime() - 90 * DAY_MS);
+    const since30 = now.getTime() - 30 * DAY_MS;
     const texts: { text: string; customer: string; at: Date }[] = [
       ...(await this.read.comments({ locationIds: [location.id], segments: ['promoter'], from: since, to: now })).map((r) => ({ text: r.comment, customer: firstNameAndInitial(r.name), at: r.respondedAt })),
       ...(await this.read.approved(location.id, since, now)).map((r) => ({ text: r.text, customer: r.authorName ?? 'A customer', at: r.approvedAt })),

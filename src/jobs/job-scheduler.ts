@@ -1,4 +1,5 @@
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { utcDay } from '../common/time/days';
 import { AppConfig } from '../config/app-config';
 import { JobDefinition } from './job';
 import { JobQueue } from './job-queue.service';
@@ -20,7 +21,7 @@ export function dailyJob(job: JobDefinition<{ day: string }>, idPrefix: string):
     everyMs: 60 * 60_000,
     atStart: true,
     slot: (now) => {
-      const day = new Date(now).toISOString().slice(0, 10);
+      const day = utcDay(now);
       return { data: { day }, jobId: `${idPrefix}-${day}` };
     },
   };

@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { createHmac, randomBytes } from 'node:crypto';
 import { ClickStream } from './click-stream';
 import { ClicksRepository, NewClick } from './clicks.repository';
-import { DAY_MS, utcDay, VisitorSalts } from './visitor-salts.service';
+import { DAY_MS, utcDay } from '../common/time/days';
+import { VisitorSalts } from './visitor-salts.service';
 
 export interface Visit {
   ip: string;

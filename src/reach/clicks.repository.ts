@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { chunks, dbTime, Dialect, dialectOf, JsonRows, returnedRows, sqliteRows } from '../database/sql';
 import { ClickEvent } from './click-event.entity';
-import { DAY_MS, utcDay } from './visitor-salts.service';
+import { DAY_MS, utcDay } from '../common/time/days';
 
 /** Link-day counts and first visits of a day, as the PostgreSQL rollup writes read them. */
 const LINK_DAY_ROWS = new JsonRows('day varchar, link_id uuid, human_clicks int, unique_visitors int, bot_hits int');

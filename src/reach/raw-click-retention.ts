@@ -3,7 +3,7 @@ import { defineJob, JobProcessor } from '../jobs/job';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { SettingsService } from '../settings/settings.service';
 import { ClicksRepository } from './clicks.repository';
-import { DAY_MS, utcDay } from './visitor-salts.service';
+import { DAY_MS, utcDay } from '../common/time/days';
 
 /** Once a day: deletes raw click events older than the setting `rawClickRetentionDays`; the rollups stay. */
 export const RAW_CLICK_RETENTION_JOB = defineJob<{ day: string }>('reach.raw-click-retention', { attempts: 3, concurrency: 1 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { defineJob, JobProcessor } from '../jobs/job';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { ClicksRepository } from './clicks.repository';
-import { DAY_MS, utcDay } from './visitor-salts.service';
+import { DAY_MS, utcDay } from '../common/time/days';
 
 /** Once a day: moves the closed days' rollup rows out of the live tables (see `ReachDailyClosed`). */
 export const REACH_FOLD_JOB = defineJob<{ day: string }>('reach.fold-closed-days', { attempts: 3, concurrency: 1 });

@@ -2,22 +2,10 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { DAY_MS, utcDay } from '../common/time/days';
 
-export const DAY_MS = 86_400_000;
 /** Today's and tomorrow's salts are made ahead, and kept fresh, so a click never waits for one. */
 const REFRESH_EVERY_MS = 10 * 60_000;
-
-/** The day `utcDay` named last: every click asks, nearly all of them about the same day (hot path). */
-let lastDay = { start: 0, end: 0, label: '' };
-
-/** The UTC day (`YYYY-MM-DD`) of a time in epoch ms. */
-export function utcDay(ms: number): string {
-  if (ms < lastDay.start || ms >= lastDay.end) {
-    const start = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
-    lastDay = { start, end: start + DAY_MS, label: new Date(start).toISOString().slice(0, 10) };
-  }
-  return lastDay.label;
-}
 
 /**
  * One random salt per UTC day, shared by every process through the database (the first to insert a day's

@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DAY_MS, utcDay } from '../common/time/days';
 import { Dialect, dialectOf, readCount, readTime, SqlParams } from '../database/sql';
 
 /** What a report covers: these locations (undefined: all) and, optionally, one campaign. */
@@ -98,7 +99,6 @@ export interface RewardFigures {
   voided: number;
 }
 
-const DAY_MS = 86_400_000;
 /**
  * Report reads running at once in this process. A report fires two dozen reads; on a database with few cores
  * they mostly wait on each other, and the slowest report of a series came out worse (a dealer's year on 2 cores:
@@ -562,7 +562,6 @@ function addUp(rows: Record<string, unknown>[], column: string, figures: (r: Rec
 
 /** The whole calendar months inside a range (`YYYY-MM`, inclusive; none if it holds none) and the days outside them. */
 export function wholeMonths(range: DayRange): { months?: { from: string; to: string }; days: DayRange[] } {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const from = Date.parse(`${range.from}T00:00:00Z`);
   const to = Date.parse(`${range.to}T00:00:00Z`);
   const f = new Date(from);
@@ -572,7 +571,7 @@ export function wholeMonths(range: DayRange): { months?: { from: string; to: str
   const end = t.getUTCDate() === 1 ? to + DAY_MS : Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1);
   if (first >= end) return { days: [range] };
   const days: DayRange[] = [];
-  if (from < first) days.push({ from: range.from, to: day(first - DAY_MS) });
-  if (end <= to) days.push({ from: day(end), to: range.to });
-  return { months: { from: day(first).slice(0, 7), to: day(end - DAY_MS).slice(0, 7) }, days };
+  if (from < first) days.push({ from: range.from, to: utcDay(first - DAY_MS) });
+  if (end <= to) days.push({ from: utcDay(end), to: range.to });
+  return { months: { from: utcDay(first).slice(0, 7), to: utcDay(end - DAY_MS).slice(0, 7) }, days };
 }

@@ -1,17 +1,16 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
+import { DAY_MS, utcDay } from '../common/time/days';
 import { npsOf } from '../feedback/nps';
 import { LocationsService } from '../locations/locations.service';
 import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
 
-const DAY_MS = 86_400_000;
 /** Per day up to this many days, per week (Monday, UTC) beyond. */
 const DAILY_UP_TO = 90;
 const ADVOCATES_SHOWN = 100;
 const MAX_SPAN_DAYS = 800;
 
-export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 export const spanDays = (range: DayRange) => Math.round((dayMs(range.to) - dayMs(range.from)) / DAY_MS) + 1;
 

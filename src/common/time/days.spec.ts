@@ -1,4 +1,4 @@
-import { DAY_MS, utcDay } from './visitor-salts.service';
+import { DAY_MS, utcDay } from './days';
 
 describe('utcDay', () => {
   it('names the UTC day of a time, however the times it is asked about jump back and forth', () => {
@@ -14,5 +14,10 @@ describe('utcDay', () => {
       [0, '1970-01-01'],
     ];
     for (const [ms, day] of asked) expect(utcDay(ms)).toBe(day);
+  });
+
+  it('refuses a time that is not a number instead of naming the last day asked', () => {
+    utcDay(Date.parse('2026-12-05T12:00:00Z'));
+    expect(() => utcDay(Number.NaN)).toThrow(RangeError);
   });
 });
