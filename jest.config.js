@@ -7,6 +7,8 @@ module.exports = {
   // e2e tests boot the app against real services; a project-level testTimeout would be ignored.
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     {
       displayName: 'unit',

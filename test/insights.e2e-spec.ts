@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { COMMANDS } from '../src/cli';
@@ -13,6 +12,7 @@ import { LocationsService } from '../src/locations/locations.service';
 import { RosterService } from '../src/insights/roster.service';
 import { count, csv, csvRow, daysAgo, MANAGER, OTHER, OWN, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, createTestAppFromEnv, Dialect, TestApp, testEnv } from './support/app';
+import { tempDataDir } from './support/database';
 import { TestSmtpServer } from './support/smtp-server';
 
 const actor = cliActor('test');
@@ -181,7 +181,7 @@ describe('the Monday digest (postgres and Redis, two processes)', () => {
   });
 
   it('imports a roster CSV from the command line (roster:import), exiting 1 when a row is rejected', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'roster-')), 'roster.csv');
+    const file = join(tempDataDir('roster-'), 'roster.csv');
     writeFileSync(file, `location_code,first_name,role,never_match\n${OWN},Marta,Parts,no\n${OWN},Will,,yes\nNOPE-9,Ghost,,\n`);
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {

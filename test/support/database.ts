@@ -44,7 +44,7 @@ export async function deleteRedisKeys(pattern: string): Promise<void> {
   }
 }
 
-/** A throwaway DATA_DIR (SQLite file, outbox, secrets) for one test. */
+/** A throwaway DATA_DIR (SQLite file, outbox, secrets) for one test, in the run's directory (removed when jest ends). */
 export function tempDataDir(prefix = 'goodword-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.GOODWORD_TEST_TMP ?? tmpdir(), prefix));
 }
