@@ -199,6 +199,12 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     const campaign = (await get(`/api/reports/campaigns/${ids.campaign}?from=${range.from}&to=${range.to}`, 'dealer')).json();
     expect(campaign.reach).toMatchObject(expected.reach);
     expect(campaign.funnel.approved).toBe(expected.approved);
+    // A campaign's cuts come from one grouping of its links' rows: each adds up to the same figures.
+    const visitorsOf = (cuts: { uniqueVisitors: number }[]) => cuts.reduce((n, c) => n + c.uniqueVisitors, 0);
+    expect(Object.fromEntries(campaign.byChannel.map((c: { channel: string; uniqueVisitors: number }) => [c.channel, c.uniqueVisitors]))).toEqual(expected.byChannel);
+    expect(campaign.byCampaign.map((c: { uniqueVisitors: number }) => c.uniqueVisitors)).toEqual([expected.reach.uniqueVisitors]);
+    expect(visitorsOf(campaign.byLocation)).toBe(expected.reach.uniqueVisitors);
+    expect(campaign.series.points.reduce((s: number, p: { visitors: number }) => s + p.visitors, 0)).toBe(expected.reach.uniqueVisitors);
     const whole = (await get(`/api/reports/campaigns/${ids.campaign}?from=${range.from}&to=${range.to}`, 'admin')).json();
     expect(whole.reach).toMatchObject((await independent([ids.A, ids.B], range)).reach);
 

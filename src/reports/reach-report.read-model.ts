@@ -147,9 +147,15 @@ export class ReachReportReadModel {
     return this.limit(() => this.manager.query(sql, p.values) as Promise<Record<string, unknown>[]>);
   }
 
-  /** `AND <col> IN (…)` for the scope's locations; nothing when it covers all. */
+  /**
+   * `AND <col> IN (…)` for the scope's locations; nothing when it covers all. One location is compared with `=`:
+   * PostgreSQL then keeps one generic plan for the named statement (`rows`), while for `= ANY($n)` its generic
+   * estimate is worse than its plans for each call's values, so it planned every call again (a location's
+   * 30-day reach cuts: 0.3 ms planning for 0.2 ms of work).
+   */
   private locations(p: SqlParams, column: string, scope: ReportScope): string {
-    return scope.locationIds ? `AND ${column} ${p.inIds(scope.locationIds)}` : '';
+    if (!scope.locationIds) return '';
+    return scope.locationIds.length === 1 ? `AND ${column} = ${p.add(scope.locationIds[0])}` : `AND ${column} ${p.inIds(scope.locationIds)}`;
   }
 
   private campaign(p: SqlParams, column: string, scope: ReportScope): string {
@@ -304,10 +310,13 @@ export class ReachReportReadModel {
     const sums = 'sum(d.human_clicks) AS human, sum(d.unique_visitors) AS visitors, sum(d.bot_hits) AS bots';
     const where = (p: SqlParams, days = range) =>
       `d.day >= ${p.add(days.from)} AND d.day <= ${p.add(days.to)} ${this.locations(p, 'd.location_id', scope)} ${this.campaign(p, 'd.campaign_id', scope)}`;
-    const parts = [
-      (p: SqlParams) => this.cutsSql(p, `${this.reachRollup(scope)} d`, { day: 'd.day', location: 'd.location_id' }, sums, where, true, 2),
-      ...this.shareCuts(scope, range, sums, where),
-    ];
+    const rollup = this.reachRollup(scope);
+    // A campaign's share cut groups the same per-link rows as its time and place cuts: one scan serves all of
+    // them (0.22 → 0.12 ms of the database's work for a campaign's 30 days).
+    const oneScan = narrow(scope) && rollup === 'reach_daily';
+    const share = { group: ['d.channel', 'd.campaign_id'], select: ['d.channel', dialectOf(this.manager) === 'postgres' ? 'd.campaign_id::text' : 'd.campaign_id'] };
+    const by = { day: 'd.day', location: 'd.location_id', ...(oneScan ? { share } : {}) };
+    const parts = [(p: SqlParams) => this.cutsSql(p, `${rollup} d`, by, sums, where, true, 2), ...(oneScan ? [] : this.shareCuts(scope, range, sums, where))];
     const rows = narrow(scope)
       ? await this.rows((p) => parts.map((part) => part(p)).join(' UNION ALL '), scope)
       : (await Promise.all(parts.map((part) => this.rows(part)))).flat();
@@ -394,21 +403,33 @@ export class ReachReportReadModel {
    */
   private cutsSql(p: SqlParams, from: string, by: Record<string, CutColumn>, sums: string, where: (p: SqlParams) => string, total = true, keys = 1): string {
     const pg = dialectOf(this.manager) === 'postgres';
-    const cuts = Object.entries(by).map(([kind, c]) => (typeof c === 'string' ? { kind, group: c, select: pg ? `${c}::text` : c } : { kind, ...c }));
-    const padding = Array.from({ length: keys - 1 }, (_, i) => `, NULL AS k${i + 1}`).join('');
+    const cuts = Object.entries(by).map(([kind, c]) => {
+      if (typeof c === 'string') return { kind, groups: [c], selects: [pg ? `${c}::text` : c] };
+      return typeof c.group === 'string' ? { kind, groups: [c.group], selects: [c.select as string] } : { kind, groups: c.group, selects: c.select as string[] };
+    });
+    const width = Math.max(keys, ...cuts.map((c) => c.selects.length));
+    const columns = (key: (m: number) => string) => Array.from({ length: width }, (_, m) => `${key(m)} AS k${m}`).join(', ');
     if (pg) {
       // GROUPING(a, b, …) has a bit per argument, the first the highest, set when that argument isn't grouped:
-      // the rows of the set grouped by argument i read all bits set but bit i.
-      const grouping = `GROUPING(${cuts.map((c) => c.group).join(', ')})`;
-      const when = (then: (c: (typeof cuts)[number]) => string) =>
-        cuts.map((c, i) => `WHEN ${((1 << cuts.length) - 1) ^ (1 << (cuts.length - 1 - i))} THEN ${then(c)}`).join(' ');
-      return `SELECT CASE ${grouping} ${when((c) => `'${c.kind}'`)} ELSE 'total' END AS kind, CASE ${grouping} ${when((c) => c.select)} END AS k0${padding}, ${sums}
+      // the rows of a cut's set read all bits set but those of its own columns.
+      const all = cuts.flatMap((c) => c.groups);
+      let next = 0;
+      const valued = cuts.map((c) => {
+        const own = c.groups.reduce((bits) => bits | (1 << (all.length - 1 - next++)), 0);
+        return { ...c, value: ((1 << all.length) - 1) ^ own };
+      });
+      const grouping = `GROUPING(${all.join(', ')})`;
+      const key = (m: number) => {
+        const whens = valued.filter((c) => m < c.selects.length).map((c) => `WHEN ${c.value} THEN ${c.selects[m]}`);
+        return whens.length ? `CASE ${grouping} ${whens.join(' ')} END` : 'NULL';
+      };
+      return `SELECT CASE ${grouping} ${valued.map((c) => `WHEN ${c.value} THEN '${c.kind}'`).join(' ')} ELSE 'total' END AS kind, ${columns(key)}, ${sums}
                 FROM ${from} WHERE ${where(p)}
-               GROUP BY GROUPING SETS (${cuts.map((c) => `(${c.group})`).join(', ')}${total ? ', ()' : ''})`;
+               GROUP BY GROUPING SETS (${cuts.map((c) => `(${c.groups.join(', ')})`).join(', ')}${total ? ', ()' : ''})`;
     }
     return [
-      ...cuts.map((c) => `SELECT '${c.kind}' AS kind, ${c.select} AS k0${padding}, ${sums} FROM ${from} WHERE ${where(p)} GROUP BY ${c.group}`),
-      ...(total ? [`SELECT 'total' AS kind, NULL AS k0${padding}, ${sums} FROM ${from} WHERE ${where(p)}`] : []),
+      ...cuts.map((c) => `SELECT '${c.kind}' AS kind, ${columns((m) => c.selects[m] ?? 'NULL')}, ${sums} FROM ${from} WHERE ${where(p)} GROUP BY ${c.groups.join(', ')}`),
+      ...(total ? [`SELECT 'total' AS kind, ${columns(() => 'NULL')}, ${sums} FROM ${from} WHERE ${where(p)}`] : []),
     ].join(' UNION ALL ');
   }
 
@@ -533,7 +554,8 @@ export class ReachReportReadModel {
 }
 
 /** A column to cut by, or an expression to group by and its text to return. */
-type CutColumn = string | { group: string; select: string };
+/** A grouping column (selected as text), or columns grouped together with what to select for each (`k0`, `k1`, …). */
+type CutColumn = string | { group: string; select: string } | { group: string[]; select: string[] };
 
 /** A row of `cuts`: its kind and its grouping's key. */
 type CutRow = Record<string, unknown> & { kind: string; k0: unknown };
