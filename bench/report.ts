@@ -167,8 +167,9 @@ async function writeClicks(db: DataSource, clicks: ClicksRepository): Promise<vo
       if (batchDay !== day) {
         await clicks.foldDaysBefore(utcDay(Date.parse(`${batchDay}T00:00:00Z`) - DAY_MS));
         // Autovacuum's part: on a live database it vacuums these small, busy tables every minute or so, a
-        // thousand times a day; a bench day lasts under a second, so they are vacuumed here, once a day.
-        await db.query('VACUUM reach_daily_live, reach_location_daily_live');
+        // thousand times a day (the monthly rollup too, whose rows every batch updates); a bench day lasts
+        // under a second, so they are vacuumed here, once a day.
+        await db.query('VACUUM reach_daily_live, reach_location_daily_live, reach_location_monthly');
         day = batchDay;
       }
       batch = [];
