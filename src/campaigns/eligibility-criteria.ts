@@ -1,8 +1,7 @@
+import { DAY_MS } from '../common/time/days';
 import { CAP_WINDOW_MS } from '../invitations/frequency-cap.service';
 import { Campaign } from './campaign.entity';
 import { EligibilityCriteria } from './eligibility.read-model';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function criteriaFor(campaign: Campaign, cap: number, now: Date): EligibilityCriteria {
   return {

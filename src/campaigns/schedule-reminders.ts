@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DAY_MS } from '../common/time/days';
 import { JobQueue } from '../jobs/job-queue.service';
 import { INVITATION_LINK_TTL_MS } from '../invitations/invitation-tokens.service';
 import { InvitationsService } from '../invitations/invitations.service';
@@ -12,8 +13,6 @@ import { SEND_INVITATIONS_JOB, sendJobs } from './campaign.jobs';
 import { sendingHoursOf } from './eligibility-criteria';
 import { MIN_UUID } from './eligibility.read-model';
 import { withinSendingHours } from './sending-hours';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The one optional reminder: to customers whose invitation was delivered at least

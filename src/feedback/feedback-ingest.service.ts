@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { DAY_MS } from '../common/time/days';
 import { AudienceChanges } from '../customers/audience-changes';
 import { CustomersService, LatestResponse, NewCustomer } from '../customers/customers.service';
 import { dialectOf } from '../database/sql';
@@ -58,7 +59,6 @@ export const ERASED_ON_REQUEST = 'erased on request';
 export const SEQ_PER_TICKET = 1_000_000;
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
 const MAX_TRIES = 3;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Writes one batch of responses — the heart of every door (file import, upload, CLI, webhook).

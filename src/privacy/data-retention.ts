@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../common/actor';
+import { DAY_MS } from '../common/time/days';
 import { AppConfig } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
 import { FeedbackPrivacy } from '../feedback/feedback-privacy.service';
@@ -20,7 +21,6 @@ import { DataExportToken } from './data-export-token.entity';
 export const DATA_RETENTION_JOB = defineJob<{ day: string }>('privacy.data-retention', { attempts: 3, concurrency: 1 });
 export const DATA_RETENTION_RUN = 'privacy.retention_run';
 
-const DAY_MS = 24 * 3600_000;
 const CUSTOMER_BATCH = 500;
 
 export interface RetentionOutcome {

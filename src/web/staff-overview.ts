@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { CampaignFunnel, FunnelCounts } from '../campaigns/campaign-funnel';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
+import { DAY_MS } from '../common/time/days';
 import { AlertsService, AlertView } from '../feedback/alerts.service';
 import { SegmentsService } from '../feedback/segments.service';
 import { RecommendationsService, RecommendationView } from '../recommendations/recommendations.service';
 
-const DAY = 24 * 60 * 60 * 1000;
 /** The window of the home page's figures, and the one before it for the trend. */
 export const WINDOW_DAYS = 30;
 const ALERTS_SHOWN = 5;
@@ -50,8 +50,8 @@ export class StaffOverview {
 
   async execute(actor: Actor, options: { location?: string; latest?: number } = {}, now = new Date()): Promise<Overview> {
     const location = options.location;
-    const from = new Date(now.getTime() - WINDOW_DAYS * DAY).toISOString();
-    const before = new Date(now.getTime() - 2 * WINDOW_DAYS * DAY).toISOString();
+    const from = new Date(now.getTime() - WINDOW_DAYS * DAY_MS).toISOString();
+    const before = new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS).toISOString();
     const to = now.toISOString();
     const [current, previous, approved, approvedBefore, open, oldest, campaigns, latest] = await Promise.all([
       this.segments.nps(actor, { location, from, to }),
