@@ -403,19 +403,19 @@ export class ReachReportReadModel {
    */
   private cutsSql(p: SqlParams, from: string, by: Record<string, CutColumn>, sums: string, where: (p: SqlParams) => string, total = true, keys = 1): string {
     const pg = dialectOf(this.manager) === 'postgres';
-    const cuts = Object.entries(by).map(([kind, c]) => {
-      if (typeof c === 'string') return { kind, groups: [c], selects: [pg ? `${c}::text` : c] };
-      return typeof c.group === 'string' ? { kind, groups: [c.group], selects: [c.select as string] } : { kind, groups: c.group, selects: c.select as string[] };
-    });
+    const cuts = Object.entries(by).map(([kind, c]) =>
+      typeof c === 'string' ? { kind, groups: [c], selects: [pg ? `${c}::text` : c] } : { kind, groups: [c.group].flat(), selects: [c.select].flat() },
+    );
     const width = Math.max(keys, ...cuts.map((c) => c.selects.length));
     const columns = (key: (m: number) => string) => Array.from({ length: width }, (_, m) => `${key(m)} AS k${m}`).join(', ');
     if (pg) {
       // GROUPING(a, b, …) has a bit per argument, the first the highest, set when that argument isn't grouped:
       // the rows of a cut's set read all bits set but those of its own columns.
       const all = cuts.flatMap((c) => c.groups);
-      let next = 0;
+      let offset = 0; // a cut's columns are the arguments offset … offset + its column count − 1
       const valued = cuts.map((c) => {
-        const own = c.groups.reduce((bits) => bits | (1 << (all.length - 1 - next++)), 0);
+        const own = c.groups.reduce((bits, _, i) => bits | (1 << (all.length - 1 - (offset + i))), 0);
+        offset += c.groups.length;
         return { ...c, value: ((1 << all.length) - 1) ^ own };
       });
       const grouping = `GROUPING(${all.join(', ')})`;
@@ -553,9 +553,8 @@ export class ReachReportReadModel {
   }
 }
 
-/** A column to cut by, or an expression to group by and its text to return. */
-/** A grouping column (selected as text), or columns grouped together with what to select for each (`k0`, `k1`, …). */
-type CutColumn = string | { group: string; select: string } | { group: string[]; select: string[] };
+/** A column to cut by (returned as text), or what to group by (one or more columns together) and what to return for each (`k0`, `k1`, …). */
+type CutColumn = string | { group: string | string[]; select: string | string[] };
 
 /** A row of `cuts`: its kind and its grouping's key. */
 type CutRow = Record<string, unknown> & { kind: string; k0: unknown };
