@@ -25,7 +25,7 @@ import { Actor, cliActor } from '../src/common/actor';
 import { LocationsService } from '../src/locations/locations.service';
 import { ClicksRepository, NewClick } from '../src/reach/clicks.repository';
 import { DAY_MS, utcDay } from '../src/common/time/days';
-import { ReachReportReadModel } from '../src/reports/reach-report.read-model';
+import { ReachCuts, ReachReportReadModel } from '../src/reports/reach-report.read-model';
 import { ReachReports } from '../src/reports/reach-reports.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, createTestAppFromEnv, testEnv } from '../test/support/app';
@@ -60,6 +60,19 @@ const RECOMMENDATIONS = Math.round(N.links / 2);
 const DEALER_LOCATIONS = Math.min(50, N.locations);
 /** Reports and rollup reads per kind and range before the timed runs. */
 const WARM_RUNS = 25;
+
+/** A timed scope: its full report, its reach figures from the rollups, and the same figures from the raw events. */
+interface Scope {
+  report: () => Promise<unknown>;
+  rollup: () => Promise<ReachCuts>;
+  raw: () => Promise<RawRow[]>;
+}
+/** A row of `raw`: one day and channel. */
+interface RawRow {
+  human: string;
+  visitors: string;
+  bots: string;
+}
 
 /** A deterministic, well-formed (version 4 layout) uuid for the g-th row of a kind. */
 const id = (kind: string, g: string) => `overlay(overlay(md5('${kind}' || (${g})) placing '4' from 13) placing '8' from 17)::uuid`;
@@ -271,7 +284,7 @@ async function main() {
       const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + DAY_MS);
       const start = new Date(`${range.from}T00:00:00Z`);
       // Each run picks a scope: its full report is timed, and its reach figures read from the rollups and counted from the raw events.
-      const kinds: [string, () => Promise<{ report: () => Promise<unknown>; rollup: () => Promise<unknown>; raw: () => Promise<unknown> }>][] = [
+      const kinds: [string, () => Promise<Scope>][] = [
         ['location', async () => {
           const n = rand(N.locations);
           const locationId = await locationIdOf(n);
@@ -297,6 +310,14 @@ async function main() {
         })],
       ];
       for (const [kind, pick] of kinds) {
+        // The two ways give the same figures (the totals of one scope, checked once, before the warm-up).
+        const checked = await pick();
+        const [fromRollups, fromRaw] = [(await checked.rollup()).total, await checked.raw()];
+        const sum = (column: keyof RawRow) => fromRaw.reduce((n, r) => n + Number(r[column]), 0);
+        const counted = { humanClicks: sum('human'), uniqueVisitors: sum('visitors'), botHits: sum('bots') };
+        if (JSON.stringify(counted) !== JSON.stringify(fromRollups)) {
+          throw new Error(`${kind} ${days} days: the rollups read ${JSON.stringify(fromRollups)}, the raw events ${JSON.stringify(counted)}`);
+        }
         // Warmed as a running server is: narrow scopes' reads are named statements, prepared on each pool connection at
         // its first use and planned for their parameters for the first five executions there (PostgreSQL's rule).
         for (let i = 0; i < WARM_RUNS; i++) {
@@ -361,7 +382,10 @@ async function main() {
   }
 }
 
-/** The reach figures of a scope counted from the raw events: what the report would cost without rollups. */
+/**
+ * The reach figures of a scope counted from the raw events, per day and share channel (unique visitors per link per
+ * day, as the rollups count them): what the report would cost without rollups.
+ */
 async function raw(db: DataSource, scope: string[], start: Date, end: Date, kind: 'location' | 'campaign' | 'ids') {
   const filter =
     kind === 'location' ? `l.location_id = ${id('loc', '$3::int')}` : kind === 'campaign' ? `l.campaign_id = ${id('cmp', '$3::int')}` : `l.location_id = ANY($3::uuid[])`;
@@ -373,7 +397,7 @@ async function raw(db: DataSource, scope: string[], start: Date, end: Date, kind
       WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ${filter}
       GROUP BY 1, 2`,
     [start, end, kind === 'ids' ? scope : Number(scope[0])],
-  );
+  ) as Promise<RawRow[]>;
 }
 
 main().catch((error) => {
