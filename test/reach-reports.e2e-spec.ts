@@ -6,6 +6,7 @@ import { Customer } from '../src/customers/customer.entity';
 import { FeedbackResponse } from '../src/feedback/feedback-response.entity';
 import { LocationsService } from '../src/locations/locations.service';
 import { ClickRecorder } from '../src/reach/click-recorder.service';
+import { TrackedLinksService } from '../src/reach/tracked-links.service';
 import { Recommendation } from '../src/recommendations/recommendation.entity';
 import { SharesService } from '../src/sharing/shares.service';
 import { XConnection } from '../src/sharing/x/x-connection.entity';
@@ -109,13 +110,13 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
   }, 120_000);
   afterAll(() => t?.close());
 
-  /** The same figures counted from the raw events and tables, for some locations. */
-  async function independent(locationIds: string[], r: { from: string; to: string }) {
+  /** The same figures counted from the raw events and tables, for some locations (`null`: links without one). */
+  async function independent(locationIds: (string | null)[], r: { from: string; to: string }) {
     const start = new Date(`${r.from}T00:00:00Z`).getTime();
     const end = new Date(`${r.to}T00:00:00Z`).getTime() + DAY;
     const clicks = (await db.query(
       `SELECT e.link_id, e.occurred_at, e.visitor_hash, e.is_bot, l.location_id, l.channel FROM click_event e JOIN tracked_link l ON l.id = e.link_id`,
-    )) as { link_id: string; occurred_at: string | Date; visitor_hash: string; is_bot: unknown; location_id: string; channel: string }[];
+    )) as { link_id: string; occurred_at: string | Date; visitor_hash: string; is_bot: unknown; location_id: string | null; channel: string }[];
     const at = (v: string | Date) => (v instanceof Date ? v.getTime() : Date.parse(`${String(v).replace(' ', 'T')}Z`));
     const inScope = clicks.filter((c) => locationIds.includes(c.location_id) && at(c.occurred_at) >= start && at(c.occurred_at) < end);
     const humans = inScope.filter((c) => !(c.is_bot === true || c.is_bot === 1));
@@ -281,5 +282,27 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     expect(report.byChannel).toEqual([]);
     const other = (await get(`/api/reports/locations/RPT-A?from=${range.from}&to=${range.to}`, 'admin')).json();
     expect(other.reach).toMatchObject({ xImpressions: 0, estimatedAudience: 0 });
+  });
+  it("counts the links without a location in all locations' reach, over whole months too", async () => {
+    // Links made outside a share (or whose location went) have none: only the per-link rollup holds their clicks.
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/unlocated', channel: 'x', campaignId: ids.campaign }));
+    const recorder = t.app.get(ClickRecorder);
+    for (const [n, ago] of [[11, 2], [12, 2], [11, 70], [13, 200], [12, 200]]) {
+      recorder.record(link.id, { ip: `203.0.113.${n}`, userAgent: PHONE, bot: false }, new Date(today - ago * DAY));
+    }
+    recorder.record(link.id, { ip: '192.0.2.1', userAgent: 'Twitterbot/1.0', bot: true }, new Date(today - 70 * DAY));
+    await recorder.flush();
+    const everywhere = [...(await db.query('SELECT id FROM location')).map((l: { id: string }) => l.id), null];
+    for (const days of ['30', '365']) {
+      const report = (await get(`/api/reports/dealer?days=${days}`, 'admin')).json();
+      const expected = await independent(everywhere, { from: report.from, to: report.to });
+      expect(report.reach).toMatchObject(expected.reach);
+      expect(report.series.points.reduce((n: number, p: { visitors: number }) => n + p.visitors, 0)).toBe(expected.reach.uniqueVisitors);
+      // Every link here is in the campaign: its cut, and the channels', add up to the total.
+      expect(report.byCampaign.reduce((n: number, c: { uniqueVisitors: number }) => n + c.uniqueVisitors, 0)).toBe(expected.reach.uniqueVisitors);
+      expect(Object.fromEntries(report.byChannel.map((c: { channel: string; uniqueVisitors: number }) => [c.channel, c.uniqueVisitors]))).toEqual(expected.byChannel);
+      const located = await independent(everywhere.filter((id) => id !== null), { from: report.from, to: report.to });
+      expect(expected.reach.humanClicks - located.reach.humanClicks).toBe(days === '30' ? 2 : 5);
+    }
   });
 });

@@ -14,7 +14,7 @@ function daysOf(from: string, to: string): string[] {
 describe(wholeMonths.name, () => {
   it('splits a year-long report into whole months and the days at either end', () => {
     expect(wholeMonths({ from: '2025-12-04', to: '2026-12-03' })).toEqual({
-      months: { from: '2026-01', to: '2026-11' },
+      months: { from: '2026-01', to: '2026-11', firstDay: '2026-01-01', lastDay: '2026-11-30' },
       days: [
         { from: '2025-12-04', to: '2025-12-31' },
         { from: '2026-12-01', to: '2026-12-03' },
@@ -23,7 +23,7 @@ describe(wholeMonths.name, () => {
   });
 
   it('takes a range that is exactly whole months without any days, February of a leap year included', () => {
-    expect(wholeMonths({ from: '2028-02-01', to: '2028-03-31' })).toEqual({ months: { from: '2028-02', to: '2028-03' }, days: [] });
+    expect(wholeMonths({ from: '2028-02-01', to: '2028-03-31' })).toEqual({ months: { from: '2028-02', to: '2028-03', firstDay: '2028-02-01', lastDay: '2028-03-31' }, days: [] });
   });
 
   it('leaves a range inside one month, or across two without a whole one, to the days', () => {
@@ -40,6 +40,7 @@ describe(wholeMonths.name, () => {
         const covered = split.days.flatMap((d) => daysOf(d.from, d.to));
         if (split.months) {
           const monthDays = daysOf(`${split.months.from}-01`, '2030-12-31').filter((d) => d.slice(0, 7) <= split.months!.to);
+          expect([split.months.firstDay, split.months.lastDay]).toEqual([monthDays[0], monthDays[monthDays.length - 1]]);
           covered.push(...monthDays);
         }
         expect(covered.sort()).toEqual(daysOf(range.from, range.to));
