@@ -283,6 +283,7 @@ describe.each(['postgres', 'sqlite'] as const)('reach reports on %s', (dialect) 
     const other = (await get(`/api/reports/locations/RPT-A?from=${range.from}&to=${range.to}`, 'admin')).json();
     expect(other.reach).toMatchObject({ xImpressions: 0, estimatedAudience: 0 });
   });
+
   it("counts the links without a location in all locations' reach, over whole months too", async () => {
     // Links made outside a share (or whose location went) have none: only the per-link rollup holds their clicks.
     const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/unlocated', channel: 'x', campaignId: ids.campaign }));
