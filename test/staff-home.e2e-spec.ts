@@ -1,14 +1,20 @@
+import { DataSource } from 'typeorm';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
+import { lastDays } from '../src/common/time/days';
 import { LaunchCampaign } from '../src/campaigns/launch-campaign';
 import { Actor, cliActor } from '../src/common/actor';
 import { DemoSeedService } from '../src/demo/demo-seed.service';
 import { SegmentsService } from '../src/feedback/segments.service';
+import { LocationsService } from '../src/locations/locations.service';
 import { RecommendationsService } from '../src/recommendations/recommendations.service';
+import { ReachReports } from '../src/reports/reach-reports.service';
 import { UsersService } from '../src/users/users.service';
+import { seedCustomers } from './campaign-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
 import { decodeHtml, FormBrowser } from './support/form-browser';
 
 const DAY = 24 * 60 * 60 * 1000;
+const MINUTE = 60_000;
 
 /** The figures of the home page's key-figure tiles, by label. */
 function kpis(html: string): Record<string, string> {
@@ -39,16 +45,19 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
       const user = await users.findByEmail(c.email);
       actors[role] = { type: 'staff', id: user!.id, role, locationCodes: role === 'dealer' ? ['DLR-001'] : undefined };
     }
+    // A promoter who answered a minute before the window's first day began: within the last 30 × 24 hours (unless
+    // the test runs in the last minute of a UTC day), outside the last 30 days as a report counts them.
+    const location = await t.app.get(LocationsService).get(cliActor('test'), 'DLR-001');
+    const firstDay = Date.parse(`${lastDays(30, Date.now()).from}T00:00:00Z`);
+    await seedCustomers(t.app.get(DataSource), [{ email: null, score: 10, consent: false, location, daysAgo: (Date.now() - (firstDay - MINUTE)) / DAY }]);
   }, 120_000);
   afterAll(() => t?.close());
 
-  /** What the services say for the last 30 days, for this actor (and location). */
+  /** What the services say for the last 30 days (today's included), for this actor (and location). */
   async function expected(actor: Actor, location?: string) {
-    const now = Date.now();
-    const from = new Date(now - 30 * DAY).toISOString();
-    const to = new Date(now).toISOString();
-    const nps = await t.app.get(SegmentsService).nps(actor, { location, from, to });
-    const approved = await t.app.get(RecommendationsService).count(actor, { location, from, to });
+    const window = lastDays(30, Date.now());
+    const nps = await t.app.get(SegmentsService).nps(actor, { location, ...window });
+    const approved = await t.app.get(RecommendationsService).count(actor, { location, ...window });
     const open = (await t.app.inject({ method: 'GET', url: `/api/alerts?status=open&limit=500${location ? `&location=${location}` : ''}`, headers: { accept: 'application/json' }, cookies: browsers.admin!.cookies })).json();
     return { nps, approved, open };
   }
@@ -96,6 +105,30 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
     expect(page.body).not.toContain('DLR-003');
     // No card promises what a dealer can't do.
     expect(page.body.slice(page.body.indexOf('class="cards"'))).not.toMatch(/import|hide|launch/i);
+  });
+
+  it("shows the same figures as the reports' default range, and links to the same window", async () => {
+    const reports = t.app.get(ReachReports);
+    const cases = [
+      { browser: browsers.admin!, url: '/dashboard', report: () => reports.forActor(actors.admin, {}) },
+      { browser: browsers.dealer!, url: '/dashboard', report: () => reports.forActor(actors.dealer, {}) },
+      { browser: browsers.admin!, url: '/dashboard/locations/DLR-001', report: () => reports.forLocation(actors.admin, 'DLR-001', {}) },
+    ];
+    for (const c of cases) {
+      const [page, report] = [await c.browser.get(c.url), await c.report()];
+      expect(report.funnel.responses).toBeGreaterThan(0);
+      expect(kpis(page.body)).toMatchObject({
+        'NPS, last 30 days': String(report.nps),
+        'New promoters': String(report.funnel.promoters),
+        'Recommendations approved': String(report.funnel.approved),
+      });
+      // The NPS tile opens the NPS page on the same days, which shows the same score.
+      const href = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/nps\?[^"]*)"/.exec(page.body)?.[1] ?? '');
+      expect(href).toContain(`from=${report.from}&to=${report.to}`);
+      const nps = await c.browser.get(href);
+      expect(nps.statusCode).toBe(200);
+      expect(nps.body).toContain(`<h2 id="total-heading">NPS ${report.nps}</h2>`);
+    }
   });
 
   it('shows a location: its numbers, latest recommendations, open alerts, campaigns, public page and settings', async () => {

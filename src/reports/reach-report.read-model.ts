@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { DAY_MS, utcDay } from '../common/time/days';
+import { DAY_MS, DayRange, utcDay } from '../common/time/days';
 import { Dialect, dialectOf, readCount, readTime, SqlParams } from '../database/sql';
 
 /** What a report covers: these locations (undefined: all) and, optionally, one campaign. */
@@ -13,11 +13,7 @@ export interface ReportScope {
   campaignId?: string;
 }
 
-/** UTC days, both inclusive (`YYYY-MM-DD`). */
-export interface DayRange {
-  from: string;
-  to: string;
-}
+export type { DayRange };
 
 export interface FeedbackFigures {
   responses: number;

@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
-import { DAY_MS, utcDay } from '../common/time/days';
+import { DAY_MS, daysBefore, lastDays, spanDays, utcDay } from '../common/time/days';
 import { npsOf } from '../feedback/nps';
 import { LocationsService } from '../locations/locations.service';
 import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
@@ -12,7 +12,6 @@ const ADVOCATES_SHOWN = 100;
 const MAX_SPAN_DAYS = 800;
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-export const spanDays = (range: DayRange) => Math.round((dayMs(range.to) - dayMs(range.from)) / DAY_MS) + 1;
 
 export interface ReportFunnel {
   responses: number;
@@ -97,8 +96,7 @@ export class ReachReports {
       if (spanDays({ from, to }) > MAX_SPAN_DAYS) throw new BadRequestException([`a report covers at most ${MAX_SPAN_DAYS} days`]);
       return { from, to };
     }
-    const days = Number(input.days ?? 30);
-    return { from: utcDay(dayMs(today) - (days - 1) * DAY_MS), to: today };
+    return lastDays(Number(input.days ?? 30), now.getTime());
   }
 
   /** One location (404 when unknown or, for a dealer, not theirs). */
@@ -193,7 +191,7 @@ export class ReachReports {
 
   private async build(scope: ReportScope, range: DayRange, compare: boolean, about: ReachReport['scope']): Promise<ReachReport> {
     const span = spanDays(range);
-    const previousRange = { from: utcDay(dayMs(range.from) - span * DAY_MS), to: utcDay(dayMs(range.from) - DAY_MS) };
+    const previousRange = daysBefore(range);
     // The range's rollups, responses and approvals are each read once, cut every way the report needs.
     const reach = this.model.reachCuts(scope, range);
     const feedback = this.model.feedbackCuts(scope, range);

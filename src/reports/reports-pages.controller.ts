@@ -4,12 +4,13 @@ import { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
+import { spanDays } from '../common/time/days';
 import { validatePlain } from '../common/validation/validate-plain';
 import { LocationsService } from '../locations/locations.service';
 import { field, FormBody, renderPage } from '../web/pages';
 import { staffContext } from '../web/staff-page';
 import { ScopedReportQueryDto } from './dto/report-query.dto';
-import { ReachReport, ReachReports, spanDays } from './reach-reports.service';
+import { ReachReport, ReachReports } from './reach-reports.service';
 import { reportChart } from './report-chart';
 import { change, CHANNEL_LABELS, conversion, FUNNEL_STEPS } from './report-view';
 

@@ -8,7 +8,7 @@ import { UsersService } from '../users/users.service';
 import { overviewView } from './overview-view';
 import { renderPage } from './pages';
 import { staffContext } from './staff-page';
-import { StaffOverview, WINDOW_DAYS } from './staff-overview';
+import { overviewWindow, StaffOverview, WINDOW_DAYS } from './staff-overview';
 
 /** Shown on the home page; the NPS page has every location. */
 const LOCATIONS_SHOWN = 8;
@@ -33,21 +33,23 @@ export class DashboardController {
     const [user, overview, byLocation] = await Promise.all([
       this.users.get(actor.id!),
       this.overview.execute(actor, {}, now),
-      this.segments.npsByLocation(actor, { from: new Date(now.getTime() - WINDOW_DAYS * 86_400_000).toISOString(), to: now.toISOString() }),
+      this.segments.npsByLocation(actor, overviewWindow(now)),
     ]);
+    const window = `from=${overview.window.from}&to=${overview.window.to}`;
     const context = staffContext(reply, actor, { title: 'Home', section: 'dashboard' });
     const locations = byLocation.sort((a, b) => b.responses - a.responses || a.code.localeCompare(b.code));
     return renderPage(reply, 'pages/staff/dashboard.hbs', {
       ...context,
       ...overviewView(overview, {
-        nps: '/dashboard/nps',
+        nps: `/dashboard/nps?${window}`,
         promoters: '/dashboard/promoters',
-        recommendations: '/dashboard/recommendations',
+        recommendations: `/dashboard/recommendations?${window}`,
         alerts: '/dashboard/alerts?status=open&order=oldest',
       }),
       cards: context.staff.nav.filter((item) => item.section !== 'dashboard' && item.description),
       email: user.email,
       windowDays: WINDOW_DAYS,
+      npsHref: `/dashboard/nps?${window}`,
       locations: locations.slice(0, LOCATIONS_SHOWN).map((l) => ({ ...l, npsText: l.nps === null ? '—' : String(l.nps) })),
       moreLocations: Math.max(0, locations.length - LOCATIONS_SHOWN),
       canCreateCampaign: actor.role !== 'dealer',

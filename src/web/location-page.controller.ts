@@ -35,7 +35,7 @@ export class LocationPageController {
     const context = staffContext(reply, actor, { title: location.name, section: 'locations' }, {
       location,
       ...overviewView(overview, {
-        nps: `/dashboard/nps?${q}`,
+        nps: `/dashboard/nps?${q}&from=${overview.window.from}&to=${overview.window.to}`,
         promoters: `/dashboard/promoters?${q}`,
         recommendations: `/dashboard/recommendations?${q}`,
         alerts: `/dashboard/alerts?status=open&order=oldest&${q}`,

@@ -2,19 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { CampaignFunnel, FunnelCounts } from '../campaigns/campaign-funnel';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
-import { DAY_MS } from '../common/time/days';
+import { DayRange, daysBefore, lastDays } from '../common/time/days';
 import { AlertsService, AlertView } from '../feedback/alerts.service';
 import { SegmentsService } from '../feedback/segments.service';
 import { RecommendationsService, RecommendationView } from '../recommendations/recommendations.service';
 
-/** The window of the home page's figures, and the one before it for the trend. */
+/** The window of the home page's figures (the reports' default range), and the one before it for the trend. */
 export const WINDOW_DAYS = 30;
+export const overviewWindow = (now: Date): DayRange => lastDays(WINDOW_DAYS, now.getTime());
 const ALERTS_SHOWN = 5;
 /** Counting stops here: "100+" open alerts says enough, and the page stays one cheap query. */
 const ALERTS_COUNTED = 100;
 const CAMPAIGNS_SHOWN = 4;
 
 export interface Overview {
+  /** The last 30 UTC days, today's included: the reports' default range, so both pages show the same figures. */
+  window: DayRange;
   nps: number | null;
   /** NPS points against the 30 days before; null when either window has no responses. */
   npsChange: number | null;
@@ -50,14 +53,15 @@ export class StaffOverview {
 
   async execute(actor: Actor, options: { location?: string; latest?: number } = {}, now = new Date()): Promise<Overview> {
     const location = options.location;
-    const from = new Date(now.getTime() - WINDOW_DAYS * DAY_MS).toISOString();
-    const before = new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS).toISOString();
-    const to = now.toISOString();
+    // Whole days (a date's `to` includes that day), as a report counts them: until now the home page took the
+    // last 30 × 24 hours and disagreed with the report it links to by the part of a day at its start.
+    const window = overviewWindow(now);
+    const before = daysBefore(window);
     const [current, previous, approved, approvedBefore, open, oldest, campaigns, latest] = await Promise.all([
-      this.segments.nps(actor, { location, from, to }),
-      this.segments.nps(actor, { location, from: before, to: from }),
-      this.recommendations.count(actor, { location, from, to }),
-      this.recommendations.count(actor, { location, from: before, to: from }),
+      this.segments.nps(actor, { location, ...window }),
+      this.segments.nps(actor, { location, ...before }),
+      this.recommendations.count(actor, { location, ...window }),
+      this.recommendations.count(actor, { location, ...before }),
       this.alerts.list(actor, { status: 'open', location }, ALERTS_COUNTED + 1, 0),
       this.alerts.list(actor, { status: 'open', location, order: 'oldest' }, ALERTS_SHOWN, 0),
       this.campaigns.list(actor, location),
@@ -68,6 +72,7 @@ export class StaffOverview {
       running.slice(0, CAMPAIGNS_SHOWN).map(async (c) => ({ id: c.id, name: c.name, funnel: await this.funnel.execute(actor, c.id, location, now) })),
     );
     return {
+      window,
       nps: current.nps,
       npsChange: current.nps !== null && previous.nps !== null ? Math.round((current.nps - previous.nps) * 10) / 10 : null,
       responses: current.responses,

@@ -11,3 +11,29 @@ export function utcDay(ms: number): string {
   }
   return lastDay.label;
 }
+
+/** Whole UTC days, both ends included (`YYYY-MM-DD`). */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+const startOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/**
+ * "The last N days": N whole UTC days up to and including today. The reports' presets and the staff home's
+ * figures both count this way, so the home page's "last 30 days" is the report's default range to the response.
+ */
+export function lastDays(days: number, now: number): DayRange {
+  const to = utcDay(now);
+  return { from: utcDay(startOf(to) - (days - 1) * DAY_MS), to };
+}
+
+/** How many days a range holds. */
+export const spanDays = (range: DayRange) => Math.round((startOf(range.to) - startOf(range.from)) / DAY_MS) + 1;
+
+/** As many days as `range` holds, just before it: what a range is compared with. */
+export function daysBefore(range: DayRange): DayRange {
+  const span = spanDays(range);
+  return { from: utcDay(startOf(range.from) - span * DAY_MS), to: utcDay(startOf(range.from) - DAY_MS) };
+}
