@@ -58,8 +58,9 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
     const window = lastDays(30, Date.now());
     const nps = await t.app.get(SegmentsService).nps(actor, { location, ...window });
     const approved = await t.app.get(RecommendationsService).count(actor, { location, ...window });
+    const visitors = (await t.app.get(ReachReports).reach(actor, window, location)).uniqueVisitors;
     const open = (await t.app.inject({ method: 'GET', url: `/api/alerts?status=open&limit=500${location ? `&location=${location}` : ''}`, headers: { accept: 'application/json' }, cookies: browsers.admin!.cookies })).json();
-    return { nps, approved, open };
+    return { nps, approved, visitors, open };
   }
 
   it('shows an admin the last 30 days across every location: NPS, promoters, approvals, open alerts oldest first, running campaigns', async () => {
@@ -69,10 +70,12 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
     const want = await expected(actors.admin);
     expect(want.nps.responses).toBeGreaterThan(0);
     expect(want.approved).toBeGreaterThan(0);
+    expect(want.visitors).toBeGreaterThan(0);
     expect(figures).toEqual({
       'NPS, last 30 days': String(want.nps.nps),
       'New promoters': String(want.nps.promoters),
       'Recommendations approved': String(want.approved),
+      'Visitors of shared links': String(want.visitors),
       'Open detractor alerts': String(want.open.length),
     });
     // The trend against the 30 days before.
@@ -94,10 +97,13 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
     const want = await expected(actors.dealer);
     const all = await expected(actors.admin);
     expect(want.nps.responses).toBeLessThan(all.nps.responses);
+    expect(want.visitors).toBeGreaterThan(0);
+    expect(want.visitors).toBeLessThan(all.visitors);
     expect(kpis(page.body)).toEqual({
       'NPS, last 30 days': String(want.nps.nps),
       'New promoters': String(want.nps.promoters),
       'Recommendations approved': String(want.approved),
+      'Visitors of shared links': String(want.visitors),
       'Open detractor alerts': String(want.open.filter((a: { locationCode: string }) => a.locationCode === 'DLR-001').length),
     });
     expect(page.body).toContain('href="/dashboard/locations/DLR-001"');
@@ -117,11 +123,17 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
     for (const c of cases) {
       const [page, report] = [await c.browser.get(c.url), await c.report()];
       expect(report.funnel.responses).toBeGreaterThan(0);
+      expect(report.reach.uniqueVisitors).toBeGreaterThan(0);
       expect(kpis(page.body)).toMatchObject({
         'NPS, last 30 days': String(report.nps),
         'New promoters': String(report.funnel.promoters),
         'Recommendations approved': String(report.funnel.approved),
+        'Visitors of shared links': String(report.reach.uniqueVisitors),
       });
+      // The visitors tile opens the report on the same days.
+      const reportHref = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/reports\?[^"]*)"/.exec(page.body)?.[1] ?? '');
+      expect(reportHref).toContain(`from=${report.from}&to=${report.to}`);
+      expect((await c.browser.get(reportHref)).statusCode).toBe(200);
       // The NPS tile opens the NPS page on the same days, which shows the same score.
       const href = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/nps\?[^"]*)"/.exec(page.body)?.[1] ?? '');
       expect(href).toContain(`from=${report.from}&to=${report.to}`);
@@ -139,6 +151,7 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
       'NPS, last 30 days': String(want.nps.nps),
       'New promoters': String(want.nps.promoters),
       'Recommendations approved': String(want.approved),
+      'Visitors of shared links': String(want.visitors),
       'Open detractor alerts': String(want.open.length),
     });
     expect(page.body).toContain('href="/l/DLR-001"');

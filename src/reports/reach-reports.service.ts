@@ -4,7 +4,7 @@ import { Actor } from '../common/actor';
 import { DAY_MS, daysBefore, lastDays, spanDays, utcDay } from '../common/time/days';
 import { npsOf } from '../feedback/nps';
 import { LocationsService } from '../locations/locations.service';
-import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
+import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachFigures, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
 
 /** Per day up to this many days, per week (Monday, UTC) beyond. */
 const DAILY_UP_TO = 90;
@@ -97,6 +97,16 @@ export class ReachReports {
       return { from, to };
     }
     return lastDays(Number(input.days ?? 30), now.getTime());
+  }
+
+  /**
+   * The reach figures alone of what the actor may see (a dealer: their locations), or of one location (404 when
+   * unknown or not theirs): the report's figures for the same days, without the rest of it (the staff home).
+   */
+  async reach(actor: Actor, range: DayRange, location?: string): Promise<ReachFigures> {
+    if (location) return this.model.reach({ locationIds: [(await this.locations.get(actor, location.trim().toUpperCase())).id] }, range);
+    if (actor.locationCodes) return this.model.reach({ locationIds: (await this.locations.list(actor)).map((l) => l.id) }, range);
+    return this.model.reach({}, range);
   }
 
   /** One location (404 when unknown or, for a dealer, not theirs). */

@@ -45,6 +45,7 @@ export class DashboardController {
         promoters: '/dashboard/promoters',
         recommendations: `/dashboard/recommendations?${window}`,
         alerts: '/dashboard/alerts?status=open&order=oldest',
+        report: `/dashboard/reports?${window}`,
       }),
       cards: context.staff.nav.filter((item) => item.section !== 'dashboard' && item.description),
       email: user.email,

@@ -39,6 +39,7 @@ export class LocationPageController {
         promoters: `/dashboard/promoters?${q}`,
         recommendations: `/dashboard/recommendations?${q}`,
         alerts: `/dashboard/alerts?status=open&order=oldest&${q}`,
+        report: `/dashboard/reports?${q}&from=${overview.window.from}&to=${overview.window.to}`,
       }),
       alertsHref: `/dashboard/alerts?status=open&order=oldest&${q}`,
       recommendationsHref: `/dashboard/recommendations?${q}`,

@@ -13,7 +13,7 @@ function change(now: number, before: number | null, unit = ''): { text: string; 
 /** What the home and location templates show: figures already worded, so templates stay plain. */
 export function overviewView(
   o: Overview,
-  links: { alerts: string; nps: string; recommendations: string; promoters: string },
+  links: { alerts: string; nps: string; recommendations: string; promoters: string; report: string },
   now = new Date(),
 ) {
   const npsBefore = o.nps !== null && o.npsChange !== null ? o.nps - o.npsChange : null;
@@ -28,6 +28,8 @@ export function overviewView(
       },
       { label: 'New promoters', value: String(o.promoters), ...note(change(o.promoters, o.promotersBefore)), href: links.promoters },
       { label: 'Recommendations approved', value: String(o.approved), ...note(change(o.approved, o.approvedBefore)), href: links.recommendations },
+      // How far the good words travelled: people (not bots) who opened a shared link, as the report counts them.
+      { label: 'Visitors of shared links', value: String(o.visitors), ...note(change(o.visitors, o.visitorsBefore)), href: links.report },
       {
         label: 'Open detractor alerts',
         value: `${o.openAlerts}${o.openAlertsMore ? '+' : ''}`,

@@ -6,6 +6,7 @@ import { DayRange, daysBefore, lastDays } from '../common/time/days';
 import { AlertsService, AlertView } from '../feedback/alerts.service';
 import { SegmentsService } from '../feedback/segments.service';
 import { RecommendationsService, RecommendationView } from '../recommendations/recommendations.service';
+import { ReachReports } from '../reports/reach-reports.service';
 
 /** The window of the home page's figures (the reports' default range), and the one before it for the trend. */
 export const WINDOW_DAYS = 30;
@@ -27,6 +28,9 @@ export interface Overview {
   promotersBefore: number;
   approved: number;
   approvedBefore: number;
+  /** Unique visitors of the shared links (summed per link and day, as the report counts them), and the 30 days before. */
+  visitors: number;
+  visitorsBefore: number;
   openAlerts: number;
   /** True when there are more open alerts than were counted. */
   openAlertsMore: boolean;
@@ -49,6 +53,7 @@ export class StaffOverview {
     private readonly recommendations: RecommendationsService,
     private readonly campaigns: CampaignsService,
     private readonly funnel: CampaignFunnel,
+    private readonly reports: ReachReports,
   ) {}
 
   async execute(actor: Actor, options: { location?: string; latest?: number } = {}, now = new Date()): Promise<Overview> {
@@ -57,11 +62,13 @@ export class StaffOverview {
     // last 30 × 24 hours and disagreed with the report it links to by the part of a day at its start.
     const window = overviewWindow(now);
     const before = daysBefore(window);
-    const [current, previous, approved, approvedBefore, open, oldest, campaigns, latest] = await Promise.all([
+    const [current, previous, approved, approvedBefore, reach, reachBefore, open, oldest, campaigns, latest] = await Promise.all([
       this.segments.nps(actor, { location, ...window }),
       this.segments.nps(actor, { location, ...before }),
       this.recommendations.count(actor, { location, ...window }),
       this.recommendations.count(actor, { location, ...before }),
+      this.reports.reach(actor, window, location),
+      this.reports.reach(actor, before, location),
       this.alerts.list(actor, { status: 'open', location }, ALERTS_COUNTED + 1, 0),
       this.alerts.list(actor, { status: 'open', location, order: 'oldest' }, ALERTS_SHOWN, 0),
       this.campaigns.list(actor, location),
@@ -80,6 +87,8 @@ export class StaffOverview {
       promotersBefore: previous.promoters,
       approved,
       approvedBefore,
+      visitors: reach.uniqueVisitors,
+      visitorsBefore: reachBefore.uniqueVisitors,
       openAlerts: Math.min(open.length, ALERTS_COUNTED),
       openAlertsMore: open.length > ALERTS_COUNTED,
       oldestAlerts: oldest,

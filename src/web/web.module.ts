@@ -3,6 +3,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { FeedbackModule } from '../feedback/feedback.module';
 import { LocationsModule } from '../locations/locations.module';
 import { RecommendationsModule } from '../recommendations/recommendations.module';
+import { ReportsModule } from '../reports/reports.module';
 import { UsersModule } from '../users/users.module';
 import { DashboardController } from './dashboard.controller';
 import { HomeController } from './home.controller';
@@ -14,7 +15,7 @@ import { StaffOverview } from './staff-overview';
  * several modules' services (StaffOverview). Domain pages live in their own modules.
  */
 @Module({
-  imports: [UsersModule, LocationsModule, FeedbackModule, RecommendationsModule, CampaignsModule],
+  imports: [UsersModule, LocationsModule, FeedbackModule, RecommendationsModule, CampaignsModule, ReportsModule],
   controllers: [HomeController, DashboardController, LocationPageController],
   providers: [StaffOverview],
 })
