@@ -9,6 +9,10 @@ import { DigestService } from '../src/insights/digest.service';
 import { InsightsReadModel } from '../src/insights/insights.read-model';
 import { LocationWeekService } from '../src/insights/location-week.service';
 import { LocationsService } from '../src/locations/locations.service';
+import { ClicksRepository } from '../src/reach/clicks.repository';
+import { TrackedLinksService } from '../src/reach/tracked-links.service';
+import { ReachReports } from '../src/reports/reach-reports.service';
+import { DAY_MS } from '../src/common/time/days';
 import { RosterService } from '../src/insights/roster.service';
 import { count, csv, csvRow, daysAgo, MANAGER, OTHER, OWN, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, createTestAppFromEnv, Dialect, TestApp, testEnv } from './support/app';
@@ -130,6 +134,28 @@ describe.each<Dialect>(['postgres', 'sqlite'])("the location manager's week (%s)
     expect((await t.app.inject({ method: 'GET', url: `/api/locations/${OTHER}/week`, headers: staff.dealer })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/dashboard/locations/${OTHER}/week`, headers: staff.dealer })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/dashboard/locations/${OTHER}/roster`, headers: staff.dealer })).statusCode).toBe(404);
+  });
+
+  it("counts the week's reach over the last 7 UTC days and the 7 before, as the report's 7 days and its comparison", async () => {
+    const db = t.app.get(DataSource);
+    const location = await t.app.get(LocationsService).get(actor, OWN);
+    const link = await db.transaction((m) => t.app.get(TrackedLinksService).create(m, { targetPath: '/p/week-reach', locationId: location.id }));
+    const now = Date.now();
+    const today = now - (now % DAY_MS);
+    // Clicks at the edges: the first minute of today, the first and last minutes of 6, 7, 13 and 14 days ago.
+    const at = [now, today, today - 6 * DAY_MS, today - 5 * DAY_MS - 60_000, today - 7 * DAY_MS, today - 6 * DAY_MS - 60_000, today - 13 * DAY_MS, today - 14 * DAY_MS - 60_000];
+    await t.app.get(ClicksRepository).insertMany(
+      at.map((ms, i) => ({ linkId: link.id, occurredAt: new Date(ms), visitorHash: `week-${i}`.padStart(32, '0'), isBot: false, referrerHost: null })),
+    );
+    const week = await t.app.get(LocationWeekService).forLocation(location, new Date(now));
+    const report = await t.app.get(ReachReports).forLocation(actor, OWN, { days: '7', compare: 'previous' }, new Date(now));
+    expect(week.reach).toMatchObject({ humanClicks: 4, previousHumanClicks: 3 });
+    expect(week.reach).toMatchObject({
+      humanClicks: report.reach.humanClicks,
+      uniqueVisitors: report.reach.uniqueVisitors,
+      previousHumanClicks: report.previous!.reach.humanClicks,
+      previousUniqueVisitors: report.previous!.reach.uniqueVisitors,
+    });
   });
 
   it('lets admins and marketers edit a theme (dealers may not)', async () => {

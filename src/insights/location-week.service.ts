@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, SYSTEM_ACTOR } from '../common/actor';
-import { DAY_MS, utcDay } from '../common/time/days';
+import { DAY_MS, daysBefore, lastDays, utcDay } from '../common/time/days';
 import { AlertsService } from '../feedback/alerts.service';
 import { Location } from '../locations/location.entity';
 import { LocationsService } from '../locations/locations.service';
@@ -97,8 +97,11 @@ export class LocationWeekService {
       approvedAt: r.approvedAt,
     }));
     const today = now.getTime();
-    const thisWeek = await this.reach.forLocation(location.id, utcDay(today - 6 * DAY_MS), utcDay(today));
-    const lastWeek = await this.reach.forLocation(location.id, utcDay(today - 13 * DAY_MS), utcDay(today - 7 * DAY_MS));
+    // The last 7 UTC days and the 7 before: the reports' "7 days" and its comparison.
+    const week = lastDays(7, today);
+    const weekBefore = daysBefore(week);
+    const thisWeek = await this.reach.forLocation(location.id, week.from, week.to);
+    const lastWeek = await this.reach.forLocation(location.id, weekBefore.from, weekBefore.to);
     const open = await this.alerts.list(actor, { status: 'open', location: location.code, order: 'newest' }, 1000, 0);
     return {
       location: { code: location.code, name: location.name, timezone: location.timezone },
