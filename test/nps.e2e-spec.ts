@@ -6,6 +6,7 @@ import { ImportFeedbackUseCase } from '../src/feedback/import-feedback.use-case'
 import { PreferenceTokens } from '../src/preferences/preference-tokens.service';
 import { csv, csvRow, daysAgo, OTHER, OWN, seedStaff, Staff } from './feedback-fixtures';
 import { createTestApp, Dialect, TestApp } from './support/app';
+import { decodeHtml } from './support/form-browser';
 
 /**
  * OWN   Sep: 10, 9, 10, 7, 2 (3 P, 1 p, 1 D → NPS 40)   Oct: 9, 3 (→ 0)
@@ -144,6 +145,11 @@ describe.each<Dialect>(['postgres', 'sqlite'])('NPS and promoters (%s)', (dialec
     expect(nps.body).toContain('<svg');
     expect(nps.body).toMatch(/<rect class="bar up"/);
     expect(nps.body).toContain('NPS 28.6');
+    expect(nps.body).toContain('<p class="meta">2026-09-01 to 2026-10-31</p>');
+    // Each location's link keeps the period and interval.
+    expect(decodeHtml(nps.body)).toContain(`href="/dashboard/nps?location=${OWN}&from=2026-09-01&to=2026-10-31&interval=month"`);
+    const allTime = await get('/dashboard/nps', { ...staff.dealer, accept: 'text/html' });
+    expect(allTime.body).toContain('<p class="meta">All responses to date</p>');
     expect(nps.body).not.toMatch(/<script(?! src="\/assets\/)/);
     expect(nps.body).not.toContain('style=');
     const promoters = await get('/dashboard/promoters?consent=true', { ...staff.marketer, accept: 'text/html' });

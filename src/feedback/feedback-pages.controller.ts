@@ -109,7 +109,12 @@ export class FeedbackPagesController {
       data.total = total;
       data.series = total.series ?? [];
       data.chart = npsChart(total.series ?? [], check.value.interval ?? 'month');
-      data.perLocation = await this.segments.npsByLocation(actor, check.value);
+      data.period = periodText(input.from, input.to);
+      // Each location's link keeps the days and interval: opening one shows the same period for that location.
+      data.perLocation = (await this.segments.npsByLocation(actor, check.value)).map((l) => ({
+        ...l,
+        href: `/dashboard/nps?${queryString({ ...input, location: l.code })}`,
+      }));
       data.csvLink = `/api/nps?${queryString({ ...input, format: 'csv' })}`;
     }
     return renderPage(reply, 'pages/staff/nps.hbs', staffContext(reply, actor, { title: 'NPS', section: 'nps' }, data), check.errors ? 400 : 200);
@@ -204,4 +209,12 @@ export class FeedbackPagesController {
     const status = check.errors ? 400 : failed ? (failed.messages[0].startsWith('This alert') ? 409 : 400) : 200;
     return renderPage(reply, 'pages/staff/alerts.hbs', staffContext(reply, actor, { title: 'Detractor alerts', section: 'alerts' }, data), status);
   }
+}
+
+/** The period a page's figures cover, in words, from its `from`/`to` filters (either may be empty). */
+function periodText(from: string, to: string): string {
+  if (from && to) return `${from} to ${to}`;
+  if (from) return `Since ${from}`;
+  if (to) return `Up to ${to}`;
+  return 'All responses to date';
 }
