@@ -151,11 +151,14 @@ describe.each<Dialect>(['postgres', 'sqlite'])('detractor alerts (%s)', (dialect
   });
 
   it('resolves from the alerts page with a note', async () => {
-    await importText(csv(csvRow('P-1', 'ana@example.com', OWN, 3, '', '', 'Page test', daysAgo(1), '', '')));
+    await importText(csv(csvRow('P-1', 'ana@example.com', OWN, 3, '', '', 'Page test', daysAgo(1), '', ''), csvRow('P-2', 'bo.page@example.com', OWN, 2, 'Bo Page', '', 'Call me', daysAgo(1), '', 'yes')));
     const page = await t.app.inject({ method: 'GET', url: '/dashboard/alerts', headers: { ...staff.dealer, accept: 'text/html' } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Page test');
-    const action = /action="(\/dashboard\/alerts\/[0-9a-f-]+\/resolve)"/.exec(page.body)![1];
+    // A customer who agreed to be contacted is one click from an email.
+    expect(page.body).toContain('Customer: Bo Page &lt;<a href="mailto:bo.page@example.com">bo.page@example.com</a>&gt;');
+    const card = page.body.split('<article').find((a) => a.includes('Page test'))!;
+    const action = /action="(\/dashboard\/alerts\/[0-9a-f-]+\/resolve)"/.exec(card)![1];
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
     const cookie = [page.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]).join('; ');
     const posted = await t.app.inject({
