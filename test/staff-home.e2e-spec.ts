@@ -134,6 +134,12 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
       const reportHref = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/reports\?[^"]*)"/.exec(page.body)?.[1] ?? '');
       expect(reportHref).toContain(`from=${report.from}&to=${report.to}`);
       expect((await c.browser.get(reportHref)).statusCode).toBe(200);
+      // The approvals tile opens the recommendations approved on those days: as many as it says.
+      const approvedHref = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/recommendations\?[^"]*)"/.exec(page.body)?.[1] ?? '');
+      expect(approvedHref).toContain(`from=${report.from}&to=${report.to}`);
+      expect((await c.browser.get(approvedHref)).body).toContain(`Showing 1–${report.funnel.approved}.`);
+      const promotersHref = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/promoters\?[^"]*)"/.exec(page.body)?.[1] ?? '');
+      expect(promotersHref).toContain(`from=${report.from}&to=${report.to}`);
       // The NPS tile opens the NPS page on the same days, which shows the same score.
       const href = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/nps\?[^"]*)"/.exec(page.body)?.[1] ?? '');
       expect(href).toContain(`from=${report.from}&to=${report.to}`);

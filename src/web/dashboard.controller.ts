@@ -42,7 +42,7 @@ export class DashboardController {
       ...context,
       ...overviewView(overview, {
         nps: `/dashboard/nps?${window}`,
-        promoters: '/dashboard/promoters',
+        promoters: `/dashboard/promoters?${window}`,
         recommendations: `/dashboard/recommendations?${window}`,
         alerts: '/dashboard/alerts?status=open&order=oldest',
         report: `/dashboard/reports?${window}`,

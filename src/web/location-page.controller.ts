@@ -32,14 +32,15 @@ export class LocationPageController {
     const location = await this.locations.get(actor, code);
     const overview = await this.overview.execute(actor, { location: location.code, latest: LATEST_SHOWN });
     const q = `location=${encodeURIComponent(location.code)}`;
+    const days = `from=${overview.window.from}&to=${overview.window.to}`;
     const context = staffContext(reply, actor, { title: location.name, section: 'locations' }, {
       location,
       ...overviewView(overview, {
-        nps: `/dashboard/nps?${q}&from=${overview.window.from}&to=${overview.window.to}`,
-        promoters: `/dashboard/promoters?${q}`,
-        recommendations: `/dashboard/recommendations?${q}`,
+        nps: `/dashboard/nps?${q}&${days}`,
+        promoters: `/dashboard/promoters?${q}&${days}`,
+        recommendations: `/dashboard/recommendations?${q}&${days}`,
         alerts: `/dashboard/alerts?status=open&order=oldest&${q}`,
-        report: `/dashboard/reports?${q}&from=${overview.window.from}&to=${overview.window.to}`,
+        report: `/dashboard/reports?${q}&${days}`,
       }),
       alertsHref: `/dashboard/alerts?status=open&order=oldest&${q}`,
       recommendationsHref: `/dashboard/recommendations?${q}`,
