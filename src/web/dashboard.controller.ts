@@ -14,8 +14,9 @@ import { overviewWindow, StaffOverview, WINDOW_DAYS } from './staff-overview';
 const LOCATIONS_SHOWN = 8;
 
 /**
- * The staff home: the last 30 days in numbers (NPS and its trend, new promoters, approvals, open alerts
- * oldest first, running campaigns with their funnel) for what the role may see, then the sections it may use.
+ * The staff home: the last 30 days in numbers (NPS and its trend, new promoters, approvals, visitors, open
+ * alerts oldest first, running campaigns with their funnel) for what the role may see, then the sections it may
+ * use. Its tiles open their pages on the same days.
  */
 @ApiExcludeController()
 @Controller('dashboard')
@@ -35,22 +36,22 @@ export class DashboardController {
       this.overview.execute(actor, {}, now),
       this.segments.npsByLocation(actor, overviewWindow(now)),
     ]);
-    const window = `from=${overview.window.from}&to=${overview.window.to}`;
+    const days = `from=${overview.window.from}&to=${overview.window.to}`;
     const context = staffContext(reply, actor, { title: 'Home', section: 'dashboard' });
     const locations = byLocation.sort((a, b) => b.responses - a.responses || a.code.localeCompare(b.code));
     return renderPage(reply, 'pages/staff/dashboard.hbs', {
       ...context,
       ...overviewView(overview, {
-        nps: `/dashboard/nps?${window}`,
-        promoters: `/dashboard/promoters?${window}`,
-        recommendations: `/dashboard/recommendations?${window}`,
+        nps: `/dashboard/nps?${days}`,
+        promoters: `/dashboard/promoters?${days}`,
+        recommendations: `/dashboard/recommendations?${days}`,
         alerts: '/dashboard/alerts?status=open&order=oldest',
-        report: `/dashboard/reports?${window}`,
+        report: `/dashboard/reports?${days}`,
       }),
       cards: context.staff.nav.filter((item) => item.section !== 'dashboard' && item.description),
       email: user.email,
       windowDays: WINDOW_DAYS,
-      npsHref: `/dashboard/nps?${window}`,
+      npsHref: `/dashboard/nps?${days}`,
       locations: locations.slice(0, LOCATIONS_SHOWN).map((l) => ({ ...l, npsText: l.nps === null ? '—' : String(l.nps) })),
       moreLocations: Math.max(0, locations.length - LOCATIONS_SHOWN),
       canCreateCampaign: actor.role !== 'dealer',
