@@ -138,6 +138,14 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
       const approvedHref = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/recommendations\?[^"]*)"/.exec(page.body)?.[1] ?? '');
       expect(approvedHref).toContain(`from=${report.from}&to=${report.to}`);
       expect((await c.browser.get(approvedHref)).body).toContain(`Showing 1–${report.funnel.approved}.`);
+      // The home page's locations table: each location's visitors as the report's per-location cut counts them.
+      if (c.url === '/dashboard') {
+        const row = /href="\/dashboard\/locations\/DLR-001">[^<]*<\/a> <span class="meta">DLR-001<\/span><\/td>((?:<td class="num">[^<]*<\/td>)+)<\/tr>/.exec(page.body);
+        const cells = [...(row?.[1] ?? '').matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+        const own = report.byLocation.find((l) => l.code === 'DLR-001')!;
+        expect(own.uniqueVisitors).toBeGreaterThan(0);
+        expect(cells).toEqual([String(own.nps), String(own.responses), String(own.promoters), expect.any(String), String(own.uniqueVisitors)]);
+      }
       const promotersHref = decodeHtml(/<li class="kpi"><a href="([^"]*\/dashboard\/promoters\?[^"]*)"/.exec(page.body)?.[1] ?? '');
       expect(promotersHref).toContain(`from=${report.from}&to=${report.to}`);
       // The NPS tile opens the NPS page on the same days, which shows the same score.

@@ -277,6 +277,16 @@ export class ReachReportReadModel {
     return { humanClicks: readCount(row.human), uniqueVisitors: readCount(row.visitors), botHits: readCount(row.bots) };
   }
 
+  /** Unique visitors per location id over the range (locations without any are left out), from the per-location rollup. */
+  async visitorsByLocation(scope: ReportScope, range: DayRange): Promise<Map<string, number>> {
+    const rows = await this.rows(
+      (p) => `SELECT d.location_id AS id, sum(d.unique_visitors) AS visitors FROM reach_location_daily d
+        WHERE d.day >= ${p.add(range.from)} AND d.day <= ${p.add(range.to)} ${this.locations(p, 'd.location_id', scope)} GROUP BY d.location_id`,
+      scope,
+    );
+    return new Map(rows.map((r) => [String(r.id), readCount(r.visitors)]));
+  }
+
   /**
    * Where a scope's totals and per-day and per-location reach are read: the per-link rollup for a campaign (it
    * alone knows campaigns), else the per-location one (a row per location and day), to which all locations'

@@ -109,6 +109,13 @@ export class ReachReports {
     return this.model.reach({}, range);
   }
 
+  /** Unique visitors per location code over the range, for every location the actor may see (0 for those without). */
+  async visitorsByLocation(actor: Actor, range: DayRange): Promise<Map<string, number>> {
+    const own = await this.locations.list(actor);
+    const byId = await this.model.visitorsByLocation(actor.locationCodes ? { locationIds: own.map((l) => l.id) } : {}, range);
+    return new Map(own.map((l) => [l.code, byId.get(l.id) ?? 0]));
+  }
+
   /** One location (404 when unknown or, for a dealer, not theirs). */
   async forLocation(actor: Actor, code: string, input: RangeInput, now = new Date()): Promise<ReachReport> {
     const location = await this.locations.get(actor, code.trim().toUpperCase());

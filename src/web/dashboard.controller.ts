@@ -4,6 +4,7 @@ import { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators/auth.decorators';
 import { Actor } from '../common/actor';
 import { SegmentsService } from '../feedback/segments.service';
+import { ReachReports } from '../reports/reach-reports.service';
 import { UsersService } from '../users/users.service';
 import { overviewView } from './overview-view';
 import { renderPage } from './pages';
@@ -25,16 +26,18 @@ export class DashboardController {
     private readonly users: UsersService,
     private readonly overview: StaffOverview,
     private readonly segments: SegmentsService,
+    private readonly reports: ReachReports,
   ) {}
 
   @Get()
   @Roles('admin', 'marketer', 'dealer')
   async dashboard(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
     const now = new Date();
-    const [user, overview, byLocation] = await Promise.all([
+    const [user, overview, byLocation, visitors] = await Promise.all([
       this.users.get(actor.id!),
       this.overview.execute(actor, {}, now),
       this.segments.npsByLocation(actor, overviewWindow(now)),
+      this.reports.visitorsByLocation(actor, overviewWindow(now)),
     ]);
     const days = `from=${overview.window.from}&to=${overview.window.to}`;
     const context = staffContext(reply, actor, { title: 'Home', section: 'dashboard' });
@@ -52,7 +55,7 @@ export class DashboardController {
       email: user.email,
       windowDays: WINDOW_DAYS,
       npsHref: `/dashboard/nps?${days}`,
-      locations: locations.slice(0, LOCATIONS_SHOWN).map((l) => ({ ...l, npsText: l.nps === null ? '—' : String(l.nps) })),
+      locations: locations.slice(0, LOCATIONS_SHOWN).map((l) => ({ ...l, npsText: l.nps === null ? '—' : String(l.nps), visitors: visitors.get(l.code) ?? 0 })),
       moreLocations: Math.max(0, locations.length - LOCATIONS_SHOWN),
       canCreateCampaign: actor.role !== 'dealer',
     });
