@@ -58,7 +58,8 @@ describe.each<Dialect>(['postgres', 'sqlite'])('staff home and location page wit
     const window = lastDays(30, Date.now());
     const nps = await t.app.get(SegmentsService).nps(actor, { location, ...window });
     const approved = await t.app.get(RecommendationsService).count(actor, { location, ...window });
-    const visitors = (await t.app.get(ReachReports).reach(actor, window, location)).uniqueVisitors;
+    const [reach] = await t.app.get(ReachReports).reach(actor, [window], location);
+    const visitors = reach.uniqueVisitors;
     const open = (await t.app.inject({ method: 'GET', url: `/api/alerts?status=open&limit=500${location ? `&location=${location}` : ''}`, headers: { accept: 'application/json' }, cookies: browsers.admin!.cookies })).json();
     return { nps, approved, visitors, open };
   }

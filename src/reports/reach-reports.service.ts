@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Actor } from '../common/actor';
-import { DAY_MS, daysBefore, lastDays, spanDays, utcDay } from '../common/time/days';
+import { DAY_MS, dayMs, daysBefore, lastDays, spanDays, utcDay } from '../common/time/days';
 import { npsOf } from '../feedback/nps';
 import { LocationsService } from '../locations/locations.service';
 import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachFigures, ReachReportReadModel, ReportScope, RewardFigures } from './reach-report.read-model';
@@ -10,8 +10,6 @@ import { AdvocateRow, ApprovalCuts, DayRange, FeedbackCuts, ReachCuts, ReachFigu
 const DAILY_UP_TO = 90;
 const ADVOCATES_SHOWN = 100;
 const MAX_SPAN_DAYS = 800;
-
-const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 export interface ReportFunnel {
   responses: number;
@@ -101,12 +99,16 @@ export class ReachReports {
 
   /**
    * The reach figures alone of what the actor may see (a dealer: their locations), or of one location (404 when
-   * unknown or not theirs): the report's figures for the same days, without the rest of it (the staff home).
+   * unknown or not theirs), for each range: the report's figures for the same days, without the rest of it (the
+   * staff home). The scope is looked up once for all ranges.
    */
-  async reach(actor: Actor, range: DayRange, location?: string): Promise<ReachFigures> {
-    if (location) return this.model.reach({ locationIds: [(await this.locations.get(actor, location.trim().toUpperCase())).id] }, range);
-    if (actor.locationCodes) return this.model.reach({ locationIds: (await this.locations.list(actor)).map((l) => l.id) }, range);
-    return this.model.reach({}, range);
+  async reach(actor: Actor, ranges: DayRange[], location?: string): Promise<ReachFigures[]> {
+    const scope: ReportScope = location
+      ? { locationIds: [(await this.locations.get(actor, location.trim().toUpperCase())).id] }
+      : actor.locationCodes
+        ? { locationIds: (await this.locations.list(actor)).map((l) => l.id) }
+        : {};
+    return Promise.all(ranges.map((range) => this.model.reach(scope, range)));
   }
 
   /** Unique visitors per location code over the range, for every location the actor may see (0 for those without). */

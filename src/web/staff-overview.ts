@@ -58,17 +58,16 @@ export class StaffOverview {
 
   async execute(actor: Actor, options: { location?: string; latest?: number } = {}, now = new Date()): Promise<Overview> {
     const location = options.location;
-    // Whole days (a date's `to` includes that day), as a report counts them: until now the home page took the
-    // last 30 × 24 hours and disagreed with the report it links to by the part of a day at its start.
+    // Whole days (a date's `to` includes that day), as a report counts them: the tiles open pages and reports on
+    // these days, and must show what those show (30 × 24 hours would differ by the part of a day at its start).
     const window = overviewWindow(now);
     const before = daysBefore(window);
-    const [current, previous, approved, approvedBefore, reach, reachBefore, open, oldest, campaigns, latest] = await Promise.all([
+    const [current, previous, approved, approvedBefore, [reach, reachBefore], open, oldest, campaigns, latest] = await Promise.all([
       this.segments.nps(actor, { location, ...window }),
       this.segments.nps(actor, { location, ...before }),
       this.recommendations.count(actor, { location, ...window }),
       this.recommendations.count(actor, { location, ...before }),
-      this.reports.reach(actor, window, location),
-      this.reports.reach(actor, before, location),
+      this.reports.reach(actor, [window, before], location),
       this.alerts.list(actor, { status: 'open', location }, ALERTS_COUNTED + 1, 0),
       this.alerts.list(actor, { status: 'open', location, order: 'oldest' }, ALERTS_SHOWN, 0),
       this.campaigns.list(actor, location),

@@ -18,7 +18,8 @@ export interface DayRange {
   to: string;
 }
 
-const startOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+/** The epoch ms at which a UTC day (`YYYY-MM-DD`) begins (NaN for a string that is no date). */
+export const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 /**
  * "The last N days": N whole UTC days up to and including today. The reports' presets and the staff home's
@@ -26,14 +27,14 @@ const startOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
  */
 export function lastDays(days: number, now: number): DayRange {
   const to = utcDay(now);
-  return { from: utcDay(startOf(to) - (days - 1) * DAY_MS), to };
+  return { from: utcDay(dayMs(to) - (days - 1) * DAY_MS), to };
 }
 
 /** How many days a range holds. */
-export const spanDays = (range: DayRange) => Math.round((startOf(range.to) - startOf(range.from)) / DAY_MS) + 1;
+export const spanDays = (range: DayRange) => Math.round((dayMs(range.to) - dayMs(range.from)) / DAY_MS) + 1;
 
 /** As many days as `range` holds, just before it: what a range is compared with. */
 export function daysBefore(range: DayRange): DayRange {
   const span = spanDays(range);
-  return { from: utcDay(startOf(range.from) - span * DAY_MS), to: utcDay(startOf(range.from) - DAY_MS) };
+  return { from: utcDay(dayMs(range.from) - span * DAY_MS), to: utcDay(dayMs(range.from) - DAY_MS) };
 }
